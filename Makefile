@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# bpf/*.bpf.c --clang--> build/bpf/*.bpf.o --bpftool gen object--> build/avcsnoop.bpf.o
+#   --bpftool gen skeleton--> build/avcsnoop.skel.h ; user/*.c --> build/libavc.a --> avcsnoop
+# Every C and BPF object writes a dependency file (-MMD -MP), so a header change rebuilds
+# exactly what includes it.
+
+OUTPUT ?= build
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+# vmlinux.h is generated from the build host's BTF; CO-RE relocates against the running
+# kernel's BTF at load time (README: "Why vmlinux.h is generated").
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
+LDLIBS := -lbpf -lelf -lz -lselinux -lsepol -lm
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUTPUT) -Wall \
+	-Wno-unused-function -MMD -MP
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%.o,$(UNIT_SRCS))
+HOSTHELP_SRCS := $(wildcard tests/host/*.c)
+HOSTHELP_BINS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(HOSTHELP_SRCS))
+TEST_BPF_SRCS := $(wildcard tests/host/*.bpf.c)
+TEST_BPF_OBJS := $(patsubst tests/host/%.bpf.c,$(OUTPUT)/tests/host/%.bpf.o,$(TEST_BPF_SRCS))
+HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
+
+Q := $(if $(V),,@)
+msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
+
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench fuzz clean format lint install
+all: avcsnoop
+
+deps:
+	@./scripts/deps.sh build
+
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/user $(OUTPUT)/tests/unit $(OUTPUT)/tests/host:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/vmlinux.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)test -r $(VMLINUX_BTF) || { echo "no BTF at $(VMLINUX_BTF): set VMLINUX_BTF=FILE" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/avcsnoop.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/avcsnoop.skel.h: $(OUTPUT)/avcsnoop.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name avcsnoop_bpf > $@.tmp && mv $@.tmp $@
+
+# Every user object may include the skeleton, so it must exist first (order-only).
+$(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user $(OUTPUT)/avcsnoop.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/libavc.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+avcsnoop: $(OUTPUT)/user/main.o $(OUTPUT)/libavc.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests ----
+$(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(OUTPUT)/avcsnoop.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -c $< -o $@
+
+$(OUTPUT)/unit-tests: $(UNIT_OBJS) $(OUTPUT)/libavc.a
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUTPUT)/tests/host/%: tests/host/%.c | $(OUTPUT)/tests/host
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< -lbpf
+
+$(OUTPUT)/tests/host/%.bpf.o: tests/host/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests/host
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+unit: $(OUTPUT)/unit-tests
+	$(Q)$(OUTPUT)/unit-tests
+
+hosttest: avcsnoop $(HOSTHELP_BINS) $(TEST_BPF_OBJS)
+	$(Q)tests/host/run.sh
+
+test:
+	$(Q)./scripts/deps.sh all
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/unit-tests $(HOSTHELP_BINS) $(TEST_BPF_OBJS)
+	$(Q)tests/run-all.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	./avcsnoop trace $(ARGS)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all $(HOSTHELP_BINS)
+	$(Q)tests/bench/run.sh
+
+clean:
+	rm -rf $(OUTPUT) avcsnoop
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*.h tests/*/*.c tests/*/*.h)
+
+lint: $(OUTPUT)/avcsnoop.skel.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr -Iinclude -Iuser user tests/unit
+	clang-tidy --quiet $(LIB_SRCS) user/main.c -- $(ALL_CFLAGS)
+
+-include $(wildcard tests/*/*.mk)
+-include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*/*.d)

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The ABI between avcsnoop's BPF programs and its user space: configuration, events,
+ * counters and the one verdict vocabulary. Fixed-width __u* types only, so the header
+ * compiles both against vmlinux.h (BPF) and against <linux/types.h> (user space).
+ */
+#ifndef AVCSNOOP_H
+#define AVCSNOOP_H
+
+#define AVC_COMM_LEN 16
+#define AVC_PATH_LEN 108 /* sizeof(((struct sockaddr_un *)0)->sun_path) */
+#define AVC_CTX_LEN 128	 /* SELinux context strings captured from the audit tracepoint */
+#define AVC_CLASS_LEN 32
+#define AVC_MAX_COMMS 8
+#define AVC_MAX_PORTS 8
+
+/*
+ * errno values used in BPF code, which has no <errno.h>. They are the generic Linux values
+ * (asm-generic/errno*.h), which x86 and arm64 share; tests/unit checks them against libc.
+ */
+#define AVC_EPERM 1
+#define AVC_EACCES 13
+#define AVC_EINPROGRESS 115
+#define AVC_ECONNREFUSED 111
+#define AVC_ETIMEDOUT 110
+#define AVC_ECONNABORTED 103
+#define AVC_ECONNRESET 104
+
+#define AVC_AF_UNIX 1
+#define AVC_AF_INET 2
+#define AVC_AF_INET6 10
+
+/* What avcsnoop concludes about one connect() attempt. Append only: JSON and metrics use
+ * the names in user/verdict.c, pinned maps from older runs use the numbers.
+ */
+enum avc_verdict {
+	VERDICT_ALLOWED = 0,	    /* connected (or connect() returned 0) */
+	VERDICT_IN_PROGRESS,	    /* EINPROGRESS and the outcome was not seen (yet) */
+	VERDICT_REFUSED,	    /* ECONNREFUSED: nothing listening */
+	VERDICT_TIMED_OUT,	    /* ETIMEDOUT */
+	VERDICT_SELINUX_DENIED,	    /* SELinux denied, and the denial was audited */
+	VERDICT_SELINUX_HIDDEN,	    /* SELinux denied, no audit record (dontaudit or audit off) */
+	VERDICT_SELINUX_PERMISSIVE, /* allowed only because SELinux is permissive */
+	VERDICT_LSM_DENIED,	    /* EACCES/EPERM decided by an LSM other than SELinux */
+	VERDICT_CGROUP_DENIED,	    /* EACCES/EPERM after the LSMs: a cgroup program or firewall */
+	VERDICT_ERROR,		    /* any other errno */
+	VERDICT_MAX,
+};
+
+/* Facts gathered in-kernel during one attempt; classify_attempt() turns them into a verdict. */
+enum avc_attempt_flag {
+	AF_CGROUP_HOOK = 1U << 0,     /* avcsnoop's cgroup connect hook ran: the LSMs had allowed */
+	AF_CGROUP_ERR = 1U << 1,      /* ... and a cgroup program before it had set an error */
+	AF_SEL_DENIED = 1U << 2,      /* avc_has_perm (or inode/unix hook) returned -EACCES */
+	AF_SEL_AUDITED = 1U << 3,     /* selinux_audited fired for that denial */
+	AF_SEL_PERMISSIVE = 1U << 4,  /* selinux_audited: denied bits set but result 0 */
+	AF_LSM_SEEN = 1U << 5,	      /* fexit security_socket_connect ran: lsm_err is valid */
+	AF_ASYNC = 1U << 6,	      /* outcome taken from the TCP state machine after EINPROGRESS */
+	AF_SEL_SEEN = 1U << 7,	      /* the SELinux path made at least one decision */
+	AF_ABSTRACT = 1U << 8,	      /* unix destination is in the abstract namespace */
+	AF_SEL_INODE = 1U << 9,	      /* the SELinux denial was on a path component (inode) */
+};
+
+/* The attempt's final errno (positive, 0 on success) and its flags decide the verdict.
+ * Shared by the BPF side (watch mode counts by verdict in-kernel) and user space.
+ */
+static inline __u16 classify_attempt(__s32 err, __u32 flags, __u16 family, __s32 lsm_err)
+{
+	if (err != 0 && err != AVC_EINPROGRESS && (flags & AF_SEL_DENIED))
+		return (flags & AF_SEL_AUDITED) ? VERDICT_SELINUX_DENIED : VERDICT_SELINUX_HIDDEN;
+	if (flags & AF_SEL_PERMISSIVE) {
+		if (err == 0 || err == AVC_EINPROGRESS)
+			return VERDICT_SELINUX_PERMISSIVE;
+	}
+	switch (err) {
+	case 0:
+		return VERDICT_ALLOWED;
+	case AVC_EINPROGRESS:
+		return VERDICT_IN_PROGRESS;
+	case AVC_ECONNREFUSED:
+		return VERDICT_REFUSED;
+	case AVC_ETIMEDOUT:
+		return VERDICT_TIMED_OUT;
+	case AVC_EACCES:
+	case AVC_EPERM:
+		/* The cgroup sock_addr hook runs after security_socket_connect(): reaching it
+		 * means every LSM had allowed the attempt.
+		 */
+		if (flags & (AF_CGROUP_HOOK | AF_CGROUP_ERR))
+			return VERDICT_CGROUP_DENIED;
+		if (flags & AF_LSM_SEEN)
+			return lsm_err ? VERDICT_LSM_DENIED : VERDICT_ERROR;
+		/* No cgroup hook for unix sockets before 6.7: EACCES there may be file modes. */
+		if (family == AVC_AF_INET || family == AVC_AF_INET6)
+			return VERDICT_LSM_DENIED;
+		return VERDICT_ERROR;
+	default:
+		return VERDICT_ERROR;
+	}
+}
+
+enum avc_mode {
+	MODE_TRACE = 0, /* one ring-buffer event per attempt */
+	MODE_WATCH = 1, /* in-kernel counters only */
+};
+
+/* Read-only configuration, filled by the loader before load so the verifier prunes
+ * disabled filters. Every filter runs before any map work.
+ */
+struct avc_config {
+	__u32 self_tgid;    /* never trace avcsnoop itself */
+	__u32 target_tgid;  /* -p: 0 = any */
+	__u8 filter_cgroup; /* --cgroup: the cgroup array map holds the target */
+	__u8 trace_all;	    /* --all: no comm filter */
+	__u8 failed_only;   /* --failed: only attempts whose verdict is not allowed/in progress */
+	__u8 follow_async;  /* follow EINPROGRESS to its outcome via inet_sock_set_state */
+	__u8 mode;	    /* enum avc_mode */
+	__u8 ncomms;
+	__u8 nports;
+	__u8 avc_arg_base; /* index of ssid in avc_has_perm(): 1 with struct selinux_state * (<6.4) */
+	__u16 ports[AVC_MAX_PORTS];		 /* --port: host byte order */
+	char comms[AVC_MAX_COMMS][AVC_COMM_LEN]; /* -c: exact task comm */
+};
+
+/* One SELinux decision taken inside a traced attempt (the first denial wins). */
+struct avc_decision {
+	__u32 ssid;
+	__u32 tsid;
+	__u32 requested;
+	__u32 denied;
+	__u16 tclass; /* the kernel's class index: translate with the tclass string */
+	__u16 pad;
+	__u32 ino;    /* inode for a path-component denial (AF_SEL_INODE) */
+	__u64 dev;
+};
+
+/* One finished attempt, kernel → user through the ring buffer (trace mode). */
+struct conn_event {
+	__u64 ts_ns;	   /* bpf_ktime_get_ns() at syscall entry */
+	__u64 duration_ns; /* entry to outcome (the async outcome when AF_ASYNC) */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__s32 ret;     /* connect()'s return value */
+	__s32 err;     /* the attempt's final errno, positive; 0 = connected */
+	__s32 lsm_err; /* security_socket_connect()'s verdict, when AF_LSM_SEEN */
+	__u32 flags;   /* enum avc_attempt_flag */
+	__u16 verdict; /* enum avc_verdict */
+	__u16 family;
+	__u16 port;    /* host byte order */
+	__u16 addrlen; /* as passed to connect() */
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, or IPv6 */
+	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
+	char comm[AVC_COMM_LEN];
+	struct avc_decision sel;
+	char scontext[AVC_CTX_LEN]; /* from selinux_audited, when AF_SEL_AUDITED/PERMISSIVE */
+	char tcontext[AVC_CTX_LEN];
+	char tclass[AVC_CLASS_LEN];
+};
+
+/* Per-CPU counters, summed by user space. */
+enum avc_stat {
+	STAT_ATTEMPTS = 0,   /* connect() entries that passed the filters */
+	STAT_EVENTS,	     /* events written to the ring buffer */
+	STAT_RB_DROPS,	     /* ring buffer full: event lost */
+	STAT_INFLIGHT_FULL,  /* per-thread attempt table full: attempt lost */
+	STAT_PENDING_FULL,   /* EINPROGRESS table full: reported as in progress */
+	STAT_FILTERED,	     /* finished attempts skipped by --failed */
+	STAT_AGG_OVERFLOW,   /* watch mode: counter table full */
+	STAT_MAX,
+};
+
+#endif /* AVCSNOOP_H */

@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Runs every test suite, each of which ends with "NAME: N passed, N failed[, N skipped]",
+# and prints the total. Under CI (CI=true) a skipped test is a failure: CI must prove it all.
+set -u
+cd "$(dirname "$0")/.."
+
+suites=(
+	"unit build/unit-tests"
+)
+for s in tests/*/suite.sh; do
+	[ -x "$s" ] && suites+=("$(basename "$(dirname "$s")") $s")
+done
+# The SELinux lab is the slowest: run it last, after the quick suites have spoken.
+ordered=()
+for s in "${suites[@]}"; do [[ $s == vm\ * ]] || ordered+=("$s"); done
+for s in "${suites[@]}"; do [[ $s == vm\ * ]] && ordered+=("$s"); done
+
+tp=0 tf=0 ts=0 bad=()
+for s in "${ordered[@]}"; do
+	name=${s%% *}
+	cmd=${s#* }
+	echo "=== suite $name: $cmd"
+	log=$(mktemp)
+	$cmd 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -z "$line" ]; then
+		echo "=== suite $name: no result line (exit $rc)"
+		bad+=("$name(no result)")
+		tf=$((tf + 1))
+		continue
+	fi
+	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	k=0
+	[[ $line == *skipped* ]] && k=$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")
+	tp=$((tp + p)) tf=$((tf + f)) ts=$((ts + k))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		bad+=("$name(exit $rc)")
+		tf=$((tf + 1))
+	fi
+	[ "$f" -gt 0 ] && bad+=("$name")
+done
+
+echo
+[ ${#bad[@]} -gt 0 ] && echo "failing suites: ${bad[*]}"
+if [ "${CI:-}" = true ] && [ "$ts" -gt 0 ]; then
+	echo "CI: $ts skipped test(s) count as failures"
+	tf=$((tf + ts))
+fi
+if [ "$ts" -gt 0 ]; then
+	echo "total: $tp passed, $tf failed, $ts skipped"
+else
+	echo "total: $tp passed, $tf failed"
+fi
+[ "$tf" -eq 0 ]

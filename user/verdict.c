@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+static const struct {
+	const char *name;
+	const char *column;
+	const char *text;
+} verdicts[VERDICT_MAX] = {
+	[VERDICT_ALLOWED] = { "allowed", "OK", "allowed" },
+	[VERDICT_IN_PROGRESS] = { "in_progress", "INPROGRESS", "in progress, outcome not seen" },
+	[VERDICT_REFUSED] = { "refused", "REFUSED", "refused: nothing listening" },
+	[VERDICT_TIMED_OUT] = { "timed_out", "TIMEOUT", "timed out" },
+	[VERDICT_SELINUX_DENIED] = { "selinux_denied", "SELINUX-DENIED", "denied by SELinux" },
+	[VERDICT_SELINUX_HIDDEN] = { "selinux_hidden", "SELINUX-HIDDEN",
+				     "denied by SELinux, hidden from audit (no AVC record)" },
+	[VERDICT_SELINUX_PERMISSIVE] = { "selinux_permissive", "SELINUX-PERMISSIVE",
+					 "allowed only because SELinux is permissive" },
+	[VERDICT_LSM_DENIED] = { "lsm_denied", "LSM-DENIED", "denied by an LSM other than SELinux" },
+	[VERDICT_CGROUP_DENIED] = { "cgroup_denied", "CGROUP-DENIED",
+				    "denied by a cgroup BPF program or the firewall" },
+	[VERDICT_ERROR] = { "error", "ERROR", "failed" },
+};
+
+const char *verdict_name(enum avc_verdict v)
+{
+	return v < VERDICT_MAX ? verdicts[v].name : "unknown";
+}
+
+const char *verdict_column(enum avc_verdict v)
+{
+	return v < VERDICT_MAX ? verdicts[v].column : "UNKNOWN";
+}
+
+const char *verdict_text(enum avc_verdict v)
+{
+	return v < VERDICT_MAX ? verdicts[v].text : "unknown verdict";
+}
+
+enum avc_verdict verdict_from_name(const char *name)
+{
+	int v;
+
+	for (v = 0; v < VERDICT_MAX; v++)
+		if (!strcmp(verdicts[v].name, name))
+			return (enum avc_verdict)v;
+	return VERDICT_MAX;
+}
+
+int verdict_is_selinux(enum avc_verdict v)
+{
+	return v == VERDICT_SELINUX_DENIED || v == VERDICT_SELINUX_HIDDEN ||
+	       v == VERDICT_SELINUX_PERMISSIVE;
+}
+
+int verdict_is_failure(enum avc_verdict v)
+{
+	return v != VERDICT_ALLOWED && v != VERDICT_IN_PROGRESS &&
+	       v != VERDICT_SELINUX_PERMISSIVE && v < VERDICT_MAX;
+}
+
+#define E(x) { x, #x }
+static const struct {
+	int err;
+	const char *name;
+} errnos[] = {
+	E(EPERM),	 E(ENOENT),	  E(EINTR),	    E(EAGAIN),	      E(EACCES),
+	E(EFAULT),	 E(EINVAL),	  E(ENOTDIR),	    E(EBADF),	      E(ENOTSOCK),
+	E(EADDRINUSE),	 E(EADDRNOTAVAIL), E(EAFNOSUPPORT), E(EALREADY),      E(EISCONN),
+	E(ENETUNREACH),	 E(EHOSTUNREACH), E(ECONNREFUSED), E(ETIMEDOUT),     E(EINPROGRESS),
+	E(ECONNRESET),	 E(ECONNABORTED), E(ENETDOWN),	    E(EPROTOTYPE),    E(ENOMEM),
+	E(ENOBUFS),	 E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(ELOOP),	      E(ENAMETOOLONG),
+};
+#undef E
+
+const char *errno_name(int err, char *buf, unsigned long bufsz)
+{
+	size_t i;
+
+	if (err < 0)
+		err = -err;
+	if (!err)
+		return "0";
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (errnos[i].err == err)
+			return errnos[i].name;
+	snprintf(buf, bufsz, "E%d", err);
+	return buf;
+}
+
+int errno_from_name(const char *name)
+{
+	size_t i;
+
+	if (!strcmp(name, "0"))
+		return 0;
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (!strcmp(errnos[i].name, name))
+			return errnos[i].err;
+	return -1;
+}
