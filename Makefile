@@ -19,7 +19,7 @@ WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initiali
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
 LDLIBS := -lbpf -lelf -lz -lselinux -lsepol -lm
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUTPUT) -Wall \
-	-Wno-unused-function -MMD -MP
+	-Wno-unused-function -Werror=implicit-function-declaration -MMD -MP
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))

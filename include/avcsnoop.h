@@ -7,6 +7,10 @@
 #ifndef AVCSNOOP_H
 #define AVCSNOOP_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h> /* user space; BPF code gets the __u* types from vmlinux.h */
+#endif
+
 #define AVC_COMM_LEN 16
 #define AVC_PATH_LEN 108 /* sizeof(((struct sockaddr_un *)0)->sun_path) */
 #define AVC_CTX_LEN 128	 /* SELinux context strings captured from the audit tracepoint */

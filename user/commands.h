@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The subcommands; user/main.c dispatches to them from one table. */
+#ifndef AVC_COMMANDS_H
+#define AVC_COMMANDS_H
+
+int cmd_trace(int argc, char **argv);
+
+#endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Enrichment: turn what the kernel recorded into names a person can act on (which LSMs
+ * could have denied, SELinux types, permission names) before any output.
+ */
+#ifndef AVC_ENRICH_H
+#define AVC_ENRICH_H
+
+#include "event.h"
+#include "probe.h"
+
+struct enricher;
+
+/* policy_path: a binary policy file, or NULL for the live policy when SELinux is active */
+struct enricher *enricher_new(const struct kernel_features *kf, const char *policy_path);
+void enricher_free(struct enricher *enr);
+void enrich_record(struct enricher *enr, struct conn_record *r);
+
+/* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
+ * capability, lockdown and yama never do; selinux only when it is enforcing a policy.
+ */
+void lsms_that_deny(const char *lsm_list, bool selinux_enabled, char *out, size_t len);
+
+#endif

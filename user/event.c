@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "event.h"
+#include "verdict.h"
+
+double mono_to_wall_offset(void)
+{
+	struct timespec mono, wall;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	return (double)(wall.tv_sec - mono.tv_sec) + (double)(wall.tv_nsec - mono.tv_nsec) / 1e9;
+}
+
+const char *family_name(unsigned int family)
+{
+	switch (family) {
+	case AVC_AF_INET:
+		return "inet";
+	case AVC_AF_INET6:
+		return "inet6";
+	case AVC_AF_UNIX:
+		return "unix";
+	default:
+		return "other";
+	}
+}
+
+void context_type(const char *ctx, char *out, size_t len)
+{
+	const char *p = ctx, *end;
+	int field;
+
+	out[0] = '\0';
+	/* user:role:type[:level]; the level itself may contain ':' */
+	for (field = 0; field < 2 && p; field++) {
+		p = strchr(p, ':');
+		if (p)
+			p++;
+	}
+	if (!p || !*p)
+		return;
+	end = strchr(p, ':');
+	snprintf(out, len, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
+}
+
+void record_decode(struct conn_record *r, const struct conn_event *e, double wall_offset)
+{
+	memset(r, 0, sizeof(*r));
+	r->ev = e;
+	r->wall = (double)e->ts_ns / 1e9 + wall_offset;
+	if (e->family == AVC_AF_INET)
+		inet_ntop(AF_INET, e->addr, r->daddr, sizeof(r->daddr));
+	else if (e->family == AVC_AF_INET6)
+		inet_ntop(AF_INET6, e->addr, r->daddr, sizeof(r->daddr));
+	else if (e->family == AVC_AF_UNIX && e->addrlen > 2) {
+		unsigned int len = e->addrlen - 2u;
+
+		if (len > AVC_PATH_LEN)
+			len = AVC_PATH_LEN;
+		if (e->flags & AF_ABSTRACT) {
+			/* abstract: the name is every byte after the leading NUL */
+			r->abstract = true;
+			r->path_len = len ? len - 1 : 0;
+			memcpy(r->path, e->path + 1, r->path_len);
+		} else {
+			r->path_len = (unsigned int)strnlen(e->path, len);
+			memcpy(r->path, e->path, r->path_len);
+		}
+	}
+	if (e->scontext[0] || (e->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE))) {
+		r->has_selinux = true;
+		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, e->scontext);
+		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, e->tcontext);
+		snprintf(r->tclass, sizeof(r->tclass), "%.*s", AVC_CLASS_LEN, e->tclass);
+		context_type(r->scontext, r->source_type, sizeof(r->source_type));
+		context_type(r->tcontext, r->target_type, sizeof(r->target_type));
+	}
+}
+
+void record_dest(const struct conn_record *r, char *buf, size_t len)
+{
+	const struct conn_event *e = r->ev;
+
+	switch (e->family) {
+	case AVC_AF_INET:
+		snprintf(buf, len, "%s:%u", r->daddr, e->port);
+		break;
+	case AVC_AF_INET6:
+		snprintf(buf, len, "[%s]:%u", r->daddr, e->port);
+		break;
+	case AVC_AF_UNIX:
+		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
+		if (len) {
+			size_t i, n = 0;
+
+			if (r->abstract && n + 1 < len)
+				buf[n++] = '@';
+			for (i = 0; i < r->path_len && n + 1 < len; i++)
+				buf[n++] = r->path[i] ? r->path[i] : '@';
+			buf[n] = '\0';
+		}
+		break;
+	default:
+		snprintf(buf, len, "family %u", e->family);
+	}
+}
+
+static void format_time(double wall, char *buf, size_t len, bool iso)
+{
+	time_t secs = (time_t)wall;
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&secs, &tm);
+	if (iso) {
+		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(buf, len, "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
+	} else {
+		localtime_r(&secs, &tm);
+		strftime(base, sizeof(base), "%H:%M:%S", &tm);
+		snprintf(buf, len, "%s.%03ld", base, (long)((wall - (double)secs) * 1e3));
+	}
+}
+
+void print_text_header(FILE *f)
+{
+	fprintf(f, "%-12s %-7s %-16s %-28s %-18s %-12s %9s  %s\n", "TIME", "PID", "COMM", "DEST",
+		"RESULT", "ERRNO", "LAT(us)", "DETAIL");
+}
+
+static void text_detail(const struct conn_record *r, char *buf, size_t len)
+{
+	const struct conn_event *e = r->ev;
+	char esc[3][200];
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	switch (e->verdict) {
+	case VERDICT_SELINUX_DENIED:
+	case VERDICT_SELINUX_HIDDEN:
+	case VERDICT_SELINUX_PERMISSIVE:
+		n += (size_t)snprintf(buf + n, len - n, "{");
+		for (i = 0; i < r->nperms && n < len; i++) {
+			escape_str(esc[0], sizeof(esc[0]), r->perms[i], ESC_TEXT);
+			n += (size_t)snprintf(buf + n, len - n, " %s", esc[0]);
+		}
+		escape_str(esc[0], sizeof(esc[0]), r->source_type[0] ? r->source_type : "?", ESC_TEXT);
+		escape_str(esc[1], sizeof(esc[1]), r->target_type[0] ? r->target_type : "?", ESC_TEXT);
+		escape_str(esc[2], sizeof(esc[2]), r->tclass[0] ? r->tclass : "?", ESC_TEXT);
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, " } %s -> %s:%s", esc[0], esc[1],
+					      esc[2]);
+		if (r->object[0] && n < len) {
+			escape_str(esc[0], sizeof(esc[0]), r->object, ESC_TEXT);
+			n += (size_t)snprintf(buf + n, len - n, " on %s", esc[0]);
+		}
+		if (e->verdict == VERDICT_SELINUX_HIDDEN && n < len)
+			snprintf(buf + n, len - n, " (no AVC record: dontaudit or audit off)");
+		break;
+	case VERDICT_LSM_DENIED:
+		escape_str(esc[0], sizeof(esc[0]), r->lsms && r->lsms[0] ? r->lsms : "unknown",
+			   ESC_TEXT);
+		snprintf(buf, len, "LSMs: %s", esc[0]);
+		break;
+	case VERDICT_CGROUP_DENIED:
+		snprintf(buf, len, "%s", (e->flags & AF_CGROUP_ERR) ? "cgroup BPF program"
+								     : "after the LSMs: cgroup program or firewall");
+		break;
+	default:
+		if (e->flags & AF_ASYNC)
+			snprintf(buf, len, "async outcome");
+	}
+}
+
+void print_text(FILE *f, const struct conn_record *r)
+{
+	const struct conn_event *e = r->ev;
+	char when[32], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
+	char errbuf[16], detail[512];
+
+	format_time(r->wall, when, sizeof(when), false);
+	escape_buf(comm, sizeof(comm), e->comm, AVC_COMM_LEN, ESC_TEXT, 0);
+	record_dest(r, raw, sizeof(raw));
+	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
+	text_detail(r, detail, sizeof(detail));
+	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, e->pid, comm, dest,
+		verdict_column((enum avc_verdict)e->verdict),
+		errno_name(e->err, errbuf, sizeof(errbuf)), (double)e->duration_ns / 1e3, detail);
+}
+
+void print_json(struct json *j, const struct conn_record *r)
+{
+	const struct conn_event *e = r->ev;
+	char when[40], dest[4 * AVC_PATH_LEN], errbuf[16];
+	int i;
+
+	format_time(r->wall, when, sizeof(when), true);
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "connect");
+	json_str(j, "time", when);
+	json_uint(j, "pid", e->pid);
+	json_uint(j, "tid", e->tid);
+	json_strn(j, "comm", e->comm, strnlen(e->comm, AVC_COMM_LEN));
+	json_uint(j, "uid", e->uid);
+	json_uint(j, "cgroup_id", e->cgroup_id);
+	json_str(j, "family", family_name(e->family));
+	if (e->family == AVC_AF_INET || e->family == AVC_AF_INET6) {
+		json_str(j, "daddr", r->daddr);
+		json_uint(j, "dport", e->port);
+	} else if (e->family == AVC_AF_UNIX) {
+		json_strn(j, "path", r->path, r->path_len);
+		json_bool(j, "abstract", r->abstract);
+	}
+	record_dest(r, dest, sizeof(dest));
+	json_str(j, "dest", dest);
+	json_int(j, "ret", e->ret);
+	json_str(j, "errno", errno_name(e->err, errbuf, sizeof(errbuf)));
+	json_str(j, "verdict", verdict_name((enum avc_verdict)e->verdict));
+	json_double(j, "duration_us", (double)e->duration_ns / 1e3, 1);
+	json_bool(j, "async", e->flags & AF_ASYNC);
+	if (e->verdict == VERDICT_LSM_DENIED)
+		json_str(j, "lsms", r->lsms ? r->lsms : "");
+	if (e->verdict == VERDICT_CGROUP_DENIED)
+		json_bool(j, "cgroup_program", e->flags & AF_CGROUP_ERR);
+	if (r->has_selinux) {
+		json_obj_begin(j, "selinux");
+		json_str(j, "scontext", r->scontext);
+		json_str(j, "tcontext", r->tcontext);
+		json_str(j, "tclass", r->tclass);
+		json_arr_begin(j, "perms");
+		for (i = 0; i < r->nperms; i++)
+			json_str(j, NULL, r->perms[i]);
+		json_arr_end(j);
+		json_str(j, "source_type", r->source_type);
+		json_str(j, "target_type", r->target_type);
+		if (r->object[0])
+			json_str(j, "object", r->object);
+		json_bool(j, "audited", e->flags & AF_SEL_AUDITED);
+		json_bool(j, "permissive", e->flags & AF_SEL_PERMISSIVE);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+	json_line_end(j);
+}

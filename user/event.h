@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Decoding of kernel events into records, and the one place that prints them: text columns
+ * and JSON lines, to a FILE * given by the caller.
+ */
+#ifndef AVC_EVENT_H
+#define AVC_EVENT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "avcsnoop.h"
+#include "json.h"
+
+#define REC_NAME_LEN 64
+#define REC_MAX_PERMS 4
+
+/* A decoded, enriched connect attempt. Strings are raw: printers escape them. */
+struct conn_record {
+	const struct conn_event *ev;
+	double wall;	 /* unix time of the attempt, seconds */
+	char daddr[64];	 /* printable IP address, "" for unix */
+	char path[AVC_PATH_LEN + 1]; /* unix name without the abstract NUL; may hold NULs */
+	unsigned int path_len;
+	bool abstract;
+	/* SELinux, when the SELinux path saw a decision (or user space derived one) */
+	bool has_selinux;
+	char scontext[256];
+	char tcontext[256];
+	char tclass[REC_NAME_LEN];
+	char perms[REC_MAX_PERMS][REC_NAME_LEN];
+	int nperms;
+	char source_type[REC_NAME_LEN];
+	char target_type[REC_NAME_LEN];
+	char object[256]; /* the path component a dir/sock_file denial was about, if found */
+	const char *lsms; /* active LSMs, named for lsm_denied */
+};
+
+/* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */
+double mono_to_wall_offset(void);
+void record_decode(struct conn_record *r, const struct conn_event *e, double wall_offset);
+/* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
+void record_dest(const struct conn_record *r, char *buf, size_t len);
+/* the SELinux type of a context string: "httpd_t" from "system_u:system_r:httpd_t:s0" */
+void context_type(const char *ctx, char *out, size_t len);
+const char *family_name(unsigned int family);
+
+void print_text_header(FILE *f);
+void print_text(FILE *f, const struct conn_record *r);
+void print_json(struct json *j, const struct conn_record *r);
+
+#endif

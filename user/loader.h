@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The BPF lifecycle, in one place: probe → open → configure (rodata, map sizes, which
+ * programs load) → load → attach → (run) → destroy. Programs are grouped by name prefix:
+ *   avc_connect_*  syscall tracepoints (required)
+ *   avc_sock_*     tp_btf/inet_sock_set_state: outcomes of non-blocking connects
+ *   avc_cgroup_*   cgroup/connect4|6 at the cgroup2 root: tells LSM from cgroup denials
+ *   avc_sel_*      the SELinux decision path (fexit/tp_btf), only with SELinux active
+ *   avc_lsm_*      fentry/fexit security_socket_connect: the final LSM verdict
+ */
+#ifndef AVC_LOADER_H
+#define AVC_LOADER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "avcsnoop.h"
+#include "probe.h"
+
+struct avcsnoop_bpf;
+struct bpf_link;
+
+enum prog_group { GRP_CONNECT, GRP_SOCK, GRP_CGROUP, GRP_SEL, GRP_LSM, GRP_MAX };
+
+struct loader_opts {
+	struct avc_config cfg;	 /* filters and mode; self_tgid and avc_arg_base are set here */
+	const char *cgroup_path; /* --cgroup PATH, or NULL */
+	unsigned int ringbuf_bytes; /* power of two ≥ page size; 0 = default */
+	bool no_selinux;	    /* don't attach the SELinux path even when possible */
+};
+
+#define LOADER_MAX_LINKS 24
+
+struct loader {
+	struct avcsnoop_bpf *skel;
+	struct kernel_features kf;
+	bool group_on[GRP_MAX];
+	char group_why[GRP_MAX][160]; /* why a group is off */
+	struct bpf_link *links[LOADER_MAX_LINKS];
+	int nlinks;
+	int fds[LOADER_MAX_LINKS]; /* perf event and link fds of syscall tracepoints */
+	int nfds;
+};
+
+/* Returns 0 or -errno after printing a message that names the problem. */
+int loader_start(struct loader *ld, const struct loader_opts *o);
+void loader_stop(struct loader *ld);
+/* One line: what this kernel gives us and what it lacks, and why. */
+void loader_describe(const struct loader *ld, FILE *f);
+/* Sum the per-CPU counters of enum avc_stat. */
+int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX]);
+int loader_ringbuf_fd(const struct loader *ld);
+
+#endif

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* avcsnoop: why can't nginx reach its upstream? Subcommands dispatch from one table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+
+#ifndef AVCSNOOP_VERSION
+#define AVCSNOOP_VERSION "0.1"
+#endif
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "trace", cmd_trace, "trace connect() attempts live, with their verdicts (default)" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: avcsnoop [COMMAND] [OPTIONS]\n"
+	      "Explains why a process (nginx by default) cannot connect to its upstream: SELinux\n"
+	      "denials (also those hidden by dontaudit), other LSMs, cgroup programs, refusals.\n"
+	      "\nCommands:\n",
+	      f);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fputs("\n'avcsnoop COMMAND --help' describes each command. See avcsnoop(8).\n"
+	      "\nExamples:\n"
+	      "  avcsnoop                 # same as 'avcsnoop trace': nginx's connects, live\n"
+	      "  avcsnoop trace -f -j     # only failures, as JSON lines\n",
+	      f);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+			usage(stdout);
+			return 0;
+		}
+		if (argc >= 2 && !strcmp(argv[1], "--version")) {
+			printf("avcsnoop %s\n", AVCSNOOP_VERSION);
+			return 0;
+		}
+		return cmd_trace(argc, argv);
+	}
+	if (!strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	p_err("unknown command '%.64s' (see avcsnoop --help)", argv[1]);
+	return 2;
+}

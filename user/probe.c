@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "probe.h"
+
+static const char *const fn_names[FN_MAX] = {
+	[FN_AVC_HAS_PERM] = "avc_has_perm",
+	[FN_SELINUX_INODE_PERMISSION] = "selinux_inode_permission",
+	[FN_SELINUX_UNIX_STREAM_CONNECT] = "selinux_socket_unix_stream_connect",
+	[FN_SECURITY_SOCKET_CONNECT] = "security_socket_connect",
+};
+
+const char *probe_fn_name(enum probe_fn fn)
+{
+	return fn < FN_MAX ? fn_names[fn] : "?";
+}
+
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+static void find_cgroup2(char *out, size_t len)
+{
+	FILE *f = setmntent("/proc/self/mounts", "r");
+	struct mntent *m;
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2")) {
+			snprintf(out, len, "%s", m->mnt_dir);
+			break;
+		}
+	endmntent(f);
+}
+
+/*
+ * Load and attach "return 0" as fexit on fn. This is the only reliable test: some kernels
+ * (this project's hosts) refuse every trampoline program with EPERM, and 6.1's x86
+ * trampoline takes at most 6 arguments (ENOTSUPP at attach).
+ */
+static int try_fexit(int btf_id)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FEXIT,
+		    .attach_btf_id = (__u32)btf_id);
+	int prog_fd, link_fd;
+
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "avc_probe", "GPL", insns, 2, &opts);
+	if (prog_fd < 0)
+		return -errno;
+	link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_FEXIT, NULL);
+	if (link_fd < 0) {
+		int err = -errno;
+
+		close(prog_fd);
+		return err;
+	}
+	close(link_fd);
+	close(prog_fd);
+	return 0;
+}
+
+static int func_nargs(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (__u32)id);
+
+	if (!t)
+		return -1;
+	t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	return btf_vlen(t);
+}
+
+/* Is the first parameter of function id a pointer to struct selinux_state? (gone in 6.4) */
+static bool first_arg_is_state(const struct btf *btf, int id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (__u32)id);
+	const struct btf_param *p;
+
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 1)
+		return false;
+	p = btf_params(t);
+	t = btf__type_by_id(btf, p[0].type);
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(btf, t->type);
+	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "selinux_state");
+}
+
+int probe_kernel(struct kernel_features *kf)
+{
+	struct btf *btf;
+	char buf[16];
+	int fn;
+
+	memset(kf, 0, sizeof(*kf));
+	kf->selinux_enforcing = -1;
+	if (geteuid() == 0)
+		ensure_fs("/sys/kernel/security", "securityfs");
+	read_line("/sys/kernel/security/lsm", kf->lsms, sizeof(kf->lsms));
+	read_line("/sys/fs/selinux/enforce", buf, sizeof(buf));
+	if (buf[0]) {
+		kf->selinux_enabled = true;
+		kf->selinux_enforcing = buf[0] == '1';
+	}
+	find_cgroup2(kf->cgroup2, sizeof(kf->cgroup2));
+
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return -errno;
+	kf->btf = true;
+	kf->tp_selinux_audited = btf__find_by_name_kind(btf, "btf_trace_selinux_audited",
+							BTF_KIND_TYPEDEF) > 0;
+	kf->tp_sock_state = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state",
+						   BTF_KIND_TYPEDEF) > 0;
+	for (fn = 0; fn < FN_MAX; fn++) {
+		int id = btf__find_by_name_kind(btf, fn_names[fn], BTF_KIND_FUNC);
+
+		if (id <= 0) {
+			kf->fn_errno[fn] = ENOENT;
+			continue;
+		}
+		kf->fn_exists[fn] = true;
+		if (fn == FN_AVC_HAS_PERM) {
+			/* v6.4 ("selinux: remove the 'state' parameter", Paul Moore) dropped
+			 * struct selinux_state * from the AVC API.
+			 */
+			kf->avc_arg_base = first_arg_is_state(btf, id) ? 1 : 0;
+			p_debug("avc_has_perm has %d arguments, ssid is argument %d",
+				func_nargs(btf, id), kf->avc_arg_base);
+		}
+		kf->fn_errno[fn] = -try_fexit(id);
+		kf->fn_attachable[fn] = kf->fn_errno[fn] == 0;
+	}
+	btf__free(btf);
+	return 0;
+}
+
+void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *buf, int len)
+{
+	int err = kf->fn_errno[fn];
+
+	if (kf->fn_attachable[fn])
+		snprintf(buf, (size_t)len, "fexit %s", fn_names[fn]);
+	else if (!kf->fn_exists[fn])
+		snprintf(buf, (size_t)len, "%s is not in the kernel's BTF", fn_names[fn]);
+	else if (err == EPERM)
+		snprintf(buf, (size_t)len, "the kernel refuses fentry/fexit programs (EPERM)");
+	else if (err == 524 /* ENOTSUPP */)
+		snprintf(buf, (size_t)len, "%s: the trampoline cannot take its arguments (ENOTSUPP)",
+			 fn_names[fn]);
+	else
+		snprintf(buf, (size_t)len, "fexit %s: %s", fn_names[fn], strerror(err));
+}
+
+int ensure_fs(const char *path, const char *fstype)
+{
+	struct statfs st;
+	long magic = !strcmp(fstype, "bpf")	    ? 0xcafe4a11L /* BPF_FS_MAGIC */
+		     : !strcmp(fstype, "securityfs") ? 0x73636673L /* SECURITYFS_MAGIC */
+						     : 0x74726163L; /* TRACEFS_MAGIC */
+
+	if (statfs(path, &st) == 0 && (long)st.f_type == magic)
+		return 0;
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	if (mount(fstype, path, fstype, 0, NULL))
+		return -errno;
+	return 0;
+}

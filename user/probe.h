@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Kernel compatibility, decided once at start from the running kernel: which hooks exist,
+ * which program types the kernel accepts here, and the argument layout of SELinux functions.
+ * Every kernel-version difference avcsnoop cares about is probed and explained here.
+ */
+#ifndef AVC_PROBE_H
+#define AVC_PROBE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+/* Trampoline targets (fentry/fexit) avcsnoop may use. */
+enum probe_fn {
+	FN_AVC_HAS_PERM = 0,
+	FN_SELINUX_INODE_PERMISSION,
+	FN_SELINUX_UNIX_STREAM_CONNECT,
+	FN_SECURITY_SOCKET_CONNECT,
+	FN_MAX,
+};
+
+struct kernel_features {
+	bool btf;		   /* /sys/kernel/btf/vmlinux readable */
+	char lsms[256];		   /* /sys/kernel/security/lsm, "" when unknown */
+	bool selinux_enabled;	   /* SELinux is an active LSM with a policy loaded */
+	int selinux_enforcing;	   /* 1, 0, or -1 when not enabled */
+	bool tp_selinux_audited;   /* tracepoint selinux:selinux_audited exists */
+	bool tp_sock_state;	   /* tracepoint sock:inet_sock_set_state exists */
+	char cgroup2[PATH_MAX];	   /* cgroup v2 mount point, "" when none */
+	int avc_arg_base;	   /* avc_has_perm(): index of ssid, 1 before 6.4 (selinux_state) */
+	bool fn_exists[FN_MAX];	   /* function present in BTF */
+	bool fn_attachable[FN_MAX]; /* a trivial fexit program loaded and attached */
+	int fn_errno[FN_MAX];	   /* why not, when !fn_attachable */
+};
+
+/* Fill kf; returns 0, or -errno when BTF cannot be read at all. */
+int probe_kernel(struct kernel_features *kf);
+const char *probe_fn_name(enum probe_fn fn);
+/* "SELinux path: unavailable, the kernel refuses fentry/fexit programs (EPERM)" etc. */
+void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *buf, int len);
+
+/* Mount tracefs/bpffs where they are missing (root only). Returns 0 or -errno. */
+int ensure_fs(const char *path, const char *fstype);
+
+#endif

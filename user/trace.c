@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* avcsnoop trace: one line (or JSON object) per connect() attempt, live. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+#include "enrich.h"
+#include "escape.h"
+#include "event.h"
+#include "json.h"
+#include "loader.h"
+#include "log.h"
+#include "util.h"
+
+struct trace_ctx {
+	FILE *out;
+	bool json;
+	struct json j;
+	double wall_offset;
+	struct enricher *enr;
+	unsigned long long printed;
+};
+
+static void trace_usage(FILE *f)
+{
+	fputs("Usage: avcsnoop trace [OPTIONS]\n"
+	      "Trace connect() attempts of selected processes, with destination and verdict:\n"
+	      "allowed, refused, denied by SELinux (audited, hidden by dontaudit, or permissive),\n"
+	      "denied by another LSM or by a cgroup program/firewall.\n"
+	      "\n"
+	      "  -c, --comm COMM       trace tasks named COMM (repeatable, up to 8; default: nginx)\n"
+	      "  -p, --pid PID         trace only this process\n"
+	      "      --cgroup PATH     trace only tasks in this cgroup v2 directory (and below)\n"
+	      "      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"
+	      "  -a, --all             trace every process (no comm filter)\n"
+	      "  -f, --failed          show only attempts that did not connect\n"
+	      "  -d, --duration SECS   stop after SECS seconds\n"
+	      "  -j, --json            one JSON object per line (fields: see avcsnoop(8))\n"
+	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
+	      "      --no-selinux      don't attach the SELinux decision path\n"
+	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
+	      "  -q, --quiet           no capability line and no header\n"
+	      "  -v, --verbose         libbpf debug output\n"
+	      "  -h, --help            this help\n"
+	      "\n"
+	      "Examples:\n"
+	      "  avcsnoop trace                     # nginx's connects, live\n"
+	      "  avcsnoop trace -f -j               # failures only, as JSON lines\n"
+	      "  avcsnoop trace -a --port 3000      # any process connecting to port 3000\n"
+	      "  avcsnoop trace -c nginx -c php-fpm -d 60\n",
+	      f);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct trace_ctx *t = ctx;
+	struct conn_record rec;
+
+	if (size < sizeof(struct conn_event))
+		return 0;
+	record_decode(&rec, data, t->wall_offset);
+	enrich_record(t->enr, &rec);
+	if (t->json)
+		print_json(&t->j, &rec);
+	else
+		print_text(t->out, &rec);
+	t->printed++;
+	return 0;
+}
+
+static void print_summary(struct trace_ctx *t, const struct loader *ld)
+{
+	unsigned long long st[STAT_MAX];
+	unsigned long long lost;
+
+	if (loader_read_stats(ld, st))
+		return;
+	lost = st[STAT_RB_DROPS] + st[STAT_INFLIGHT_FULL];
+	if (t->json) {
+		json_obj_begin(&t->j, NULL);
+		json_str(&t->j, "type", "stats");
+		json_uint(&t->j, "attempts", st[STAT_ATTEMPTS]);
+		json_uint(&t->j, "events", st[STAT_EVENTS]);
+		json_uint(&t->j, "printed", t->printed);
+		json_uint(&t->j, "lost_ringbuf_full", st[STAT_RB_DROPS]);
+		json_uint(&t->j, "lost_table_full", st[STAT_INFLIGHT_FULL]);
+		json_uint(&t->j, "filtered", st[STAT_FILTERED]);
+		json_uint(&t->j, "async_table_full", st[STAT_PENDING_FULL]);
+		json_obj_end(&t->j);
+		json_line_end(&t->j);
+	}
+	fprintf(stderr,
+		"avcsnoop: %llu attempts, %llu events, %llu lost (ring buffer full: %llu, "
+		"attempt table full: %llu)%s\n",
+		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
+		lost ? "; raise --ringbuf-size" : "");
+}
+
+enum { OPT_CGROUP = 256, OPT_PORT, OPT_NO_ASYNC, OPT_NO_SELINUX, OPT_RINGBUF };
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "comm", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "all", no_argument, NULL, 'a' },
+		{ "failed", no_argument, NULL, 'f' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-async", no_argument, NULL, OPT_NO_ASYNC },
+		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct loader_opts lo = { .cfg.follow_async = 1, .cfg.mode = MODE_TRACE };
+	struct trace_ctx t = { .out = stdout };
+	volatile sig_atomic_t stop = 0;
+	struct ring_buffer *rb = NULL;
+	struct loader ld;
+	double duration = 0, deadline = 0;
+	bool quiet = false;
+	unsigned long v;
+	int opt, err;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "c:p:afd:jqvh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			if (lo.cfg.ncomms >= AVC_MAX_COMMS) {
+				p_err("-c: at most %d process names", AVC_MAX_COMMS);
+				return 2;
+			}
+			if (!*optarg || strlen(optarg) >= AVC_COMM_LEN) {
+				p_err("-c: a process name has 1 to %d characters (the kernel's comm)",
+				      AVC_COMM_LEN - 1);
+				return 2;
+			}
+			strncpy(lo.cfg.comms[lo.cfg.ncomms++], optarg, AVC_COMM_LEN - 1);
+			break;
+		case 'p':
+			if (parse_ulong(optarg, "-p", 1, 4194304, &v))
+				return 2;
+			lo.cfg.target_tgid = (__u32)v;
+			break;
+		case OPT_CGROUP:
+			lo.cgroup_path = optarg;
+			break;
+		case OPT_PORT:
+			if (lo.cfg.nports >= AVC_MAX_PORTS) {
+				p_err("--port: at most %d ports", AVC_MAX_PORTS);
+				return 2;
+			}
+			if (parse_ulong(optarg, "--port", 1, 65535, &v))
+				return 2;
+			lo.cfg.ports[lo.cfg.nports++] = (__u16)v;
+			break;
+		case 'a':
+			lo.cfg.trace_all = 1;
+			break;
+		case 'f':
+			lo.cfg.failed_only = 1;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, "-d", &duration))
+				return 2;
+			break;
+		case 'j':
+			t.json = true;
+			break;
+		case OPT_NO_ASYNC:
+			lo.cfg.follow_async = 0;
+			break;
+		case OPT_NO_SELINUX:
+			lo.no_selinux = true;
+			break;
+		case OPT_RINGBUF:
+			if (parse_ulong(optarg, "--ringbuf-size", 4096, 1UL << 30, &v))
+				return 2;
+			if (v & (v - 1)) {
+				p_err("--ringbuf-size: '%s' is not a power of two", optarg);
+				return 2;
+			}
+			lo.ringbuf_bytes = (unsigned int)v;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'v':
+			log_verbose = true;
+			break;
+		case 'h':
+			trace_usage(stdout);
+			return 0;
+		default:
+			trace_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		p_err("trace: unexpected argument '%s' (see avcsnoop trace --help)", argv[optind]);
+		return 2;
+	}
+	if (!lo.cfg.ncomms && !lo.cfg.trace_all && !lo.cfg.target_tgid && !lo.cgroup_path)
+		strcpy(lo.cfg.comms[lo.cfg.ncomms++], "nginx");
+	if (lo.cfg.target_tgid || lo.cgroup_path)
+		lo.cfg.trace_all = lo.cfg.ncomms == 0;
+
+	err = loader_start(&ld, &lo);
+	if (err)
+		return 1;
+	t.enr = enricher_new(&ld.kf, NULL);
+	json_init(&t.j, t.out);
+	t.wall_offset = mono_to_wall_offset();
+	rb = ring_buffer__new(loader_ringbuf_fd(&ld), handle_event, &t, NULL);
+	if (!rb) {
+		p_err("ring buffer: %s", strerror(errno));
+		err = -errno;
+		goto out;
+	}
+	if (!quiet) {
+		loader_describe(&ld, stderr);
+		if (!t.json)
+			print_text_header(t.out);
+		if (!lo.cfg.trace_all && !lo.cfg.target_tgid &&
+		    !comm_running((const char(*)[16])lo.cfg.comms, lo.cfg.ncomms)) {
+			char esc[64];
+
+			escape_str(esc, sizeof(esc), lo.cfg.comms[0], ESC_TEXT);
+			p_info("waiting for connect() by %s%s (none is running now; --all traces "
+			       "every process)",
+			       esc, lo.cfg.ncomms > 1 ? " and the other -c names" : "");
+		}
+		fflush(t.out);
+	}
+
+	on_exit_signals(&stop);
+	if (duration > 0) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		deadline = (double)now.tv_sec + (double)now.tv_nsec / 1e9 + duration;
+	}
+	while (!stop) {
+		/* Events are submitted without wakeups: poll returns on the 100 ms timeout (or
+		 * when the buffer is half full), then consume whatever is there.
+		 */
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			p_err("reading events: %s", strerror(-err));
+			break;
+		}
+		ring_buffer__consume(rb);
+		fflush(t.out);
+		if (deadline > 0) {
+			struct timespec now;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((double)now.tv_sec + (double)now.tv_nsec / 1e9 >= deadline)
+				break;
+		}
+	}
+	err = err == -EINTR ? 0 : err;
+	ring_buffer__consume(rb);
+	print_summary(&t, &ld);
+	fflush(t.out);
+out:
+	ring_buffer__free(rb);
+	enricher_free(t.enr);
+	loader_stop(&ld);
+	return err < 0 ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "log.h"
+#include "util.h"
+
+static void bad_value(const char *what, const char *s, const char *why)
+{
+	char esc[128];
+
+	escape_str(esc, sizeof(esc), s, ESC_TEXT);
+	p_err("%s: '%s' %s", what, esc, why);
+}
+
+int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
+		unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !*s || !isdigit((unsigned char)*s)) {
+		bad_value(what, s ? s : "", "is not a number");
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end) {
+		bad_value(what, s, "is not a number");
+		return -EINVAL;
+	}
+	if (errno == ERANGE || v < min || v > max) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "is out of range (%lu to %lu)", min, max);
+		bad_value(what, s, why);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_seconds(const char *s, const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = s && *s ? strtod(s, &end) : 0;
+	if (!s || !*s || *end || errno || !isfinite(v) || v <= 0 || v > 1e7) {
+		bad_value(what, s ? s : "", "is not a positive number of seconds");
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+static volatile sig_atomic_t *exit_flag;
+
+static void handle_exit_signal(int sig)
+{
+	if (exit_flag)
+		*exit_flag = sig;
+}
+
+void on_exit_signals(volatile sig_atomic_t *flag)
+{
+	struct sigaction sa = { .sa_handler = handle_exit_signal };
+
+	exit_flag = flag;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool comm_running(const char comms[][16], int n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+		int i;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (!strncmp(comm, comms[i], 16))
+				found = true;
+	}
+	closedir(d);
+	return found;
+}
