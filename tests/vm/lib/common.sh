@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Shared helpers for tests/vm/lab.sh and its layer scripts (sourced, not executed).
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
+LAB_CACHE=${AVC_LAB_CACHE:-/var/cache/avcsnoop-lab}
+LAB_START=$SECONDS
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# Elapsed seconds since lab.sh started, for progress lines.
+elapsed() { printf '%ds' "$((SECONDS - LAB_START))"; }
+
+# Prints a short hash of the arguments' contents; "-" lines are literal strings, so a key can
+# mix files and values: key_of FILE... -- "string"...
+key_of() {
+	local literal=0 arg
+	{
+		for arg in "$@"; do
+			if [ "$arg" = "--" ]; then
+				literal=1
+			elif [ "$literal" -eq 1 ]; then
+				printf '%s\n' "$arg"
+			else
+				[ -e "$arg" ] || die "key input $arg does not exist"
+				if [ -d "$arg" ]; then
+					(cd "$arg" && find . -type f -print0 | LC_ALL=C sort -z |
+						xargs -0 sha256sum)
+				else
+					printf '%s\n' "$arg"
+					cat "$arg"
+				fi
+			fi
+		done
+	} | sha256sum | cut -c1-16
+}
+
+# Runs "$@" with its output prefixed, so long steps show progress: prefix_run LABEL CMD...
+prefix_run() {
+	local label=$1
+	shift
+	"$@" 2>&1 | while IFS= read -r line; do
+		printf 'lab: [%s %s] %s\n' "$label" "$(elapsed)" "$line" >&2
+	done
+	return "${PIPESTATUS[0]}"
+}
+
+# Keeps the newest $2 entries matching glob $1 in the cache, removes the rest.
+prune_cache() {
+	local pattern=$1 keep=$2 old
+	# shellcheck disable=SC2086 # the pattern is meant to glob
+	old=$(ls -1dt $LAB_CACHE/$pattern 2>/dev/null | tail -n +"$((keep + 1))") || true
+	if [ -n "$old" ]; then
+		while IFS= read -r entry; do
+			log "pruning old cache entry $entry"
+			rm -rf -- "$entry"
+		done <<<"$old"
+	fi
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || die "$1 needs root (mmdebstrap --mode=root, chroot, xattrs)"
+}
+
+need_cmds() {
+	local c missing=()
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || missing+=("$c")
+	done
+	[ ${#missing[@]} -eq 0 ] ||
+		die "missing host commands: ${missing[*]} (run: scripts/deps.sh vm)"
+}
