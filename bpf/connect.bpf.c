@@ -47,7 +47,11 @@ char LICENSE[] SEC("license") = "GPL";
 
 static __always_inline bool comm_wanted(const char comm[AVC_COMM_LEN])
 {
-	const __u64 *want, *have = (const __u64 *)comm;
+	/* volatile: rodata is only known after load; a plain pointer lets clang fold the
+	 * loads to the zero initializer.
+	 */
+	const volatile __u64 *want;
+	const __u64 *have = (const __u64 *)comm;
 	int i;
 
 	if (cfg.trace_all || !cfg.ncomms)
@@ -56,7 +60,7 @@ static __always_inline bool comm_wanted(const char comm[AVC_COMM_LEN])
 	for (i = 0; i < AVC_MAX_COMMS; i++) {
 		if (i >= cfg.ncomms)
 			break;
-		want = (const __u64 *)cfg.comms[i];
+		want = (const volatile __u64 *)cfg.comms[i];
 		if (want[0] == have[0] && want[1] == have[1])
 			return true;
 	}

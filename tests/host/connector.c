@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Test workload for the host suite: makes connect() attempts with known outcomes.
+ *
+ *   connector [OPTIONS] TARGET...
+ *     TARGET: tcp4:ADDR:PORT | tcp6:ADDR:PORT | unix:PATH | abstract:NAME
+ *             PORT 0 with --listen picks a free port
+ *   --listen            open a listener on each target first (so the connect succeeds)
+ *   --closed            bind a free port, close it, and connect there (refused)
+ *   --comm NAME         set the task's comm (may hold any bytes, e.g. control characters)
+ *   --cgroup DIR        move into this cgroup v2 directory first
+ *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
+ *   --count N           repeat each connect N times
+ *   --nonblock          non-blocking sockets (waits for the outcome with poll)
+ *
+ * Prints "pid PID" first, then per target "TARGET PORT ret=R errno=NAME", then
+ * "attempts N". Exits 0 unless setup failed (a failed connect is an expected result).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+/* Landlock network rules (Linux 6.7, ABI 4); Debian 12's uapi headers predate them. */
+#ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#define LANDLOCK_RULE_NET_PORT 2
+struct landlock_net_port_attr {
+	__u64 allowed_access;
+	__u64 port;
+};
+struct landlock_ruleset_attr_v4 {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;
+};
+#else
+#define landlock_ruleset_attr_v4 landlock_ruleset_attr
+#endif
+
+struct target {
+	int family; /* AF_INET, AF_INET6, AF_UNIX */
+	bool abstract;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char spec[256];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "connector: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static int parse_target(const char *spec, struct target *t)
+{
+	char buf[256], *colon;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->spec, sizeof(t->spec), "%s", spec);
+	if (!strncmp(spec, "unix:", 5) || !strncmp(spec, "abstract:", 9)) {
+		struct sockaddr_un *sun = (struct sockaddr_un *)&t->ss;
+		const char *name = strchr(spec, ':') + 1;
+		size_t n = strlen(name);
+
+		t->family = AF_UNIX;
+		sun->sun_family = AF_UNIX;
+		t->abstract = spec[0] == 'a';
+		if (n + t->abstract >= sizeof(sun->sun_path))
+			return -1;
+		memcpy(sun->sun_path + t->abstract, name, n);
+		t->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + t->abstract + n +
+				     !t->abstract);
+		return 0;
+	}
+	if (strncmp(spec, "tcp4:", 5) && strncmp(spec, "tcp6:", 5))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", spec + 5);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	if (spec[3] == '4') {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&t->ss;
+
+		t->family = sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)atoi(colon + 1));
+		if (inet_pton(AF_INET, buf, &sin->sin_addr) != 1)
+			return -1;
+		t->len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&t->ss;
+		char *a = buf;
+
+		if (*a == '[') {
+			a++;
+			a[strcspn(a, "]")] = '\0';
+		}
+		t->family = sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)atoi(colon + 1));
+		if (inet_pton(AF_INET6, a, &sin6->sin6_addr) != 1)
+			return -1;
+		t->len = sizeof(*sin6);
+	}
+	return 0;
+}
+
+static uint16_t target_port(const struct target *t)
+{
+	if (t->family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&t->ss)->sin_port);
+	if (t->family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&t->ss)->sin6_port);
+	return 0;
+}
+
+static void set_port(struct target *t, uint16_t port)
+{
+	if (t->family == AF_INET)
+		((struct sockaddr_in *)&t->ss)->sin_port = htons(port);
+	else if (t->family == AF_INET6)
+		((struct sockaddr_in6 *)&t->ss)->sin6_port = htons(port);
+}
+
+/* Bind (and listen on) the target's address; port 0 becomes a free port. */
+static int bind_target(struct target *t, bool do_listen)
+{
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	int one = 1, fd = socket(t->family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (t->family == AF_UNIX && !t->abstract)
+		unlink(((struct sockaddr_un *)&t->ss)->sun_path);
+	if (bind(fd, (struct sockaddr *)&t->ss, t->len))
+		die("bind");
+	if (do_listen && listen(fd, 4096))
+		die("listen");
+	if (t->family != AF_UNIX) {
+		if (getsockname(fd, (struct sockaddr *)&got, &glen))
+			die("getsockname");
+		set_port(t, t->family == AF_INET ? ntohs(((struct sockaddr_in *)&got)->sin_port)
+						 : ntohs(((struct sockaddr_in6 *)&got)->sin6_port));
+	}
+	return fd;
+}
+
+static void landlock_allow_only(uint16_t port)
+{
+	struct landlock_ruleset_attr_v4 attr = {
+		.handled_access_net = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+	};
+	struct landlock_net_port_attr rule = {
+		.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.port = port,
+	};
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	int fd;
+
+	if (abi < 4) {
+		fprintf(stderr, "connector: Landlock ABI %ld < 4: no network rules\n", abi);
+		exit(3);
+	}
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		die("landlock_create_ruleset");
+	if (syscall(SYS_landlock_add_rule, fd, LANDLOCK_RULE_NET_PORT, &rule, 0))
+		die("landlock_add_rule");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		die("PR_SET_NO_NEW_PRIVS");
+	if (syscall(SYS_landlock_restrict_self, fd, 0))
+		die("landlock_restrict_self");
+	close(fd);
+}
+
+static void join_cgroup(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	if (!f)
+		die(path);
+	fprintf(f, "%d\n", getpid());
+	if (fclose(f))
+		die(path);
+}
+
+static int connect_once(const struct target *t, bool nonblock)
+{
+	int fd = socket(t->family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	int ret, err = 0;
+
+	if (fd < 0)
+		die("socket");
+	ret = connect(fd, (const struct sockaddr *)&t->ss, t->len);
+	if (ret)
+		err = errno;
+	if (ret && err == EINPROGRESS) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		socklen_t elen = sizeof(err);
+
+		poll(&p, 1, 5000);
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+		err = err ? err : 0;
+		ret = err ? -1 : 0;
+	}
+	close(fd);
+	return ret ? err : 0;
+}
+
+int main(int argc, char **argv)
+{
+	bool do_listen = false, closed = false, nonblock = false;
+	long count = 1, attempts = 0, landlock_port = -1;
+	const char *comm = NULL, *cgroup = NULL;
+	struct target t;
+	int i, err = 0, lfd = -1;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--listen"))
+			do_listen = true;
+		else if (!strcmp(argv[i], "--closed"))
+			closed = true;
+		else if (!strcmp(argv[i], "--nonblock"))
+			nonblock = true;
+		else if (!strcmp(argv[i], "--comm") && i + 1 < argc)
+			comm = argv[++i];
+		else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc)
+			cgroup = argv[++i];
+		else if (!strcmp(argv[i], "--landlock-allow") && i + 1 < argc)
+			landlock_port = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
+			count = atol(argv[++i]);
+		else {
+			fprintf(stderr, "connector: bad option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (cgroup)
+		join_cgroup(cgroup);
+	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
+		die("PR_SET_NAME");
+	printf("pid %d\n", getpid());
+	for (; i < argc; i++) {
+		long n;
+
+		if (parse_target(argv[i], &t)) {
+			fprintf(stderr, "connector: bad target %s\n", argv[i]);
+			return 2;
+		}
+		if (do_listen || closed)
+			lfd = bind_target(&t, do_listen);
+		if (closed) {
+			close(lfd);
+			lfd = -1;
+		}
+		/* Landlock after the listener exists: only connect() is restricted. */
+		if (landlock_port >= 0) {
+			landlock_allow_only((uint16_t)landlock_port);
+			landlock_port = -1;
+		}
+		for (n = 0; n < count; n++) {
+			err = connect_once(&t, nonblock);
+			attempts++;
+		}
+		printf("%s %u ret=%d errno=%s\n", t.spec, target_port(&t), err ? -1 : 0,
+		       err ? strerrorname_np(err) : "0");
+		if (lfd >= 0)
+			close(lfd);
+		if (t.family == AF_UNIX && !t.abstract && do_listen)
+			unlink(((struct sockaddr_un *)&t.ss)->sun_path);
+	}
+	printf("attempts %ld\n", attempts);
+	return 0;
+}
