@@ -17,7 +17,9 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
-LDLIBS := -lbpf -lelf -lz -lselinux -lsepol -lm
+# libsepol.a, not .so: evaluating access on a policy file (sepol_set_policydb, evaluate_conds)
+# is only in the static archive, as for audit2why (user/policy.c).
+LDLIBS := -lbpf -lelf -lz -lselinux -l:libsepol.a -lm
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUTPUT) -Wall \
 	-Wno-unused-function -Werror=implicit-function-declaration -MMD -MP
 

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * AVC records as audit tools print them, turned into findings: audit.log lines
+ * ("type=AVC msg=audit(...): avc:  denied  { name_connect } for ..."), `ausearch -m avc --raw`
+ * and `ausearch -i` output, and the kernel's printk form ("audit: type=1400 audit(...): avc:
+ * ...", with a dmesg or /dev/kmsg prefix). Hex-encoded values (comm=6E67696E78) are decoded.
+ */
+#ifndef AVC_AUDITLOG_H
+#define AVC_AUDITLOG_H
+
+#include <stddef.h>
+
+#include "finding.h"
+
+enum auditlog_result {
+	AUDITLOG_IGNORED = 0, /* not an AVC denial: another record type, a "granted" AVC, blank */
+	AUDITLOG_FINDING = 1, /* *out holds the denial (permissive=1 ones included) */
+};
+
+/*
+ * Parse one line of len bytes (no NUL needed; embedded NULs are an error). Returns
+ * AUDITLOG_FINDING, AUDITLOG_IGNORED, or -EINVAL for an AVC record that is malformed
+ * (truncated, a required field missing or too long, binary junk) with a reason in err.
+ */
+int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err,
+			size_t errsz);
+
+/* True when the line claims to be an AVC record (worth an error when it does not parse). */
+int auditlog_line_is_avc(const char *line, size_t len);
+
+#endif

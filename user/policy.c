@@ -1,0 +1,1084 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Policy queries on libsepol. libsepol.so exports only the record API; the access
+ * computation on a policy of our choosing (sepol_set_policydb, sepol_sidtab_init,
+ * evaluate_conds) lives in libsepol.a, which avcsnoop links statically as audit2why does.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <selinux/selinux.h>
+#include <sepol/booleans.h>
+#include <sepol/context_record.h>
+#include <sepol/debug.h>
+#include <sepol/handle.h>
+#include <sepol/policydb.h>
+#include <sepol/policydb/conditional.h>
+#include <sepol/policydb/ebitmap.h>
+#include <sepol/policydb/policydb.h>
+#include <sepol/policydb/services.h>
+#include <sepol/policydb/sidtab.h>
+#include <sepol/port_record.h>
+#include <sepol/ports.h>
+
+#include "policy.h"
+
+struct policy {
+	sepol_handle_t *handle;
+	sepol_policydb_t *spdb;
+	sidtab_t sidtab;
+	bool live;
+	unsigned int version;
+	char path[512];
+	char local_ports[512];
+	char libmsg[256]; /* last libsepol message, for error reports */
+	/* user:role and level used to turn a bare type into a valid context */
+	char subj_user[POLICY_NAME_LEN], subj_role[POLICY_NAME_LEN];
+	char obj_user[POLICY_NAME_LEN], obj_role[POLICY_NAME_LEN];
+	char level[POLICY_NAME_LEN]; /* "" when the policy has no MLS */
+};
+
+static policydb_t *pdb(const struct policy *p)
+{
+	return &p->spdb->p;
+}
+
+/* libsepol's access computation uses one current policydb: make it ours. */
+static void activate(const struct policy *p)
+{
+	sepol_set_policydb(&p->spdb->p);
+	sepol_set_sidtab((sidtab_t *)&p->sidtab);
+}
+
+static void sepol_msg(void *arg, sepol_handle_t *h, const char *fmt, ...)
+{
+	struct policy *p = arg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->libmsg, sizeof(p->libmsg), fmt, ap);
+	va_end(ap);
+}
+
+int context_type(const char *context, char *out, size_t outsz)
+{
+	const char *t, *end;
+
+	t = strchr(context, ':');
+	if (!t || !(t = strchr(t + 1, ':')))
+		return -EINVAL;
+	t++;
+	end = strchr(t, ':');
+	if (!end)
+		end = t + strlen(t);
+	if (end == t || (size_t)(end - t) >= outsz)
+		return -EINVAL;
+	memcpy(out, t, (size_t)(end - t));
+	out[end - t] = '\0';
+	return 0;
+}
+
+/* Split "u:r:t[:level]" into its parts; level may be "". */
+static int split_context(const char *ctx, char *u, char *r, char *level, size_t sz)
+{
+	const char *c1 = strchr(ctx, ':'), *c2, *c3;
+
+	if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+		return -EINVAL;
+	c3 = strchr(c2 + 1, ':');
+	if ((size_t)(c1 - ctx) >= sz || (size_t)(c2 - c1 - 1) >= sz)
+		return -EINVAL;
+	snprintf(u, sz, "%.*s", (int)(c1 - ctx), ctx);
+	snprintf(r, sz, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	snprintf(level, sz, "%s", c3 ? c3 + 1 : "");
+	return 0;
+}
+
+/*
+ * Binary policies keep initial SIDs by number only; the numbers are kernel ABI
+ * (security/selinux/include/initial_sid_to_string.h), and policies list them in that order.
+ */
+#define ISID_KERNEL 1
+#define ISID_PORT 9
+
+static const char *isid_context(struct policy *p, uint32_t isid, char *buf, size_t sz)
+{
+	ocontext_t *c;
+
+	for (c = pdb(p)->ocontexts[OCON_ISID]; c; c = c->next) {
+		char *ctx = NULL;
+		size_t len;
+
+		if (c->sid[0] != isid)
+			continue;
+		activate(p);
+		if (sepol_sid_to_context(c->sid[0], &ctx, &len) < 0)
+			return NULL;
+		snprintf(buf, sz, "%s", ctx);
+		free(ctx);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The kernel's own context gives a valid user, role and (low) level for bare types. */
+static void pick_templates(struct policy *p)
+{
+	char ctx[512];
+
+	snprintf(p->subj_user, sizeof(p->subj_user), "system_u");
+	snprintf(p->subj_role, sizeof(p->subj_role), "system_r");
+	p->level[0] = '\0';
+	if (isid_context(p, ISID_KERNEL, ctx, sizeof(ctx)))
+		split_context(ctx, p->subj_user, p->subj_role, p->level, POLICY_NAME_LEN);
+	snprintf(p->obj_user, sizeof(p->obj_user), "%s", p->subj_user);
+	/* object_r is built into every policy and valid with every type */
+	snprintf(p->obj_role, sizeof(p->obj_role), "object_r");
+	if (strchr(p->level, '-'))
+		*strchr(p->level, '-') = '\0';
+}
+
+static int apply_live_booleans(struct policy *p)
+{
+	char **names = NULL;
+	int i, n = 0;
+
+	if (security_get_boolean_names(&names, &n) < 0)
+		return -errno;
+	for (i = 0; i < n; i++) {
+		int v = security_get_boolean_active(names[i]);
+
+		if (v >= 0)
+			policy_bool_set(p, names[i], v);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int read_header(FILE *f, const char *path, unsigned int *version, char *err,
+		       size_t errsz)
+{
+	uint32_t w[2], ver;
+	char str[32];
+	size_t len;
+
+	if (fread(w, sizeof(uint32_t), 2, f) != 2) {
+		snprintf(err, errsz, "%s: too short to be a binary SELinux policy", path);
+		return -EINVAL;
+	}
+	if (le32toh(w[0]) != POLICYDB_MAGIC) {
+		snprintf(err, errsz,
+			 "%s: not a binary SELinux policy (magic %#x; a CIL or .te source must "
+			 "be compiled first, e.g. with secilc)",
+			 path, le32toh(w[0]));
+		return -EINVAL;
+	}
+	len = le32toh(w[1]);
+	if (len >= sizeof(str) || fread(str, 1, len, f) != len ||
+	    fread(&ver, sizeof(ver), 1, f) != 1) {
+		snprintf(err, errsz, "%s: truncated policy header", path);
+		return -EINVAL;
+	}
+	str[len] = '\0';
+	if (strcmp(str, POLICYDB_STRING)) {
+		snprintf(err, errsz, "%s: a \"%s\" policy, not an SELinux kernel policy", path, str);
+		return -EINVAL;
+	}
+	*version = le32toh(ver);
+	if (*version < (unsigned int)sepol_policy_kern_vers_min() ||
+	    *version > (unsigned int)sepol_policy_kern_vers_max()) {
+		snprintf(err, errsz, "%s: policy version %u is not supported by this libsepol (%d-%d)",
+			 path, *version, sepol_policy_kern_vers_min(), sepol_policy_kern_vers_max());
+		return -EPROTONOSUPPORT;
+	}
+	rewind(f);
+	return 0;
+}
+
+int policy_open(struct policy **out, const char *path, char *err, size_t errsz)
+{
+	sepol_policy_file_t *pf = NULL;
+	struct policy *p;
+	FILE *f = NULL;
+	int ret;
+
+	*out = NULL;
+	err[0] = '\0';
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	if (!path) {
+		if (is_selinux_enabled() <= 0) {
+			snprintf(err, errsz,
+				 "SELinux is not enabled here: name a policy file with --policy "
+				 "(e.g. /etc/selinux/default/policy/policy.33)");
+			ret = -ENOENT;
+			goto fail;
+		}
+		p->live = true;
+		snprintf(p->path, sizeof(p->path), "/sys/fs/selinux/policy");
+	} else {
+		snprintf(p->path, sizeof(p->path), "%s", path);
+	}
+	f = fopen(p->path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errsz, "cannot open policy %s: %s", p->path, strerror(errno));
+		goto fail;
+	}
+	ret = read_header(f, p->path, &p->version, err, errsz);
+	if (ret)
+		goto fail;
+
+	/* services.c reports through the default handle: keep it quiet, errors come back here */
+	sepol_debug(0);
+	p->handle = sepol_handle_create();
+	if (!p->handle || sepol_policy_file_create(&pf) || sepol_policydb_create(&p->spdb)) {
+		snprintf(err, errsz, "out of memory");
+		ret = -ENOMEM;
+		goto fail;
+	}
+	sepol_msg_set_callback(p->handle, sepol_msg, p);
+	sepol_policy_file_set_fp(pf, f);
+	sepol_policy_file_set_handle(pf, p->handle);
+	if (sepol_policydb_read(p->spdb, pf) < 0) {
+		snprintf(err, errsz, "libsepol could not read %s: %s", p->path,
+			 p->libmsg[0] ? p->libmsg : "invalid policy");
+		ret = -EINVAL;
+		goto fail;
+	}
+	sepol_policy_file_free(pf);
+	pf = NULL;
+	fclose(f);
+	f = NULL;
+
+	if (sepol_sidtab_init(&p->sidtab) < 0) {
+		snprintf(err, errsz, "out of memory");
+		ret = -ENOMEM;
+		goto fail;
+	}
+	activate(p);
+	if (policydb_load_isids(pdb(p), &p->sidtab) < 0) {
+		snprintf(err, errsz, "%s: bad initial SIDs", p->path);
+		ret = -EINVAL;
+		goto fail;
+	}
+	evaluate_conds(pdb(p));
+	pick_templates(p);
+	if (p->live) {
+		char *type = NULL;
+
+		if (apply_live_booleans(p))
+			snprintf(p->libmsg, sizeof(p->libmsg), "live booleans unreadable");
+		if (selinux_getpolicytype(&type) == 0) {
+			snprintf(p->local_ports, sizeof(p->local_ports),
+				 "/var/lib/selinux/%s/active/ports.local", type);
+			free(type);
+		}
+	}
+	*out = p;
+	return 0;
+fail:
+	if (pf)
+		sepol_policy_file_free(pf);
+	if (f)
+		fclose(f);
+	policy_close(p);
+	return ret;
+}
+
+void policy_close(struct policy *p)
+{
+	if (!p)
+		return;
+	if (p->spdb) {
+		/* the sidtab must be emptied before the policydb it points into */
+		sepol_sidtab_destroy(&p->sidtab);
+		sepol_policydb_free(p->spdb);
+	}
+	if (p->handle)
+		sepol_handle_destroy(p->handle);
+	free(p);
+}
+
+const char *policy_path(const struct policy *p)
+{
+	return p->path;
+}
+
+bool policy_is_live(const struct policy *p)
+{
+	return p->live;
+}
+
+unsigned int policy_version(const struct policy *p)
+{
+	return p->version;
+}
+
+/* ---- types ---- */
+
+static type_datum_t *type_lookup(const struct policy *p, const char *name)
+{
+	return hashtab_search(pdb(p)->p_types.table, name);
+}
+
+static const char *type_name(const struct policy *p, uint32_t value)
+{
+	if (!value || value > pdb(p)->p_types.nprim)
+		return NULL;
+	return pdb(p)->p_type_val_to_name[value - 1];
+}
+
+int policy_type_primary(const struct policy *p, const char *name, char *out, size_t outsz)
+{
+	type_datum_t *td = type_lookup(p, name);
+	const char *primary;
+
+	if (!td || !(primary = type_name(p, td->s.value)))
+		return -ENOENT;
+	snprintf(out, outsz, "%s", primary);
+	return 0;
+}
+
+struct alias_walk {
+	uint32_t value;
+	const char *primary;
+	char *out;
+	size_t outsz;
+	int n;
+};
+
+static int alias_cb(hashtab_key_t key, hashtab_datum_t datum, void *arg)
+{
+	type_datum_t *td = datum;
+	struct alias_walk *w = arg;
+	size_t used = strlen(w->out);
+
+	if (td->s.value != w->value || td->flavor == TYPE_ATTRIB || !strcmp(key, w->primary))
+		return 0;
+	snprintf(w->out + used, w->outsz - used, "%s%s", w->n ? "," : "", (char *)key);
+	w->n++;
+	return 0;
+}
+
+int policy_type_aliases(const struct policy *p, const char *type, char *out, size_t outsz)
+{
+	type_datum_t *td = type_lookup(p, type);
+	struct alias_walk w = { .out = out, .outsz = outsz };
+
+	out[0] = '\0';
+	if (!td)
+		return -ENOENT;
+	w.value = td->s.value;
+	w.primary = type_name(p, td->s.value);
+	hashtab_map(pdb(p)->p_types.table, alias_cb, &w);
+	return w.n;
+}
+
+bool policy_type_has_attr(const struct policy *p, const char *type, const char *attr)
+{
+	type_datum_t *t = type_lookup(p, type), *a = type_lookup(p, attr);
+
+	if (!t || !a || !pdb(p)->type_attr_map)
+		return false;
+	return ebitmap_get_bit(&pdb(p)->type_attr_map[t->s.value - 1], a->s.value - 1);
+}
+
+/* ---- classes and permissions ---- */
+
+int policy_class_value(const struct policy *p, const char *tclass, uint16_t *value)
+{
+	sepol_security_class_t c;
+
+	activate(p);
+	if (sepol_string_to_security_class(tclass, &c) < 0)
+		return -ENOENT;
+	*value = c;
+	return 0;
+}
+
+int policy_perm_mask(const struct policy *p, const char *tclass, const char *perm, uint32_t *av)
+{
+	sepol_security_class_t c;
+	sepol_access_vector_t v;
+
+	activate(p);
+	if (sepol_string_to_security_class(tclass, &c) < 0 || sepol_string_to_av_perm(c, perm, &v))
+		return -ENOENT;
+	*av = v;
+	return 0;
+}
+
+/* ---- SIDs for contexts and bare types ---- */
+
+static int try_sid(const char *ctx, sepol_security_id_t *sid)
+{
+	return sepol_context_to_sid(ctx, strlen(ctx) + 1, sid) < 0 ? -EINVAL : 0;
+}
+
+static int type_sid(struct policy *p, const char *type, bool subject, sepol_security_id_t *sid)
+{
+	char ctx[512];
+	const char *lvl = p->level[0] ? ":" : "";
+	policydb_t *db = pdb(p);
+	type_datum_t *td = type_lookup(p, type);
+	uint32_t r, u;
+
+	if (!td || td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	snprintf(ctx, sizeof(ctx), "%s:%s:%s%s%s", subject ? p->subj_user : p->obj_user,
+		 subject ? p->subj_role : p->obj_role, type, lvl, p->level);
+	if (!try_sid(ctx, sid))
+		return 0;
+	/* a subject type not associated with the template role: find a role and user that fit */
+	for (r = 0; subject && r < db->p_roles.nprim; r++) {
+		role_datum_t *role = db->role_val_to_struct[r];
+
+		if (!role || !ebitmap_get_bit(&role->types.types, td->s.value - 1))
+			continue;
+		for (u = 0; u < db->p_users.nprim; u++) {
+			user_datum_t *user = db->user_val_to_struct[u];
+
+			if (!user || !ebitmap_get_bit(&user->roles.roles, r))
+				continue;
+			snprintf(ctx, sizeof(ctx), "%s:%s:%s%s%s", db->p_user_val_to_name[u],
+				 db->p_role_val_to_name[r], type, lvl, p->level);
+			if (!try_sid(ctx, sid))
+				return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A context is used as written; when the policy rejects it (another distribution's user or
+ * role), its type alone is used with a valid user and role.
+ */
+static int name_sid(struct policy *p, const char *name, bool subject, sepol_security_id_t *sid)
+{
+	char type[POLICY_NAME_LEN];
+
+	if (!strchr(name, ':'))
+		return type_sid(p, name, subject, sid);
+	if (!try_sid(name, sid))
+		return 0;
+	if (context_type(name, type, sizeof(type)))
+		return -EINVAL;
+	return type_sid(p, type, subject, sid);
+}
+
+static int value_sid(struct policy *p, uint32_t value, bool subject, sepol_security_id_t *sid)
+{
+	const char *name = type_name(p, value);
+
+	return name ? type_sid(p, name, subject, sid) : -ENOENT;
+}
+
+/* ---- ports ---- */
+
+const char *proto_name(enum policy_proto proto)
+{
+	switch (proto) {
+	case PROTO_TCP:
+		return "tcp";
+	case PROTO_UDP:
+		return "udp";
+	case PROTO_SCTP:
+		return "sctp";
+	case PROTO_DCCP:
+		return "dccp";
+	}
+	return "?";
+}
+
+static int sepol_proto(enum policy_proto proto)
+{
+	switch (proto) {
+	case PROTO_UDP:
+		return SEPOL_PROTO_UDP;
+	case PROTO_SCTP:
+		return SEPOL_PROTO_SCTP;
+	case PROTO_DCCP:
+		return SEPOL_PROTO_DCCP;
+	case PROTO_TCP:
+	default:
+		return SEPOL_PROTO_TCP;
+	}
+}
+
+struct port_walk {
+	int proto;
+	unsigned int port; /* lookup */
+	const char *type;  /* ranges */
+	struct port_label *label;
+	char *out;
+	size_t outsz;
+	int n;
+};
+
+static int port_lookup_cb(const sepol_port_t *rec, void *arg)
+{
+	struct port_walk *w = arg;
+	sepol_context_t *con;
+	const char *type;
+
+	if (sepol_port_get_proto(rec) != w->proto)
+		return 0;
+	if (w->port < (unsigned int)sepol_port_get_low(rec) ||
+	    w->port > (unsigned int)sepol_port_get_high(rec))
+		return 0;
+	con = sepol_port_get_con(rec);
+	type = con ? sepol_context_get_type(con) : NULL;
+	if (!type)
+		return 0;
+	snprintf(w->label->type, sizeof(w->label->type), "%s", type);
+	w->label->low = sepol_port_get_low(rec);
+	w->label->high = sepol_port_get_high(rec);
+	w->n = 1;
+	return 1; /* the kernel takes the first match in this order */
+}
+
+int policy_port_lookup(struct policy *p, enum policy_proto proto, unsigned int port,
+		       struct port_label *out)
+{
+	struct port_walk w = { .proto = sepol_proto(proto), .port = port, .label = out };
+	char ctx[512];
+
+	memset(out, 0, sizeof(*out));
+	if (port > 65535)
+		return -EINVAL;
+	if (sepol_port_iterate(p->handle, p->spdb, port_lookup_cb, &w) < 0)
+		return -EIO;
+	if (w.n)
+		return 0;
+	activate(p);
+	if (!isid_context(p, ISID_PORT, ctx, sizeof(ctx)) ||
+	    context_type(ctx, out->type, sizeof(out->type)))
+		return -ENOENT;
+	return 0;
+}
+
+static int port_ranges_cb(const sepol_port_t *rec, void *arg)
+{
+	struct port_walk *w = arg;
+	sepol_context_t *con = sepol_port_get_con(rec);
+	const char *type = con ? sepol_context_get_type(con) : NULL;
+	size_t used = strlen(w->out);
+	int lo = sepol_port_get_low(rec), hi = sepol_port_get_high(rec);
+
+	if (sepol_port_get_proto(rec) != w->proto || !type || strcmp(type, w->type))
+		return 0;
+	if (lo == hi)
+		snprintf(w->out + used, w->outsz - used, "%s%d", w->n ? ", " : "", lo);
+	else
+		snprintf(w->out + used, w->outsz - used, "%s%d-%d", w->n ? ", " : "", lo, hi);
+	w->n++;
+	return 0;
+}
+
+int policy_port_ranges(struct policy *p, enum policy_proto proto, const char *type, char *out,
+		       size_t outsz)
+{
+	char primary[POLICY_NAME_LEN];
+	struct port_walk w = { .proto = sepol_proto(proto), .out = out, .outsz = outsz };
+
+	out[0] = '\0';
+	w.type = policy_type_primary(p, type, primary, sizeof(primary)) ? type : primary;
+	if (sepol_port_iterate(p->handle, p->spdb, port_ranges_cb, &w) < 0)
+		return -EIO;
+	return w.n;
+}
+
+void policy_set_local_ports_file(struct policy *p, const char *path)
+{
+	snprintf(p->local_ports, sizeof(p->local_ports), "%s", path ? path : "");
+}
+
+/* ports.local, as libsemanage writes it: "portcon tcp 3000 system_u:object_r:T:s0" */
+int policy_port_local(const struct policy *p, enum policy_proto proto, unsigned int port,
+		      char *type, size_t typesz)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int found = 0;
+	FILE *f;
+
+	if (!p->local_ports[0])
+		return -ENOENT;
+	f = fopen(p->local_ports, "re");
+	if (!f)
+		return -errno;
+	while (!found && getline(&line, &cap, f) > 0) {
+		char kw[16], pr[16], range[32], ctx[512];
+		unsigned int lo, hi;
+
+		if (sscanf(line, "%15s %15s %31s %511s", kw, pr, range, ctx) != 4 ||
+		    strcmp(kw, "portcon") || strcmp(pr, proto_name(proto)))
+			continue;
+		if (sscanf(range, "%u-%u", &lo, &hi) != 2) {
+			if (sscanf(range, "%u", &lo) != 1)
+				continue;
+			hi = lo;
+		}
+		if (lo == port && hi == port && !context_type(ctx, type, typesz))
+			found = 1;
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/* ---- booleans ---- */
+
+int policy_bool_count(const struct policy *p)
+{
+	return (int)pdb(p)->p_bools.nprim;
+}
+
+const char *policy_bool_name(const struct policy *p, int idx)
+{
+	if (idx < 0 || idx >= policy_bool_count(p))
+		return NULL;
+	return pdb(p)->p_bool_val_to_name[idx];
+}
+
+static int bool_index(const struct policy *p, const char *name)
+{
+	cond_bool_datum_t *b = hashtab_search(pdb(p)->p_bools.table, name);
+
+	return b ? (int)b->s.value - 1 : -ENOENT;
+}
+
+int policy_bool_get(const struct policy *p, const char *name)
+{
+	int idx = bool_index(p, name);
+
+	return idx < 0 ? idx : !!pdb(p)->bool_val_to_struct[idx]->state;
+}
+
+static void bool_set_idx(struct policy *p, int idx, bool value)
+{
+	pdb(p)->bool_val_to_struct[idx]->state = value;
+	evaluate_conds(pdb(p));
+}
+
+int policy_bool_set(struct policy *p, const char *name, bool value)
+{
+	sepol_bool_key_t *key = NULL;
+	sepol_bool_t *rec = NULL;
+	int ret = -ENOMEM;
+
+	if (bool_index(p, name) < 0)
+		return -ENOENT;
+	/* the record API evaluates every conditional after the change */
+	if (sepol_bool_key_create(p->handle, name, &key) < 0 || sepol_bool_create(p->handle, &rec) < 0 ||
+	    sepol_bool_set_name(p->handle, rec, name) < 0)
+		goto out;
+	sepol_bool_set_value(rec, value);
+	ret = sepol_bool_set(p->handle, p->spdb, key, rec) < 0 ? -EINVAL : 0;
+out:
+	sepol_bool_key_free(key);
+	sepol_bool_free(rec);
+	return ret;
+}
+
+/* ---- access ---- */
+
+struct prepared {
+	sepol_security_id_t ssid, tsid;
+	sepol_security_class_t tclass;
+	sepol_access_vector_t requested;
+};
+
+static int prepare(struct policy *p, const struct policy_query *q, struct prepared *pq)
+{
+	int i;
+
+	activate(p);
+	if (name_sid(p, q->source, true, &pq->ssid) || name_sid(p, q->target, false, &pq->tsid))
+		return -ENOENT;
+	if (sepol_string_to_security_class(q->tclass, &pq->tclass) < 0)
+		return -EINVAL;
+	pq->requested = 0;
+	for (i = 0; i < q->nperms; i++) {
+		sepol_access_vector_t v;
+
+		if (sepol_string_to_av_perm(pq->tclass, q->perms[i], &v) < 0)
+			return -EINVAL;
+		pq->requested |= v;
+	}
+	return pq->requested ? 0 : -EINVAL;
+}
+
+static int decide(struct policy *p, const struct prepared *pq, struct sepol_av_decision *avd,
+		  unsigned int *reason)
+{
+	activate(p);
+	memset(avd, 0, sizeof(*avd));
+	return sepol_compute_av_reason(pq->ssid, pq->tsid, pq->tclass, pq->requested, avd, reason) <
+			       0 ?
+		       -EINVAL :
+		       0;
+}
+
+int policy_check(struct policy *p, const struct policy_query *q, struct policy_decision *d)
+{
+	struct sepol_av_decision avd;
+	struct prepared pq;
+	unsigned int reason = 0;
+	int i, ret;
+
+	memset(d, 0, sizeof(*d));
+	ret = prepare(p, q, &pq);
+	if (ret)
+		return ret;
+	ret = decide(p, &pq, &avd, &reason);
+	if (ret)
+		return ret;
+	d->denied = pq.requested & ~avd.allowed;
+	d->allowed = !d->denied;
+	d->reason = d->denied ? reason : 0;
+	/* the kernel logs the denied bits that are in auditdeny; none means no record */
+	d->dontaudit = d->denied && !(d->denied & avd.auditdeny);
+	for (i = 0; i < q->nperms; i++) {
+		sepol_access_vector_t v;
+		size_t used = strlen(d->denied_perms);
+
+		if (!sepol_string_to_av_perm(pq.tclass, q->perms[i], &v) && (v & d->denied))
+			snprintf(d->denied_perms + used, sizeof(d->denied_perms) - used, "%s%s",
+				 used ? " " : "", q->perms[i]);
+	}
+	return 0;
+}
+
+int policy_bool_sweep(struct policy *p, const struct policy_query *q,
+		      struct policy_bool_effect *out, int max)
+{
+	struct sepol_av_decision avd;
+	struct prepared pq;
+	unsigned int reason;
+	bool hidden_now;
+	int i, n = 0, ret;
+
+	ret = prepare(p, q, &pq);
+	if (ret)
+		return ret;
+	ret = decide(p, &pq, &avd, &reason);
+	if (ret)
+		return ret;
+	hidden_now = (pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
+	for (i = 0; i < policy_bool_count(p); i++) {
+		bool cur = pdb(p)->bool_val_to_struct[i]->state;
+		struct policy_bool_effect e = { .value = !cur };
+		sepol_access_vector_t denied;
+
+		bool_set_idx(p, i, !cur);
+		ret = decide(p, &pq, &avd, &reason);
+		bool_set_idx(p, i, cur);
+		if (ret)
+			return ret;
+		denied = pq.requested & ~avd.allowed;
+		e.allows = !denied;
+		if (denied) {
+			bool hidden = !(denied & avd.auditdeny);
+
+			e.hides = hidden && !hidden_now;
+			e.reveals = !hidden && hidden_now;
+		}
+		if (!e.allows && !e.hides && !e.reveals)
+			continue;
+		snprintf(e.name, sizeof(e.name), "%s", policy_bool_name(p, i));
+		if (n < max)
+			out[n] = e;
+		n++;
+	}
+	return n < max ? n : max;
+}
+
+/* cond_expr_t has a member named "bool", which <stdbool.h> turns into a keyword */
+#pragma push_macro("bool")
+#undef bool
+static int expr_uses_bool(const cond_expr_t *e, uint32_t value)
+{
+	for (; e; e = e->next)
+		if (e->expr_type == COND_BOOL && e->bool == value)
+			return 1;
+	return 0;
+}
+#pragma pop_macro("bool")
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct pair_set {
+	uint32_t *v; /* (type value << 16) | class value */
+	size_t n, cap;
+};
+
+static int pair_add(struct pair_set *s, uint32_t type, uint32_t tclass)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		uint32_t *nv = realloc(s->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		s->v = nv;
+		s->cap = cap;
+	}
+	s->v[s->n++] = type << 16 | (tclass & 0xffff);
+	return 0;
+}
+
+/* Every (target type, class) that an allow rule under boolean idx could open for stype. */
+static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct pair_set *s)
+{
+	policydb_t *db = pdb(p);
+	cond_node_t *node;
+	size_t i, j;
+
+	for (node = db->cond_list; node; node = node->next) {
+		cond_av_list_t *lists[2] = { node->true_list, node->false_list }, *l;
+		int k;
+
+		if (!expr_uses_bool(node->expr, (uint32_t)idx + 1))
+			continue;
+		for (k = 0; k < 2; k++) {
+			for (l = lists[k]; l; l = l->next) {
+				avtab_key_t *key = &l->node->key;
+				type_datum_t *tt;
+				ebitmap_node_t *en;
+				unsigned int bit;
+
+				if (!(key->specified & AVTAB_ALLOWED) ||
+				    !ebitmap_get_bit(&db->type_attr_map[stype - 1],
+						     key->source_type - 1))
+					continue;
+				tt = db->type_val_to_struct[key->target_type - 1];
+				if (!tt || tt->flavor != TYPE_ATTRIB) {
+					if (pair_add(s, key->target_type, key->target_class))
+						return -ENOMEM;
+					continue;
+				}
+				ebitmap_for_each_positive_bit(&db->attr_type_map[key->target_type - 1],
+							      en, bit)
+				{
+					if (pair_add(s, bit + 1, key->target_class))
+						return -ENOMEM;
+				}
+			}
+		}
+	}
+	if (!s->n)
+		return 0;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
+	for (i = 1, j = 1; i < s->n; i++)
+		if (s->v[i] != s->v[j - 1])
+			s->v[j++] = s->v[i];
+	s->n = j;
+	return 0;
+}
+
+int policy_bool_breadth(struct policy *p, const char *source, const char *boolean, bool value,
+			struct policy_breadth *out)
+{
+	char stype[POLICY_NAME_LEN];
+	struct pair_set s = { 0 };
+	sepol_security_id_t ssid;
+	sepol_access_vector_t *before = NULL;
+	type_datum_t *td;
+	int idx = bool_index(p, boolean), ret = 0;
+	bool cur;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (idx < 0)
+		return -ENOENT;
+	if (strchr(source, ':') ? context_type(source, stype, sizeof(stype)) :
+				  snprintf(stype, sizeof(stype), "%s", source) < 0)
+		return -EINVAL;
+	td = type_lookup(p, stype);
+	activate(p);
+	if (!td || type_sid(p, stype, true, &ssid))
+		return -ENOENT;
+	cur = pdb(p)->bool_val_to_struct[idx]->state;
+	if (cur == value)
+		return 0;
+	ret = bool_rule_pairs(p, td->s.value, idx, &s);
+	if (ret || !s.n)
+		goto out;
+	before = calloc(s.n, sizeof(*before));
+	if (!before) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			bool_set_idx(p, idx, value);
+		for (i = 0; i < s.n; i++) {
+			struct sepol_av_decision avd;
+			sepol_security_id_t tsid;
+			unsigned int reason;
+			sepol_access_vector_t gained;
+
+			if (value_sid(p, s.v[i] >> 16, false, &tsid))
+				continue;
+			activate(p);
+			if (sepol_compute_av_reason(ssid, tsid, s.v[i] & 0xffff, ~0U, &avd, &reason) <
+			    0)
+				continue;
+			if (pass == 0) {
+				before[i] = avd.allowed;
+				continue;
+			}
+			gained = avd.allowed & ~before[i];
+			if (gained) {
+				out->perms += (unsigned long)__builtin_popcount(gained);
+				out->targets++;
+			}
+		}
+	}
+	bool_set_idx(p, idx, cur);
+out:
+	free(before);
+	free(s.v);
+	return ret;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The candidate port types: members of port_type when the policy has it, else the portcon
+ * types and the default port type.
+ */
+struct type_list {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int type_list_add(struct type_list *l, uint32_t value)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == value)
+			return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		uint32_t *nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = value;
+	return 0;
+}
+
+static int port_universe(struct policy *p, struct type_list *l)
+{
+	type_datum_t *attr = type_lookup(p, "port_type");
+	ebitmap_node_t *en;
+	unsigned int bit;
+
+	if (attr && attr->flavor == TYPE_ATTRIB) {
+		ebitmap_for_each_positive_bit(&pdb(p)->attr_type_map[attr->s.value - 1], en, bit)
+		{
+			if (type_list_add(l, bit + 1))
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	/* no port_type attribute (small policies): the types portcon uses, and the default */
+	for (ocontext_t *c = pdb(p)->ocontexts[OCON_PORT]; c; c = c->next)
+		if (type_list_add(l, c->context[0].type))
+			return -ENOMEM;
+	for (ocontext_t *c = pdb(p)->ocontexts[OCON_ISID]; c; c = c->next)
+		if (c->sid[0] == ISID_PORT && type_list_add(l, c->context[0].type))
+			return -ENOMEM;
+	return 0;
+}
+
+int policy_connectable_ports(struct policy *p, const char *source, const char *boolean,
+			     bool value, char (*names)[POLICY_NAME_LEN], int max, int *universe)
+{
+	static const char *const perms[] = { "name_connect" };
+	struct type_list l = { 0 };
+	int idx = -1, n = 0, ret;
+	bool cur = false;
+	size_t i;
+
+	if (boolean) {
+		idx = bool_index(p, boolean);
+		if (idx < 0)
+			return -ENOENT;
+		cur = pdb(p)->bool_val_to_struct[idx]->state;
+		bool_set_idx(p, idx, value);
+	}
+	ret = port_universe(p, &l);
+	if (universe)
+		*universe = (int)l.n;
+	for (i = 0; !ret && i < l.n; i++) {
+		const char *tname = type_name(p, l.v[i]);
+		struct policy_query q = { source, tname, "tcp_socket", perms, 1 };
+		struct policy_decision d;
+
+		if (!tname || policy_check(p, &q, &d) || !d.allowed)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
+	if (idx >= 0)
+		bool_set_idx(p, idx, cur);
+	free(l.v);
+	if (ret)
+		return ret;
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
+
+int policy_types_allowing(struct policy *p, const char *source, const struct policy_need *needs,
+			  int nneeds, char (*names)[POLICY_NAME_LEN], int max)
+{
+	policydb_t *db = pdb(p);
+	uint32_t v;
+	int n = 0, k;
+
+	for (v = 1; v <= db->p_types.nprim; v++) {
+		type_datum_t *td = db->type_val_to_struct[v - 1];
+		const char *tname = type_name(p, v);
+		bool ok = true;
+
+		if (!td || td->flavor == TYPE_ATTRIB || !tname)
+			continue;
+		for (k = 0; ok && k < nneeds; k++) {
+			struct policy_query q = { source, tname, needs[k].tclass, needs[k].perms,
+						  needs[k].nperms };
+			struct policy_decision d;
+
+			ok = !policy_check(p, &q, &d) && d.allowed;
+		}
+		if (!ok)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
