@@ -22,68 +22,7 @@
 
 const volatile struct avc_config cfg = {};
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20); /* resized by the loader */
-} events SEC(".maps");
-
-/* struct sock * → an attempt whose connect() returned EINPROGRESS */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, struct attempt);
-} pending SEC(".maps");
-
-/* --cgroup: slot 0 holds the target cgroup (descendants match too) */
-struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup_filter SEC(".maps");
-
 char LICENSE[] SEC("license") = "GPL";
-
-static __always_inline bool comm_wanted(const char comm[AVC_COMM_LEN])
-{
-	/* volatile: rodata is only known after load; a plain pointer lets clang fold the
-	 * loads to the zero initializer.
-	 */
-	const volatile __u64 *want;
-	const __u64 *have = (const __u64 *)comm;
-	int i;
-
-	if (cfg.trace_all || !cfg.ncomms)
-		return true;
-#pragma unroll
-	for (i = 0; i < AVC_MAX_COMMS; i++) {
-		if (i >= cfg.ncomms)
-			break;
-		want = (const volatile __u64 *)cfg.comms[i];
-		if (want[0] == have[0] && want[1] == have[1])
-			return true;
-	}
-	return false;
-}
-
-static __always_inline bool port_wanted(__u16 family, __u16 port)
-{
-	int i;
-
-	if (!cfg.nports)
-		return true;
-	if (family != AVC_AF_INET && family != AVC_AF_INET6)
-		return false;
-#pragma unroll
-	for (i = 0; i < AVC_MAX_PORTS; i++) {
-		if (i >= cfg.nports)
-			break;
-		if (cfg.ports[i] == port)
-			return true;
-	}
-	return false;
-}
 
 SEC("tracepoint/syscalls/sys_enter_connect")
 int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
@@ -139,80 +78,6 @@ static __always_inline void read_inet_dest(struct attempt *a)
 	}
 }
 
-static __always_inline void fill_selinux(struct conn_event *e, const struct attempt *a)
-{
-	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
-	struct sel_strings *s;
-
-	e->sel = a->sel;
-	if (!(a->flags & (AF_SEL_AUDITED | AF_SEL_PERMISSIVE)))
-		return;
-	s = bpf_map_lookup_elem(&selstr, &key);
-	if (!s)
-		return;
-	__builtin_memcpy(e->scontext, s->scontext, sizeof(e->scontext));
-	__builtin_memcpy(e->tcontext, s->tcontext, sizeof(e->tcontext));
-	__builtin_memcpy(e->tclass, s->tclass, sizeof(e->tclass));
-	bpf_map_delete_elem(&selstr, &key);
-}
-
-/*
- * The attempt is over: classify it and report it. in_task is false in softirq context
- * (async TCP outcomes), where user memory must not be read.
- */
-static __always_inline void complete(struct attempt *a, __s32 ret, __s32 err, bool in_task)
-{
-	struct conn_event *e;
-	__u16 verdict;
-
-	verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
-	if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS)) {
-		stat_inc(STAT_FILTERED);
-		return;
-	}
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(STAT_RB_DROPS);
-		return;
-	}
-	e->ts_ns = a->ts_ns;
-	e->duration_ns = bpf_ktime_get_ns() - a->ts_ns;
-	e->cgroup_id = a->cgroup_id;
-	e->pid = a->pid_tgid >> 32;
-	e->tid = (__u32)a->pid_tgid;
-	e->uid = a->uid;
-	e->ret = ret;
-	e->err = err;
-	e->lsm_err = a->lsm_err;
-	e->flags = a->flags;
-	e->verdict = verdict;
-	e->family = a->family;
-	e->port = a->port;
-	e->addrlen = a->addrlen;
-	__builtin_memcpy(e->addr, a->addr, sizeof(e->addr));
-	__builtin_memcpy(e->comm, a->comm, sizeof(e->comm));
-	e->path[0] = 0;
-	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
-		__u32 len = a->addrlen - 2;
-
-		if (len > AVC_PATH_LEN)
-			len = AVC_PATH_LEN;
-		bpf_probe_read_user(e->path, len & 127, (void *)(a->uaddr + 2));
-		if (e->path[0] == 0)
-			e->flags |= AF_ABSTRACT;
-	}
-	e->scontext[0] = e->tcontext[0] = e->tclass[0] = 0;
-	fill_selinux(e, a);
-
-	/* Wake the reader only when the buffer is half full, never per event. */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2)
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	stat_inc(STAT_EVENTS);
-}
-
 SEC("tracepoint/syscalls/sys_exit_connect")
 int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
@@ -228,7 +93,7 @@ int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (ret == -AVC_EINPROGRESS && a->early) {
 		a->flags |= AF_ASYNC;
-		complete(a, ret, a->early_err, true);
+		complete_attempt(a, ret, a->early_err, true);
 		bpf_map_delete_elem(&inflight, &tid);
 		return 0;
 	}
@@ -241,7 +106,7 @@ int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 		}
 		stat_inc(STAT_PENDING_FULL);
 	}
-	complete(a, ret, ret < 0 ? -ret : 0, true);
+	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
@@ -286,7 +151,7 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 		return 0;
 	}
 	a->flags |= AF_ASYNC;
-	complete(a, -AVC_EINPROGRESS, err, false);
+	complete_attempt(a, -AVC_EINPROGRESS, err, false);
 	bpf_map_delete_elem(&pending, &key);
 	return 0;
 }

@@ -63,6 +63,7 @@ enum avc_attempt_flag {
 	AF_SEL_SEEN = 1U << 7,	      /* the SELinux path made at least one decision */
 	AF_ABSTRACT = 1U << 8,	      /* unix destination is in the abstract namespace */
 	AF_SEL_INODE = 1U << 9,	      /* the SELinux denial was on a path component (inode) */
+	AF_NO_SYSCALL = 1U << 10,     /* seen only at security_socket_connect (io_uring, kernel) */
 };
 
 /* The attempt's final errno (positive, 0 on success) and its flags decide the verdict.
@@ -133,8 +134,8 @@ struct avc_decision {
 	__u32 requested;
 	__u32 denied;
 	__u16 tclass; /* the kernel's class index: translate with the tclass string */
-	__u16 pad;
-	__u32 ino;    /* inode for a path-component denial (AF_SEL_INODE) */
+	__u16 imode;  /* AF_SEL_INODE: the inode's i_mode; requested holds the MAY_* mask */
+	__u32 ino;    /* AF_SEL_INODE: inode number and the kernel dev_t of its filesystem */
 	__u64 dev;
 };
 
@@ -161,6 +162,7 @@ struct conn_event {
 	char scontext[AVC_CTX_LEN]; /* from selinux_audited, when AF_SEL_AUDITED/PERMISSIVE */
 	char tcontext[AVC_CTX_LEN];
 	char tclass[AVC_CLASS_LEN];
+	char perm[AVC_CLASS_LEN]; /* the first denied permission, from the kernel's class map */
 };
 
 /* Per-CPU counters, summed by user space. */

@@ -30,7 +30,7 @@ const char *family_name(unsigned int family)
 	}
 }
 
-void context_type(const char *ctx, char *out, size_t len)
+void context_type_field(const char *ctx, char *out, size_t len)
 {
 	const char *p = ctx, *end;
 	int field;
@@ -77,8 +77,8 @@ void record_decode(struct conn_record *r, const struct conn_event *e, double wal
 		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, e->scontext);
 		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, e->tcontext);
 		snprintf(r->tclass, sizeof(r->tclass), "%.*s", AVC_CLASS_LEN, e->tclass);
-		context_type(r->scontext, r->source_type, sizeof(r->source_type));
-		context_type(r->tcontext, r->target_type, sizeof(r->target_type));
+		context_type_field(r->scontext, r->source_type, sizeof(r->source_type));
+		context_type_field(r->tcontext, r->target_type, sizeof(r->target_type));
 	}
 }
 

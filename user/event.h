@@ -42,7 +42,7 @@ void record_decode(struct conn_record *r, const struct conn_event *e, double wal
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
 /* the SELinux type of a context string: "httpd_t" from "system_u:system_r:httpd_t:s0" */
-void context_type(const char *ctx, char *out, size_t len);
+void context_type_field(const char *ctx, char *out, size_t len);
 const char *family_name(unsigned int family);
 
 void print_text_header(FILE *f);

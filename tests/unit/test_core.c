@@ -326,13 +326,13 @@ TEST(context_type_field)
 {
 	char t[64];
 
-	context_type("system_u:system_r:httpd_t:s0", t, sizeof(t));
+	context_type_field("system_u:system_r:httpd_t:s0", t, sizeof(t));
 	CHECK_STR(t, "httpd_t");
-	context_type("u:r:t:s0-s0:c0.c1023", t, sizeof(t));
+	context_type_field("u:r:t:s0-s0:c0.c1023", t, sizeof(t));
 	CHECK_STR(t, "t");
-	context_type("u:r:t", t, sizeof(t));
+	context_type_field("u:r:t", t, sizeof(t));
 	CHECK_STR(t, "t");
-	context_type("garbage", t, sizeof(t));
+	context_type_field("garbage", t, sizeof(t));
 	CHECK_STR(t, "");
 }
 

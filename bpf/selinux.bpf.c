@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The SELinux decision path and the final LSM verdict, for attempts opened by the connect
+ * path (connect.bpf.c). Nothing here records anything outside a traced task's attempt.
+ *
+ *   fexit avc_has_perm              every AVC check: TCP name_connect/connect, unix connectto
+ *   tp_btf selinux_audited          fires inside avc_audit only when a record is emitted: a
+ *                                   denial without it was hidden (dontaudit, or audit off);
+ *                                   carries the context strings; result 0 = permissive
+ *   fexit selinux_inode_permission  unix path walk: dir search, sock_file write (it calls
+ *                                   avc_has_perm_noaudit, which 6.1 cannot trace: 7 args)
+ *   fentry/fexit security_socket_connect
+ *                                   the LSM stack's verdict; also opens attempts for connects
+ *                                   that never pass the syscall (io_uring)
+ *
+ * These need trampolines (fentry/fexit). The loader only loads them where a probe showed the
+ * kernel accepts them and SELinux is active.
+ */
+#include "common.bpf.h"
+
+#define S_IFMT_ 00170000
+#define MAY_MASK_ 0x7f /* MAY_NOT_BLOCK (0x80) and above are hints, not permissions */
+
+/* The kernel's own class map, indexed by the kernel's class numbers (which differ from the
+ * policy's). Weak: absent from kallsyms on some kernels; names then come from user space.
+ */
+extern const void secclass_map __ksym __weak;
+
+/* Names of class tclass and of the lowest bit of perms, from the kernel's class map. */
+static __always_inline void class_perm_names(struct sel_strings *s, __u16 tclass, __u32 perms,
+					     bool want_class)
+{
+	__u64 base = (__u64)&secclass_map, entry, ptr = 0;
+	__u32 sz = bpf_core_type_size(struct security_class_mapping);
+	int bit;
+
+	if (!base || !tclass || !sz)
+		return;
+	entry = base + (__u64)(tclass - 1) * sz;
+	if (want_class && !s->tclass[0] &&
+	    !bpf_probe_read_kernel(&ptr, sizeof(ptr), (void *)entry) && ptr)
+		bpf_probe_read_kernel_str(s->tclass, sizeof(s->tclass), (void *)ptr);
+	for (bit = 0; bit < 32; bit++)
+		if (perms & (1U << bit))
+			break;
+	if (bit >= 32)
+		return;
+	ptr = 0;
+	if (!bpf_probe_read_kernel(&ptr, sizeof(ptr), (void *)(entry + 8 + bit * 8)) && ptr)
+		bpf_probe_read_kernel_str(s->perm, sizeof(s->perm), (void *)ptr);
+}
+
+/* The per-attempt strings entry, created on first use. */
+static __always_inline struct sel_strings *attempt_strings(const struct attempt *a)
+{
+	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
+	struct sel_strings *s = bpf_map_lookup_elem(&selstr, &key);
+	static const struct sel_strings zero;
+
+	if (s)
+		return s;
+	bpf_map_update_elem(&selstr, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&selstr, &key);
+}
+
+SEC("tp_btf/selinux_audited")
+int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, char *tcontext,
+	     const char *tclass)
+{
+	struct attempt *a = current_attempt();
+	struct sel_strings *s;
+	__u32 denied;
+
+	if (!a)
+		return 0;
+	denied = BPF_CORE_READ(sad, denied);
+	if (!denied)
+		return 0; /* an auditallow record: granted */
+	a->audit_seen = 1;
+	a->audit_denied = denied;
+	a->audit_result = BPF_CORE_READ(sad, result);
+	if (a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE))
+		return 0; /* the first decision is the one reported */
+	if (a->audit_result == 0) {
+		/* denied bits but granted: permissive (global or per domain) */
+		a->flags |= AF_SEL_PERMISSIVE | AF_SEL_AUDITED | AF_SEL_SEEN;
+		a->sel.ssid = BPF_CORE_READ(sad, ssid);
+		a->sel.tsid = BPF_CORE_READ(sad, tsid);
+		a->sel.tclass = BPF_CORE_READ(sad, tclass);
+		a->sel.requested = BPF_CORE_READ(sad, requested);
+		a->sel.denied = denied;
+	}
+	s = attempt_strings(a);
+	if (!s)
+		return 0;
+	bpf_probe_read_kernel_str(s->scontext, sizeof(s->scontext), scontext);
+	bpf_probe_read_kernel_str(s->tcontext, sizeof(s->tcontext), tcontext);
+	bpf_probe_read_kernel_str(s->tclass, sizeof(s->tclass), tclass);
+	class_perm_names(s, BPF_CORE_READ(sad, tclass), denied, false);
+	return 0;
+}
+
+/* A denial (-EACCES) from a SELinux hook: the first one is kept; audited if the tracepoint
+ * fired during this hook.
+ */
+static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 tsid,
+					  __u16 tclass, __u32 requested)
+{
+	struct sel_strings *s;
+	bool audited = a->audit_seen;
+
+	a->audit_seen = 0;
+	if (a->flags & AF_SEL_DENIED)
+		return;
+	a->flags |= AF_SEL_DENIED | AF_SEL_SEEN | (audited ? AF_SEL_AUDITED : 0);
+	a->sel.ssid = ssid;
+	a->sel.tsid = tsid;
+	a->sel.tclass = tclass;
+	a->sel.requested = requested;
+	a->sel.denied = audited ? a->audit_denied : requested;
+	if (tclass) {
+		s = attempt_strings(a);
+		if (s)
+			class_perm_names(s, tclass, a->sel.denied, true);
+	}
+}
+
+SEC("fexit/avc_has_perm")
+int avc_sel_has_perm(__u64 *ctx)
+{
+	struct attempt *a = current_attempt();
+	__u64 ssid = 0, tsid = 0, tclass = 0, requested = 0, ret = 0;
+	__u32 base = cfg.avc_arg_base;
+
+	if (!a)
+		return 0;
+	a->flags |= AF_SEL_SEEN;
+	bpf_get_func_ret(ctx, &ret);
+	if ((int)ret != -AVC_EACCES) {
+		a->audit_seen = 0;
+		return 0;
+	}
+	/* v6.4 dropped the struct selinux_state * first argument: base is 1 before it */
+	bpf_get_func_arg(ctx, base, &ssid);
+	bpf_get_func_arg(ctx, base + 1, &tsid);
+	bpf_get_func_arg(ctx, base + 2, &tclass);
+	bpf_get_func_arg(ctx, base + 3, &requested);
+	record_denial(a, (__u32)ssid, (__u32)tsid, (__u16)tclass, (__u32)requested);
+	return 0;
+}
+
+SEC("fexit/selinux_inode_permission")
+int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
+{
+	struct attempt *a = current_attempt();
+
+	if (!a || a->family != AVC_AF_UNIX)
+		return 0;
+	a->flags |= AF_SEL_SEEN;
+	if (ret != -AVC_EACCES) {
+		a->audit_seen = 0;
+		return 0;
+	}
+	if (a->flags & AF_SEL_DENIED)
+		return 0;
+	/* Class and permission follow from the inode's mode and the MAY_* mask (user space
+	 * names them); SIDs are not at hand here.
+	 */
+	record_denial(a, 0, 0, 0, (__u32)mask & MAY_MASK_);
+	a->flags |= AF_SEL_INODE;
+	a->sel.imode = BPF_CORE_READ(inode, i_mode) & S_IFMT_;
+	a->sel.ino = (__u32)BPF_CORE_READ(inode, i_ino);
+	a->sel.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	return 0;
+}
+
+/* Connects that never pass sys_enter_connect (io_uring, in-kernel users) start here. */
+SEC("fentry/security_socket_connect")
+int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *address, int addrlen)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct task_struct *task;
+	struct attempt a = {};
+
+	if (bpf_map_lookup_elem(&inflight, &tid))
+		return 0; /* the syscall path already opened it */
+	if ((pid_tgid >> 32) == cfg.self_tgid)
+		return 0;
+	if (cfg.target_tgid && (pid_tgid >> 32) != cfg.target_tgid)
+		return 0;
+	/* io_uring workers are named iou-wrk-N: match on the process's (leader's) name */
+	task = (struct task_struct *)bpf_get_current_task();
+	BPF_CORE_READ_INTO(&a.comm, task, group_leader, comm);
+	if (!comm_wanted(a.comm))
+		return 0;
+	if (cfg.filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return 0;
+	a.family = BPF_CORE_READ(address, sa_family);
+	if (a.family == AVC_AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)address;
+
+		a.port = bpf_ntohs(BPF_CORE_READ(sin, sin_port));
+		bpf_probe_read_kernel(a.addr, 4, &sin->sin_addr);
+	} else if (a.family == AVC_AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)address;
+
+		a.port = bpf_ntohs(BPF_CORE_READ(sin6, sin6_port));
+		bpf_probe_read_kernel(a.addr, 16, &sin6->sin6_addr);
+	} else {
+		return 0; /* unix paths are read from user memory by the syscall path only */
+	}
+	if (!port_wanted(a.family, a.port))
+		return 0;
+	stat_inc(STAT_ATTEMPTS);
+	a.ts_ns = bpf_ktime_get_ns();
+	a.pid_tgid = pid_tgid;
+	a.addrlen = (__u16)addrlen;
+	a.uid = (__u32)bpf_get_current_uid_gid();
+	a.cgroup_id = bpf_get_current_cgroup_id();
+	a.flags = AF_NO_SYSCALL;
+	if (bpf_map_update_elem(&inflight, &tid, &a, BPF_ANY))
+		stat_inc(STAT_INFLIGHT_FULL);
+	return 0;
+}
+
+SEC("fexit/security_socket_connect")
+int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address, int addrlen,
+	     int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct attempt *a = bpf_map_lookup_elem(&inflight, &tid);
+	__u64 sk;
+
+	if (!a)
+		return 0;
+	a->flags |= AF_LSM_SEEN;
+	a->lsm_err = ret;
+	if (!(a->flags & AF_NO_SYSCALL))
+		return 0;
+	/* No syscall exit will close this attempt: an LSM refusal ends it here, otherwise
+	 * the TCP state machine reports the outcome (pending, keyed by the socket).
+	 */
+	sk = (__u64)BPF_CORE_READ(sock, sk);
+	if (ret == 0 && sk && bpf_map_update_elem(&pending, &sk, a, BPF_ANY) == 0) {
+		bpf_map_delete_elem(&inflight, &tid);
+		return 0;
+	}
+	complete_attempt(a, ret, ret < 0 ? -ret : AVC_EINPROGRESS, true);
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
