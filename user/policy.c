@@ -744,7 +744,13 @@ int policy_check(struct policy *p, const struct policy_query *q, struct policy_d
 		return ret;
 	d->denied = pq.requested & ~avd.allowed;
 	d->allowed = !d->denied;
-	d->reason = d->denied ? reason : 0;
+	d->reason = 0;
+	if (d->denied) {
+		d->reason |= reason & SEPOL_COMPUTEAV_TE ? POLICY_REASON_TE : 0;
+		d->reason |= reason & SEPOL_COMPUTEAV_CONS ? POLICY_REASON_CONSTRAINT : 0;
+		d->reason |= reason & SEPOL_COMPUTEAV_RBAC ? POLICY_REASON_RBAC : 0;
+		d->reason |= reason & SEPOL_COMPUTEAV_BOUNDS ? POLICY_REASON_BOUNDS : 0;
+	}
 	/* the kernel logs the denied bits that are in auditdeny; none means no record */
 	d->dontaudit = d->denied && !(d->denied & avd.auditdeny);
 	for (i = 0; i < q->nperms; i++) {
@@ -1045,6 +1051,29 @@ int policy_connectable_ports(struct policy *p, const char *source, const char *b
 	}
 	if (idx >= 0)
 		bool_set_idx(p, idx, cur);
+	free(l.v);
+	if (ret)
+		return ret;
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
+
+int policy_port_types(struct policy *p, char (*names)[POLICY_NAME_LEN], int max)
+{
+	struct type_list l = { 0 };
+	int n = 0, ret;
+	size_t i;
+
+	ret = port_universe(p, &l);
+	for (i = 0; !ret && i < l.n; i++) {
+		const char *tname = type_name(p, l.v[i]);
+
+		if (!tname)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
 	free(l.v);
 	if (ret)
 		return ret;

@@ -94,11 +94,19 @@ struct policy_query {
 	int nperms;
 };
 
+/* Why access was denied (libsepol's SEPOL_COMPUTEAV_* bits). */
+enum policy_reason {
+	POLICY_REASON_TE = 1,
+	POLICY_REASON_CONSTRAINT = 2,
+	POLICY_REASON_RBAC = 4,
+	POLICY_REASON_BOUNDS = 8,
+};
+
 struct policy_decision {
 	bool allowed;	   /* every requested permission allowed */
 	bool dontaudit;	   /* some denied permission is not in auditdeny: no AVC record */
 	uint32_t denied;   /* denied permission bits */
-	unsigned int reason; /* SEPOL_COMPUTEAV_* bits that denied it (TE, CONS, RBAC, BOUNDS) */
+	unsigned int reason; /* enum policy_reason bits that denied it */
 	char denied_perms[256]; /* names of the denied bits, space separated */
 };
 
@@ -135,6 +143,9 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
  */
 int policy_connectable_ports(struct policy *p, const char *source, const char *boolean,
 			     bool value, char (*names)[POLICY_NAME_LEN], int max, int *universe);
+
+/* The port types (as for policy_connectable_ports), sorted; returns the total count. */
+int policy_port_types(struct policy *p, char (*names)[POLICY_NAME_LEN], int max);
 
 /* Types of the policy for which every query (source, T, class_i, perms_i) is allowed with
  * the current booleans. Fills names (sorted, primary), returns the total count or -errno.

@@ -1,0 +1,976 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <selinux/selinux.h>
+
+#include "findings_io.h"
+#include "recommend.h"
+#include "verdict.h"
+
+/* rank classes, lowest first */
+enum {
+	RANK_NOTE = 0,
+	RANK_TARGETED_BOOL = 1,
+	RANK_RELABEL = 2,
+	RANK_CATCHALL_BOOL = 3,
+	RANK_MODULE = 4,
+};
+
+#define MAX_EFFECTS 64
+#define MAX_TYPES 512
+
+static void tcat(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void tcat(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, sz - used, fmt, ap);
+	va_end(ap);
+}
+
+/* snprintf through a function: texts are cut at their buffer size on purpose */
+static void tset(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void tset(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+#define TSET(field, ...) tset(field, sizeof(field), __VA_ARGS__)
+
+int shell_quote(char *dst, size_t dstsz, const char *src)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+	size_t n = 0, i;
+	bool plain = src[0] != '\0';
+
+	for (i = 0; plain && src[i]; i++)
+		plain = strchr(safe, src[i]) != NULL;
+	if (plain) {
+		if (strlen(src) >= dstsz)
+			goto nospace;
+		strcpy(dst, src);
+		return 0;
+	}
+	if (dstsz < 3)
+		goto nospace;
+	dst[n++] = '\'';
+	for (i = 0; src[i]; i++) {
+		if (src[i] == '\'') {
+			if (n + 4 >= dstsz)
+				goto nospace;
+			memcpy(dst + n, "'\\''", 4);
+			n += 4;
+		} else {
+			if (n + 1 >= dstsz)
+				goto nospace;
+			dst[n++] = src[i];
+		}
+	}
+	if (n + 2 > dstsz - 1 + 1 || n + 1 >= dstsz)
+		goto nospace;
+	dst[n++] = '\'';
+	dst[n] = '\0';
+	return 0;
+nospace:
+	if (dstsz)
+		dst[0] = '\0';
+	return -ENOSPC;
+}
+
+const char *fix_kind_name(enum fix_kind k)
+{
+	static const char *const names[] = {
+		[FIX_NOT_SELINUX] = "not_selinux", [FIX_HIDDEN_NOTE] = "hidden_note",
+		[FIX_NOTE] = "note",		   [FIX_BOOLEAN] = "boolean",
+		[FIX_PORT_RELABEL] = "port_relabel", [FIX_FCONTEXT] = "fcontext_relabel",
+		[FIX_MODULE] = "local_module",
+	};
+
+	return (unsigned int)k < sizeof(names) / sizeof(names[0]) ? names[k] : "unknown";
+}
+
+const char *fix_confidence_name(enum fix_confidence c)
+{
+	return c == CONFIDENCE_HIGH ? "high" : c == CONFIDENCE_MEDIUM ? "medium" : "low";
+}
+
+static struct fix *add_fix(struct advice *a, enum fix_kind kind, enum fix_confidence conf,
+			   int rank_class)
+{
+	struct fix *fx;
+
+	if (a->nfixes >= ADVICE_MAX_FIXES)
+		return NULL;
+	fx = &a->fixes[a->nfixes++];
+	memset(fx, 0, sizeof(*fx));
+	fx->kind = kind;
+	fx->confidence = conf;
+	fx->rank_class = rank_class;
+	return fx;
+}
+
+static void add_cmd(struct fix *fx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_cmd(struct fix *fx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fx->ncmds >= FIX_MAX_CMDS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(fx->cmds[fx->ncmds++], FIX_CMD_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static const char *who(const struct finding *f)
+{
+	return f->comm[0] ? f->comm : "the process";
+}
+
+/* "port 3000", "/run/backend/app.sock", "127.0.0.1:3000" */
+static void where(const struct finding *f, char *out, size_t sz)
+{
+	char dest[FINDING_CTX_LEN + 16];
+
+	finding_dest(f, dest, sizeof(dest));
+	if (f->dport && !f->daddr[0])
+		tset(out, sz, "port %u", f->dport);
+	else if (dest[0])
+		tset(out, sz, "%s", dest);
+	else
+		tset(out, sz, "its target");
+}
+
+static void perms_text(const struct finding *f, char *out, size_t sz)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < f->nperms; i++)
+		tcat(out, sz, "%s%s", i ? " " : "", f->perms[i]);
+}
+
+/* ---- not SELinux ---- */
+
+static void not_selinux(const struct finding *f, struct advice *a)
+{
+	char dest[FINDING_CTX_LEN + 16], q[FINDING_CTX_LEN * 4 + 16], ebuf[16];
+	struct fix *fx;
+
+	finding_dest(f, dest, sizeof(dest));
+	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.",
+	     who(f), verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
+	fx = add_fix(a, FIX_NOT_SELINUX, CONFIDENCE_HIGH, RANK_NOTE);
+	TSET(fx->if_text, "If %s cannot reach %s", who(f), dest[0] ? dest : "its upstream");
+	switch (f->verdict) {
+	case VERDICT_ALLOWED:
+	case VERDICT_IN_PROGRESS:
+		TSET(fx->then_text, "Then nothing is wrong here: the connection was allowed.");
+		TSET(fx->why, "verdict %s", verdict_name(f->verdict));
+		return;
+	case VERDICT_REFUSED:
+		TSET(fx->then_text, "Then start the upstream, or fix the address in the proxy "
+				    "configuration: nothing listens there (ECONNREFUSED).");
+		TSET(fx->why, "the kernel answered connection refused after every security check "
+			      "had allowed the attempt");
+		if (f->family == AVC_AF_UNIX && f->path[0]) {
+			shell_quote(q, sizeof(q), f->path);
+			add_cmd(fx, "ls -lZ %s", q);
+			add_cmd(fx, "ss -xlp | grep -F %s", q);
+		} else if (f->dport) {
+			tset(dest, sizeof(dest), "sport = :%u", f->dport);
+			shell_quote(q, sizeof(q), dest);
+			add_cmd(fx, "ss -ltnp %s", q);
+		}
+		return;
+	case VERDICT_TIMED_OUT:
+		TSET(fx->then_text, "Then look at the network path (firewall dropping packets, "
+				    "routing, a dead host): the attempt timed out.");
+		TSET(fx->why, "SELinux denials fail at once with EACCES; a timeout is the network");
+		add_cmd(fx, "nft list ruleset");
+		return;
+	case VERDICT_LSM_DENIED:
+		fx->confidence = CONFIDENCE_MEDIUM;
+		TSET(fx->then_text, "Then look at the other LSMs (AppArmor, Landlock, ...): one of "
+				    "them denied the connect, SELinux allowed it.");
+		TSET(fx->why, "security_socket_connect() failed without an SELinux denial");
+		add_cmd(fx, "cat /sys/kernel/security/lsm");
+		add_cmd(fx, "journalctl -k --grep 'apparmor=\"DENIED\"'");
+		return;
+	case VERDICT_CGROUP_DENIED:
+		fx->confidence = CONFIDENCE_MEDIUM;
+		TSET(fx->then_text, "Then look at cgroup BPF programs (systemd IPAddressDeny=, "
+				    "container runtimes) and the firewall: the LSMs allowed it.");
+		TSET(fx->why, "the error was set at the cgroup connect hook, after every LSM "
+			      "had allowed the attempt");
+		add_cmd(fx, "bpftool cgroup tree");
+		if (f->comm[0]) {
+			shell_quote(q, sizeof(q), f->comm);
+			add_cmd(fx, "systemctl show %s -p IPAddressDeny -p IPAddressAllow", q);
+		}
+		return;
+	default:
+		fx->confidence = CONFIDENCE_LOW;
+		TSET(fx->then_text, "Then look at the error itself (%s): it is not a permission "
+				    "decision SELinux made.",
+		     errno_name(f->err, ebuf, sizeof(ebuf)));
+		TSET(fx->why, "verdict %s", verdict_name(f->verdict));
+		return;
+	}
+}
+
+/* ---- policy-derived fixes ---- */
+
+struct ctx {
+	struct policy *p;
+	const struct finding *f;
+	struct advice *a;
+	char stype[POLICY_NAME_LEN], ttype[POLICY_NAME_LEN];
+	const char *perms[FINDING_MAX_PERMS];
+	struct policy_query q;
+	bool name_connect; /* a tcp name_connect to a known port */
+	char where[FINDING_CTX_LEN + 32];
+	char ptext[FINDING_MAX_PERMS * FINDING_NAME_LEN];
+};
+
+/* Length of the common prefix of two type names without their "_t"/"_port_t" suffixes:
+ * how the policy names a service's types (httpd_t: http_port_t, httpd_runtime_t).
+ */
+static size_t affinity(const char *source, const char *type)
+{
+	size_t n = 0;
+
+	while (source[n] && type[n] && source[n] == type[n] && source[n] != '_')
+		n++;
+	return n;
+}
+
+#define MIN_AFFINITY 3
+
+struct bool_choice {
+	struct policy_bool_effect e;
+	struct policy_breadth br;
+	bool catchall;
+};
+
+static int cmp_choice(const void *x, const void *y)
+{
+	const struct bool_choice *a = x, *b = y;
+
+	if (a->br.perms != b->br.perms)
+		return a->br.perms < b->br.perms ? -1 : 1;
+	return strcmp(a->e.name, b->e.name);
+}
+
+/* Booleans that, flipped alone, allow q: sorted narrowest first. */
+static int allowing_booleans(struct ctx *c, const struct policy_query *q,
+			     struct bool_choice *out, int max)
+{
+	struct policy_bool_effect eff[MAX_EFFECTS];
+	int n, i, k = 0;
+
+	n = policy_bool_sweep(c->p, q, eff, MAX_EFFECTS);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n && k < max; i++) {
+		if (!eff[i].allows)
+			continue;
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].e = eff[i];
+		policy_bool_breadth(c->p, c->stype, eff[i].name, eff[i].value, &out[k].br);
+		k++;
+	}
+	qsort(out, (size_t)k, sizeof(*out), cmp_choice);
+	return k;
+}
+
+static void list_names(char *out, size_t sz, char (*names)[POLICY_NAME_LEN], int n, int show)
+{
+	int i;
+
+	for (i = 0; i < n && i < show; i++)
+		tcat(out, sz, "%s%s", i ? ", " : "", names[i]);
+	if (n > show)
+		tcat(out, sz, " and %d more", n - show);
+}
+
+/* Plain words for what a boolean grants the source. */
+static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t sz)
+{
+	static char now[MAX_TYPES][POLICY_NAME_LEN], with[MAX_TYPES][POLICY_NAME_LEN];
+	char extra[MAX_TYPES / 4][POLICY_NAME_LEN];
+	int nnow, nwith, universe = 0, i, j, nextra = 0;
+
+	out[0] = '\0';
+	if (c->name_connect) {
+		nnow = policy_connectable_ports(c->p, c->stype, NULL, false, now, MAX_TYPES, NULL);
+		nwith = policy_connectable_ports(c->p, c->stype, b->e.name, b->e.value, with,
+						 MAX_TYPES, &universe);
+		if (nwith > 0 && nwith >= universe) {
+			b->catchall = true;
+			tset(out, sz, "%s may connect to every TCP port", c->stype);
+		} else if (nwith > 0 && nnow >= 0) {
+			for (i = 0; i < nwith && i < MAX_TYPES; i++) {
+				bool had = false;
+
+				for (j = 0; j < nnow && j < MAX_TYPES && !had; j++)
+					had = !strcmp(now[j], with[i]);
+				if (!had && nextra < MAX_TYPES / 4)
+					tset(extra[nextra++], POLICY_NAME_LEN, "%s", with[i]);
+			}
+			tset(out, sz, "%s may connect to TCP ports labelled ", c->stype);
+			list_names(out, sz, extra, nextra, 8);
+		}
+	}
+	if (!out[0])
+		tset(out, sz, "%s gains %lu permission(s) on %lu (type, class) pair(s)",
+			 c->stype, b->br.perms, b->br.targets);
+	else
+		tcat(out, sz, " (%lu permission(s) in all)", b->br.perms);
+}
+
+static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, int total)
+{
+	struct fix *fx;
+
+	fx = add_fix(c->a, FIX_BOOLEAN, CONFIDENCE_HIGH, RANK_TARGETED_BOOL);
+	if (!fx)
+		return;
+	grant_words(c, b, fx->grant, sizeof(fx->grant));
+	if (b->catchall)
+		fx->rank_class = RANK_CATCHALL_BOOL;
+	tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+	fx->bool_value = b->e.value;
+	fx->breadth = b->br.perms;
+	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", who(c->f), c->stype, c->ptext,
+	     c->where, c->ttype, c->f->tclass);
+	TSET(fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
+	     b->e.value ? "enabling" : "disabling", b->e.name);
+	if (b->catchall)
+		TSET(fx->why, "allows it, but opens every port type to %s (%lu permissions, "
+			      "measured in this policy): ranked after targeted fixes",
+		     c->stype, b->br.perms);
+	else if (total > 1)
+		TSET(fx->why, "%s of %d booleans that allow it: %lu newly granted permission(s), "
+			      "measured in this policy",
+		     position == 0 ? "narrowest" : "next narrowest", total, b->br.perms);
+	else
+		TSET(fx->why, "the only boolean that allows it: %lu newly granted permission(s)",
+		     b->br.perms);
+	add_cmd(fx, "setsebool -P %s %d", b->e.name, b->e.value ? 1 : 0);
+}
+
+struct relabel_choice {
+	char type[POLICY_NAME_LEN];
+	size_t aff;
+	bool needs_bool;
+	struct bool_choice companions[4];
+	int ncompanions;
+};
+
+/* Port relabel: a port type named like the source (affinity) that the source may
+ * name_connect now, or with one boolean.
+ */
+static bool in_choices(const char *name, const struct bool_choice *direct, int ndirect)
+{
+	int i;
+
+	for (i = 0; i < ndirect; i++)
+		if (!strcmp(direct[i].e.name, name))
+			return true;
+	return false;
+}
+
+static void port_relabel(struct ctx *c, const struct bool_choice *direct, int ndirect)
+{
+	static char types[MAX_TYPES][POLICY_NAME_LEN];
+	static const char *const nc[] = { "name_connect" };
+	struct relabel_choice best = { 0 }, cand;
+	char local_type[POLICY_NAME_LEN], ranges[256];
+	int n, i, local;
+	struct fix *fx;
+	bool have = false;
+
+	n = policy_port_types(c->p, types, MAX_TYPES);
+	for (i = 0; i < n && i < MAX_TYPES; i++) {
+		struct policy_query q = { c->q.source, types[i], "tcp_socket", nc, 1 };
+		struct policy_decision d;
+		size_t aff = affinity(c->stype, types[i]);
+		int k;
+
+		if (aff < MIN_AFFINITY || !strcmp(types[i], c->ttype))
+			continue;
+		memset(&cand, 0, sizeof(cand));
+		tset(cand.type, sizeof(cand.type), "%s", types[i]);
+		cand.aff = aff;
+		if (policy_check(c->p, &q, &d))
+			continue;
+		if (!d.allowed) {
+			struct bool_choice all[8];
+			int m, t;
+
+			m = allowing_booleans(c, &q, all, 8);
+			/* a boolean that allows the original label too makes the relabel moot */
+			for (t = 0, k = 0; t < m && k < 4; t++)
+				if (!in_choices(all[t].e.name, direct, ndirect))
+					cand.companions[k++] = all[t];
+			if (k <= 0)
+				continue;
+			cand.ncompanions = k;
+			cand.needs_bool = true;
+		}
+		if (!have) {
+			best = cand;
+			have = true;
+			continue;
+		}
+		/* no boolean needed beats one; then the narrower companion; then affinity */
+		if (best.needs_bool != cand.needs_bool) {
+			if (!cand.needs_bool)
+				best = cand;
+			continue;
+		}
+		if (cand.needs_bool &&
+		    cand.companions[0].br.perms != best.companions[0].br.perms) {
+			if (cand.companions[0].br.perms < best.companions[0].br.perms)
+				best = cand;
+			continue;
+		}
+		if (cand.aff > best.aff)
+			best = cand;
+	}
+	if (!have)
+		return;
+	fx = add_fix(c->a, FIX_PORT_RELABEL, CONFIDENCE_MEDIUM, RANK_RELABEL);
+	if (!fx)
+		return;
+	tset(fx->type, sizeof(fx->type), "%s", best.type);
+	local = policy_port_local(c->p, PROTO_TCP, c->f->dport, local_type, sizeof(local_type));
+	policy_port_ranges(c->p, PROTO_TCP, best.type, ranges, sizeof(ranges));
+	TSET(fx->if_text, "If you want %s (%s) to connect to port %u as it connects to %s ports "
+			  "(%s)",
+	     who(c->f), c->stype, c->f->dport, best.type, ranges[0] ? ranges : "no ports yet");
+	TSET(fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
+	     best.needs_bool ? " and enable the '" : "",
+	     best.needs_bool ? best.companions[0].e.name : "", best.needs_bool ? "' boolean" : "");
+	add_cmd(fx, "semanage port -%c -t %s -p tcp %u", local == 1 ? 'm' : 'a', best.type,
+		c->f->dport);
+	TSET(fx->grant, "port %u becomes %s for every domain (domains that use %s lose it)",
+	     c->f->dport, best.type, c->ttype);
+	if (best.needs_bool) {
+		struct bool_choice *b = &best.companions[0];
+		int k;
+
+		tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+		fx->bool_value = b->e.value;
+		fx->breadth = b->br.perms + 1;
+		add_cmd(fx, "setsebool -P %s %d", b->e.name, b->e.value ? 1 : 0);
+		tcat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)", b->e.name,
+		     c->stype, b->br.perms);
+		for (k = 1; k < best.ncompanions; k++)
+			tcat(fx->alternatives, sizeof(fx->alternatives), "%s%s (%lu permissions)",
+			     k > 1 ? ", " : "", best.companions[k].e.name,
+			     best.companions[k].br.perms);
+		TSET(fx->why, "%s may name_connect to %s only with '%s' on (the narrowest of %d "
+			      "booleans that allow it); a relabel changes the port for every domain",
+		     c->stype, best.type, b->e.name, best.ncompanions);
+		if (fx->alternatives[0])
+			tcat(fx->then_text, sizeof(fx->then_text),
+			     " Instead of '%s', any one of these also does: %s.", b->e.name,
+			     fx->alternatives);
+	} else {
+		fx->breadth = 1;
+		TSET(fx->why, "%s may already name_connect to %s with the current booleans; a "
+			      "relabel changes the port for every domain",
+		     c->stype, best.type);
+	}
+	if (local == 1)
+		tcat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
+		     c->f->dport, local_type);
+	else if (local < 0 && local != -ENOENT)
+		tcat(fx->why, sizeof(fx->why),
+		     "; semanage's local state is unreadable: if -a says 'already defined', use -m");
+}
+
+static bool is_sock_path(const struct finding *f)
+{
+	return f->path[0] == '/';
+}
+
+/* Unix sockets: a file type the source may search (dir) and write (sock_file), for the
+ * directory that holds the socket.
+ */
+static void fcontext_relabel(struct ctx *c)
+{
+	static const char *const search[] = { "search" }, *const write[] = { "write" };
+	static char types[MAX_TYPES][POLICY_NAME_LEN];
+	struct policy_need needs[2] = { { "dir", search, 1 }, { "sock_file", write, 1 } };
+	char dir[FINDING_CTX_LEN], qdir[FINDING_CTX_LEN * 4], spec[FINDING_CTX_LEN + 16];
+	char qspec[FINDING_CTX_LEN * 4 + 32], aliases[256];
+	const char *best = NULL;
+	size_t best_aff = 0;
+	bool best_pid = false, whole_dir = true;
+	struct fix *fx;
+	int n, i;
+
+	if (strcmp(c->f->tclass, "dir") && strcmp(c->f->tclass, "sock_file"))
+		return;
+	n = policy_types_allowing(c->p, c->stype, needs, 2, types, MAX_TYPES);
+	for (i = 0; i < n && i < MAX_TYPES; i++) {
+		size_t aff = affinity(c->stype, types[i]);
+		bool pid = policy_type_has_attr(c->p, types[i], "pidfile");
+
+		if (aff < MIN_AFFINITY)
+			continue;
+		/* under /run, prefer the policy's runtime-file types (attribute pidfile) */
+		if (!best || (pid && !best_pid) || (pid == best_pid && aff > best_aff)) {
+			best = types[i];
+			best_aff = aff;
+			best_pid = pid;
+		}
+	}
+	if (!best)
+		return;
+	/* the directory: the socket's parent, or the denied directory itself */
+	if (is_sock_path(c->f)) {
+		tset(dir, sizeof(dir), "%s", c->f->path);
+		/* a tracer finding carries the socket path even for a denial on its directory */
+		if (!strcmp(c->f->tclass, "sock_file") || c->f->origin == ORIGIN_TRACE) {
+			char *slash = strrchr(dir, '/');
+
+			if (slash && slash != dir)
+				*slash = '\0';
+		}
+	} else {
+		/* an audit record names only the last component */
+		tset(dir, sizeof(dir), "/run/%s",
+			 !strcmp(c->f->tclass, "dir") && c->f->path[0] ? c->f->path : "DIR");
+	}
+	if (!strcmp(dir, "/run") || !strcmp(dir, "/var/run") || !strcmp(dir, "/tmp") ||
+	    !strcmp(dir, "/"))
+		whole_dir = false;
+	fx = add_fix(c->a, FIX_FCONTEXT, CONFIDENCE_MEDIUM, RANK_RELABEL);
+	if (!fx)
+		return;
+	tset(fx->type, sizeof(fx->type), "%s", best);
+	policy_type_aliases(c->p, best, aliases, sizeof(aliases));
+	if (whole_dir) {
+		tset(spec, sizeof(spec), "%s(/.*)?", dir);
+		shell_quote(qspec, sizeof(qspec), spec);
+		shell_quote(qdir, sizeof(qdir), dir);
+		add_cmd(fx, "semanage fcontext -a -t %s %s", best, qspec);
+		add_cmd(fx, "restorecon -Rv %s", qdir);
+	} else {
+		shell_quote(qspec, sizeof(qspec), c->f->path);
+		add_cmd(fx, "semanage fcontext -a -t %s -f s %s", best, qspec);
+		add_cmd(fx, "restorecon -v %s", qspec);
+	}
+	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", who(c->f), c->stype,
+	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->f->path : " in that directory");
+	TSET(fx->then_text, "Then label %s %s%s%s%s, which %s may search and whose sockets it "
+			    "may write.",
+	     whole_dir ? "the directory and the socket" : "the socket", best,
+	     aliases[0] ? " (alias " : "", aliases, aliases[0] ? ")" : "", c->stype);
+	TSET(fx->grant, "%s may use sockets under %s as it uses its own %s files; no boolean",
+	     c->stype, whole_dir ? dir : c->f->path, best);
+	TSET(fx->why, "%s is a type %s may search (dir) and write (sock_file) with the current "
+		      "booleans, named after it%s; the first denial is on the directory, so "
+		      "labelling the socket alone is not enough",
+	     best, c->stype, best_pid ? " and a runtime-file type (pidfile)" : "");
+	if (!is_sock_path(c->f)) {
+		fx->confidence = CONFIDENCE_LOW;
+		tcat(fx->why, sizeof(fx->why),
+		     "; the record names only \"%s\": replace the guessed /run/ path with the real one",
+		     c->f->path);
+	}
+}
+
+static void local_module(struct ctx *c)
+{
+	char name[FINDING_NAME_LEN + 8] = "my-", cil[FIX_CMD_LEN];
+	struct fix *fx;
+	size_t i, n = 3;
+
+	for (i = 0; c->f->comm[i] && n < sizeof(name) - 1; i++) {
+		char ch = c->f->comm[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')
+			name[n++] = ch;
+		else if (ch >= 'A' && ch <= 'Z')
+			name[n++] = (char)(ch - 'A' + 'a');
+	}
+	name[n] = '\0';
+	if (n == 3)
+		tset(name, sizeof(name), "my-%s", c->stype);
+	fx = add_fix(c->a, FIX_MODULE, CONFIDENCE_MEDIUM, RANK_MODULE);
+	if (!fx)
+		return;
+	tset(cil, sizeof(cil), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
+		 c->ptext);
+	TSET(fx->if_text, "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
+			  "boolean or label fits",
+	     who(c->f), c->stype, c->ptext, c->where, c->ttype, c->f->tclass);
+	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
+	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
+	     c->f->tclass);
+	TSET(fx->why, "last resort: exact, but it is local policy you must keep; collect every "
+		      "denial of the path first (the next check may fail after this one)");
+	add_cmd(fx, "cat > %s.cil <<'EOF'\n; avcsnoop: %s (%s) %s %s\n%s\nEOF", name, who(c->f),
+		c->stype, c->ptext, c->where, cil);
+	add_cmd(fx, "semodule -i %s.cil", name);
+}
+
+static int sort_fixes_cmp(const void *x, const void *y)
+{
+	const struct fix *a = x, *b = y;
+
+	if (a->rank_class != b->rank_class)
+		return a->rank_class - b->rank_class;
+	if (a->breadth != b->breadth)
+		return a->breadth < b->breadth ? -1 : 1;
+	return 0;
+}
+
+static int selinux_advice(struct policy *p, const struct finding *f, struct advice *a)
+{
+	struct ctx c = { .p = p, .f = f, .a = a };
+	struct bool_choice bools[16];
+	struct policy_bool_effect eff[MAX_EFFECTS];
+	struct policy_decision d;
+	char raw[POLICY_NAME_LEN];
+	struct fix *fx;
+	int i, n, ret;
+
+	if (!f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms) {
+		TSET(a->summary, "%s: %s, but the record has no SELinux contexts to reason about.",
+		     who(f), verdict_text(f->verdict));
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
+		TSET(fx->then_text, "Then collect the denial with its contexts: run avcsnoop trace "
+				    "as root, or read the AVC record (ausearch -m avc --raw).");
+		return 0;
+	}
+	if (context_type(f->scontext, raw, sizeof(raw)) ||
+	    policy_type_primary(p, raw, c.stype, sizeof(c.stype)) ||
+	    context_type(f->tcontext, raw, sizeof(raw)) ||
+	    policy_type_primary(p, raw, c.ttype, sizeof(c.ttype))) {
+		TSET(a->summary, "%s: the types of %s / %s are not in the policy %s.", who(f),
+		     f->scontext, f->tcontext, policy_path(p));
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
+		TSET(fx->then_text, "Then ask the policy in force: run on the machine that logged "
+				    "it, or pass its policy file with --policy.");
+		return 0;
+	}
+	tset(a->source_type, sizeof(a->source_type), "%s", c.stype);
+	tset(a->target_type, sizeof(a->target_type), "%s", c.ttype);
+	for (i = 0; i < f->nperms; i++)
+		c.perms[i] = f->perms[i];
+	c.q = (struct policy_query){ f->scontext, f->tcontext, f->tclass, c.perms, f->nperms };
+	perms_text(f, c.ptext, sizeof(c.ptext));
+	where(f, c.where, sizeof(c.where));
+	c.name_connect = f->dport && !strcmp(f->tclass, "tcp_socket") && f->nperms == 1 &&
+			 !strcmp(f->perms[0], "name_connect");
+
+	ret = policy_check(p, &c.q, &d);
+	if (ret) {
+		TSET(a->summary, "%s: the policy cannot evaluate %s on %s (unknown class or "
+				 "permission in %s).",
+		     who(f), c.ptext, f->tclass, policy_path(p));
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
+		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
+		return 0;
+	}
+	TSET(a->summary, "SELinux %s %s (%s) from %s on %s (%s, %s).",
+	     f->permissive ? "would prevent (permissive: it was let through)" : "is preventing",
+	     who(f), c.stype, c.ptext, c.where, c.ttype, f->tclass);
+	if (d.allowed) {
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_MEDIUM, RANK_NOTE);
+		TSET(fx->if_text, "If this denial is from before a change (a boolean, a label, a "
+				  "module)");
+		TSET(fx->then_text, "Then nothing is left to do: the policy in force, with its "
+				    "booleans as they are now, allows it.");
+		TSET(fx->why, "recomputed with libsepol on %s", policy_path(p));
+		return 0;
+	}
+	if (d.reason & ~POLICY_REASON_TE) {
+		tcat(a->notes, sizeof(a->notes), "Denied also by %s%s%s: a boolean or TE rule "
+						 "alone may not be enough. ",
+		     d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
+		     d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
+		     d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
+	}
+
+	/* dontaudit: what the policy says now, and which booleans hide or reveal it */
+	n = policy_bool_sweep(p, &c.q, eff, MAX_EFFECTS);
+	if (f->hidden || f->verdict == VERDICT_SELINUX_HIDDEN || d.dontaudit) {
+		fx = add_fix(a, FIX_HIDDEN_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
+		TSET(fx->if_text, "If you are looking for this denial in the audit log");
+		TSET(fx->then_text, "Then know that a dontaudit rule hides it: the audit log will "
+				    "stay silent (no AVC record), and audit2why/sealert cannot "
+				    "see it.");
+		TSET(fx->why, "%s", d.dontaudit ? "the policy in force has no auditdeny bit for it" :
+						    "no AVC record was seen for this denial");
+		for (i = 0; i < n; i++)
+			if (eff[i].reveals)
+				tcat(fx->why, sizeof(fx->why), "; the dontaudit rule depends on "
+							       "boolean %s=%d",
+				     eff[i].name, eff[i].value ? 0 : 1);
+		add_cmd(fx, "semodule -DB   # show dontaudit'd denials while you debug");
+		add_cmd(fx, "semodule -B    # hide them again");
+	} else {
+		for (i = 0; i < n; i++)
+			if (eff[i].hides)
+				tcat(a->notes, sizeof(a->notes),
+				     "Setting %s=%d would hide this denial (dontaudit) without "
+				     "allowing it. ",
+				     eff[i].name, eff[i].value);
+	}
+	if (f->permissive)
+		tcat(a->notes, sizeof(a->notes), "It succeeded only because SELinux or the domain "
+						 "is permissive; in enforcing mode it fails. ");
+
+	n = allowing_booleans(&c, &c.q, bools, 16);
+	for (i = 0; i < n; i++)
+		add_boolean_fix(&c, &bools[i], i, n);
+	if (c.name_connect)
+		port_relabel(&c, bools, n);
+	if (c.f->family == AVC_AF_UNIX || !strcmp(f->tclass, "sock_file") ||
+	    !strcmp(f->tclass, "dir"))
+		fcontext_relabel(&c);
+	local_module(&c);
+	return 0;
+}
+
+int recommend(struct policy *p, const struct finding *f, struct advice *a)
+{
+	int ret = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (p)
+		tset(a->policy, sizeof(a->policy), "%s", policy_path(p));
+	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
+		not_selinux(f, a);
+	} else if (!p) {
+		TSET(a->summary, "%s: %s; no policy loaded to reason about it.", who(f),
+		     verdict_text(f->verdict));
+		ret = -ENOENT;
+	} else {
+		ret = selinux_advice(p, f, a);
+	}
+	/* stable: notes keep their order, fixes by class then breadth */
+	qsort(a->fixes, (size_t)a->nfixes, sizeof(a->fixes[0]), sort_fixes_cmp);
+	return ret;
+}
+
+/* ---- output ---- */
+
+static bool is_note(const struct fix *fx)
+{
+	return fx->kind == FIX_NOT_SELINUX || fx->kind == FIX_HIDDEN_NOTE || fx->kind == FIX_NOTE;
+}
+
+void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
+{
+	int i, k, num = 0;
+
+	fprintf(out, "%s\n", a->summary);
+	if (a->policy[0])
+		fprintf(out, "  policy: %s\n", a->policy);
+	if (a->notes[0])
+		fprintf(out, "  note: %s\n", a->notes);
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		fputc('\n', out);
+		if (is_note(fx))
+			fprintf(out, "*****  %s  *****\n",
+				fx->kind == FIX_HIDDEN_NOTE ? "Hidden by dontaudit" :
+				fx->kind == FIX_NOT_SELINUX ? "Not SELinux" :
+							      "Note");
+		else
+			fprintf(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
+				fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
+		if (fx->if_text[0])
+			fprintf(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
+		if (fx->then_text[0])
+			fprintf(out, "%s\n", fx->then_text);
+		if (fx->grant[0])
+			fprintf(out, "  It grants: %s.\n", fx->grant);
+		if (fx->why[0])
+			fprintf(out, "  Why here: %s.\n", fx->why);
+		if (fx->ncmds)
+			fprintf(out, "Do\n");
+		for (k = 0; k < fx->ncmds; k++)
+			fprintf(out, "    %s\n", fx->cmds[k]);
+	}
+}
+
+void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
+{
+	char dest[FINDING_CTX_LEN + 16], ebuf[16];
+	int i, k, num = 0;
+
+	finding_dest(f, dest, sizeof(dest));
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "advice");
+	json_obj_begin(j, "finding");
+	json_str(j, "comm", f->comm);
+	json_uint(j, "pid", f->pid);
+	json_str(j, "dest", dest);
+	json_str(j, "verdict", verdict_name(f->verdict));
+	json_str(j, "errno", errno_name(f->err, ebuf, sizeof(ebuf)));
+	json_bool(j, "hidden", f->hidden);
+	json_bool(j, "permissive", f->permissive);
+	json_uint(j, "count", f->count);
+	finding_write_selinux_json(j, "selinux", f);
+	json_obj_end(j);
+	json_str(j, "summary", a->summary);
+	json_str(j, "notes", a->notes);
+	json_str(j, "policy", a->policy);
+	json_str(j, "source_type", a->source_type);
+	json_str(j, "target_type", a->target_type);
+	json_arr_begin(j, "fixes");
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		json_obj_begin(j, NULL);
+		if (is_note(fx))
+			json_null(j, "rank");
+		else
+			json_int(j, "rank", ++num);
+		json_str(j, "kind", fix_kind_name(fx->kind));
+		json_str(j, "confidence", fix_confidence_name(fx->confidence));
+		json_str(j, "if", fx->if_text);
+		json_str(j, "then", fx->then_text);
+		json_str(j, "grant", fx->grant);
+		json_str(j, "why", fx->why);
+		json_arr_begin(j, "commands");
+		for (k = 0; k < fx->ncmds; k++)
+			json_str(j, NULL, fx->cmds[k]);
+		json_arr_end(j);
+		if (fx->boolean[0]) {
+			json_str(j, "boolean", fx->boolean);
+			json_bool(j, "value", fx->bool_value);
+		}
+		if (fx->type[0])
+			json_str(j, "new_type", fx->type);
+		if (fx->alternatives[0])
+			json_str(j, "alternatives", fx->alternatives);
+		json_uint(j, "breadth", fx->breadth);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+/* ---- --verify ---- */
+
+int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v)
+{
+	const char *perms[FINDING_MAX_PERMS];
+	struct policy_decision d;
+	struct policy_query q;
+	char target[256] = "";
+	int i, ret;
+
+	memset(v, 0, sizeof(*v));
+	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
+		TSET(v->note, "not an SELinux finding (%s): nothing to recompute",
+		     verdict_name(f->verdict));
+		return 0;
+	}
+	if (!f->scontext[0] || !f->tclass[0] || !f->nperms) {
+		TSET(v->note, "no contexts in the finding");
+		return 0;
+	}
+	tset(target, sizeof(target), "%s", f->tcontext);
+	if (f->dport && !strncmp(f->tclass, "tcp_", 4)) {
+		struct port_label pl;
+
+		/* the port's label as the policy gives it now: an applied relabel counts */
+		if (!policy_port_lookup(p, PROTO_TCP, f->dport, &pl))
+			tset(target, sizeof(target), "%s", pl.type);
+	} else if (f->path[0] == '/' && is_selinux_enabled() > 0) {
+		char *con = NULL;
+		char parent[FINDING_CTX_LEN];
+		const char *probe = f->path;
+
+		if (!strcmp(f->tclass, "dir") && f->origin != ORIGIN_AUDIT &&
+		    f->family == AVC_AF_UNIX) {
+			char *slash;
+
+			tset(parent, sizeof(parent), "%s", f->path);
+			slash = strrchr(parent, '/');
+			if (slash && slash != parent)
+				*slash = '\0';
+			probe = parent;
+		}
+		if (getfilecon(probe, &con) >= 0) {
+			tset(target, sizeof(target), "%s", con);
+			freecon(con);
+		}
+	}
+	for (i = 0; i < f->nperms; i++)
+		perms[i] = f->perms[i];
+	q = (struct policy_query){ f->scontext, target, f->tclass, perms, f->nperms };
+	ret = policy_check(p, &q, &d);
+	tset(v->target, sizeof(v->target), "%s", target);
+	if (ret) {
+		TSET(v->note, "the policy cannot evaluate it (%s)", strerror(-ret));
+		return 0;
+	}
+	v->checked = true;
+	v->allowed = d.allowed;
+	v->dontaudit = d.dontaudit;
+	TSET(v->note, "%s", d.allowed ? "would now be allowed" :
+			   d.dontaudit ? "still denied, and hidden by dontaudit" :
+					 "still denied");
+	if (!d.allowed)
+		tcat(v->note, sizeof(v->note), " (%s)", d.denied_perms);
+	return 0;
+}
+
+void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v)
+{
+	char dest[FINDING_CTX_LEN + 16], perms[FINDING_MAX_PERMS * FINDING_NAME_LEN];
+
+	finding_dest(f, dest, sizeof(dest));
+	perms_text(f, perms, sizeof(perms));
+	fprintf(out, "%-8s %s %s { %s } %s -> %s: %s\n",
+		!v->checked ? "UNKNOWN" : v->allowed ? "ALLOWED" : "DENIED", who(f), f->scontext,
+		perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-", v->note);
+}
+
+void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
+{
+	char dest[FINDING_CTX_LEN + 16];
+
+	finding_dest(f, dest, sizeof(dest));
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "verify");
+	json_str(j, "comm", f->comm);
+	json_str(j, "dest", dest);
+	finding_write_selinux_json(j, "selinux", f);
+	json_bool(j, "checked", v->checked);
+	if (v->checked)
+		json_bool(j, "allowed", v->allowed);
+	else
+		json_null(j, "allowed");
+	json_bool(j, "dontaudit", v->dontaudit);
+	json_str(j, "target", v->target);
+	json_str(j, "note", v->note);
+	json_obj_end(j);
+	json_line_end(j);
+}

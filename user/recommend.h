@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The fix recommender: a finding plus the policy in force give ranked fixes, each with exact
+ * shell commands, what it grants in plain words, why it ranks where it does, and a
+ * confidence. Every fact comes from the policy (user/policy.h), never from a table.
+ *
+ * Ranking (lowest first): notes (hidden denial, not SELinux, already allowed); targeted
+ * booleans, narrowest first (fewest newly granted permissions, measured); a relabel (port or
+ * file context) with whatever boolean it still needs; catch-all booleans (those that open
+ * every port type); a local module, last. Never setenforce 0, never a permissive domain.
+ */
+#ifndef AVC_RECOMMEND_H
+#define AVC_RECOMMEND_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "finding.h"
+#include "json.h"
+#include "policy.h"
+
+enum fix_kind {
+	FIX_NOT_SELINUX,  /* diagnosis only: refused, another LSM, cgroup, timeout, error */
+	FIX_HIDDEN_NOTE,  /* a dontaudit rule hides the denial: the audit log stays silent */
+	FIX_NOTE,	  /* information (already allowed, unknown types, ...) */
+	FIX_BOOLEAN,	  /* setsebool -P NAME 1 */
+	FIX_PORT_RELABEL, /* semanage port -a|-m (+ the boolean it still needs) */
+	FIX_FCONTEXT,	  /* semanage fcontext + restorecon */
+	FIX_MODULE,	  /* a local policy module: the last resort */
+};
+
+enum fix_confidence { CONFIDENCE_LOW, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
+
+#define FIX_MAX_CMDS 6
+#define FIX_CMD_LEN 1024
+#define FIX_TEXT_LEN 640
+#define ADVICE_MAX_FIXES 12
+
+struct fix {
+	enum fix_kind kind;
+	enum fix_confidence confidence;
+	char if_text[FIX_TEXT_LEN];   /* "If you want httpd_t to connect to port 3000 ..." */
+	char then_text[FIX_TEXT_LEN]; /* "Then enable the 'httpd_can_network_relay' boolean." */
+	char grant[FIX_TEXT_LEN];     /* "httpd_t may connect to every TCP port" */
+	char why[FIX_TEXT_LEN];	      /* why it ranks here */
+	char cmds[FIX_MAX_CMDS][FIX_CMD_LEN];
+	int ncmds;
+	/* machine-readable details ("" / 0 when not relevant) */
+	char boolean[POLICY_NAME_LEN]; /* the boolean to set (also for a relabel's companion) */
+	bool bool_value;
+	char type[POLICY_NAME_LEN];	     /* the new label of a relabel */
+	char alternatives[FIX_TEXT_LEN];     /* other booleans that would do as well */
+	unsigned long breadth;		     /* newly granted permissions, measured */
+	int rank_class;			     /* internal ordering class (see the header) */
+};
+
+struct advice {
+	char summary[FIX_TEXT_LEN]; /* "SELinux is preventing nginx (httpd_t) from ..." */
+	char notes[FIX_TEXT_LEN];   /* extra facts (e.g. a boolean that would hide it) */
+	char source_type[POLICY_NAME_LEN];
+	char target_type[POLICY_NAME_LEN];
+	char policy[512];
+	struct fix fixes[ADVICE_MAX_FIXES];
+	int nfixes;
+};
+
+/* Fill *a for finding f. p may be NULL for non-SELinux verdicts. Returns 0 or -errno. */
+int recommend(struct policy *p, const struct finding *f, struct advice *a);
+/* sealert-style If / Then / Do text. */
+void advice_print_text(FILE *out, const struct finding *f, const struct advice *a);
+/* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]} */
+void advice_write_json(struct json *j, const struct finding *f, const struct advice *a);
+const char *fix_kind_name(enum fix_kind k);
+const char *fix_confidence_name(enum fix_confidence c);
+
+/* --verify: recompute the finding's access against the policy as it is now. The target is
+ * re-derived where possible (the port's current label, the path's current file label), so
+ * an applied relabel counts.
+ */
+struct verify_result {
+	bool checked;	 /* false: not an SELinux finding, or not decidable (see note) */
+	bool allowed;	 /* would now be allowed */
+	bool dontaudit;	 /* still denied and hidden */
+	char target[256]; /* the target context or type used */
+	char note[FIX_TEXT_LEN];
+};
+int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v);
+void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
+void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
+
+/* Quote src for a POSIX shell if it needs it ('...' with '\'' for quotes). Returns 0, or
+ * -ENOSPC when dst is too small (dst then holds "").
+ */
+int shell_quote(char *dst, size_t dstsz, const char *src);
+
+/* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
+int cmd_recommend(int argc, char **argv);
+
+#endif
