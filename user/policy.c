@@ -514,6 +514,7 @@ static int sepol_proto(enum policy_proto proto)
 }
 
 struct port_walk {
+	sepol_handle_t *handle;
 	int proto;
 	unsigned int port; /* lookup */
 	const char *type;  /* ranges */
@@ -539,6 +540,14 @@ static int port_lookup_cb(const sepol_port_t *rec, void *arg)
 	if (!type)
 		return 0;
 	snprintf(w->label->type, sizeof(w->label->type), "%s", type);
+	{
+		char *str = NULL;
+
+		if (sepol_context_to_string(w->handle, con, &str) >= 0) {
+			snprintf(w->label->context, sizeof(w->label->context), "%s", str);
+			free(str);
+		}
+	}
 	w->label->low = sepol_port_get_low(rec);
 	w->label->high = sepol_port_get_high(rec);
 	w->n = 1;
@@ -548,7 +557,9 @@ static int port_lookup_cb(const sepol_port_t *rec, void *arg)
 int policy_port_lookup(struct policy *p, enum policy_proto proto, unsigned int port,
 		       struct port_label *out)
 {
-	struct port_walk w = { .proto = sepol_proto(proto), .port = port, .label = out };
+	struct port_walk w = {
+		.handle = p->handle, .proto = sepol_proto(proto), .port = port, .label = out
+	};
 	char ctx[512];
 
 	memset(out, 0, sizeof(*out));
@@ -562,6 +573,7 @@ int policy_port_lookup(struct policy *p, enum policy_proto proto, unsigned int p
 	if (!isid_context(p, ISID_PORT, ctx, sizeof(ctx)) ||
 	    context_type(ctx, out->type, sizeof(out->type)))
 		return -ENOENT;
+	snprintf(out->context, sizeof(out->context), "%s", ctx);
 	return 0;
 }
 

@@ -53,6 +53,7 @@ int policy_perm_mask(const struct policy *p, const char *tclass, const char *per
 enum policy_proto { PROTO_TCP, PROTO_UDP, PROTO_SCTP, PROTO_DCCP };
 struct port_label {
 	char type[POLICY_NAME_LEN];
+	char context[256]; /* the whole label, "system_u:object_r:ntop_port_t:s0" */
 	unsigned int low, high; /* the portcon range that matched; 0,0 = the default (isid) */
 };
 /* The label the kernel gives proto/port: the first matching portcon (as compiled, local
