@@ -560,7 +560,7 @@ int policy_port_lookup(struct policy *p, enum policy_proto proto, unsigned int p
 	struct port_walk w = {
 		.handle = p->handle, .proto = sepol_proto(proto), .port = port, .label = out
 	};
-	char ctx[512];
+	char ctx[sizeof(out->context)];
 
 	memset(out, 0, sizeof(*out));
 	if (port > 65535)
