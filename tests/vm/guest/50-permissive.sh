@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Scenario d: setenforce 0: the connect succeeds (200) and the kernel logs one AVC with
+# permissive=1. Only the first would-deny after the AVC is reset is audited in-kernel (later
+# ones hit the AVC cache's grant), so the policy is reloaded first to start from a fresh AVC.
+. "$(dirname "$0")/lib.sh"
+restore() {
+	lab_cleanup
+	setenforce 1 || true
+}
+trap restore EXIT
+lab_scenario d "setenforce 0: allowed only because SELinux is permissive"
+lab_setup lab_backend_start tcp 127.0.0.1 3000
+lab_setup lab_nginx_start http://127.0.0.1:3000
+lab_setup load_policy
+lab_setup setenforce 0
+lab_say "# setenforce 0 -> $(getenforce)"
+lab_request d-permissive
+check_eq "HTTP status 200" "$LAB_STATUS" 200
+check_match "kmsg: AVC denied { name_connect } ntop_port_t permissive=1" "$LAB_AVC" \
+	'avc: +denied +\{ name_connect \} .*scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1'
+lab_event '.comm == "nginx"'
+check_event "verdict selinux_permissive" '.verdict == "selinux_permissive"'
+check_event "pid is the nginx worker ($LAB_NGINX_WORKER)" ".pid == $LAB_NGINX_WORKER"
+check_event "daddr 127.0.0.1, dport 3000" '.daddr == "127.0.0.1" and .dport == 3000'
+check_event "selinux.perms contains name_connect" 'any(.selinux.perms[]?; . == "name_connect")'
+check_event "selinux.target_type ntop_port_t" '.selinux.target_type == "ntop_port_t"'
+check_event "selinux.permissive true" '.selinux.permissive == true'
+lab_summary

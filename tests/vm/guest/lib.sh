@@ -1,0 +1,393 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Guest-side library for lab scenarios (sourced by tests/vm/guest/*.sh; runs in the VM as root
+# in initrc_t). See tests/vm/README.md for the API. Every check appends one line to
+# $LAB_OUT/results.txt ("PASS|FAIL <scenario>: <what>"), which tests/vm/suite.sh counts.
+set -euo pipefail
+
+LAB_OUT=${LAB_OUT:-/mnt/host/out}
+LAB_GUEST=${LAB_GUEST:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+LAB_RESULTS=$LAB_OUT/results.txt
+LAB_NGINX_CONF=/etc/nginx/avc-lab.conf
+LAB_NGINX_ERRLOG=/var/log/nginx/error.log
+LAB_NGINX_PORT=80 # must be http_port_t: binding e.g. :81 is denied (reserved_port_t)
+LAB_AVCSNOOP=${LAB_AVCSNOOP:-$(command -v avcsnoop || true)}
+LAB_SCENARIO=${LAB_SCENARIO:-setup}
+LAB_PASSED=0
+LAB_FAILED=0
+mkdir -p "$LAB_OUT"
+
+# ---- reporting ----------------------------------------------------------------------------
+
+lab_say() { printf '%s\n' "$*"; }
+
+# lab_scenario ID TITLE: names the checks that follow ("a", "8080 -> http_cache_port_t").
+lab_scenario() {
+	LAB_SCENARIO=$1
+	lab_say ""
+	lab_say "=== scenario $1: $2"
+}
+
+lab_pass() {
+	LAB_PASSED=$((LAB_PASSED + 1))
+	printf 'PASS %s: %s\n' "$LAB_SCENARIO" "$1" | tee -a "$LAB_RESULTS"
+}
+
+# lab_fail WHAT [DETAIL]: DETAIL (what was seen) goes to the output, indented.
+lab_fail() {
+	LAB_FAILED=$((LAB_FAILED + 1))
+	printf 'FAIL %s: %s\n' "$LAB_SCENARIO" "$1" | tee -a "$LAB_RESULTS"
+	if [ -n "${2:-}" ]; then
+		printf '%s\n' "$2" | head -n 20 | sed 's/^/      | /' || true
+	fi
+}
+
+# check WHAT CMD...: passes when CMD succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then lab_pass "$what"; else lab_fail "$what"; fi
+}
+
+check_eq() {
+	local what=$1 got=$2 want=$3
+	if [ "$got" = "$want" ]; then
+		lab_pass "$what"
+	else
+		lab_fail "$what" "want: $want"$'\n'"got:  $got"
+	fi
+}
+
+# check_contains WHAT TEXT NEEDLE: NEEDLE is a fixed string.
+check_contains() {
+	local what=$1 text=$2 needle=$3
+	if grep -qF -- "$needle" <<<"$text"; then
+		lab_pass "$what"
+	else
+		lab_fail "$what" "missing: $needle"$'\n'"in: ${text:-(nothing)}"
+	fi
+}
+
+# check_match WHAT TEXT REGEX: some line of TEXT matches the extended REGEX.
+check_match() {
+	local what=$1 text=$2 regex=$3
+	if grep -qE -- "$regex" <<<"$text"; then
+		lab_pass "$what"
+	else
+		lab_fail "$what" "no line matches: $regex"$'\n'"in: ${text:-(nothing)}"
+	fi
+}
+
+# check_absent WHAT TEXT REGEX: no line of TEXT matches the extended REGEX.
+check_absent() {
+	local what=$1 text=$2 regex=$3
+	if grep -qE -- "$regex" <<<"$text"; then
+		lab_fail "$what" "unexpected: $(grep -E -- "$regex" <<<"$text")"
+	else
+		lab_pass "$what"
+	fi
+}
+
+# check_event WHAT JQ_EXPR: the selected avcsnoop event (lab_event) makes JQ_EXPR true.
+check_event() {
+	local what=$1 expr=$2
+	if [ -z "${LAB_EVENT:-}" ]; then
+		lab_fail "avcsnoop: $what" "no matching avcsnoop event: $LAB_EVENT_WHY"
+	elif jq -e "$expr" >/dev/null 2>&1 <<<"$LAB_EVENT"; then
+		lab_pass "avcsnoop: $what"
+	else
+		lab_fail "avcsnoop: $what" "jq: $expr"$'\n'"event: $LAB_EVENT"
+	fi
+}
+
+# check_trace WHAT JQ_EXPR: JQ_EXPR is true of the whole avcsnoop output, slurped as an array.
+check_trace() {
+	local what=$1 expr=$2
+	if [ ! -s "$LAB_TRACE" ]; then
+		lab_fail "avcsnoop: $what" "avcsnoop wrote nothing: $(head -c 300 "$LAB_TRACE.err" 2>/dev/null)"
+	elif lab_trace_objects | jq -e -s "$expr" >/dev/null 2>&1; then
+		lab_pass "avcsnoop: $what"
+	else
+		lab_fail "avcsnoop: $what" "jq -s: $expr"$'\n'"output: $(head -c 800 "$LAB_TRACE")"
+	fi
+}
+
+# lab_setup CMD...: a step the checks depend on; when it fails, records a FAIL and ends the
+# scenario script (its EXIT trap cleans up).
+lab_setup() {
+	if ! "$@"; then
+		lab_fail "setup: $*"
+		exit 1
+	fi
+}
+
+# lab_summary: prints the counts of this script; exit status 1 when anything failed.
+lab_summary() {
+	lab_say ""
+	lab_say "$(basename "$0"): $LAB_PASSED passed, $LAB_FAILED failed"
+	[ "$LAB_FAILED" -eq 0 ]
+}
+
+# ---- waiting ------------------------------------------------------------------------------
+
+# lab_wait SECONDS CMD...: retries CMD every 0.2 s until it succeeds or the time is up.
+lab_wait() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+# ---- SELinux state ------------------------------------------------------------------------
+
+# lab_bool NAME 0|1: runtime boolean change (no -P: instant, no policy rebuild).
+lab_bool() {
+	setsebool "$1" "$2" || { lab_say "setsebool $1 $2 failed"; return 1; }
+	lab_say "# setsebool $1 $2 -> $(getsebool "$1")"
+}
+
+lab_domain_of() { ps -o label= -p "$1" 2>/dev/null | awk '{print $1}'; }
+
+# ---- backend ------------------------------------------------------------------------------
+
+LAB_BACKEND_PID=""
+
+# lab_backend_start tcp HOST PORT | unix PATH: a python3 HTTP server answering 200, in
+# initrc_t like this script. Waits until it answers.
+lab_backend_start() {
+	lab_backend_stop
+	local kind=$1 probe
+	case "$kind" in
+	tcp)
+		python3 "$LAB_GUEST/backend.py" tcp "$2" "$3" >>"$LAB_OUT/backend.log" 2>&1 &
+		if [[ $2 == *:* ]]; then probe=(curl -sf -o /dev/null "http://[$2]:$3/"); else
+			probe=(curl -sf -o /dev/null "http://$2:$3/"); fi
+		;;
+	unix)
+		mkdir -p "$(dirname "$2")"
+		rm -f "$2"
+		python3 "$LAB_GUEST/backend.py" unix "$2" >>"$LAB_OUT/backend.log" 2>&1 &
+		probe=(curl -sf -o /dev/null --unix-socket "$2" http://backend/)
+		;;
+	*)
+		lab_say "lab_backend_start: unknown kind $kind"
+		return 1
+		;;
+	esac
+	LAB_BACKEND_PID=$!
+	if ! lab_wait 20 "${probe[@]}"; then
+		lab_say "backend ${*} did not come up; backend.log:"
+		tail -n 5 "$LAB_OUT/backend.log" || true
+		return 1
+	fi
+	lab_say "# backend up: $* (pid $LAB_BACKEND_PID, $(lab_domain_of "$LAB_BACKEND_PID"))"
+}
+
+lab_backend_stop() {
+	if [ -n "$LAB_BACKEND_PID" ]; then
+		kill "$LAB_BACKEND_PID" 2>/dev/null || true
+		wait "$LAB_BACKEND_PID" 2>/dev/null || true
+		LAB_BACKEND_PID=""
+	fi
+}
+
+# ---- nginx --------------------------------------------------------------------------------
+
+LAB_NGINX_WORKER=""
+
+# lab_nginx_start UPSTREAM: nginx (httpd_t, one worker) on 127.0.0.1:80 proxying / to
+# UPSTREAM, as written after proxy_pass: http://127.0.0.1:3000, http://[::1]:3000,
+# http://unix:/run/backend/app.sock:/ . Sets LAB_NGINX_WORKER.
+lab_nginx_start() {
+	local upstream=$1
+	lab_nginx_stop
+	cat >"$LAB_NGINX_CONF" <<-EOF
+		# written by tests/vm/guest/lib.sh
+		user www-data;
+		worker_processes 1;
+		pid /run/nginx.pid;
+		error_log $LAB_NGINX_ERRLOG;
+		events { worker_connections 64; }
+		http {
+		    access_log /var/log/nginx/access.log;
+		    server {
+		        listen 127.0.0.1:$LAB_NGINX_PORT;
+		        location / {
+		            proxy_pass $upstream;
+		            proxy_connect_timeout 5s;
+		            proxy_next_upstream off;
+		        }
+		    }
+		}
+	EOF
+	if ! nginx -t -q -c "$LAB_NGINX_CONF"; then
+		lab_say "nginx -t failed for upstream $upstream"
+		return 1
+	fi
+	nginx -c "$LAB_NGINX_CONF" || { lab_say "nginx failed to start"; tail -n 5 "$LAB_NGINX_ERRLOG"; return 1; }
+	lab_wait 20 pgrep -f 'nginx: worker' || { lab_say "no nginx worker"; return 1; }
+	LAB_NGINX_WORKER=$(pgrep -f 'nginx: worker' | head -n 1)
+	lab_say "# nginx -> $upstream (worker pid $LAB_NGINX_WORKER, $(lab_domain_of "$LAB_NGINX_WORKER"))"
+}
+
+lab_nginx_stop() {
+	local pid
+	if [ -f /run/nginx.pid ] && pid=$(cat /run/nginx.pid 2>/dev/null) && [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null || true
+	fi
+	pkill -x nginx 2>/dev/null || true
+	lab_wait 10 sh -c '! pgrep -x nginx' || pkill -9 -x nginx || true
+	LAB_NGINX_WORKER=""
+}
+
+# ---- the kernel log -----------------------------------------------------------------------
+
+# /dev/kmsg, not dmesg: dmesg runs in the confined dmesg_t. Records are marked by sequence.
+lab_kmsg_mark() { python3 "$LAB_GUEST/kmsg.py" mark; }
+lab_kmsg_since() { python3 "$LAB_GUEST/kmsg.py" since "$1"; }
+
+# ---- avcsnoop -----------------------------------------------------------------------------
+
+LAB_TRACE_PID=""
+
+# lab_trace_start FILE [ARGS...]: avcsnoop trace ARGS (default: -j -c nginx) in the
+# background, stdout to FILE, stderr to FILE.err; waits until its BPF links are attached.
+# Returns 1 (and says why in FILE.err) when avcsnoop is missing or does not start.
+lab_trace_start() {
+	local file=$1
+	shift
+	local args=("$@")
+	[ ${#args[@]} -gt 0 ] || args=(-j -c nginx)
+	LAB_TRACE_PID=""
+	: >"$file"
+	if [ -z "$LAB_AVCSNOOP" ] || [ ! -x "$LAB_AVCSNOOP" ]; then
+		echo "avcsnoop binary missing in the guest (./avcsnoop was not built?)" >"$file.err"
+		return 1
+	fi
+	"$LAB_AVCSNOOP" trace "${args[@]}" >"$file" 2>"$file.err" &
+	LAB_TRACE_PID=$!
+	# Ready = at least one BPF link, and the count unchanged for a second (TCG is slow).
+	local deadline=$((SECONDS + 60)) links last=-1 stable=0
+	while [ "$SECONDS" -lt "$deadline" ]; do
+		if ! kill -0 "$LAB_TRACE_PID" 2>/dev/null; then
+			wait "$LAB_TRACE_PID" 2>/dev/null || echo "(avcsnoop exited with status $?)" >>"$file.err"
+			LAB_TRACE_PID=""
+			return 1
+		fi
+		links=$(find "/proc/$LAB_TRACE_PID/fd" -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l)
+		if [ "$links" -gt 0 ] && [ "$links" -eq "$last" ]; then
+			stable=$((stable + 1))
+			[ "$stable" -ge 4 ] && return 0
+		else
+			stable=0
+		fi
+		last=$links
+		sleep 0.25
+	done
+	echo "(avcsnoop not ready after 60 s: $last BPF links)" >>"$file.err"
+	return 0
+}
+
+# lab_trace_stop: SIGINT, as a user would; waits up to 15 s, then SIGKILL.
+lab_trace_stop() {
+	[ -n "$LAB_TRACE_PID" ] || return 0
+	sleep 0.5 # the tool polls its ring buffer every 100 ms
+	kill -INT "$LAB_TRACE_PID" 2>/dev/null || true
+	if ! lab_wait 15 sh -c "! kill -0 $LAB_TRACE_PID"; then
+		kill -KILL "$LAB_TRACE_PID" 2>/dev/null || true
+	fi
+	wait "$LAB_TRACE_PID" 2>/dev/null || true
+	LAB_TRACE_PID=""
+}
+
+# ---- one request through nginx, with every witness recorded -------------------------------
+
+# lab_request NAME [URL_PATH]: with avcsnoop tracing nginx, curl the front once. Sets
+#   LAB_STATUS   HTTP status from curl (000 when nginx did not answer)
+#   LAB_ERRLOG   lines nginx added to its error log
+#   LAB_KMSG     kernel log records added meanwhile; LAB_AVC: the AVC lines among them
+#   LAB_TRACE    avcsnoop's JSON output file ($LAB_OUT/NAME.json; stderr in NAME.json.err)
+lab_request() {
+	local name=$1 path=${2:-/} mark size
+	LAB_TRACE="$LAB_OUT/$name.json"
+	LAB_EVENT=""
+	LAB_EVENT_WHY=""
+	size=$(stat -c %s "$LAB_NGINX_ERRLOG" 2>/dev/null || echo 0)
+	mark=$(lab_kmsg_mark)
+	lab_trace_start "$LAB_TRACE" || true
+	LAB_STATUS=$(curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT$path" || true)
+	sleep 0.3
+	lab_trace_stop
+	LAB_ERRLOG=$(tail -c +"$((size + 1))" "$LAB_NGINX_ERRLOG" 2>/dev/null || true)
+	LAB_KMSG=$(lab_kmsg_since "$mark")
+	LAB_AVC=$(grep -E 'avc: +(denied|granted)' <<<"$LAB_KMSG" || true)
+	lab_say "# GET $path -> $LAB_STATUS"
+	[ -z "$LAB_ERRLOG" ] || printf '%s\n' "$LAB_ERRLOG" | sed 's/^/# error.log: /' || true
+	[ -z "$LAB_AVC" ] || printf '%s\n' "$LAB_AVC" | sed 's/^/# kmsg: /' || true
+	lab_say "# avcsnoop: $(wc -l <"$LAB_TRACE") line(s) in $(basename "$LAB_TRACE")"
+	if [ -s "$LAB_TRACE.err" ]; then
+		head -n 15 "$LAB_TRACE.err" | sed 's/^/# avcsnoop stderr: /' || true
+	fi
+	head -n 10 "$LAB_TRACE" | sed 's/^/# json: /' || true
+}
+
+# lab_trace_objects: the JSON objects in LAB_TRACE, one per line (anything else is dropped, so
+# one stray line does not hide the rest; the json: lines in the output show it).
+lab_trace_objects() {
+	jq -R -c 'fromjson? | objects' "$LAB_TRACE" 2>/dev/null || true
+}
+
+# lab_event JQ_SELECT: LAB_EVENT = the first connect event in LAB_TRACE matching JQ_SELECT
+# (e.g. '.comm == "nginx"'), preferring one with a final verdict over "in_progress";
+# LAB_EVENT_WHY says why there is none. Select loosely and assert the rest with check_event.
+lab_event() {
+	local select=$1
+	LAB_EVENT=""
+	if [ ! -s "$LAB_TRACE" ]; then
+		LAB_EVENT_WHY="avcsnoop wrote nothing ($(head -c 300 "$LAB_TRACE.err" 2>/dev/null))"
+		return 0
+	fi
+	LAB_EVENT=$(lab_trace_objects | jq -c -s "map(select(.type == \"connect\") |
+		select($select)) | (map(select(.verdict != \"in_progress\")) + .) | .[0] // empty" \
+		2>/dev/null) || true
+	if [ -z "$LAB_EVENT" ]; then
+		LAB_EVENT_WHY="no connect event with $select among: $(head -c 600 "$LAB_TRACE")"
+	fi
+}
+
+# lab_cleanup: stop what a scenario started (safe to call twice).
+lab_cleanup() {
+	lab_trace_stop || true
+	lab_nginx_stop || true
+	lab_backend_stop || true
+}
+
+# ---- assertions shared by the TCP denial scenarios ----------------------------------------
+
+# lab_expect_tcp_denied ADDR PORT TARGET_TYPE: ground truth and avcsnoop for nginx's connect to
+# ADDR:PORT denied name_connect (audited, enforcing), after lab_request.
+lab_expect_tcp_denied() {
+	local addr=$1 port=$2 ttype=$3 shown family=inet
+	shown=$addr
+	if [[ $addr == *:* ]]; then
+		shown="[$addr]"
+		family=inet6
+	fi
+	check_eq "HTTP status 502" "$LAB_STATUS" 502
+	check_contains "error.log: connect() to $shown:$port failed (13: Permission denied)" \
+		"$LAB_ERRLOG" "connect() to $shown:$port failed (13: Permission denied)"
+	check_match "kmsg: AVC denied { name_connect } dest=$port httpd_t -> $ttype tcp_socket permissive=0" \
+		"$LAB_AVC" "avc: +denied +\{ name_connect \} .*dest=$port .*scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:$ttype:s0 tclass=tcp_socket permissive=0"
+	lab_event '.comm == "nginx"'
+	check_event "verdict selinux_denied" '.verdict == "selinux_denied"'
+	check_event "pid is the nginx worker ($LAB_NGINX_WORKER)" ".pid == $LAB_NGINX_WORKER"
+	check_event "family $family, daddr $addr, dport $port" \
+		".family == \"$family\" and .daddr == \"$addr\" and .dport == $port"
+	check_event "selinux.perms contains name_connect" 'any(.selinux.perms[]?; . == "name_connect")'
+	check_event "selinux.tclass tcp_socket" '.selinux.tclass == "tcp_socket"'
+	check_event "selinux.source_type httpd_t" '.selinux.source_type == "httpd_t"'
+	check_event "selinux.target_type $ttype" ".selinux.target_type == \"$ttype\""
+	check_event "selinux.audited true, permissive false" \
+		'.selinux.audited == true and .selinux.permissive == false'
+}
