@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+
+#include "auditlog.h"
+#include "test.h"
+
+static int parse(const char *line, struct finding *f, char *err)
+{
+	return auditlog_parse_line(line, strlen(line), f, err, 256);
+}
+
+TEST(auditlog_audit_log_line)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(parse("type=AVC msg=audit(1700000000.123:456): avc:  denied  { name_connect } "
+			"for  pid=169 comm=\"nginx\" dest=3000 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.comm, "nginx");
+	CHECK_INT(f.pid, 169);
+	CHECK_INT(f.dport, 3000);
+	CHECK_STR(f.scontext, "system_u:system_r:httpd_t:s0");
+	CHECK_STR(f.tcontext, "system_u:object_r:ntop_port_t:s0");
+	CHECK_STR(f.tclass, "tcp_socket");
+	CHECK_INT(f.nperms, 1);
+	CHECK_STR(f.perms[0], "name_connect");
+	CHECK_INT(f.verdict, VERDICT_SELINUX_DENIED);
+	CHECK_INT(f.err, EACCES);
+	CHECK_INT(f.family, AVC_AF_INET);
+	CHECK(!f.permissive);
+	CHECK(f.first_seen > 1700000000.1 && f.first_seen < 1700000000.2);
+	CHECK_INT(f.origin, ORIGIN_AUDIT);
+}
+
+TEST(auditlog_kernel_printk_and_kmsg_prefixes)
+{
+	static const char *const lines[] = {
+		"[   12.345678] audit: type=1400 audit(1700000000.500:7): avc:  denied  { "
+		"name_connect } for  pid=5 comm=\"nginx\" dest=8080 "
+		"scontext=system_u:system_r:httpd_t:s0 "
+		"tcontext=system_u:object_r:http_cache_port_t:s0 tclass=tcp_socket permissive=0",
+		"6,1234,5678901,-;audit: type=1400 audit(1700000000.500:7): avc:  denied  { "
+		"name_connect } for  pid=5 comm=\"nginx\" dest=8080 "
+		"scontext=system_u:system_r:httpd_t:s0 "
+		"tcontext=system_u:object_r:http_cache_port_t:s0 tclass=tcp_socket permissive=0",
+		"node=web1 type=AVC msg=audit(1700000000.500:7): avc:  denied  { name_connect } for  "
+		"pid=5 comm=\"nginx\" dest=8080 scontext=system_u:system_r:httpd_t:s0 "
+		"tcontext=system_u:object_r:http_cache_port_t:s0 tclass=tcp_socket permissive=0",
+	};
+	struct finding f;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		CHECK_INT(parse(lines[i], &f, err), AUDITLOG_FINDING);
+		CHECK_INT(f.dport, 8080);
+		CHECK_STR(f.tcontext, "system_u:object_r:http_cache_port_t:s0");
+	}
+}
+
+TEST(auditlog_ausearch_interpreted)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(parse("type=AVC msg=audit(11/14/2023 22:13:20.123:456) : avc:  denied  { "
+			"name_connect } for  pid=169 comm=nginx dest=3000 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.comm, "nginx");
+	CHECK(f.first_seen > 1690000000);
+}
+
+TEST(auditlog_hex_comm_and_permissive)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 "
+			"comm=6E67696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.comm, "nginx");
+	CHECK(f.permissive);
+	CHECK_INT(f.verdict, VERDICT_SELINUX_PERMISSIVE);
+	/* a comm with a space is hex-encoded by the kernel */
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 "
+			"comm=6D7920617070 dest=3000 scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.comm, "my app");
+}
+
+TEST(auditlog_dir_and_sock_file_fields)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(parse("type=AVC msg=audit(1700000000.1:2): avc:  denied  { search write } for  "
+			"pid=9 comm=\"nginx\" name=\"backend\" dev=\"tmpfs\" ino=123 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:initrc_runtime_t:s0 tclass=dir permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.nperms, 2);
+	CHECK_STR(f.perms[0], "search");
+	CHECK_STR(f.perms[1], "write");
+	CHECK_STR(f.path, "backend");
+	CHECK_INT(f.family, AVC_AF_UNIX);
+	CHECK_INT(parse("type=AVC msg=audit(1700000000.1:2): avc:  denied  { connectto } for  "
+			"pid=9 comm=\"nginx\" path=\"/run/backend/app.sock\" "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:system_r:unconfined_t:s0 tclass=unix_stream_socket "
+			"permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.path, "/run/backend/app.sock");
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 "
+			"comm=\"x\" saddr=::1 src=1 daddr=::1 dest=443 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:http_port_t:s0 tclass=tcp_socket",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.daddr, "::1");
+	CHECK_INT(f.family, AVC_AF_INET6);
+}
+
+TEST(auditlog_ignores_other_records)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(parse("type=SYSCALL msg=audit(1.0:1): arch=c000003e syscall=42 success=no", &f,
+			err),
+		  AUDITLOG_IGNORED);
+	CHECK_INT(parse("----", &f, err), AUDITLOG_IGNORED);
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  granted  { name_connect } for pid=1",
+			&f, err),
+		  AUDITLOG_IGNORED);
+}
+
+TEST(auditlog_malformed_records_are_errors)
+{
+	static const char *const bad[] = {
+		/* truncated in the permission list */
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_con",
+		/* truncated before tcontext */
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 comm=\"n\" "
+		"scontext=system_u:system_r:httpd_t:s0",
+		/* unterminated quote */
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 comm=\"ngi",
+		/* no tclass */
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=1 "
+		"scontext=a:b:c:s0 tcontext=a:b:c:s0",
+		/* not a number */
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for  pid=x "
+		"scontext=a:b:c:s0 tcontext=a:b:c:s0 tclass=tcp_socket",
+		"type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for dest=99999 "
+		"scontext=a:b:c:s0 tcontext=a:b:c:s0 tclass=tcp_socket",
+		/* neither denied nor granted */
+		"type=AVC msg=audit(1.0:1): avc:  whatever",
+		"type=AVC msg=audit(1.0:1): avc:  denied  { } for scontext=a:b:c tcontext=a:b:c "
+		"tclass=x",
+		"type=AVC msg=audit(1.0:1): no avc here",
+	};
+	struct finding f;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (parse(bad[i], &f, err) != -EINVAL) {
+			FAIL_AT("accepted: %s", bad[i]);
+			return;
+		}
+		CHECK(err[0] != '\0');
+	}
+}
+
+TEST(auditlog_binary_junk_and_huge_lines)
+{
+	char line[] = "type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for pid=1 "
+		      "scontext=a:b:c:s0 tcontext=a:b:c:s0 tclass=tcp_socket";
+	size_t big = 1 << 20, i;
+	struct finding f;
+	char err[256], *huge;
+
+	/* a NUL inside the record */
+	line[40] = '\0';
+	CHECK_INT(auditlog_parse_line(line, sizeof(line) - 1, &f, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "NUL");
+	/* a comm of a megabyte: refused, not truncated silently */
+	huge = malloc(big + 256);
+	CHECK(huge);
+	i = (size_t)sprintf(huge, "type=AVC msg=audit(1.0:1): avc:  denied  { name_connect } for "
+				  "pid=1 comm=\"");
+	memset(huge + i, 'a', big);
+	strcpy(huge + i + big, "\" scontext=a:b:c:s0 tcontext=a:b:c:s0 tclass=tcp_socket");
+	CHECK_INT(auditlog_parse_line(huge, strlen(huge), &f, err, sizeof(err)), -EINVAL);
+	CHECK_CONTAINS(err, "comm");
+	/* random bytes around "avc:" */
+	for (i = 0; i < big; i++)
+		huge[i] = (char)(1 + (i * 7919) % 255);
+	memcpy(huge + 100, "avc:  denied  {", 15);
+	CHECK(auditlog_parse_line(huge, big, &f, err, sizeof(err)) <= 0);
+	free(huge);
+}
