@@ -27,5 +27,5 @@ done
 passed=$(grep -c '^PASS ' "$LAB_OUT/results.txt")
 failed=$(grep -c '^FAIL ' "$LAB_OUT/results.txt")
 echo
-echo "scenarios: $passed passed, $failed failed"
+echo "all scenarios: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -253,25 +253,31 @@ LAB_TRACE_PID=""
 
 # lab_trace_start FILE [ARGS...]: avcsnoop trace ARGS (default: -j -c nginx) in the
 # background, stdout to FILE, stderr to FILE.err; waits until its BPF links are attached.
+# FILE "-": live, on this script's own stdout and stderr (the demo).
 # Returns 1 (and says why in FILE.err) when avcsnoop is missing or does not start.
 lab_trace_start() {
-	local file=$1
+	local file=$1 err
 	shift
 	local args=("$@")
 	[ ${#args[@]} -gt 0 ] || args=(-j -c nginx)
 	LAB_TRACE_PID=""
-	: >"$file"
+	err=/dev/stderr
+	[ "$file" = - ] || { : >"$file"; err="$file.err"; }
 	if [ -z "$LAB_AVCSNOOP" ] || [ ! -x "$LAB_AVCSNOOP" ]; then
-		echo "avcsnoop binary missing in the guest (./avcsnoop was not built?)" >"$file.err"
+		echo "avcsnoop binary missing in the guest (./avcsnoop was not built?)" >>"$err"
 		return 1
 	fi
-	"$LAB_AVCSNOOP" trace "${args[@]}" >"$file" 2>"$file.err" &
+	if [ "$file" = - ]; then
+		"$LAB_AVCSNOOP" trace "${args[@]}" &
+	else
+		"$LAB_AVCSNOOP" trace "${args[@]}" >"$file" 2>"$err" &
+	fi
 	LAB_TRACE_PID=$!
 	# Ready = at least one BPF link, and the count unchanged for a second (TCG is slow).
 	local deadline=$((SECONDS + 60)) links last=-1 stable=0
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		if ! kill -0 "$LAB_TRACE_PID" 2>/dev/null; then
-			wait "$LAB_TRACE_PID" 2>/dev/null || echo "(avcsnoop exited with status $?)" >>"$file.err"
+			wait "$LAB_TRACE_PID" 2>/dev/null || echo "(avcsnoop exited with status $?)" >>"$err"
 			LAB_TRACE_PID=""
 			return 1
 		fi
@@ -285,7 +291,7 @@ lab_trace_start() {
 		last=$links
 		sleep 0.25
 	done
-	echo "(avcsnoop not ready after 60 s: $last BPF links)" >>"$file.err"
+	echo "(avcsnoop not ready after 60 s: $last BPF links)" >>"$err"
 	return 0
 }
 

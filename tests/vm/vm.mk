@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The SELinux lab (tests/vm): included by the top Makefile.
+#   make vmtest   packages, avcsnoop, then every VM scenario (tests/vm/suite.sh)
+#   make demo     the newcomer's one command: nginx's classic 502 caught live by avcsnoop
+#   make vmshell  a root shell (initrc_t) in the lab, on the serial console
+# The lab's layers are cached in $(AVC_LAB_CACHE) (default /var/cache/avcsnoop-lab).
+
+.PHONY: vmbuild vmshell
+
+vmbuild:
+	$(Q)./scripts/deps.sh build
+	$(Q)./scripts/deps.sh vm
+	$(Q)tests/vm/lab.sh build
+
+vmtest:
+	$(Q)./scripts/deps.sh build
+	$(Q)./scripts/deps.sh vm
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/vm/suite.sh
+
+demo:
+	@echo "demo: [1/4] checking packages (installs what is missing)"
+	$(Q)./scripts/deps.sh build
+	$(Q)./scripts/deps.sh vm
+	@echo "demo: [2/4] building avcsnoop"
+	$(Q)$(MAKE) --no-print-directory all
+	@echo "demo: [3/4] building the SELinux lab: Debian 12, kernel 6.1, refpolicy, nginx"
+	@echo "demo:       (first time ~2 minutes, then cached in $${AVC_LAB_CACHE:-/var/cache/avcsnoop-lab})"
+	$(Q)tests/vm/lab.sh build
+	@echo "demo: [4/4] booting the lab (software emulation, ~15 s) and running the demo inside"
+	$(Q)tests/vm/lab.sh run tests/vm/guest/demo.sh
+
+vmshell:
+	$(Q)tests/vm/lab.sh shell
