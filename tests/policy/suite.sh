@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The recommender against Debian's real refpolicy (/etc/selinux/default/policy/policy.33, built
+# by selinux-policy-default; `make deps` installs it) and against the CIL test policies, through
+# the same code as `avcsnoop recommend` (build/tests/policy/recommend until main.c has it).
+# Facts are cross-checked with setools (seinfo, sesearch) where that is cheap.
+# Last line: "policy: N passed, N failed[, N skipped]".
+set -u
+cd "$(dirname "$0")/../.."
+
+REFPOL=${AVC_REFPOLICY:-/etc/selinux/default/policy/policy.33}
+REC=build/tests/policy/recommend
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | head -n 20 | sed 's/^/    /'; }
+skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
+check() { # name, command...: passes when the command succeeds
+	local name=$1 res
+	shift
+	if res=$("$@" 2>&1); then ok "$name"; else bad "$name" "$res"; fi
+}
+
+finish() {
+	if [ "$skip" -gt 0 ]; then
+		echo "policy: $pass passed, $fail failed, $skip skipped"
+	else
+		echo "policy: $pass passed, $fail failed"
+	fi
+	[ "$fail" -eq 0 ]
+	exit
+}
+
+if ! make -s --no-print-directory "$REC" build/tests/policy/bool_gate.policy >/dev/null 2>&1; then
+	bad "build the recommend driver and the CIL policies" \
+		"$(make --no-print-directory "$REC" build/tests/policy/bool_gate.policy 2>&1 | tail -n 20)"
+	finish
+fi
+command -v jq >/dev/null || { bad "jq is installed (make deps)"; finish; }
+
+avc() { # port ttype [tclass perm] -> one audit.log line
+	printf 'type=AVC msg=audit(1700000000.123:456): avc:  denied  { %s } for  pid=169 comm="nginx" dest=%s scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:%s:s0 tclass=%s permissive=0\n' \
+		"${4:-name_connect}" "$1" "$2" "${3:-tcp_socket}"
+}
+
+# ---- Debian refpolicy ----
+if [ ! -r "$REFPOL" ]; then
+	skipped "refpolicy" "$REFPOL missing (apt-get install selinux-policy-default)"
+else
+	t0=$(date +%s%N)
+	adv_ntop=$(avc 3000 ntop_port_t | "$REC" -j --policy "$REFPOL")
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "     (load + advice for one finding on policy.33: ${ms} ms)"
+	check "refpolicy: recommend exits 0" test "$rc" -eq 0
+
+	# port labels, from our lookup (--verify re-derives the target) and from seinfo
+	for pt in 3000:ntop_port_t 8080:http_cache_port_t; do
+		port=${pt%%:*} type=${pt#*:}
+		got=$(avc "$port" port_t | "$REC" -j --verify --policy "$REFPOL" | jq -r .target)
+		check "refpolicy: tcp $port is $type (ours: $got)" test "$got" = "$type"
+		if command -v seinfo >/dev/null; then
+			check "refpolicy: seinfo agrees on tcp $port" \
+				grep -q "portcon tcp [0-9-]* system_u:object_r:$type:s0" \
+				<(seinfo --portcon "$port" "$REFPOL")
+		fi
+	done
+
+	check "ntop_port_t: httpd_can_network_connect is a boolean fix" \
+		jq -e '[.fixes[] | select(.kind == "boolean") | .boolean] | index("httpd_can_network_connect") != null' <<<"$adv_ntop"
+	check "ntop_port_t: it grants every TCP port, in plain words" \
+		jq -e '.fixes[] | select(.boolean == "httpd_can_network_connect") | .grant | test("every TCP port")' <<<"$adv_ntop"
+	check "ntop_port_t: relabel to http_port_t with semanage port -a" \
+		jq -e '.fixes[] | select(.kind == "port_relabel") | .new_type == "http_port_t" and (.commands | index("semanage port -a -t http_port_t -p tcp 3000") != null)' <<<"$adv_ntop"
+	check "ntop_port_t: the relabel still needs httpd_can_network_relay (or a narrower twin)" \
+		jq -e '.fixes[] | select(.kind == "port_relabel") | ((.boolean // "") + " " + (.alternatives // "")) | test("httpd_can_network_relay")' <<<"$adv_ntop"
+	check "ntop_port_t: the relabel command list sets that boolean" \
+		jq -e '.fixes[] | select(.kind == "port_relabel") | .commands | map(test("^setsebool -P httpd_")) | any' <<<"$adv_ntop"
+	check "ntop_port_t: local module is last" \
+		jq -e '.fixes[-1].kind == "local_module" and (.fixes[-1].commands[0] | test("allow httpd_t ntop_port_t \\(tcp_socket \\(name_connect\\)\\)"))' <<<"$adv_ntop"
+	check "ntop_port_t: allow_ypbind=1 would hide it (dontaudit)" \
+		jq -e '.notes | test("allow_ypbind=1 would hide")' <<<"$adv_ntop"
+	if command -v sesearch >/dev/null; then
+		check "sesearch: httpd_can_network_connect gates httpd_t -> port_type name_connect" \
+			grep -q 'allow httpd_t port_type:tcp_socket name_connect; \[ httpd_can_network_connect \]' \
+			<(sesearch -A -s httpd_t -c tcp_socket -p name_connect "$REFPOL")
+		check "sesearch: the dontaudit is under allow_ypbind" \
+			grep -q 'dontaudit nsswitch_domain port_type:tcp_socket name_connect; \[ allow_ypbind \]' \
+			<(sesearch --dontaudit -s httpd_t -c tcp_socket -p name_connect "$REFPOL")
+	fi
+
+	adv_cache=$(avc 8080 http_cache_port_t | "$REC" -j --policy "$REFPOL")
+	check "http_cache_port_t: the narrowest boolean is httpd_can_network_relay" \
+		jq -e '[.fixes[] | select(.kind == "boolean")][0].boolean == "httpd_can_network_relay"' <<<"$adv_cache"
+	check "http_cache_port_t: relay ranks before httpd_can_network_connect" \
+		jq -e '[.fixes[] | select(.kind == "boolean") | .boolean] | index("httpd_can_network_relay") < index("httpd_can_network_connect")' <<<"$adv_cache"
+
+	hidden='{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"selinux_hidden","errno":"EACCES","hidden":true,"permissive":false,"count":2,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:ntop_port_t:s0","tclass":"tcp_socket","perms":["name_connect"]}}'
+	adv_hidden=$("$REC" -j --policy "$REFPOL" <<<"$hidden")
+	check "hidden finding: first a dontaudit note, then the fixes" \
+		jq -e '.fixes[0].kind == "hidden_note" and (.fixes[0].then | test("audit log will stay silent")) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
+
+	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
+	adv_unix=$("$REC" -j --policy "$REFPOL" <<<"$unix")
+	check "unix socket: fcontext relabel of the directory to httpd_runtime_t + restorecon -Rv" \
+		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv /run/backend"]' <<<"$adv_unix"
+
+	all=$(printf '%s\n%s\n%s\n' "$adv_ntop" "$adv_cache" "$adv_unix")
+	check "never setenforce 0, never a permissive domain" \
+		bash -c '! grep -Eq "setenforce|semanage permissive" <<<"$1"' _ "$all"
+
+	kmsg="6,812,9123456,-;audit: type=1400 audit(1700000000.5:9): avc:  denied  { name_connect } for  pid=7 comm=6E67696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1"
+	check "kmsg printk line, hex comm, permissive=1" \
+		jq -e '.finding.comm == "nginx" and .finding.permissive and .finding.verdict == "selinux_permissive"' \
+		<<<"$("$REC" -j --policy "$REFPOL" <<<"$kmsg")"
+
+	"$REC" --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
+	check "--verify exits 3 while the finding is still denied" test $? -eq 3
+fi
+
+# ---- CLI behaviour on the CIL policy ----
+CIL=build/tests/policy/bool_gate.policy
+web_avc='type=AVC msg=audit(1.5:1): avc:  denied  { name_connect } for  pid=1 comm="web" dest=3005 scontext=system_u:system_r:web_t:s0 tcontext=system_u:object_r:cache_port_t:s0 tclass=tcp_socket permissive=0'
+out=$(printf '%s\n%s\n' "$web_avc" "$web_avc" | "$REC" --policy "$CIL" 2>&1)
+check "CIL: duplicate records are advised once" test "$(grep -c '^=== ' <<<"$out")" -eq 1
+check "CIL: text output is If/Then/Do with the narrowest boolean first" \
+	grep -q -A2 '^\*\*\*\*\*  Fix 1: boolean' <<<"$out"
+err=$(printf '%s\ntype=AVC msg=audit(1.5:1): avc:  denied  { name_con\n{"type":"finding",\n' "$web_avc" |
+	"$REC" --policy "$CIL" 2>&1 >/dev/null)
+rc=$?
+check "CIL: malformed lines: exit 1" test "$rc" -eq 1
+check "CIL: malformed lines are reported with their line numbers" \
+	bash -c 'grep -q "<stdin>:2:" <<<"$1" && grep -q "<stdin>:3: byte" <<<"$1" && grep -q "2 malformed" <<<"$1"' _ "$err"
+err=$("$REC" --policy /nonexistent/policy.33 <<<"$web_avc" 2>&1)
+check "missing policy file: a clear error, exit 1" \
+	bash -c '[ "$1" -eq 1 ] && grep -q "cannot open policy /nonexistent/policy.33" <<<"$2"' _ $? "$err"
+err=$("$REC" --policy tests/policy/base.cil <<<"$web_avc" 2>&1)
+check "a CIL source instead of a binary policy: a clear error" grep -q "not a binary SELinux policy" <<<"$err"
+refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED"}'
+out=$("$REC" -j --policy /nonexistent <<<"$refused")
+check "refused: a diagnosis, no policy needed, no SELinux commands" \
+	jq -e '(.fixes | length) == 1 and .fixes[0].kind == "not_selinux" and ([.fixes[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
+check "--help prints examples" bash -c '"$1" --help | grep -q "^Examples:"' _ "$REC"
+
+finish
