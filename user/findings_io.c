@@ -171,7 +171,8 @@ static int jr_put(struct jr *r, char *out, size_t outsz, size_t *n, const char *
 }
 
 /* A string into out (NUL-terminated; NULL to skip). A NUL (\u0000) is refused except as the
- * first byte, where it marks an abstract unix name and becomes '@'.
+ * first byte, where it marks an abstract unix name and becomes '@'. \u0080-\u00ff are single
+ * bytes (see below); higher code points become UTF-8.
  */
 static int jr_string(struct jr *r, char *out, size_t outsz)
 {
@@ -243,7 +244,11 @@ static int jr_string(struct jr *r, char *out, size_t outsz)
 					return jr_fail(r, "NUL inside a string");
 				cp = '@';
 			}
-			if (cp < 0x80) {
+			if (cp < 0x100) {
+				/* user/escape.c writes every byte >= 0x80 as \u00XX (kernel strings
+				 * need not be UTF-8): read it back as that byte, so our own lines
+				 * round-trip exactly
+				 */
 				enc[0] = (char)cp;
 				nb = 1;
 			} else if (cp < 0x800) {

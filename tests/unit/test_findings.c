@@ -84,11 +84,12 @@ TEST(findings_accepts_connect_events_and_unknown_keys)
 	CHECK_INT(f.count, 1);
 	CHECK_INT(rd("{\"type\":\"summary\",\"n\":3}", &f, err), FINDING_READ_OTHER);
 	CHECK_INT(rd("{\"type\":\"finding\",\"verdict\":\"error\",\"errno\":\"E200\","
-		     "\"comm\":\"caf\\u00e9\"}",
+		     "\"comm\":\"caf\\u00e9\\u20ac\"}",
 		     &f, err),
 		  FINDING_READ_OK);
 	CHECK_INT(f.err, 200);
-	CHECK_STR(f.comm, "caf\xc3\xa9");
+	/* \u00XX is the byte XX (how user/escape.c writes raw bytes); above, UTF-8 */
+	CHECK_STR(f.comm, "caf\xe9\xe2\x82\xac");
 }
 
 TEST(findings_malformed_lines_are_errors)

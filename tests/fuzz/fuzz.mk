@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# libFuzzer targets for the two parsers. `make fuzz` runs each for FUZZ_TIME seconds;
+# tests/fuzz/suite.sh (run by `make test`) runs each briefly on the committed corpus.
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
+FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/policy.c
+FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings
+
+$(OUTPUT)/fuzz:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/fuzz/fuzz_auditlog: tests/fuzz/fuzz_auditlog.c user/auditlog.c user/auditlog.h \
+		user/finding.h | $(OUTPUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_auditlog.c user/auditlog.c
+
+$(OUTPUT)/fuzz/fuzz_findings: tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) user/findings_io.h \
+		user/finding.h | $(OUTPUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) \
+		-lselinux -l:libsepol.a
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_TARGETS)
+
+# new inputs go to build/fuzz/corpus-*, the committed seeds stay as they are
+fuzz: $(FUZZ_TARGETS)
+	$(Q)for t in auditlog findings; do \
+		mkdir -p $(OUTPUT)/fuzz/corpus-$$t; \
+		$(OUTPUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+			$(OUTPUT)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
