@@ -41,7 +41,7 @@ void finding_write_selinux_json(struct json *j, const char *key, const struct fi
 	char type[FINDING_CTX_LEN];
 	int i;
 
-	if (!f->scontext[0] && !f->tcontext[0] && !f->tclass[0]) {
+	if (!f->scontext[0] && !f->tcontext[0] && !f->tclass[0] && !f->nperms) {
 		json_null(j, key);
 		return;
 	}
