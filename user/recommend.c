@@ -418,7 +418,7 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 		if (policy_check(c->p, &q, &d))
 			continue;
 		if (!d.allowed) {
-			struct bool_choice all[8];
+			struct bool_choice all[8] = { 0 };
 			int m, t;
 
 			m = allowing_booleans(c, &q, all, 8);
@@ -646,7 +646,7 @@ static int sort_fixes_cmp(const void *x, const void *y)
 static int selinux_advice(struct policy *p, const struct finding *f, struct advice *a)
 {
 	struct ctx c = { .p = p, .f = f, .a = a };
-	struct bool_choice bools[16];
+	struct bool_choice bools[16] = { 0 };
 	struct policy_bool_effect eff[MAX_EFFECTS];
 	struct policy_decision d;
 	char raw[POLICY_NAME_LEN];
