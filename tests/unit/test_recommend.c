@@ -75,7 +75,16 @@ TEST(recommend_narrowest_boolean_first)
 		if (!strcmp(adv.fixes[i].boolean, "web_connect_any"))
 			CHECK_CONTAINS(adv.fixes[i].grant, "every TCP port");
 	}
-	CHECK_INT(nbool, 2);
+	CHECK_INT(nbool, 3);
+	/* targeted booleans by measured breadth: web_relay (2) before web_relay_db (3), and the
+	 * catch-all after both
+	 */
+	for (i = 0; i < adv.nfixes && adv.fixes[i].kind != FIX_BOOLEAN; i++)
+		;
+	CHECK(i + 2 < adv.nfixes);
+	CHECK_STR(adv.fixes[i].boolean, "web_relay");
+	CHECK_STR(adv.fixes[i + 1].boolean, "web_relay_db");
+	CHECK_INT(adv.fixes[i + 1].breadth, 3);
 	/* the targeted boolean ranks before everything else that changes policy */
 	for (i = 0; i < adv.nfixes && adv.fixes[i].kind != FIX_BOOLEAN; i++)
 		CHECK(adv.fixes[i].kind <= FIX_NOTE);
