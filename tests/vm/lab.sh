@@ -15,7 +15,7 @@
 # inputs: rootfs (lib/rootfs.sh), kernel (apt package version), initramfs, image (lib/image.sh,
 # label.c, image/). Environment: AVC_LAB_TIMEOUT (seconds, default 1200), AVC_LAB_MEM (MB,
 # default 1024), AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots),
-# AVC_LAB_VERBOSE=1 (kernel messages on the serial console, not just errors).
+# AVC_LAB_QUIET=1 (boot with "quiet": less in the serial console log).
 # Exit status of run: the script's; 125 when the VM did not boot or finish (serial log shown).
 set -euo pipefail
 
@@ -51,6 +51,8 @@ cmd_build() {
 	local kdir
 	need_cmds qemu-system-x86_64 mke2fs cpio
 	lock_cache
+	# Left behind by an interrupted build (we hold the lock: nobody else is building).
+	rm -rf -- "$LAB_CACHE"/initrd.?????? "$LAB_CACHE"/image.?????? "$LAB_CACHE"/*.tmp
 	build_rootfs
 	kdir=$(kernel_dir)
 	build_kernel "$kdir"
@@ -84,8 +86,9 @@ accel_args() {
 }
 
 kernel_cmdline() {
-	local loglevel=quiet
-	[ "${AVC_LAB_VERBOSE:-0}" = 1 ] && loglevel=""
+	# The whole boot log goes to the serial console file: it is what a boot failure shows.
+	local loglevel=""
+	[ "${AVC_LAB_QUIET:-0}" = 1 ] && loglevel=quiet
 	# lsm= is needed: Debian's default LSM is AppArmor.
 	printf 'console=ttyS0 lsm=lockdown,capability,yama,selinux,bpf selinux=1 enforcing=1 '
 	printf 'panic=-1 %s' "$loglevel"
@@ -178,7 +181,7 @@ cmd_run() {
 	qemu_pid=$!
 	# The kill guard: never leave a qemu behind, whatever happens to this script.
 	trap 'kill "$qemu_pid" 2>/dev/null || true' EXIT
-	trap 'kill "$qemu_pid" 2>/dev/null; exit 130' INT TERM
+	trap 'kill "$qemu_pid" 2>/dev/null; rm -rf -- "$rundir"; exit 130' INT TERM
 	(
 		# Stream the guest job's output as it is written to the share.
 		while [ ! -e "$share/out/output.log" ] && kill -0 "$qemu_pid" 2>/dev/null; do

@@ -12,8 +12,9 @@ die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
 # Elapsed seconds since lab.sh started, for progress lines.
 elapsed() { printf '%ds' "$((SECONDS - LAB_START))"; }
 
-# Prints a short hash of the arguments' contents; "-" lines are literal strings, so a key can
-# mix files and values: key_of FILE... -- "string"...
+# Prints a short hash of the arguments' contents, so a key can mix files and values:
+# key_of FILE|DIR... -- "string"... Files are named relative to tests/vm, never by absolute
+# path: two clones of the repo on one machine must share the cache.
 key_of() {
 	local literal=0 arg
 	{
@@ -28,7 +29,7 @@ key_of() {
 					(cd "$arg" && find . -type f -print0 | LC_ALL=C sort -z |
 						xargs -0 sha256sum)
 				else
-					printf '%s\n' "$arg"
+					printf '%s\n' "${arg#"$LAB_DIR"/}"
 					cat "$arg"
 				fi
 			fi

@@ -15,7 +15,7 @@ initramfs_path() {
 	local kdir=$1 bb
 	bb=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || echo none)
 	printf '%s/initrd-%s.gz' "$LAB_CACHE" \
-		"$(key_of "$LAB_DIR/lib/initramfs.sh" "$LAB_DIR/image/initramfs-init" -- "$kdir" "$bb")"
+		"$(key_of "$LAB_DIR/lib/initramfs.sh" "$LAB_DIR/image/initramfs-init" -- "${kdir##*/}" "$bb")"
 }
 
 # Appends module $1 and, first, its dependencies to the global ordered list. The package
