@@ -230,7 +230,7 @@ cmd_shell() {
 	resolve_layers
 	share=$(mktemp -d "${TMPDIR:-/tmp}/avc-lab-shell.XXXXXX")
 	make_share "$share"
-	printf 'exec bash -i </dev/console >/dev/console 2>&1\n' >"$share/job.sh"
+	printf 'exec setsid -c bash -i </dev/ttyS0 >/dev/ttyS0 2>&1\n' >"$share/job.sh"
 	log "booting to a root shell in initrc_t on the serial console; 'exit' powers off, C-a x quits qemu"
 	boot_vm "$share" - || true
 	rm -rf -- "$share"
