@@ -52,12 +52,6 @@ struct sel_key {
 	__u32 pad;
 };
 
-struct sel_strings {
-	char scontext[AVC_CTX_LEN];
-	char tcontext[AVC_CTX_LEN];
-	char tclass[AVC_CLASS_LEN];
-	char perm[AVC_CLASS_LEN];
-};
 
 AVC_SHARED const volatile struct avc_config cfg;
 
@@ -73,7 +67,7 @@ AVC_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct sel_key);
-	__type(value, struct sel_strings);
+	__type(value, struct avc_sel_names);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } selstr SEC(".maps");
 
@@ -163,44 +157,9 @@ static __always_inline struct attempt *current_attempt(void)
 	return bpf_map_lookup_elem(&inflight, &tid);
 }
 
-static __always_inline void fill_selinux(struct conn_event *e, const struct attempt *a)
+static __always_inline void fill_event(struct conn_event *e, const struct attempt *a, __s32 ret,
+				       __s32 err, __u16 verdict, bool in_task)
 {
-	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
-	struct sel_strings *s;
-
-	e->sel = a->sel;
-	if (!(a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)))
-		return;
-	s = bpf_map_lookup_elem(&selstr, &key);
-	if (!s)
-		return;
-	__builtin_memcpy(e->scontext, s->scontext, sizeof(e->scontext));
-	__builtin_memcpy(e->tcontext, s->tcontext, sizeof(e->tcontext));
-	__builtin_memcpy(e->tclass, s->tclass, sizeof(e->tclass));
-	__builtin_memcpy(e->perm, s->perm, sizeof(e->perm));
-	bpf_map_delete_elem(&selstr, &key);
-}
-
-/*
- * The attempt is over: classify it and report it. in_task is false in softirq context
- * (async TCP outcomes), where user memory must not be read.
- */
-static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err, bool in_task)
-{
-	struct conn_event *e;
-	__u16 verdict;
-
-	verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
-	if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS)) {
-		stat_inc(STAT_FILTERED);
-		return;
-	}
-
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(STAT_RB_DROPS);
-		return;
-	}
 	e->ts_ns = a->ts_ns;
 	e->duration_ns = bpf_ktime_get_ns() - a->ts_ns;
 	e->cgroup_id = a->cgroup_id;
@@ -217,6 +176,7 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 	e->addrlen = a->addrlen;
 	__builtin_memcpy(e->addr, a->addr, sizeof(e->addr));
 	__builtin_memcpy(e->comm, a->comm, sizeof(e->comm));
+	e->sel = a->sel;
 	e->path[0] = 0;
 	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
 		__u32 len = a->addrlen - 2;
@@ -227,14 +187,57 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 		if (e->path[0] == 0)
 			e->flags |= AF_ABSTRACT;
 	}
-	e->scontext[0] = e->tcontext[0] = e->tclass[0] = e->perm[0] = 0;
-	fill_selinux(e, a);
+}
 
-	/* Wake the reader only when the buffer is half full, never per event. */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2)
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+/* Wake the reader only when the ring is half full, never per event. */
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > cfg.ringbuf_bytes / 2
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * The attempt is over: classify it and report it. in_task is false in softirq context
+ * (async TCP outcomes), where user memory must not be read.
+ */
+static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err,
+					     bool in_task)
+{
+	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
+
+	if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS)) {
+		stat_inc(STAT_FILTERED);
+		return;
+	}
+	if (a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
+		struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
+		struct conn_event_sel *es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
+		struct avc_sel_names *names;
+
+		if (!es) {
+			stat_inc(STAT_RB_DROPS);
+			return;
+		}
+		fill_event(&es->ev, a, ret, err, verdict, in_task);
+		names = bpf_map_lookup_elem(&selstr, &key);
+		if (names) {
+			__builtin_memcpy(&es->names, names, sizeof(es->names));
+			bpf_map_delete_elem(&selstr, &key);
+		} else {
+			__builtin_memset(&es->names, 0, sizeof(es->names));
+		}
+		bpf_ringbuf_submit(es, submit_flags());
+	} else {
+		struct conn_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+		if (!e) {
+			stat_inc(STAT_RB_DROPS);
+			return;
+		}
+		fill_event(e, a, ret, err, verdict, in_task);
+		bpf_ringbuf_submit(e, submit_flags());
+	}
 	stat_inc(STAT_EVENTS);
 }
 

@@ -27,7 +27,7 @@
 extern const void secclass_map __ksym __weak;
 
 /* Names of class tclass and of the lowest bit of perms, from the kernel's class map. */
-static __always_inline void class_perm_names(struct sel_strings *s, __u16 tclass, __u32 perms,
+static __always_inline void class_perm_names(struct avc_sel_names *s, __u16 tclass, __u32 perms,
 					     bool want_class)
 {
 	__u64 base = (__u64)&secclass_map, entry, ptr = 0;
@@ -51,11 +51,11 @@ static __always_inline void class_perm_names(struct sel_strings *s, __u16 tclass
 }
 
 /* The per-attempt strings entry, created on first use. */
-static __always_inline struct sel_strings *attempt_strings(const struct attempt *a)
+static __always_inline struct avc_sel_names *attempt_strings(const struct attempt *a)
 {
 	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
-	struct sel_strings *s = bpf_map_lookup_elem(&selstr, &key);
-	static const struct sel_strings zero;
+	struct avc_sel_names *s = bpf_map_lookup_elem(&selstr, &key);
+	static const struct avc_sel_names zero;
 
 	if (s)
 		return s;
@@ -68,7 +68,7 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 	     const char *tclass)
 {
 	struct attempt *a = current_attempt();
-	struct sel_strings *s;
+	struct avc_sel_names *s;
 	__u32 denied;
 
 	if (!a)
@@ -106,7 +106,7 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 tsid,
 					  __u16 tclass, __u32 requested)
 {
-	struct sel_strings *s;
+	struct avc_sel_names *s;
 	bool audited = a->audit_seen;
 
 	a->audit_seen = 0;

@@ -123,6 +123,7 @@ struct avc_config {
 	__u8 ncomms;
 	__u8 nports;
 	__u8 avc_arg_base; /* index of ssid in avc_has_perm(): 1 with struct selinux_state * (<6.4) */
+	__u32 ringbuf_bytes; /* size of the events ring: wake the reader when half full */
 	__u16 ports[AVC_MAX_PORTS];		 /* --port: host byte order */
 	char comms[AVC_MAX_COMMS][AVC_COMM_LEN]; /* -c: exact task comm */
 };
@@ -159,10 +160,21 @@ struct conn_event {
 	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
 	char comm[AVC_COMM_LEN];
 	struct avc_decision sel;
-	char scontext[AVC_CTX_LEN]; /* from selinux_audited, when AF_SEL_AUDITED/PERMISSIVE */
+};
+
+/* Names captured in-kernel for a SELinux decision. An event whose attempt had one is a
+ * struct conn_event_sel (the record's size tells); the common case stays small.
+ */
+struct avc_sel_names {
+	char scontext[AVC_CTX_LEN]; /* from selinux_audited, when audited */
 	char tcontext[AVC_CTX_LEN];
-	char tclass[AVC_CLASS_LEN];
-	char perm[AVC_CLASS_LEN]; /* the first denied permission, from the kernel's class map */
+	char tclass[AVC_CLASS_LEN]; /* from selinux_audited, or the kernel's class map */
+	char perm[AVC_CLASS_LEN];   /* the first denied permission, from the kernel's class map */
+};
+
+struct conn_event_sel {
+	struct conn_event ev;
+	struct avc_sel_names names;
 };
 
 /* Per-CPU counters, summed by user space. */

@@ -1,11 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * From kernel facts to names. The kernel gives context strings only when the denial was
+ * audited; for hidden denials and for path-walk denials the names are rebuilt here:
+ *   source context   the task's /proc/PID/attr/current
+ *   target context   the policy's port label (libsepol, live policy: local changes count),
+ *                    or the label of the path component the kernel named by inode
+ *   hidden why       the kernel's auditdeny bit for that access (security_compute_av_flags):
+ *                    cleared = a dontaudit rule; set = audit was disabled or filtered
+ *   permissive       each allowed TCP connect is checked against the kernel's access vector
+ *                    while SELinux (or the domain) is permissive: the kernel itself only
+ *                    audits the first would-deny, then its AVC cache grants the rest
+ */
+#include <errno.h>
+#include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 
 #include "enrich.h"
+#include "log.h"
+#include "policy.h"
+#include "verdict.h"
+
+#define PERM_CACHE 64
+
+/* One answer of the kernel: may scon name_connect to tcon? */
+struct perm_cache_entry {
+	char scon[128];
+	char tcon[128];
+	bool denied;
+	bool permissive_domain;
+};
 
 struct enricher {
-	char lsms[256]; /* LSMs that may have refused an attempt */
+	char lsms[256];
+	bool selinux; /* SELinux active here: live lookups make sense */
+	const char *policy_path;
+	struct policy *pol; /* opened on first need */
+	bool pol_failed;
+	struct perm_cache_entry cache[PERM_CACHE];
+	int ncache;
+	int enforcing;	      /* cached security_getenforce() */
+	time_t enforcing_at;
 };
 
 void lsms_that_deny(const char *lsm_list, bool selinux_enabled, char *out, size_t len)
@@ -31,17 +69,261 @@ struct enricher *enricher_new(const struct kernel_features *kf, const char *poli
 	if (!enr)
 		return NULL;
 	lsms_that_deny(kf->lsms, kf->selinux_enabled, enr->lsms, sizeof(enr->lsms));
+	enr->selinux = kf->selinux_enabled;
+	enr->policy_path = policy_path;
+	enr->enforcing = kf->selinux_enforcing;
 	return enr;
 }
 
 void enricher_free(struct enricher *enr)
 {
+	if (!enr)
+		return;
+	if (enr->pol)
+		policy_close(enr->pol);
 	free(enr);
+}
+
+static struct policy *enricher_policy(struct enricher *enr)
+{
+	char err[256];
+
+	if (enr->pol || enr->pol_failed)
+		return enr->pol;
+	if (!enr->selinux && !enr->policy_path) {
+		enr->pol_failed = true;
+		return NULL;
+	}
+	if (policy_open(&enr->pol, enr->policy_path, err, sizeof(err))) {
+		p_warn("cannot read the SELinux policy (%s): port types of hidden denials will be "
+		       "missing",
+		       err);
+		enr->pol_failed = true;
+		enr->pol = NULL;
+	}
+	return enr->pol;
+}
+
+static void add_perm(struct conn_record *r, const char *perm)
+{
+	int i;
+
+	if (!perm[0] || r->nperms >= REC_MAX_PERMS)
+		return;
+	for (i = 0; i < r->nperms; i++)
+		if (!strcmp(r->perms[i], perm))
+			return;
+	snprintf(r->perms[r->nperms++], REC_NAME_LEN, "%s", perm);
+}
+
+/* The class and permission selinux_inode_permission checked, from the inode's mode and the
+ * MAY_* mask: the kernel's inode_mode_to_security_class() and file_mask_to_av() choices for
+ * the objects a unix connect walks (directories searched, the socket file written).
+ */
+static void inode_class_perm(struct conn_record *r, const struct avc_decision *d)
+{
+	static const struct {
+		unsigned int mode;
+		const char *tclass;
+	} classes[] = {
+		{ S_IFDIR, "dir" },	  { S_IFSOCK, "sock_file" }, { S_IFREG, "file" },
+		{ S_IFLNK, "lnk_file" }, { S_IFIFO, "fifo_file" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (classes[i].mode == d->imode && !r->tclass[0])
+			snprintf(r->tclass, sizeof(r->tclass), "%s", classes[i].tclass);
+	if (r->nperms)
+		return;
+	if (d->imode == S_IFDIR && (d->requested & 1 /* MAY_EXEC */))
+		add_perm(r, "search");
+	else if (d->requested & 2 /* MAY_WRITE */)
+		add_perm(r, "write");
+	else if (d->requested & 4 /* MAY_READ */)
+		add_perm(r, "read");
+	else if (d->requested & 1)
+		add_perm(r, "execute");
+}
+
+/* The path component of the unix destination whose inode the kernel named. */
+static void inode_object(struct conn_record *r, const struct avc_decision *d)
+{
+	char prefix[AVC_PATH_LEN + 1];
+	unsigned int i;
+	struct stat st;
+
+	if (r->abstract || !r->path_len || r->path[0] != '/')
+		return;
+	/* the kernel's s_dev is MKDEV(major, minor) with a 20-bit minor */
+	for (i = 1; i <= r->path_len; i++) {
+		if (i < r->path_len && r->path[i] != '/')
+			continue;
+		memcpy(prefix, r->path, i);
+		prefix[i] = '\0';
+		if (i == 1)
+			strcpy(prefix, "/");
+		if (stat(prefix, &st))
+			continue;
+		if (st.st_ino == d->ino && major(st.st_dev) == (unsigned int)(d->dev >> 20) &&
+		    minor(st.st_dev) == (unsigned int)(d->dev & 0xfffff)) {
+			snprintf(r->object, sizeof(r->object), "%s", prefix);
+			return;
+		}
+	}
+	/* the root directory is component 0: "/" was tried with i == 1 only for "/x" paths */
+}
+
+static void task_context(const struct conn_record *r, char *out, size_t len)
+{
+	char path[64], *con = NULL;
+	FILE *f;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", r->ev->pid, r->ev->tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(out, (int)len, f))
+			out[strcspn(out, "\n")] = '\0';
+		fclose(f);
+		return;
+	}
+	if (getpidcon((pid_t)r->ev->pid, &con) == 0) {
+		snprintf(out, len, "%s", con);
+		freecon(con);
+	}
+}
+
+static void port_context(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
+{
+	struct policy *pol = enricher_policy(enr);
+	struct port_label pl;
+
+	out[0] = '\0';
+	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->ev->port, &pl))
+		return;
+	/* port labels are object contexts: system_u:object_r:TYPE[:s0] */
+	snprintf(out, len, "system_u:object_r:%s%s", pl.type, is_selinux_mls_enabled() > 0 ? ":s0" : "");
+}
+
+/* Ask the kernel (live) about one access; 0 when it could answer. */
+static int kernel_av(const char *scon, const char *tcon, const char *tclass, const char *perm,
+		     bool *denied, bool *audited, bool *permissive_domain)
+{
+	security_class_t cls = string_to_security_class(tclass);
+	struct av_decision avd;
+	access_vector_t bit;
+
+	if (!cls)
+		return -ENOENT;
+	bit = string_to_av_perm(cls, perm);
+	if (!bit)
+		return -ENOENT;
+	if (security_compute_av_flags(scon, tcon, cls, bit, &avd))
+		return -errno;
+	*denied = (avd.allowed & bit) != bit;
+	*audited = (avd.auditdeny & bit) == bit;
+	*permissive_domain = avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE;
+	return 0;
+}
+
+static bool enforcing_now(struct enricher *enr)
+{
+	time_t now = time(NULL);
+
+	if (now != enr->enforcing_at) {
+		enr->enforcing = security_getenforce();
+		enr->enforcing_at = now;
+	}
+	return enr->enforcing == 1;
+}
+
+/*
+ * An allowed TCP connect while SELinux (or the domain) is permissive: would enforcing mode
+ * have denied name_connect? Cached per (source, port context).
+ */
+static void check_permissive(struct enricher *enr, struct conn_record *r)
+{
+	const struct conn_event *e = r->ev;
+	char scon[128], tcon[128];
+	struct perm_cache_entry *c = NULL;
+	bool audited;
+	int i;
+
+	if (!enr->selinux || (e->family != AVC_AF_INET && e->family != AVC_AF_INET6))
+		return;
+	if (e->verdict != VERDICT_ALLOWED && e->verdict != VERDICT_IN_PROGRESS)
+		return;
+	task_context(r, scon, sizeof(scon));
+	port_context(enr, r, tcon, sizeof(tcon));
+	if (!scon[0] || !tcon[0])
+		return;
+	for (i = 0; i < enr->ncache; i++)
+		if (!strcmp(enr->cache[i].scon, scon) && !strcmp(enr->cache[i].tcon, tcon))
+			c = &enr->cache[i];
+	if (!c) {
+		c = &enr->cache[enr->ncache < PERM_CACHE ? enr->ncache++ : 0];
+		snprintf(c->scon, sizeof(c->scon), "%s", scon);
+		snprintf(c->tcon, sizeof(c->tcon), "%s", tcon);
+		if (kernel_av(scon, tcon, "tcp_socket", "name_connect", &c->denied, &audited,
+			      &c->permissive_domain))
+			c->denied = false;
+	}
+	if (!c->denied || (enforcing_now(enr) && !c->permissive_domain))
+		return;
+	r->verdict = VERDICT_SELINUX_PERMISSIVE;
+	r->has_selinux = true;
+	r->sel_permissive = true;
+	snprintf(r->scontext, sizeof(r->scontext), "%s", scon);
+	snprintf(r->tcontext, sizeof(r->tcontext), "%s", tcon);
+	snprintf(r->tclass, sizeof(r->tclass), "tcp_socket");
+	add_perm(r, "name_connect");
+	r->derived = true;
 }
 
 void enrich_record(struct enricher *enr, struct conn_record *r)
 {
+	const struct conn_event *e = r->ev;
+	bool denied, audited, permissive_domain;
+
 	if (!enr)
 		return;
 	r->lsms = enr->lsms;
+	if (!r->has_selinux) {
+		check_permissive(enr, r);
+		goto types;
+	}
+	if (r->names && r->names->perm[0])
+		add_perm(r, r->names->perm);
+	if (e->flags & AF_SEL_INODE) {
+		inode_class_perm(r, &e->sel);
+		inode_object(r, &e->sel);
+	}
+	if (!r->scontext[0]) {
+		task_context(r, r->scontext, sizeof(r->scontext));
+		r->derived = true;
+	}
+	if (!r->tcontext[0]) {
+		char *con = NULL;
+
+		r->derived = true;
+		if (r->object[0] && getfilecon_raw(r->object, &con) > 0) {
+			snprintf(r->tcontext, sizeof(r->tcontext), "%s", con);
+			freecon(con);
+		} else if ((e->family == AVC_AF_INET || e->family == AVC_AF_INET6) &&
+			   r->nperms && !strcmp(r->perms[0], "name_connect")) {
+			port_context(enr, r, r->tcontext, sizeof(r->tcontext));
+		} else if (r->nperms && !strcmp(r->perms[0], "connect")) {
+			/* socket { connect } is checked against the socket's own label */
+			snprintf(r->tcontext, sizeof(r->tcontext), "%s", r->scontext);
+		}
+	}
+	if (r->verdict == VERDICT_SELINUX_HIDDEN && enr->selinux && r->scontext[0] &&
+	    r->tcontext[0] && r->tclass[0] && r->nperms &&
+	    kernel_av(r->scontext, r->tcontext, r->tclass, r->perms[0], &denied, &audited,
+		      &permissive_domain) == 0)
+		r->hidden_by = audited ? "audit_off" : "dontaudit";
+types:
+	context_type_field(r->scontext, r->source_type, sizeof(r->source_type));
+	context_type_field(r->tcontext, r->target_type, sizeof(r->target_type));
 }

@@ -48,10 +48,21 @@ void context_type_field(const char *ctx, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
 }
 
-void record_decode(struct conn_record *r, const struct conn_event *e, double wall_offset)
+void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
+		   double wall_offset)
 {
+	static const struct avc_sel_names none;
+	const struct avc_sel_names *n = &none;
+
 	memset(r, 0, sizeof(*r));
 	r->ev = e;
+	if (size >= sizeof(struct conn_event_sel)) {
+		n = &((const struct conn_event_sel *)e)->names;
+		r->names = n;
+	}
+	r->verdict = e->verdict < VERDICT_MAX ? (enum avc_verdict)e->verdict : VERDICT_ERROR;
+	r->sel_audited = e->flags & AF_SEL_AUDITED;
+	r->sel_permissive = e->flags & AF_SEL_PERMISSIVE;
 	r->wall = (double)e->ts_ns / 1e9 + wall_offset;
 	if (e->family == AVC_AF_INET)
 		inet_ntop(AF_INET, e->addr, r->daddr, sizeof(r->daddr));
@@ -72,11 +83,11 @@ void record_decode(struct conn_record *r, const struct conn_event *e, double wal
 			memcpy(r->path, e->path, r->path_len);
 		}
 	}
-	if (e->scontext[0] || (e->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE))) {
+	if (e->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
 		r->has_selinux = true;
-		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, e->scontext);
-		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, e->tcontext);
-		snprintf(r->tclass, sizeof(r->tclass), "%.*s", AVC_CLASS_LEN, e->tclass);
+		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, n->scontext);
+		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, n->tcontext);
+		snprintf(r->tclass, sizeof(r->tclass), "%.*s", AVC_CLASS_LEN, n->tclass);
 		context_type_field(r->scontext, r->source_type, sizeof(r->source_type));
 		context_type_field(r->tcontext, r->target_type, sizeof(r->target_type));
 	}
@@ -141,7 +152,7 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 	int i;
 
 	buf[0] = '\0';
-	switch (e->verdict) {
+	switch (r->verdict) {
 	case VERDICT_SELINUX_DENIED:
 	case VERDICT_SELINUX_HIDDEN:
 	case VERDICT_SELINUX_PERMISSIVE:
@@ -160,8 +171,13 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 			escape_str(esc[0], sizeof(esc[0]), r->object, ESC_TEXT);
 			n += (size_t)snprintf(buf + n, len - n, " on %s", esc[0]);
 		}
-		if (e->verdict == VERDICT_SELINUX_HIDDEN && n < len)
-			snprintf(buf + n, len - n, " (no AVC record: dontaudit or audit off)");
+		if (r->verdict == VERDICT_SELINUX_HIDDEN && n < len)
+			snprintf(buf + n, len - n, " (no AVC record: %s)",
+				 !r->hidden_by			     ? "dontaudit or audit off"
+				 : !strcmp(r->hidden_by, "dontaudit") ? "a dontaudit rule hides it"
+								      : "audit disabled or filtered");
+		else if (r->verdict == VERDICT_SELINUX_PERMISSIVE && n < len)
+			snprintf(buf + n, len - n, " (would be denied if enforcing)");
 		break;
 	case VERDICT_LSM_DENIED:
 		escape_str(esc[0], sizeof(esc[0]), r->lsms && r->lsms[0] ? r->lsms : "unknown",
@@ -190,7 +206,7 @@ void print_text(FILE *f, const struct conn_record *r)
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 	text_detail(r, detail, sizeof(detail));
 	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, e->pid, comm, dest,
-		verdict_column((enum avc_verdict)e->verdict),
+		verdict_column(r->verdict),
 		errno_name(e->err, errbuf, sizeof(errbuf)), (double)e->duration_ns / 1e3, detail);
 }
 
@@ -221,12 +237,12 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_str(j, "dest", dest);
 	json_int(j, "ret", e->ret);
 	json_str(j, "errno", errno_name(e->err, errbuf, sizeof(errbuf)));
-	json_str(j, "verdict", verdict_name((enum avc_verdict)e->verdict));
+	json_str(j, "verdict", verdict_name(r->verdict));
 	json_double(j, "duration_us", (double)e->duration_ns / 1e3, 1);
 	json_bool(j, "async", e->flags & AF_ASYNC);
-	if (e->verdict == VERDICT_LSM_DENIED)
+	if (r->verdict == VERDICT_LSM_DENIED)
 		json_str(j, "lsms", r->lsms ? r->lsms : "");
-	if (e->verdict == VERDICT_CGROUP_DENIED)
+	if (r->verdict == VERDICT_CGROUP_DENIED)
 		json_bool(j, "cgroup_program", e->flags & AF_CGROUP_ERR);
 	if (r->has_selinux) {
 		json_obj_begin(j, "selinux");
@@ -241,8 +257,11 @@ void print_json(struct json *j, const struct conn_record *r)
 		json_str(j, "target_type", r->target_type);
 		if (r->object[0])
 			json_str(j, "object", r->object);
-		json_bool(j, "audited", e->flags & AF_SEL_AUDITED);
-		json_bool(j, "permissive", e->flags & AF_SEL_PERMISSIVE);
+		json_bool(j, "audited", r->sel_audited);
+		json_bool(j, "permissive", r->sel_permissive);
+		json_bool(j, "derived", r->derived);
+		if (r->hidden_by)
+			json_str(j, "hidden_by", r->hidden_by);
 		json_obj_end(j);
 	}
 	json_obj_end(j);

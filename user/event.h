@@ -18,6 +18,8 @@
 /* A decoded, enriched connect attempt. Strings are raw: printers escape them. */
 struct conn_record {
 	const struct conn_event *ev;
+	const struct avc_sel_names *names; /* NULL when the kernel captured none */
+	enum avc_verdict verdict; /* the kernel's, unless user space learned more (permissive) */
 	double wall;	 /* unix time of the attempt, seconds */
 	char daddr[64];	 /* printable IP address, "" for unix */
 	char path[AVC_PATH_LEN + 1]; /* unix name without the abstract NUL; may hold NULs */
@@ -33,12 +35,18 @@ struct conn_record {
 	char source_type[REC_NAME_LEN];
 	char target_type[REC_NAME_LEN];
 	char object[256]; /* the path component a dir/sock_file denial was about, if found */
+	bool sel_audited;
+	bool sel_permissive;
+	bool derived;	       /* names rebuilt in user space (no audit record to take them from) */
+	const char *hidden_by; /* "dontaudit", "audit_off", or NULL when unknown / not hidden */
 	const char *lsms; /* active LSMs, named for lsm_denied */
 };
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */
 double mono_to_wall_offset(void);
-void record_decode(struct conn_record *r, const struct conn_event *e, double wall_offset);
+/* size: of the ring-buffer record; a struct conn_event_sel carries names */
+void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
+		   double wall_offset);
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
 /* the SELinux type of a context string: "httpd_t" from "system_u:system_r:httpd_t:s0" */

@@ -46,6 +46,39 @@ static enum prog_group prog_group_of(const struct bpf_program *p)
 	return GRP_CONNECT;
 }
 
+/* Programs that need one particular trampoline target, beyond their group's needs. */
+static const struct {
+	const char *prog;
+	enum probe_fn fn;
+	const char *loses; /* what is lost without it */
+} prog_needs[] = {
+	{ "avc_sel_has_perm", FN_AVC_HAS_PERM, "TCP and connectto decisions" },
+	{ "avc_sel_inode", FN_SELINUX_INODE_PERMISSION, "unix path-walk denials (dir search, "
+							  "sock_file write)" },
+	{ "avc_lsm_connect_enter", FN_SECURITY_SOCKET_CONNECT, "connects outside the syscall" },
+	{ "avc_lsm_connect_exit", FN_SECURITY_SOCKET_CONNECT, "the final LSM verdict" },
+};
+
+/* Should this program load? Records in ld->partial what a missing target costs. */
+static bool prog_wanted(struct loader *ld, const struct bpf_program *p)
+{
+	const char *name = bpf_program__name(p);
+	size_t i, n;
+
+	if (!ld->group_on[prog_group_of(p)])
+		return false;
+	for (i = 0; i < sizeof(prog_needs) / sizeof(prog_needs[0]); i++) {
+		if (strcmp(name, prog_needs[i].prog) || ld->kf.fn_attachable[prog_needs[i].fn])
+			continue;
+		n = strlen(ld->partial);
+		snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)", n ? ", " : "",
+			 prog_needs[i].loses, probe_fn_name(prog_needs[i].fn),
+			 strerror(ld->kf.fn_errno[prog_needs[i].fn]));
+		return false;
+	}
+	return true;
+}
+
 static void group_off(struct loader *ld, enum prog_group g, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -206,7 +239,7 @@ static int attach_all(struct loader *ld)
 	{
 		enum prog_group g = prog_group_of(prog);
 
-		if (g == GRP_CONNECT || g == GRP_CGROUP || !ld->group_on[g])
+		if (g == GRP_CONNECT || g == GRP_CGROUP || !bpf_program__autoload(prog))
 			continue;
 		err = add_link(ld, bpf_program__attach(prog), prog);
 		if (err)
@@ -275,9 +308,10 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		bpf_map__set_max_entries(ld->skel->maps.events, o->ringbuf_bytes);
 	if (o->cfg.mode == MODE_WATCH)
 		bpf_map__set_max_entries(ld->skel->maps.events, (__u32)getpagesize());
+	ld->skel->rodata->cfg.ringbuf_bytes = bpf_map__max_entries(ld->skel->maps.events);
 
 	bpf_object__for_each_program(prog, ld->skel->obj)
-		bpf_program__set_autoload(prog, ld->group_on[prog_group_of(prog)]);
+		bpf_program__set_autoload(prog, prog_wanted(ld, prog));
 
 	err = avcsnoop_bpf__load(ld->skel);
 	if (err) {
@@ -332,6 +366,8 @@ void loader_describe(const struct loader *ld, FILE *f)
 		}
 	if (!*sep)
 		fputs(" nothing", f);
+	if (ld->partial[0])
+		fprintf(f, "; partly lacks: %s", ld->partial);
 	fputc('\n', f);
 }
 

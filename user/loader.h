@@ -36,6 +36,7 @@ struct loader {
 	struct kernel_features kf;
 	bool group_on[GRP_MAX];
 	char group_why[GRP_MAX][160]; /* why a group is off */
+	char partial[320];	      /* programs left out of an enabled group, and the cost */
 	struct bpf_link *links[LOADER_MAX_LINKS];
 	int nlinks;
 	int fds[LOADER_MAX_LINKS]; /* perf event and link fds of syscall tracepoints */

@@ -65,7 +65,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct conn_event))
 		return 0;
-	record_decode(&rec, data, t->wall_offset);
+	record_decode(&rec, data, size, t->wall_offset);
 	enrich_record(t->enr, &rec);
 	if (t->json)
 		print_json(&t->j, &rec);

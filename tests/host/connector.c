@@ -12,6 +12,7 @@
  *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
  *   --count N           repeat each connect N times
  *   --nonblock          non-blocking sockets (waits for the outcome with poll)
+ *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND"
  *
  * Prints "pid PID" first, then per target "TARGET PORT ret=R errno=NAME", then
  * "attempts N". Exits 0 unless setup failed (a failed connect is an expected result).
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Landlock network rules (Linux 6.7, ABI 4); Debian 12's uapi headers predate them. */
@@ -227,6 +230,7 @@ int main(int argc, char **argv)
 {
 	bool do_listen = false, closed = false, nonblock = false;
 	long count = 1, attempts = 0, landlock_port = -1;
+	double seconds = 0;
 	const char *comm = NULL, *cgroup = NULL;
 	struct target t;
 	int i, err = 0, lfd = -1;
@@ -246,6 +250,8 @@ int main(int argc, char **argv)
 			landlock_port = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
 			count = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			seconds = atof(argv[++i]);
 		else {
 			fprintf(stderr, "connector: bad option %s\n", argv[i]);
 			return 2;
@@ -274,7 +280,37 @@ int main(int argc, char **argv)
 			landlock_allow_only((uint16_t)landlock_port);
 			landlock_port = -1;
 		}
-		for (n = 0; n < count; n++) {
+		if (seconds > 0) {
+			struct timespec t0, t1;
+			pid_t acceptor = -1;
+			double el;
+
+			/* a storm against a listener needs someone to accept, or the backlog fills */
+			if (do_listen) {
+				acceptor = fork();
+				if (acceptor == 0) {
+					prctl(PR_SET_PDEATHSIG, SIGKILL);
+					for (;;) {
+						int c = accept(lfd, NULL, NULL);
+
+						if (c >= 0)
+							close(c);
+					}
+				}
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			do {
+				for (n = 0; n < 256; n++)
+					err = connect_once(&t, nonblock);
+				attempts += 256;
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+			} while (el < seconds);
+			printf("rate %.0f\n", (double)attempts / el);
+			if (acceptor > 0)
+				kill(acceptor, SIGKILL);
+		}
+		for (n = 0; seconds <= 0 && n < count; n++) {
 			err = connect_once(&t, nonblock);
 			attempts++;
 		}

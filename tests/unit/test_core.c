@@ -193,6 +193,7 @@ static void make_event(struct conn_event *e, int family)
 
 TEST(decode_and_print_inet_selinux_event)
 {
+	struct conn_event_sel es;
 	struct conn_event e;
 	struct conn_record r;
 	struct capture c;
@@ -206,10 +207,12 @@ TEST(decode_and_print_inet_selinux_event)
 	e.err = 13;
 	e.flags = AF_SEL_DENIED | AF_SEL_AUDITED;
 	e.verdict = VERDICT_SELINUX_DENIED;
-	strcpy(e.scontext, "system_u:system_r:httpd_t:s0");
-	strcpy(e.tcontext, "system_u:object_r:ntop_port_t:s0");
-	strcpy(e.tclass, "tcp_socket");
-	record_decode(&r, &e, 0);
+	memset(&es, 0, sizeof(es));
+	es.ev = e;
+	strcpy(es.names.scontext, "system_u:system_r:httpd_t:s0");
+	strcpy(es.names.tcontext, "system_u:object_r:ntop_port_t:s0");
+	strcpy(es.names.tclass, "tcp_socket");
+	record_decode(&r, &es.ev, sizeof(es), 0);
 	strcpy(r.perms[0], "name_connect");
 	r.nperms = 1;
 	CHECK_STR(r.daddr, "127.0.0.1");
@@ -250,7 +253,7 @@ TEST(decode_inet6_and_hidden_detail)
 	e.err = 13;
 	e.flags = AF_SEL_DENIED;
 	e.verdict = VERDICT_SELINUX_HIDDEN;
-	record_decode(&r, &e, 0);
+	record_decode(&r, &e, sizeof(e), 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "[::1]:3000");
 	CHECK(r.has_selinux);
@@ -274,7 +277,7 @@ TEST(decode_unix_paths)
 	make_event(&e, AVC_AF_UNIX);
 	strcpy(e.path, "/run/backend/app.sock");
 	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
-	record_decode(&r, &e, 0);
+	record_decode(&r, &e, sizeof(e), 0);
 	CHECK(!r.abstract);
 	CHECK_INT(r.path_len, strlen("/run/backend/app.sock"));
 	record_dest(&r, dest, sizeof(dest));
@@ -285,7 +288,7 @@ TEST(decode_unix_paths)
 	memcpy(e.path, "\0ab\0c\n", 6);
 	e.addrlen = 2 + 6;
 	e.flags = AF_ABSTRACT;
-	record_decode(&r, &e, 0);
+	record_decode(&r, &e, sizeof(e), 0);
 	CHECK(r.abstract);
 	CHECK_INT(r.path_len, 5);
 	json_init(&j, cap_open(&c));
@@ -310,7 +313,7 @@ TEST(text_output_escapes_comm_and_path)
 	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
 	e.err = ENOENT;
 	e.verdict = VERDICT_ERROR;
-	record_decode(&r, &e, 0);
+	record_decode(&r, &e, sizeof(e), 0);
 	cap_open(&c);
 	print_text(c.f, &r);
 	out = cap_close(&c);
