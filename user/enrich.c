@@ -84,7 +84,7 @@ void enricher_free(struct enricher *enr)
 	free(enr);
 }
 
-static struct policy *enricher_policy(struct enricher *enr)
+struct policy *enricher_policy(struct enricher *enr)
 {
 	char err[256];
 
@@ -324,6 +324,8 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 		      &permissive_domain) == 0)
 		r->hidden_by = audited ? "audit_off" : "dontaudit";
 types:
-	context_type_field(r->scontext, r->source_type, sizeof(r->source_type));
-	context_type_field(r->tcontext, r->target_type, sizeof(r->target_type));
+	if (context_type(r->scontext, r->source_type, sizeof(r->source_type)))
+		r->source_type[0] = '\0';
+	if (context_type(r->tcontext, r->target_type, sizeof(r->target_type)))
+		r->target_type[0] = '\0';
 }

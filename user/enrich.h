@@ -15,6 +15,8 @@ struct enricher;
 struct enricher *enricher_new(const struct kernel_features *kf, const char *policy_path);
 void enricher_free(struct enricher *enr);
 void enrich_record(struct enricher *enr, struct conn_record *r);
+/* The policy the enricher reads (opened on first use), or NULL when there is none. */
+struct policy *enricher_policy(struct enricher *enr);
 
 /* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
  * capability, lockdown and yama never do; selinux only when it is enforcing a policy.

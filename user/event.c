@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "event.h"
+#include "policy.h"
 #include "verdict.h"
 
 double mono_to_wall_offset(void)
@@ -30,23 +31,6 @@ const char *family_name(unsigned int family)
 	}
 }
 
-void context_type_field(const char *ctx, char *out, size_t len)
-{
-	const char *p = ctx, *end;
-	int field;
-
-	out[0] = '\0';
-	/* user:role:type[:level]; the level itself may contain ':' */
-	for (field = 0; field < 2 && p; field++) {
-		p = strchr(p, ':');
-		if (p)
-			p++;
-	}
-	if (!p || !*p)
-		return;
-	end = strchr(p, ':');
-	snprintf(out, len, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
-}
 
 void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
 		   double wall_offset)
@@ -88,8 +72,10 @@ void record_decode(struct conn_record *r, const struct conn_event *e, size_t siz
 		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, n->scontext);
 		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, n->tcontext);
 		snprintf(r->tclass, sizeof(r->tclass), "%.*s", AVC_CLASS_LEN, n->tclass);
-		context_type_field(r->scontext, r->source_type, sizeof(r->source_type));
-		context_type_field(r->tcontext, r->target_type, sizeof(r->target_type));
+		if (context_type(r->scontext, r->source_type, sizeof(r->source_type)))
+			r->source_type[0] = '\0';
+		if (context_type(r->tcontext, r->target_type, sizeof(r->target_type)))
+			r->target_type[0] = '\0';
 	}
 }
 
@@ -119,6 +105,34 @@ void record_dest(const struct conn_record *r, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "family %u", e->family);
 	}
+}
+
+void record_to_finding(const struct conn_record *r, struct finding *f)
+{
+	const struct conn_event *e = r->ev;
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	f->origin = ORIGIN_TRACE;
+	snprintf(f->comm, sizeof(f->comm), "%.*s", AVC_COMM_LEN, e->comm);
+	f->pid = e->pid;
+	snprintf(f->scontext, sizeof(f->scontext), "%s", r->scontext);
+	snprintf(f->tcontext, sizeof(f->tcontext), "%s", r->tcontext);
+	snprintf(f->tclass, sizeof(f->tclass), "%s", r->tclass);
+	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
+		snprintf(f->perms[i], sizeof(f->perms[i]), "%s", r->perms[i]);
+	f->nperms = i;
+	f->family = e->family;
+	snprintf(f->daddr, sizeof(f->daddr), "%s", r->daddr);
+	f->dport = e->port;
+	if (e->family == AVC_AF_UNIX)
+		record_dest(r, f->path, sizeof(f->path));
+	f->verdict = r->verdict;
+	f->err = e->err;
+	f->hidden = r->verdict == VERDICT_SELINUX_HIDDEN;
+	f->permissive = r->sel_permissive;
+	f->count = 1;
+	f->first_seen = f->last_seen = r->wall;
 }
 
 static void format_time(double wall, char *buf, size_t len, bool iso)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "avcsnoop.h"
+#include "finding.h"
 #include "json.h"
 
 #define REC_NAME_LEN 64
@@ -49,9 +50,10 @@ void record_decode(struct conn_record *r, const struct conn_event *e, size_t siz
 		   double wall_offset);
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
-/* the SELinux type of a context string: "httpd_t" from "system_u:system_r:httpd_t:s0" */
-void context_type_field(const char *ctx, char *out, size_t len);
 const char *family_name(unsigned int family);
+
+/* The finding a record stands for (count 1), for the recommender and exports. */
+void record_to_finding(const struct conn_record *r, struct finding *f);
 
 void print_text_header(FILE *f);
 void print_text(FILE *f, const struct conn_record *r);

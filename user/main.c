@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "recommend.h"
 
 #ifndef AVCSNOOP_VERSION
 #define AVCSNOOP_VERSION "0.1"
@@ -18,6 +19,7 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace, "trace connect() attempts live, with their verdicts (default)" },
+	{ "recommend", cmd_recommend, "advise fixes for findings or AVC records, from the policy" },
 };
 
 static void usage(FILE *f)
@@ -34,7 +36,10 @@ static void usage(FILE *f)
 	fputs("\n'avcsnoop COMMAND --help' describes each command. See avcsnoop(8).\n"
 	      "\nExamples:\n"
 	      "  avcsnoop                 # same as 'avcsnoop trace': nginx's connects, live\n"
-	      "  avcsnoop trace -f -j     # only failures, as JSON lines\n",
+	      "  avcsnoop trace -f -j     # only failures, as JSON lines\n"
+	      "  avcsnoop trace --recommend          # live, with fix advice per finding\n"
+	      "  ausearch -m avc --raw | avcsnoop recommend\n"
+	      "  avcsnoop recommend --policy policy.33 audit.log   # offline\n",
 	      f);
 }
 

@@ -17,7 +17,9 @@
 #include "json.h"
 #include "loader.h"
 #include "log.h"
+#include "recommend.h"
 #include "util.h"
+#include "verdict.h"
 
 struct trace_ctx {
 	FILE *out;
@@ -26,7 +28,56 @@ struct trace_ctx {
 	double wall_offset;
 	struct enricher *enr;
 	unsigned long long printed;
+	/* --recommend: advice once per distinct finding */
+	bool recommend;
+	struct advice *advice;
+	unsigned long long advised[256]; /* hashes of the findings already advised on */
+	int nadvised;
 };
+
+/* FNV-1a over the fields that make a finding distinct. */
+static unsigned long long finding_key(const struct finding *f)
+{
+	const char *parts[] = { f->scontext, f->tcontext, f->tclass, f->perms[0], f->daddr,
+				f->path, f->comm };
+	unsigned long long h = 1469598103934665603ULL;
+	size_t i;
+	const char *c;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		for (c = parts[i]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL;
+	}
+	h = (h ^ f->dport) * 1099511628211ULL;
+	return (h ^ (unsigned int)f->verdict) * 1099511628211ULL;
+}
+
+static void advise_once(struct trace_ctx *t, const struct conn_record *rec)
+{
+	struct finding f;
+	unsigned long long key;
+	int i;
+
+	if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
+		return;
+	record_to_finding(rec, &f);
+	key = finding_key(&f);
+	for (i = 0; i < t->nadvised; i++)
+		if (t->advised[i] == key)
+			return;
+	if (t->nadvised < (int)(sizeof(t->advised) / sizeof(t->advised[0])))
+		t->advised[t->nadvised++] = key;
+	if (recommend(verdict_is_selinux(rec->verdict) ? enricher_policy(t->enr) : NULL, &f,
+		      t->advice)) {
+		p_warn("no advice for this finding: the policy could not be read");
+		return;
+	}
+	if (t->json)
+		advice_write_json(&t->j, &f, t->advice);
+	else
+		advice_print_text(t->out, &f, t->advice);
+}
 
 static void trace_usage(FILE *f)
 {
@@ -46,6 +97,8 @@ static void trace_usage(FILE *f)
 	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
 	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
+	      "      --recommend       advise a fix once per distinct failing finding\n"
+	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line and no header\n"
 	      "  -v, --verbose         libbpf debug output\n"
 	      "  -h, --help            this help\n"
@@ -54,7 +107,8 @@ static void trace_usage(FILE *f)
 	      "  avcsnoop trace                     # nginx's connects, live\n"
 	      "  avcsnoop trace -f -j               # failures only, as JSON lines\n"
 	      "  avcsnoop trace -a --port 3000      # any process connecting to port 3000\n"
-	      "  avcsnoop trace -c nginx -c php-fpm -d 60\n",
+	      "  avcsnoop trace -c nginx -c php-fpm -d 60\n"
+	      "  avcsnoop trace --recommend         # and what to do about each failure\n",
 	      f);
 }
 
@@ -72,6 +126,8 @@ static int handle_event(void *ctx, void *data, size_t size)
 	else
 		print_text(t->out, &rec);
 	t->printed++;
+	if (t->recommend)
+		advise_once(t, &rec);
 	return 0;
 }
 
@@ -103,7 +159,7 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		lost ? "; raise --ringbuf-size" : "");
 }
 
-enum { OPT_CGROUP = 256, OPT_PORT, OPT_NO_ASYNC, OPT_NO_SELINUX, OPT_RINGBUF };
+enum { OPT_CGROUP = 256, OPT_PORT, OPT_NO_ASYNC, OPT_NO_SELINUX, OPT_RINGBUF, OPT_RECOMMEND, OPT_POLICY };
 
 int cmd_trace(int argc, char **argv)
 {
@@ -119,6 +175,8 @@ int cmd_trace(int argc, char **argv)
 		{ "no-async", no_argument, NULL, OPT_NO_ASYNC },
 		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "recommend", no_argument, NULL, OPT_RECOMMEND },
+		{ "policy", required_argument, NULL, OPT_POLICY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,6 +189,7 @@ int cmd_trace(int argc, char **argv)
 	struct loader ld;
 	double duration = 0, deadline = 0;
 	bool quiet = false;
+	const char *policy_file = NULL;
 	unsigned long v;
 	int opt, err;
 
@@ -194,6 +253,16 @@ int cmd_trace(int argc, char **argv)
 			}
 			lo.ringbuf_bytes = (unsigned int)v;
 			break;
+		case OPT_RECOMMEND:
+			t.recommend = true;
+			break;
+		case OPT_POLICY:
+			if (access(optarg, R_OK)) {
+				p_err("--policy %s: %s", optarg, strerror(errno));
+				return 2;
+			}
+			policy_file = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -220,7 +289,11 @@ int cmd_trace(int argc, char **argv)
 	err = loader_start(&ld, &lo);
 	if (err)
 		return 1;
-	t.enr = enricher_new(&ld.kf, NULL);
+	t.enr = enricher_new(&ld.kf, policy_file);
+	if (t.recommend && !(t.advice = calloc(1, sizeof(*t.advice)))) {
+		err = -ENOMEM;
+		goto out;
+	}
 	json_init(&t.j, t.out);
 	t.wall_offset = mono_to_wall_offset();
 	rb = ring_buffer__new(loader_ringbuf_fd(&ld), handle_event, &t, NULL);
@@ -278,6 +351,7 @@ int cmd_trace(int argc, char **argv)
 out:
 	ring_buffer__free(rb);
 	enricher_free(t.enr);
+	free(t.advice);
 	loader_stop(&ld);
 	return err < 0 ? 1 : 0;
 }

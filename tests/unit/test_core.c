@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "event.h"
 #include "json.h"
+#include "policy.h"
 #include "test.h"
 #include "util.h"
 #include "verdict.h"
@@ -325,20 +326,6 @@ TEST(text_output_escapes_comm_and_path)
 	free(c.buf);
 }
 
-TEST(context_type_field)
-{
-	char t[64];
-
-	context_type_field("system_u:system_r:httpd_t:s0", t, sizeof(t));
-	CHECK_STR(t, "httpd_t");
-	context_type_field("u:r:t:s0-s0:c0.c1023", t, sizeof(t));
-	CHECK_STR(t, "t");
-	context_type_field("u:r:t", t, sizeof(t));
-	CHECK_STR(t, "t");
-	context_type_field("garbage", t, sizeof(t));
-	CHECK_STR(t, "");
-}
-
 TEST(lsm_list_names_only_deniers)
 {
 	char out[128];
@@ -368,4 +355,19 @@ TEST(number_parsing_rejects_bad_values)
 	CHECK(d == 0.5);
 	CHECK(parse_seconds("nan", "-d", &d) < 0);
 	CHECK(parse_seconds("-3", "-d", &d) < 0);
+}
+
+TEST(context_type_of_a_context)
+{
+	char t[64];
+
+	CHECK_INT(context_type("system_u:system_r:httpd_t:s0", t, sizeof(t)), 0);
+	CHECK_STR(t, "httpd_t");
+	/* MLS ranges contain ':' themselves */
+	CHECK_INT(context_type("u:r:t:s0-s0:c0.c1023", t, sizeof(t)), 0);
+	CHECK_STR(t, "t");
+	CHECK_INT(context_type("u:r:t", t, sizeof(t)), 0);
+	CHECK_STR(t, "t");
+	CHECK(context_type("garbage", t, sizeof(t)) < 0);
+	CHECK(context_type("u:r:", t, sizeof(t)) < 0);
 }
