@@ -100,6 +100,24 @@ AVC_SHARED struct {
 	__type(value, __u32);
 } cgroup_filter SEC(".maps");
 
+/* watch mode: counters by (cgroup, comm, destination, verdict, errno); full = counted, never
+ * silently evicted. Sized by the loader (--max-entries).
+ */
+AVC_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct agg_key);
+	__type(value, struct agg_val);
+} agg SEC(".maps");
+
+/* watch mode: the kernel's names for SELinux decisions of an agg entry (rare, large) */
+AVC_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct agg_key);
+	__type(value, struct avc_sel_names);
+} agg_names SEC(".maps");
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
@@ -197,6 +215,71 @@ static __always_inline __u64 submit_flags(void)
 		       : BPF_RB_NO_WAKEUP;
 }
 
+/* Per-CPU scratch for the aggregation key (too large for the 512-byte stack budget). */
+AVC_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct agg_key);
+} agg_scratch SEC(".maps");
+
+static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 verdict,
+					  bool in_task)
+{
+	__u64 now = bpf_ktime_get_ns(), dur = now - a->ts_ns;
+	struct agg_val *v, zero = {};
+	struct agg_key *k;
+	__u32 slot, z = 0;
+
+	k = bpf_map_lookup_elem(&agg_scratch, &z);
+	if (!k)
+		return;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->cgroup_id = a->cgroup_id;
+	__builtin_memcpy(k->comm, a->comm, sizeof(k->comm));
+	k->family = a->family;
+	k->port = a->port;
+	k->verdict = verdict;
+	k->err = (__u16)err;
+	__builtin_memcpy(k->addr, a->addr, sizeof(k->addr));
+	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
+		__u32 len = a->addrlen - 2;
+
+		if (len > AVC_KEY_PATH_LEN)
+			len = AVC_KEY_PATH_LEN;
+		bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1), (void *)(a->uaddr + 2));
+	}
+	v = bpf_map_lookup_elem(&agg, k);
+	if (!v) {
+		zero.first_ns = now;
+		if (bpf_map_update_elem(&agg, k, &zero, BPF_NOEXIST) && !bpf_map_lookup_elem(&agg, k)) {
+			stat_inc(STAT_AGG_OVERFLOW);
+			return;
+		}
+		v = bpf_map_lookup_elem(&agg, k);
+		if (!v)
+			return;
+	}
+	__sync_fetch_and_add(&v->count, 1);
+	__sync_fetch_and_add(&v->sum_ns, dur);
+	slot = hist_slot(dur);
+	if (slot < AVC_HIST_SLOTS)
+		__sync_fetch_and_add(&v->hist[slot], 1);
+	v->last_ns = now;
+	v->pid = a->pid_tgid >> 32;
+	v->flags |= a->flags;
+	if (a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
+		struct sel_key skey = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
+		struct avc_sel_names *names = bpf_map_lookup_elem(&selstr, &skey);
+
+		v->sel = a->sel;
+		if (names) {
+			bpf_map_update_elem(&agg_names, k, names, BPF_ANY);
+			bpf_map_delete_elem(&selstr, &skey);
+		}
+	}
+}
+
 /*
  * The attempt is over: classify it and report it. in_task is false in softirq context
  * (async TCP outcomes), where user memory must not be read.
@@ -206,6 +289,10 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 {
 	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
 
+	if (cfg.mode == MODE_WATCH) {
+		count_attempt(a, err, verdict, in_task);
+		return;
+	}
 	if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS)) {
 		stat_inc(STAT_FILTERED);
 		return;

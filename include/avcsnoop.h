@@ -109,6 +109,8 @@ enum avc_mode {
 	MODE_WATCH = 1, /* in-kernel counters only */
 };
 
+
+
 /* Read-only configuration, filled by the loader before load so the verifier prunes
  * disabled filters. Every filter runs before any map work.
  */
@@ -176,6 +178,45 @@ struct conn_event_sel {
 	struct conn_event ev;
 	struct avc_sel_names names;
 };
+
+/* Watch mode: in-kernel counters, one entry per (cgroup, comm, destination, verdict, errno). */
+#define AVC_HIST_SLOTS 32  /* log2 buckets of connect() latency in microseconds */
+#define AVC_KEY_PATH_LEN 64 /* unix destinations are keyed by their first 64 bytes */
+
+struct agg_key {
+	__u64 cgroup_id;
+	char comm[AVC_COMM_LEN];
+	__u16 family;
+	__u16 port;
+	__u16 verdict;
+	__u16 err;
+	__u8 addr[16];
+	char path[AVC_KEY_PATH_LEN]; /* unix: sun_path (abstract: leading NUL) */
+};
+
+struct agg_val {
+	__u64 count;
+	__u64 first_ns; /* bpf_ktime_get_ns() of the first and last attempt */
+	__u64 last_ns;
+	__u64 sum_ns;	/* total latency, for the mean */
+	__u32 flags;	/* OR of the attempts' enum avc_attempt_flag */
+	__u32 pid;	/* the last attempt's process */
+	struct avc_decision sel; /* the last SELinux decision, for naming */
+	__u32 hist[AVC_HIST_SLOTS]; /* slot i: latency in [2^i, 2^(i+1)) us; slot 0 also < 1 us */
+};
+
+/* log2 histogram slot of a latency: shared by the BPF side and the tests of its math. */
+static inline __u32 hist_slot(__u64 duration_ns)
+{
+	__u64 us = duration_ns / 1000;
+	__u32 slot = 0;
+
+	while (us > 1 && slot < AVC_HIST_SLOTS - 1) {
+		us >>= 1;
+		slot++;
+	}
+	return slot;
+}
 
 /* Per-CPU counters, summed by user space. */
 enum avc_stat {

@@ -309,6 +309,13 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	if (o->cfg.mode == MODE_WATCH)
 		bpf_map__set_max_entries(ld->skel->maps.events, (__u32)getpagesize());
 	ld->skel->rodata->cfg.ringbuf_bytes = bpf_map__max_entries(ld->skel->maps.events);
+	if (o->cfg.mode != MODE_WATCH) {
+		/* trace mode never counts: keep the tables minimal */
+		bpf_map__set_max_entries(ld->skel->maps.agg, 1);
+		bpf_map__set_max_entries(ld->skel->maps.agg_names, 1);
+	} else if (o->max_entries) {
+		bpf_map__set_max_entries(ld->skel->maps.agg, o->max_entries);
+	}
 
 	bpf_object__for_each_program(prog, ld->skel->obj)
 		bpf_program__set_autoload(prog, prog_wanted(ld, prog));

@@ -27,6 +27,7 @@ struct loader_opts {
 	const char *cgroup_path; /* --cgroup PATH, or NULL */
 	unsigned int ringbuf_bytes; /* power of two ≥ page size; 0 = default */
 	bool no_selinux;	    /* don't attach the SELinux path even when possible */
+	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
 };
 
 #define LOADER_MAX_LINKS 24
