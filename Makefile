@@ -113,6 +113,11 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(HOSTHELP_BINS)
 	$(Q)tests/bench/run.sh
 
+PREFIX ?= /usr/local
+install: avcsnoop
+	install -D -m 0755 avcsnoop $(DESTDIR)$(PREFIX)/sbin/avcsnoop
+	install -D -m 0644 docs/avcsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/avcsnoop.8
+
 clean:
 	rm -rf $(OUTPUT) avcsnoop
 

@@ -6,8 +6,9 @@ set -eu
 
 build_pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libselinux1-dev \
 libsepol-dev pkg-config"
-test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev"
-vm_pkgs="qemu-system-x86 qemu-utils mmdebstrap busybox-static e2fsprogs cpio"
+test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev bc"
+# the lab labels its image with tests/vm/label.c (gcc, libselinux)
+vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio gcc libselinux1-dev"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

@@ -21,8 +21,15 @@ fi
 echo "# SELinux $(getenforce), policy $(sestatus | awk -F: '/Loaded policy name/ {gsub(/ /,"",$2); print $2}'), avcsnoop: $(command -v avcsnoop || echo missing)"
 for s in "${scripts[@]}"; do
 	start=$SECONDS
+	fails_before=$(grep -c '^FAIL ' "$LAB_OUT/results.txt")
 	bash "$s"
-	echo "# $s: exit $?, $((SECONDS - start)) s"
+	rc=$?
+	echo "# $s: exit $rc, $((SECONDS - start)) s"
+	# A scenario that died before reporting a failure of its own (errexit, a crash) must not
+	# pass silently: what it did not get to assert is a failure.
+	if [ "$rc" -ne 0 ] && [ "$(grep -c '^FAIL ' "$LAB_OUT/results.txt")" -eq "$fails_before" ]; then
+		echo "FAIL $s: exited $rc before finishing its assertions" | tee -a "$LAB_OUT/results.txt"
+	fi
 done
 passed=$(grep -c '^PASS ' "$LAB_OUT/results.txt")
 failed=$(grep -c '^FAIL ' "$LAB_OUT/results.txt")

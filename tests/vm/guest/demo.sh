@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # make demo, inside the lab: nginx's classic "502 Bad Gateway" to 127.0.0.1:3000 with a
 # healthy backend, caught live by avcsnoop; then the same denial hidden from the audit log by
-# a dontaudit rule (allow_ypbind=1), which only avcsnoop still shows; then the fix.
+# a dontaudit rule (allow_ypbind=1), which only avcsnoop still shows; then avcsnoop's top
+# recommendation for this policy is applied and the 502 becomes a 200.
 . "$(dirname "$0")/lib.sh"
 restore() {
 	lab_cleanup
@@ -36,8 +37,11 @@ lab_backend_start tcp 127.0.0.1 3000
 lab_nginx_start http://127.0.0.1:3000
 echo "\$ curl http://127.0.0.1:3000/ (the backend itself) -> HTTP $(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:3000/)"
 
-step "avcsnoop trace -c nginx (live)"
-if ! lab_trace_start - -c nginx; then
+step "avcsnoop trace --recommend -c nginx (live; advice once per distinct finding)"
+FINDINGS=/tmp/demo-findings.json
+avcsnoop trace -j -q -c nginx >"$FINDINGS" 2>/dev/null &
+FINDINGS_PID=$!
+if ! lab_trace_start - --recommend -c nginx; then
 	echo "avcsnoop could not start: see above (was ./avcsnoop built?)"
 fi
 
@@ -50,8 +54,21 @@ request
 echo "(still 502, nothing in the audit log: avcsnoop's line above is the only witness)"
 setsebool allow_ypbind 0
 
-step "3. the boolean that allows httpd_t -> ntop_port_t in this policy: setsebool httpd_can_network_connect 1"
-setsebool httpd_can_network_connect 1
+step "3. applying avcsnoop's top recommendation for this policy"
+sleep 0.5
+kill -INT "$FINDINGS_PID" 2>/dev/null
+wait "$FINDINGS_PID" 2>/dev/null
+top=$(avcsnoop recommend -j "$FINDINGS" 2>/dev/null | jq -c 'select(.type == "advice") | .fixes[0]' | head -n 1)
+echo "top fix ($(jq -r .kind <<<"$top")):"
+jq -r '.commands[]' <<<"$top" | sed 's/^/    # /'
+echo "(semanage and setsebool -P rebuild the policy store: ~20 s each under software emulation)"
+(cd "$(mktemp -d)" && jq -j '.commands | map(. + "\n") | add' <<<"$top" >apply.sh && bash -e apply.sh) \
+	>/tmp/demo-apply.log 2>&1 || { echo "applying it failed:"; cat /tmp/demo-apply.log; }
+
+step "4. avcsnoop recommend --verify: would the finding be allowed now? (no traffic needed)"
+avcsnoop recommend --verify "$FINDINGS" 2>/dev/null | sed 's/^/    /'
+
+step "5. the same request again"
 request
 
 step "stopping avcsnoop (SIGINT)"
