@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "auditlog.h"
+#include "finding_set.h"
 #include "findings_io.h"
 #include "json.h"
 #include "log.h"
@@ -43,55 +44,6 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 ok, 1 error (bad input lines are reported with their line number),\n"
 		"3 with --verify when a finding would still be denied.\n");
-}
-
-struct finding_set {
-	struct finding *v;
-	size_t n, cap;
-};
-
-static bool same_finding(const struct finding *a, const struct finding *b)
-{
-	int i;
-
-	if (a->verdict != b->verdict || a->dport != b->dport || a->nperms != b->nperms ||
-	    a->hidden != b->hidden || a->permissive != b->permissive || strcmp(a->comm, b->comm) ||
-	    strcmp(a->scontext, b->scontext) || strcmp(a->tcontext, b->tcontext) ||
-	    strcmp(a->tclass, b->tclass) || strcmp(a->path, b->path) || strcmp(a->daddr, b->daddr))
-		return false;
-	for (i = 0; i < a->nperms; i++)
-		if (strcmp(a->perms[i], b->perms[i]))
-			return false;
-	return true;
-}
-
-static int set_add(struct finding_set *s, const struct finding *f)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		struct finding *e = &s->v[i];
-
-		if (!same_finding(e, f))
-			continue;
-		e->count += f->count ? f->count : 1;
-		if (f->first_seen && (!e->first_seen || f->first_seen < e->first_seen))
-			e->first_seen = f->first_seen;
-		if (f->last_seen > e->last_seen)
-			e->last_seen = f->last_seen;
-		return 0;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct finding *nv = realloc(s->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *f;
-	return 0;
 }
 
 struct read_stats {
@@ -132,7 +84,7 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			continue;
 		}
 		st->findings++;
-		if (set_add(set, &f)) {
+		if (finding_set_add(set, &f)) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -282,6 +234,6 @@ int cmd_recommend(int argc, char **argv)
 		ret = EXIT_STILL_DENIED;
 out:
 	policy_close(pol);
-	free(set.v);
+	finding_set_free(&set);
 	return ret;
 }

@@ -4,5 +4,7 @@
 #define AVC_COMMANDS_H
 
 int cmd_trace(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_dump(int argc, char **argv);
 
 #endif

@@ -206,6 +206,19 @@ static void port_context(struct enricher *enr, const struct conn_record *r, char
 	snprintf(out, len, "system_u:object_r:%s%s", pl.type, is_selinux_mls_enabled() > 0 ? ":s0" : "");
 }
 
+void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
+{
+	struct policy *pol;
+	struct port_label pl;
+
+	out[0] = '\0';
+	if (!enr || (r->ev->family != AVC_AF_INET && r->ev->family != AVC_AF_INET6))
+		return;
+	pol = enricher_policy(enr);
+	if (pol && !policy_port_lookup(pol, PROTO_TCP, r->ev->port, &pl))
+		snprintf(out, len, "%s", pl.type);
+}
+
 /* Ask the kernel (live) about one access; 0 when it could answer. */
 static int kernel_av(const char *scon, const char *tcon, const char *tclass, const char *perm,
 		     bool *denied, bool *audited, bool *permissive_domain)

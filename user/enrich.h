@@ -15,6 +15,10 @@ struct enricher;
 struct enricher *enricher_new(const struct kernel_features *kf, const char *policy_path);
 void enricher_free(struct enricher *enr);
 void enrich_record(struct enricher *enr, struct conn_record *r);
+/* The SELinux type labelling a TCP record's destination port ("http_port_t"), from the
+ * policy; "" when there is no policy or the record is not TCP/IP.
+ */
+void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len);
 /* The policy the enricher reads (opened on first use), or NULL when there is none. */
 struct policy *enricher_policy(struct enricher *enr);
 

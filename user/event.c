@@ -79,6 +79,47 @@ void record_decode(struct conn_record *r, const struct conn_event *e, size_t siz
 	}
 }
 
+size_t agg_to_event(const struct agg_key *k, const struct agg_val *v,
+		    const struct avc_sel_names *names, struct conn_event_sel *out)
+{
+	struct conn_event *e = &out->ev;
+
+	memset(out, 0, sizeof(*out));
+	e->ts_ns = v->last_ns;
+	e->duration_ns = v->count ? v->sum_ns / v->count : 0;
+	e->cgroup_id = k->cgroup_id;
+	e->pid = e->tid = v->pid;
+	e->err = k->err;
+	e->ret = k->err ? -(int)k->err : 0;
+	e->flags = v->flags;
+	e->verdict = k->verdict;
+	e->family = k->family;
+	e->port = k->port;
+	memcpy(e->addr, k->addr, sizeof(e->addr));
+	memcpy(e->comm, k->comm, sizeof(e->comm));
+	e->sel = v->sel;
+	if (k->family == AVC_AF_UNIX) {
+		size_t len;
+
+		memcpy(e->path, k->path, sizeof(k->path));
+		if (k->path[0]) {
+			len = strnlen(k->path, sizeof(k->path));
+			e->flags &= ~(__u32)AF_ABSTRACT;
+		} else {
+			/* abstract: the key keeps no length; the name ends at its last non-NUL */
+			for (len = sizeof(k->path); len > 1 && !k->path[len - 1]; len--)
+				;
+			e->flags |= AF_ABSTRACT;
+		}
+		e->addrlen = (__u16)(2 + len);
+	}
+	if (names) {
+		out->names = *names;
+		return sizeof(*out);
+	}
+	return sizeof(*e);
+}
+
 void record_dest(const struct conn_record *r, char *buf, size_t len)
 {
 	const struct conn_event *e = r->ev;

@@ -48,6 +48,13 @@ double mono_to_wall_offset(void);
 /* size: of the ring-buffer record; a struct conn_event_sel carries names */
 void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
 		   double wall_offset);
+/*
+ * A watch-mode counter (include/avcsnoop.h struct agg_key/agg_val, names from agg_names or
+ * NULL) as the event of its last attempt, so that it is decoded and named by the same code
+ * as a traced event (record_decode, enrich_record). Returns the size for record_decode.
+ */
+size_t agg_to_event(const struct agg_key *k, const struct agg_val *v,
+		    const struct avc_sel_names *names, struct conn_event_sel *out);
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
 const char *family_name(unsigned int family);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -186,7 +188,9 @@ static int attach_tracepoint(struct loader *ld, struct bpf_program *prog, const 
 		close(pfd);
 		return err;
 	}
+	ld->fd_prog[ld->nfds] = NULL;
 	ld->fds[ld->nfds++] = pfd;
+	ld->fd_prog[ld->nfds] = bpf_program__name(prog);
 	ld->fds[ld->nfds++] = lfd;
 	return 0;
 }
@@ -203,6 +207,7 @@ static int add_link(struct loader *ld, struct bpf_link *link, const struct bpf_p
 		bpf_link__destroy(link);
 		return -E2BIG;
 	}
+	ld->link_prog[ld->nlinks] = bpf_program__name(prog);
 	ld->links[ld->nlinks++] = link;
 	return 0;
 }
@@ -344,8 +349,12 @@ void loader_stop(struct loader *ld)
 {
 	int i;
 
-	for (i = ld->nlinks - 1; i >= 0; i--)
+	for (i = ld->nlinks - 1; i >= 0; i--) {
+		/* a pinned link stays attached: only drop our reference */
+		if (ld->pinned)
+			bpf_link__disconnect(ld->links[i]);
 		bpf_link__destroy(ld->links[i]);
+	}
 	for (i = ld->nfds - 1; i >= 0; i--)
 		close(ld->fds[i]);
 	ld->nlinks = ld->nfds = 0;
@@ -380,6 +389,16 @@ void loader_describe(const struct loader *ld, FILE *f)
 
 int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 {
+	return read_stats_fd(bpf_map__fd(ld->skel->maps.stats), out);
+}
+
+int loader_ringbuf_fd(const struct loader *ld)
+{
+	return bpf_map__fd(ld->skel->maps.events);
+}
+
+int read_stats_fd(int stats_fd, unsigned long long out[STAT_MAX])
+{
 	int ncpu = libbpf_num_possible_cpus();
 	__u64 *vals;
 	__u32 key;
@@ -392,7 +411,7 @@ int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 		return -ENOMEM;
 	for (key = 0; key < STAT_MAX; key++) {
 		out[key] = 0;
-		if (bpf_map_lookup_elem(bpf_map__fd(ld->skel->maps.stats), &key, vals))
+		if (bpf_map_lookup_elem(stats_fd, &key, vals))
 			continue;
 		for (cpu = 0; cpu < ncpu; cpu++)
 			out[key] += vals[cpu];
@@ -401,7 +420,173 @@ int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 	return 0;
 }
 
-int loader_ringbuf_fd(const struct loader *ld)
+#define BPF_FS_MAGIC_ 0xcafe4a11L
+
+int pin_dir_prepare(const char *dir)
 {
-	return bpf_map__fd(ld->skel->maps.events);
+	struct statfs st;
+	int err;
+
+	if (!strncmp(dir, "/sys/fs/bpf/", 12) || !strcmp(dir, "/sys/fs/bpf")) {
+		err = ensure_fs("/sys/fs/bpf", "bpf");
+		if (err) {
+			p_err("--pin %s: mounting a bpf filesystem on /sys/fs/bpf: %s", dir,
+			      strerror(-err));
+			return err;
+		}
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		p_err("--pin %s: %s", dir, strerror(errno));
+		return err;
+	}
+	if (statfs(dir, &st)) {
+		err = -errno;
+		p_err("--pin %s: %s", dir, strerror(errno));
+		return err;
+	}
+	if ((long)st.f_type != BPF_FS_MAGIC_) {
+		p_err("--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf, and pin "
+		      "below it)", dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *const pinned_maps[PIN_MAPS_N] = { "agg", "agg_names", "stats" };
+
+static int pin_one(int fd, const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (bpf_obj_pin(fd, path)) {
+		err = -errno;
+		p_err("pinning %s: %s", path, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
+int loader_pin(struct loader *ld, const char *dir)
+{
+	struct agg_maps m;
+	int fds[PIN_MAPS_N], i, err;
+	char name[64];
+
+	loader_agg_maps(ld, &m);
+	fds[0] = m.agg_fd;
+	fds[1] = m.names_fd;
+	fds[2] = m.stats_fd;
+	/* links first: a directory with maps but no links would look like stopped counting */
+	for (i = 0; i < ld->nfds; i++) {
+		if (!ld->fd_prog[i])
+			continue;
+		snprintf(name, sizeof(name), "link_%s", ld->fd_prog[i]);
+		err = pin_one(ld->fds[i], dir, name);
+		if (err)
+			goto fail;
+	}
+	for (i = 0; i < ld->nlinks; i++) {
+		snprintf(name, sizeof(name), "link_%s", ld->link_prog[i]);
+		err = pin_one(bpf_link__fd(ld->links[i]), dir, name);
+		if (err)
+			goto fail;
+	}
+	for (i = 0; i < PIN_MAPS_N; i++) {
+		err = pin_one(fds[i], dir, pinned_maps[i]);
+		if (err)
+			goto fail;
+	}
+	ld->pinned = true;
+	return 0;
+fail:
+	loader_unpin(dir);
+	return err;
+}
+
+void loader_agg_maps(const struct loader *ld, struct agg_maps *m)
+{
+	m->agg_fd = bpf_map__fd(ld->skel->maps.agg);
+	m->names_fd = bpf_map__fd(ld->skel->maps.agg_names);
+	m->stats_fd = bpf_map__fd(ld->skel->maps.stats);
+	m->owned = false;
+}
+
+int pinned_open(const char *dir, struct agg_maps *m, int *nlinks)
+{
+	int *fds[PIN_MAPS_N] = { &m->agg_fd, &m->names_fd, &m->stats_fd };
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int i, err;
+
+	m->agg_fd = m->names_fd = m->stats_fd = -1;
+	m->owned = true;
+	for (i = 0; i < PIN_MAPS_N; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, pinned_maps[i]);
+		*fds[i] = bpf_obj_get(path);
+		if (*fds[i] < 0) {
+			err = -errno;
+			agg_maps_close(m);
+			return err;
+		}
+	}
+	*nlinks = 0;
+	d = opendir(dir);
+	if (d) {
+		while ((de = readdir(d)))
+			*nlinks += !strncmp(de->d_name, "link_", 5);
+		closedir(d);
+	}
+	return 0;
+}
+
+void agg_maps_close(struct agg_maps *m)
+{
+	if (!m->owned)
+		return;
+	if (m->agg_fd >= 0)
+		close(m->agg_fd);
+	if (m->names_fd >= 0)
+		close(m->names_fd);
+	if (m->stats_fd >= 0)
+		close(m->stats_fd);
+	m->agg_fd = m->names_fd = m->stats_fd = -1;
+}
+
+int loader_unpin(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int i, err = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		err = -errno;
+		p_err("--unpin %s: %s", dir, strerror(errno));
+		return err;
+	}
+	/* only what avcsnoop pins there: never empty a directory someone else uses */
+	while ((de = readdir(d))) {
+		bool ours = !strncmp(de->d_name, "link_", 5);
+
+		for (i = 0; i < PIN_MAPS_N; i++)
+			ours |= !strcmp(de->d_name, pinned_maps[i]);
+		if (!ours)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (unlink(path) && !err) {
+			err = -errno;
+			p_err("removing %s: %s", path, strerror(errno));
+		}
+	}
+	closedir(d);
+	if (!err && rmdir(dir) && errno != ENOTEMPTY) {
+		err = -errno;
+		p_err("removing %s: %s", dir, strerror(errno));
+	}
+	return err;
 }

@@ -30,6 +30,24 @@ struct loader_opts {
 	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
 };
 
+/*
+ * Pinning (watch --pin DIR): the counter maps and every link live under DIR on a bpffs, so
+ * counting goes on after the process exits and a later process reads the same counters:
+ *   DIR/agg, DIR/agg_names, DIR/stats       the watch-mode maps
+ *   DIR/link_<program>                      one per attached program (the links hold the
+ *                                           programs, the programs hold the other maps)
+ * Removing the files (loader_unpin) detaches everything.
+ */
+#define PIN_MAPS_N 3
+
+/* The watch-mode maps, from a running loader or from a pin directory. */
+struct agg_maps {
+	int agg_fd;
+	int names_fd;
+	int stats_fd;
+	bool owned; /* opened from pins: agg_maps_close() closes them */
+};
+
 #define LOADER_MAX_LINKS 24
 
 struct loader {
@@ -39,9 +57,12 @@ struct loader {
 	char group_why[GRP_MAX][160]; /* why a group is off */
 	char partial[320];	      /* programs left out of an enabled group, and the cost */
 	struct bpf_link *links[LOADER_MAX_LINKS];
+	const char *link_prog[LOADER_MAX_LINKS]; /* the program of each link, for pin names */
 	int nlinks;
 	int fds[LOADER_MAX_LINKS]; /* perf event and link fds of syscall tracepoints */
+	const char *fd_prog[LOADER_MAX_LINKS]; /* the program of each link fd, NULL for pfds */
 	int nfds;
+	bool pinned; /* links are pinned: loader_stop() must leave them attached */
 };
 
 /* Returns 0 or -errno after printing a message that names the problem. */
@@ -52,5 +73,21 @@ void loader_describe(const struct loader *ld, FILE *f);
 /* Sum the per-CPU counters of enum avc_stat. */
 int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX]);
 int loader_ringbuf_fd(const struct loader *ld);
+
+/* Make dir a directory on a bpffs (mounting /sys/fs/bpf when it is missing). 0 or -errno. */
+int pin_dir_prepare(const char *dir);
+/* Pin the watch maps and every link of a started loader under dir. 0 or -errno. */
+int loader_pin(struct loader *ld, const char *dir);
+/* The maps of a started loader (not owned). */
+void loader_agg_maps(const struct loader *ld, struct agg_maps *m);
+/* Open the maps pinned under dir: 0, -ENOENT when nothing is pinned there, or -errno.
+ * *nlinks: how many link_* pins are there (0: the counters no longer count).
+ */
+int pinned_open(const char *dir, struct agg_maps *m, int *nlinks);
+void agg_maps_close(struct agg_maps *m);
+/* Remove every pin avcsnoop made under dir, then dir: detaches the programs. */
+int loader_unpin(const char *dir);
+/* Sum the per-CPU counters of a stats map. */
+int read_stats_fd(int stats_fd, unsigned long long out[STAT_MAX]);
 
 #endif

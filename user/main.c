@@ -19,6 +19,8 @@ struct cmd {
 
 static const struct cmd cmds[] = {
 	{ "trace", cmd_trace, "trace connect() attempts live, with their verdicts (default)" },
+	{ "watch", cmd_watch, "count connects in the kernel; report failures every INTERVAL" },
+	{ "dump", cmd_dump, "print the counters pinned by 'watch --pin DIR' once" },
 	{ "recommend", cmd_recommend, "advise fixes for findings or AVC records, from the policy" },
 };
 

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * --export FILE for trace and watch: the distinct findings, either as findings JSON lines
+ * (user/findings_io.h, with the recommender's advice when a policy is at hand) or, with
+ * --format avc, as AVC records that audit2allow, audit2why and `avcsnoop recommend` read.
+ * Files are written whole to FILE.tmp and renamed, so a reader never sees half a file.
+ */
+#ifndef AVC_EXPORT_H
+#define AVC_EXPORT_H
+
+#include <stdio.h>
+
+#include "finding_set.h"
+#include "policy.h"
+
+enum export_format {
+	EXPORT_JSON = 0, /* findings JSON lines */
+	EXPORT_AVC,	 /* type=AVC msg=audit(...): avc:  denied  { perm } for ... */
+};
+
+/* "json" or "avc"; -EINVAL otherwise. */
+int export_format_parse(const char *s, enum export_format *out);
+
+/*
+ * One AVC record for an SELinux finding (denied, hidden or permissive) whose contexts,
+ * class and permissions are known; -EINVAL (nothing written) for any other finding.
+ * Hidden denials are written as the denial the kernel would have logged without dontaudit.
+ */
+int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial);
+
+/* Every finding of s to f; *skipped counts findings AVC format cannot express. */
+void export_write(FILE *f, enum export_format fmt, const struct finding_set *s,
+		  struct policy *pol, unsigned long *skipped);
+
+/* Write path atomically: fn(f, arg) writes path.tmp, which is renamed over path. 0 or -errno
+ * (the error is printed with the file's name).
+ */
+int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg);
+
+/* export_write into path, atomically. */
+int export_write_file(const char *path, enum export_format fmt, const struct finding_set *s,
+		      struct policy *pol);
+
+#endif

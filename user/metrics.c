@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdbool.h>
+#include <string.h>
+
+#include "hist.h"
+#include "metrics.h"
+
+size_t prom_escape_label(char *dst, size_t dstsz, const char *src)
+{
+	const unsigned char *c;
+	size_t n = 0;
+
+	if (!dstsz)
+		return 0;
+	for (c = (const unsigned char *)src; *c; c++) {
+		char piece[8];
+		size_t plen;
+
+		if (*c == '\\')
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\");
+		else if (*c == '"')
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\\"");
+		else if (*c == '\n')
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\n");
+		else if (*c < 0x20 || *c >= 0x7f)
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\x%02x", *c);
+		else
+			plen = (size_t)snprintf(piece, sizeof(piece), "%c", *c);
+		if (n + plen >= dstsz)
+			break; /* never cut an escape in half */
+		memcpy(dst + n, piece, plen);
+		n += plen;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+static void labels(FILE *f, const struct prom_series *s, const char *le)
+{
+	char comm[4 * sizeof(s->comm) + 1], dest[4 * sizeof(s->dest) + 1];
+
+	prom_escape_label(comm, sizeof(comm), s->comm);
+	prom_escape_label(dest, sizeof(dest), s->dest);
+	fprintf(f, "{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\"", comm, dest, s->verdict,
+		s->errno_name);
+	if (le)
+		fprintf(f, ",le=\"%s\"", le);
+	fputc('}', f);
+}
+
+void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct prom_totals *t)
+{
+	unsigned long long cum;
+	char le[32];
+	size_t i;
+	unsigned int slot;
+
+	fputs("# HELP avcsnoop_connect_attempts_total connect() attempts by process, destination, "
+	      "verdict and errno.\n# TYPE avcsnoop_connect_attempts_total counter\n",
+	      f);
+	for (i = 0; i < n; i++) {
+		fputs("avcsnoop_connect_attempts_total", f);
+		labels(f, &s[i], NULL);
+		fprintf(f, " %llu\n", s[i].count);
+	}
+	fputs("# HELP avcsnoop_connect_duration_seconds connect() latency, from the syscall to its "
+	      "outcome.\n# TYPE avcsnoop_connect_duration_seconds histogram\n",
+	      f);
+	for (i = 0; i < n; i++) {
+		cum = 0;
+		for (slot = 0; slot < AVC_HIST_SLOTS; slot++) {
+			cum += s[i].hist[slot];
+			if (hist_le_seconds(slot, le, sizeof(le)))
+				continue; /* the open-ended slot: only in +Inf */
+			fputs("avcsnoop_connect_duration_seconds_bucket", f);
+			labels(f, &s[i], le);
+			fprintf(f, " %llu\n", cum);
+		}
+		/* +Inf and _count from the same slots, so they agree even while counting */
+		fputs("avcsnoop_connect_duration_seconds_bucket", f);
+		labels(f, &s[i], "+Inf");
+		fprintf(f, " %llu\n", cum);
+		fputs("avcsnoop_connect_duration_seconds_sum", f);
+		labels(f, &s[i], NULL);
+		fprintf(f, " %.9f\n", (double)s[i].sum_ns / 1e9);
+		fputs("avcsnoop_connect_duration_seconds_count", f);
+		labels(f, &s[i], NULL);
+		fprintf(f, " %llu\n", cum);
+	}
+	fprintf(f,
+		"# HELP avcsnoop_traced_attempts_total connect() calls that passed avcsnoop's "
+		"filters.\n# TYPE avcsnoop_traced_attempts_total counter\n"
+		"avcsnoop_traced_attempts_total %llu\n"
+		"# HELP avcsnoop_counter_overflow_total attempts not counted: the counter table was "
+		"full.\n# TYPE avcsnoop_counter_overflow_total counter\n"
+		"avcsnoop_counter_overflow_total %llu\n"
+		"# HELP avcsnoop_counter_entries entries in use in the counter table.\n"
+		"# TYPE avcsnoop_counter_entries gauge\navcsnoop_counter_entries %llu\n"
+		"# HELP avcsnoop_counter_max_entries size of the counter table (--max-entries).\n"
+		"# TYPE avcsnoop_counter_max_entries gauge\navcsnoop_counter_max_entries %llu\n",
+		t->attempts, t->overflow, t->entries, t->max_entries);
+}

@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * avcsnoop watch: in-kernel counters (bpf/common.bpf.h count_attempt), read every INTERVAL
+ * and reported as a table, JSON lines, a Prometheus textfile and/or an export of findings.
+ * avcsnoop dump: the same report, once, from counters pinned by `watch --pin`.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "commands.h"
+#include "enrich.h"
+#include "escape.h"
+#include "export.h"
+#include "filter_opts.h"
+#include "findings_io.h"
+#include "hist.h"
+#include "json.h"
+#include "loader.h"
+#include "log.h"
+#include "metrics.h"
+#include "util.h"
+#include "verdict.h"
+#include "watch.h"
+
+struct prev_count {
+	struct agg_key key;
+	unsigned long long count;
+};
+
+struct watch_ctx {
+	FILE *out;
+	bool json, hist, quiet;
+	struct json j;
+	struct enricher *enr;
+	struct agg_maps maps;
+	double wall_offset;
+	struct prev_count *prev; /* the previous report's totals, sorted by key */
+	size_t nprev;
+	const char *prom_path;
+	const char *export_path;
+	enum export_format export_fmt;
+	double interval; /* 0 for dump */
+};
+
+int watch_row_rank(const struct watch_row *r)
+{
+	enum avc_verdict v = (enum avc_verdict)r->key.verdict;
+
+	if (v == VERDICT_SELINUX_HIDDEN)
+		return 0;
+	if (verdict_is_selinux(v))
+		return 1;
+	if (verdict_is_failure(v))
+		return 2;
+	return 3;
+}
+
+int watch_row_cmp(const void *a, const void *b)
+{
+	const struct watch_row *x = a, *y = b;
+	int rx = watch_row_rank(x), ry = watch_row_rank(y);
+
+	if (rx != ry)
+		return rx - ry;
+	if (x->val.count != y->val.count)
+		return x->val.count > y->val.count ? -1 : 1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct agg_key));
+}
+
+void watch_row_series(const struct watch_row *r, struct prom_series *s)
+{
+	char dest[sizeof(s->dest)];
+
+	memset(s, 0, sizeof(*s));
+	memcpy(s->comm, r->key.comm, AVC_COMM_LEN);
+	record_dest(&r->rec, dest, sizeof(dest));
+	snprintf(s->dest, sizeof(s->dest), "%s", dest);
+	s->verdict = verdict_name(r->rec.verdict);
+	errno_name(r->key.err, s->errno_name, sizeof(s->errno_name));
+	s->count = r->val.count;
+	s->sum_ns = r->val.sum_ns;
+	memcpy(s->hist, r->val.hist, sizeof(s->hist));
+}
+
+static void merge_val(struct agg_val *into, const struct agg_val *v)
+{
+	int i;
+
+	into->count += v->count;
+	into->sum_ns += v->sum_ns;
+	if (v->first_ns && (!into->first_ns || v->first_ns < into->first_ns))
+		into->first_ns = v->first_ns;
+	if (v->last_ns > into->last_ns) {
+		into->last_ns = v->last_ns;
+		into->pid = v->pid;
+		into->sel = v->sel;
+	}
+	into->flags |= v->flags;
+	for (i = 0; i < AVC_HIST_SLOTS; i++)
+		into->hist[i] += v->hist[i];
+}
+
+/* Read every counter, merge cgroups, compute the deltas. *entries: keys in the map. */
+static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, size_t *entries)
+{
+	struct agg_key key, next;
+	struct watch_row *rows = NULL, *r;
+	size_t n = 0, cap = 0, i, m;
+	bool first = true;
+
+	*entries = 0;
+	while (bpf_map_get_next_key(w->maps.agg_fd, first ? NULL : &key, &next) == 0) {
+		first = false;
+		key = next;
+		if (n == cap) {
+			struct watch_row *nr;
+
+			cap = cap ? cap * 2 : 64;
+			nr = realloc(rows, cap * sizeof(*rows));
+			if (!nr) {
+				free(rows);
+				return -ENOMEM;
+			}
+			rows = nr;
+		}
+		r = &rows[n];
+		memset(r, 0, sizeof(*r));
+		if (bpf_map_lookup_elem(w->maps.agg_fd, &key, &r->val))
+			continue; /* deleted meanwhile */
+		(*entries)++;
+		r->key = key;
+		if (r->val.flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE))
+			r->has_names = !bpf_map_lookup_elem(w->maps.names_fd, &key, &r->names);
+		r->key.cgroup_id = 0;
+		r->ncgroups = 1;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), key_cmp);
+	for (i = 0, m = 0; i < n; i++) {
+		if (m && !key_cmp(&rows[m - 1].key, &rows[i].key)) {
+			merge_val(&rows[m - 1].val, &rows[i].val);
+			rows[m - 1].ncgroups++;
+			if (!rows[m - 1].has_names && rows[i].has_names) {
+				rows[m - 1].names = rows[i].names;
+				rows[m - 1].has_names = true;
+			}
+			continue;
+		}
+		if (m != i)
+			rows[m] = rows[i];
+		m++;
+	}
+	for (i = 0; i < m; i++) {
+		struct prev_count *p = w->nprev ? bsearch(&rows[i].key, w->prev, w->nprev,
+							 sizeof(*w->prev), key_cmp)
+						: NULL;
+
+		rows[i].delta = rows[i].val.count - (p && p->count <= rows[i].val.count ? p->count : 0);
+	}
+	/* the totals of this report are the baseline of the next one */
+	free(w->prev);
+	w->prev = m ? malloc(m * sizeof(*w->prev)) : NULL;
+	w->nprev = w->prev ? m : 0;
+	for (i = 0; i < w->nprev; i++) {
+		w->prev[i].key = rows[i].key;
+		w->prev[i].count = rows[i].val.count;
+	}
+	*out = rows;
+	*nout = m;
+	return 0;
+}
+
+/* Decode and name each row exactly like a traced event: one naming path. */
+static void name_rows(struct watch_ctx *w, struct watch_row *rows, size_t n)
+{
+	size_t i, size;
+
+	for (i = 0; i < n; i++) {
+		struct watch_row *r = &rows[i];
+
+		size = agg_to_event(&r->key, &r->val, r->has_names ? &r->names : NULL, &r->es);
+		record_decode(&r->rec, &r->es.ev, size, w->wall_offset);
+		enrich_record(w->enr, &r->rec);
+		enrich_port_type(w->enr, &r->rec, r->port_type, sizeof(r->port_type));
+	}
+}
+
+static const char *hidden_note(const struct conn_record *rec)
+{
+	if (rec->verdict != VERDICT_SELINUX_HIDDEN)
+		return "";
+	if (!rec->hidden_by)
+		return " (no AVC record)";
+	return !strcmp(rec->hidden_by, "dontaudit") ? " (dontaudit)" : " (audit off)";
+}
+
+static void row_target(const struct watch_row *r, char *buf, size_t len)
+{
+	const char *t = r->rec.has_selinux && r->rec.target_type[0] ? r->rec.target_type
+								    : r->port_type;
+
+	escape_str(buf, len, t[0] ? t : "-", ESC_TEXT);
+}
+
+static void row_perms(const struct watch_row *r, char *buf, size_t len)
+{
+	char raw[REC_MAX_PERMS * REC_NAME_LEN + 32];
+	size_t n = 0;
+	int i;
+
+	raw[0] = '\0';
+	for (i = 0; i < r->rec.nperms; i++)
+		n += (size_t)snprintf(raw + n, sizeof(raw) - n, "%s%s", i ? "," : "",
+				      r->rec.perms[i]);
+	snprintf(raw + n, sizeof(raw) - n, "%s", hidden_note(&r->rec));
+	escape_str(buf, len, raw[0] ? raw : "-", ESC_TEXT);
+}
+
+static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_t n,
+			const unsigned long long *st, size_t entries, unsigned long long max)
+{
+	char when[16], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
+	char target[128], perms[4 * REC_MAX_PERMS * REC_NAME_LEN], errbuf[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	localtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(w->out, "\n%s  %llu attempts traced, %zu rows, %zu/%llu counter entries, overflow %llu\n",
+		when, st[STAT_ATTEMPTS], n, entries, max, st[STAT_AGG_OVERFLOW]);
+	if (st[STAT_AGG_OVERFLOW])
+		fprintf(w->out, "!! %llu attempts were not counted: the counter table is full "
+			"(raise --max-entries)\n", st[STAT_AGG_OVERFLOW]);
+	fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM", "DEST",
+		"VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
+	for (i = 0; i < n; i++) {
+		const struct watch_row *r = &rows[i];
+		int rank = watch_row_rank(r);
+
+		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
+		record_dest(&r->rec, raw, sizeof(raw));
+		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
+		row_target(r, target, sizeof(target));
+		row_perms(r, perms, sizeof(perms));
+		fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n",
+			rank == 0 ? "!!" : rank <= 2 ? "!" : "", comm, dest,
+			verdict_column(r->rec.verdict), errno_name(r->key.err, errbuf, sizeof(errbuf)),
+			r->delta, (unsigned long long)r->val.count,
+			r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0.0, target,
+			perms);
+	}
+	if (!w->hist)
+		return;
+	for (i = 0; i < n; i++) {
+		const struct watch_row *r = &rows[i];
+
+		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
+		record_dest(&r->rec, raw, sizeof(raw));
+		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
+		fprintf(w->out, "\n%s -> %s %s (%llu attempts, latency since counting began):\n", comm,
+			dest, verdict_name(r->rec.verdict), (unsigned long long)r->val.count);
+		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
+	}
+}
+
+static void iso_time(double wall, char *buf, size_t len)
+{
+	time_t secs = (time_t)wall;
+	struct tm tm;
+	char base[32];
+
+	gmtime_r(&secs, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
+}
+
+static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, size_t n,
+			    const unsigned long long *st, size_t entries, unsigned long long max)
+{
+	struct json *j = &w->j;
+	char when[40], dest[4 * AVC_PATH_LEN], errbuf[16];
+	struct timespec now;
+	unsigned int s, last;
+	size_t i;
+	int k;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	iso_time((double)now.tv_sec + (double)now.tv_nsec / 1e9, when, sizeof(when));
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "watch_interval");
+	json_str(j, "time", when);
+	json_double(j, "interval_s", w->interval, 3);
+	json_uint(j, "attempts", st[STAT_ATTEMPTS]);
+	json_uint(j, "rows", n);
+	json_uint(j, "entries", entries);
+	json_uint(j, "max_entries", max);
+	json_uint(j, "overflow", st[STAT_AGG_OVERFLOW]);
+	json_obj_end(j);
+	json_line_end(j);
+	for (i = 0; i < n; i++) {
+		const struct watch_row *r = &rows[i];
+		const struct conn_record *rec = &r->rec;
+
+		json_obj_begin(j, NULL);
+		json_str(j, "type", "watch");
+		json_str(j, "time", when);
+		json_strn(j, "comm", r->key.comm, strnlen(r->key.comm, AVC_COMM_LEN));
+		json_uint(j, "cgroups", r->ncgroups);
+		json_str(j, "family", family_name(r->key.family));
+		if (r->key.family == AVC_AF_INET || r->key.family == AVC_AF_INET6) {
+			json_str(j, "daddr", rec->daddr);
+			json_uint(j, "dport", r->key.port);
+		} else if (r->key.family == AVC_AF_UNIX) {
+			json_strn(j, "path", rec->path, rec->path_len);
+			json_bool(j, "abstract", rec->abstract);
+		}
+		record_dest(rec, dest, sizeof(dest));
+		json_str(j, "dest", dest);
+		json_str(j, "verdict", verdict_name(rec->verdict));
+		json_str(j, "errno", errno_name(r->key.err, errbuf, sizeof(errbuf)));
+		json_uint(j, "new", r->delta);
+		json_uint(j, "total", r->val.count);
+		json_bool(j, "hidden", rec->verdict == VERDICT_SELINUX_HIDDEN);
+		json_bool(j, "permissive", rec->verdict == VERDICT_SELINUX_PERMISSIVE);
+		json_double(j, "mean_us",
+			    r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0, 1);
+		json_double(j, "first_seen", (double)r->val.first_ns / 1e9 + w->wall_offset, 6);
+		json_double(j, "last_seen", (double)r->val.last_ns / 1e9 + w->wall_offset, 6);
+		json_uint(j, "last_pid", r->val.pid);
+		json_str(j, "port_type", r->port_type);
+		if (rec->verdict == VERDICT_LSM_DENIED)
+			json_str(j, "lsms", rec->lsms ? rec->lsms : "");
+		if (rec->verdict == VERDICT_CGROUP_DENIED)
+			json_bool(j, "cgroup_program", r->val.flags & AF_CGROUP_ERR);
+		if (rec->has_selinux) {
+			json_obj_begin(j, "selinux");
+			json_str(j, "scontext", rec->scontext);
+			json_str(j, "tcontext", rec->tcontext);
+			json_str(j, "tclass", rec->tclass);
+			json_arr_begin(j, "perms");
+			for (k = 0; k < rec->nperms; k++)
+				json_str(j, NULL, rec->perms[k]);
+			json_arr_end(j);
+			json_str(j, "source_type", rec->source_type);
+			json_str(j, "target_type", rec->target_type);
+			if (rec->hidden_by)
+				json_str(j, "hidden_by", rec->hidden_by);
+			json_obj_end(j);
+		}
+		/* slot i: latency in [2^i, 2^(i+1)) us; trailing empty slots left out */
+		for (s = 0, last = 0; s < AVC_HIST_SLOTS; s++)
+			if (r->val.hist[s])
+				last = s + 1;
+		json_arr_begin(j, "hist_log2_us");
+		for (s = 0; s < last; s++)
+			json_uint(j, NULL, r->val.hist[s]);
+		json_arr_end(j);
+		json_obj_end(j);
+		json_line_end(j);
+	}
+}
+
+struct prom_args {
+	const struct watch_row *rows;
+	size_t n;
+	struct prom_totals t;
+};
+
+static int prom_cb(FILE *f, void *arg)
+{
+	struct prom_args *pa = arg;
+	struct prom_series *s = calloc(pa->n ? pa->n : 1, sizeof(*s));
+	size_t i;
+
+	if (!s)
+		return -ENOMEM;
+	for (i = 0; i < pa->n; i++)
+		watch_row_series(&pa->rows[i], &s[i]);
+	prom_write(f, s, pa->n, &pa->t);
+	free(s);
+	return 0;
+}
+
+static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_t n)
+{
+	struct finding_set set = { 0 };
+	struct finding f;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		const struct conn_record *rec = &rows[i].rec;
+
+		if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
+			continue;
+		record_to_finding(rec, &f);
+		f.count = rows[i].val.count;
+		f.first_seen = (double)rows[i].val.first_ns / 1e9 + w->wall_offset;
+		f.last_seen = (double)rows[i].val.last_ns / 1e9 + w->wall_offset;
+		err = finding_set_add(&set, &f);
+	}
+	if (!err)
+		err = export_write_file(w->export_path, w->export_fmt, &set,
+					enricher_policy(w->enr));
+	finding_set_free(&set);
+	return err;
+}
+
+static int report(struct watch_ctx *w)
+{
+	unsigned long long st[STAT_MAX] = { 0 }, max = 0;
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	struct watch_row *rows = NULL;
+	size_t n = 0, entries = 0;
+	int err;
+
+	read_stats_fd(w->maps.stats_fd, st);
+	if (!bpf_obj_get_info_by_fd(w->maps.agg_fd, &info, &info_len))
+		max = info.max_entries;
+	err = read_rows(w, &rows, &n, &entries);
+	if (err) {
+		p_err("reading the counters: %s", strerror(-err));
+		return err;
+	}
+	qsort(rows, n, sizeof(*rows), watch_row_cmp);
+	name_rows(w, rows, n);
+	if (w->json)
+		print_json_rows(w, rows, n, st, entries, max);
+	else if (!w->quiet || n)
+		print_table(w, rows, n, st, entries, max);
+	fflush(w->out);
+	if (w->prom_path) {
+		struct prom_args pa = { .rows = rows, .n = n };
+
+		pa.t.attempts = st[STAT_ATTEMPTS];
+		pa.t.overflow = st[STAT_AGG_OVERFLOW];
+		pa.t.entries = entries;
+		pa.t.max_entries = max;
+		err = write_file_atomic(w->prom_path, prom_cb, &pa);
+	}
+	if (w->export_path && !err)
+		err = write_export(w, rows, n);
+	free(rows);
+	return err;
+}
+
+/* Sleep secs unless a signal sets *stop first. */
+static void wait_interval(double secs, volatile sig_atomic_t *stop)
+{
+	struct timespec ts = { .tv_sec = (time_t)secs,
+			       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
+
+	while (!*stop && nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void watch_usage(FILE *f)
+{
+	fputs("Usage: avcsnoop watch [OPTIONS] [INTERVAL [COUNT]]\n"
+	      "Count connect() attempts in the kernel (no event per attempt reaches user space) and\n"
+	      "report every INTERVAL seconds (default 5) which destinations fail and why; stop after\n"
+	      "COUNT reports (default: until SIGINT/SIGTERM, which print a last report).\n"
+	      "\n" FILTER_USAGE
+	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
+	      "                        (comm, destination, verdict) triples count as overflow\n"
+	      "  -j, --json            JSON lines per report (fields: see docs/watch.md)\n"
+	      "      --hist            log2 latency histograms per row (bcc style)\n"
+	      "      --prometheus FILE node_exporter textfile, rewritten (FILE.tmp + rename) each report\n"
+	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
+	      "      --format json|avc export as findings JSON lines (default) or AVC records\n"
+	      "      --pin DIR         pin counters and programs under DIR (bpffs): counting goes on\n"
+	      "                        after exit; a later --pin DIR reuses them\n"
+	      "      --unpin DIR       detach and remove what --pin DIR left, then exit\n"
+	      "      --no-selinux      don't attach the SELinux decision path\n"
+	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
+	      "  -q, --quiet           no capability line; skip empty tables\n"
+	      "  -v, --verbose         libbpf debug output\n"
+	      "  -h, --help            this help\n"
+	      "\n"
+	      "Examples:\n"
+	      "  avcsnoop watch                      # nginx's connects, a table every 5 s\n"
+	      "  avcsnoop watch --hist 10 6          # six 10-second reports with histograms\n"
+	      "  avcsnoop watch --pin /sys/fs/bpf/avcsnoop --prometheus /var/lib/prometheus/"
+	      "node-exporter/avcsnoop.prom 60\n"
+	      "  avcsnoop dump /sys/fs/bpf/avcsnoop  # read pinned counters once\n"
+	      "  avcsnoop watch --unpin /sys/fs/bpf/avcsnoop\n",
+	      f);
+}
+
+enum {
+	OPT_MAX_ENTRIES = 256,
+	OPT_HIST,
+	OPT_PROM,
+	OPT_EXPORT,
+	OPT_FORMAT,
+	OPT_PIN,
+	OPT_UNPIN,
+	OPT_NO_SELINUX,
+	OPT_POLICY,
+};
+
+struct watch_args {
+	struct loader_opts lo;
+	const char *pin_dir, *unpin_dir, *policy_file;
+	unsigned long count;
+};
+
+/* Options shared by watch and dump; 1 handled, 0 not ours, -EINVAL bad. */
+static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'j':
+		w->json = true;
+		return 1;
+	case OPT_HIST:
+		w->hist = true;
+		return 1;
+	case OPT_PROM:
+		w->prom_path = arg;
+		return 1;
+	case OPT_EXPORT:
+		w->export_path = arg;
+		return 1;
+	case OPT_FORMAT:
+		if (export_format_parse(arg, &w->export_fmt)) {
+			p_err("--format: '%s' is not json or avc", arg);
+			return -EINVAL;
+		}
+		return 1;
+	case OPT_POLICY:
+		if (access(arg, R_OK)) {
+			p_err("--policy %s: %s", arg, strerror(errno));
+			return -EINVAL;
+		}
+		a->policy_file = arg;
+		return 1;
+	case 'q':
+		w->quiet = true;
+		return 1;
+	case 'v':
+		log_verbose = true;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+#define OUTPUT_LONGOPTS                                                                      \
+	{ "json", no_argument, NULL, 'j' }, { "hist", no_argument, NULL, OPT_HIST },          \
+	{ "prometheus", required_argument, NULL, OPT_PROM },                                 \
+	{ "export", required_argument, NULL, OPT_EXPORT },                                   \
+	{ "format", required_argument, NULL, OPT_FORMAT },                                   \
+	{ "policy", required_argument, NULL, OPT_POLICY },                                   \
+	{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' },           \
+	{ "help", no_argument, NULL, 'h' }
+
+static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features *kf)
+{
+	volatile sig_atomic_t stop = 0;
+	unsigned long done = 0;
+	int err = 0;
+
+	w->enr = enricher_new(kf, a->policy_file);
+	json_init(&w->j, w->out);
+	w->wall_offset = mono_to_wall_offset();
+	on_exit_signals(&stop);
+	if (!w->interval) /* dump */
+		return report(w);
+	/* a signal cuts the wait short: that report is the final one */
+	while (!stop && (!a->count || done < a->count)) {
+		wait_interval(w->interval, &stop);
+		err = report(w);
+		done++;
+		if (err)
+			break;
+	}
+	return err;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FILTER_LONGOPTS,
+		OUTPUT_LONGOPTS,
+		{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+		{ "pin", required_argument, NULL, OPT_PIN },
+		{ "unpin", required_argument, NULL, OPT_UNPIN },
+		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
+		{},
+	};
+	struct watch_ctx w = { .out = stdout, .interval = 5 };
+	struct watch_args a = { .lo = { .cfg.follow_async = 1, .cfg.mode = MODE_WATCH } };
+	struct kernel_features kf;
+	struct loader ld = { 0 };
+	bool loaded = false, reused = false;
+	unsigned long v;
+	int opt, err, nlinks = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvh", opts, NULL)) != -1) {
+		err = filter_opt(opt, optarg, &a.lo);
+		if (!err)
+			err = output_opt(&w, &a, opt, optarg);
+		if (err < 0)
+			return 2;
+		if (err > 0)
+			continue;
+		switch (opt) {
+		case OPT_MAX_ENTRIES:
+			if (parse_ulong(optarg, "--max-entries", 1, 1UL << 24, &v))
+				return 2;
+			a.lo.max_entries = (unsigned int)v;
+			break;
+		case OPT_PIN:
+			a.pin_dir = optarg;
+			break;
+		case OPT_UNPIN:
+			a.unpin_dir = optarg;
+			break;
+		case OPT_NO_SELINUX:
+			a.lo.no_selinux = true;
+			break;
+		case 'h':
+			watch_usage(stdout);
+			return 0;
+		default:
+			watch_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc && parse_seconds(argv[optind++], "INTERVAL", &w.interval))
+		return 2;
+	if (optind < argc && parse_ulong(argv[optind++], "COUNT", 1, ~0UL >> 1, &a.count))
+		return 2;
+	if (optind < argc) {
+		p_err("watch: unexpected argument '%s' (see avcsnoop watch --help)", argv[optind]);
+		return 2;
+	}
+	if (w.interval < 0.01) {
+		p_err("INTERVAL: '%g' is below 0.01 seconds", w.interval);
+		return 2;
+	}
+	if (a.unpin_dir)
+		return loader_unpin(a.unpin_dir) ? 1 : 0;
+	if (w.export_fmt == EXPORT_AVC && !w.export_path) {
+		p_err("--format: only with --export FILE");
+		return 2;
+	}
+	filter_finish(&a.lo);
+
+	if (a.pin_dir) {
+		if (geteuid() != 0) {
+			p_err("--pin needs root (bpffs, CAP_BPF)");
+			return 1;
+		}
+		if (pin_dir_prepare(a.pin_dir))
+			return 1;
+		err = pinned_open(a.pin_dir, &w.maps, &nlinks);
+		if (!err) {
+			reused = true;
+			if (probe_kernel(&kf))
+				memset(&kf, 0, sizeof(kf));
+			if (!w.quiet)
+				p_info("reusing the counters pinned under %s (%d programs attached%s); "
+				       "their filters are those of the run that pinned them",
+				       a.pin_dir, nlinks, nlinks ? "" : ": nothing counts any more");
+		} else if (err != -ENOENT) {
+			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir, strerror(-err));
+			return 1;
+		}
+	}
+	if (!reused) {
+		if (loader_start(&ld, &a.lo))
+			return 1;
+		loaded = true;
+		kf = ld.kf;
+		loader_agg_maps(&ld, &w.maps);
+		if (a.pin_dir && loader_pin(&ld, a.pin_dir)) {
+			err = -EIO;
+			goto out;
+		}
+		if (!w.quiet) {
+			loader_describe(&ld, stderr);
+			if (a.pin_dir)
+				p_info("counters pinned under %s: counting goes on after exit; "
+				       "'avcsnoop watch --unpin %s' stops it", a.pin_dir, a.pin_dir);
+		}
+	}
+	err = run(&w, &a, &kf);
+out:
+	enricher_free(w.enr);
+	free(w.prev);
+	agg_maps_close(&w.maps);
+	if (loaded)
+		loader_stop(&ld);
+	return err ? 1 : 0;
+}
+
+static void dump_usage(FILE *f)
+{
+	fputs("Usage: avcsnoop dump [OPTIONS] DIR\n"
+	      "Print once the counters pinned under DIR by 'avcsnoop watch --pin DIR'.\n"
+	      "\n"
+	      "  -j, --json            JSON lines (as watch -j)\n"
+	      "      --hist            log2 latency histograms per row\n"
+	      "      --prometheus FILE node_exporter textfile\n"
+	      "      --export FILE     distinct findings, for avcsnoop recommend\n"
+	      "      --format json|avc export format\n"
+	      "      --policy FILE     name types from this binary policy\n"
+	      "  -q, --quiet, -v, --verbose, -h, --help\n",
+	      f);
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	static const struct option opts[] = { OUTPUT_LONGOPTS, {} };
+	struct watch_ctx w = { .out = stdout, .interval = 0 };
+	struct watch_args a = { 0 };
+	struct kernel_features kf;
+	int opt, err, nlinks;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "jqvh", opts, NULL)) != -1) {
+		err = output_opt(&w, &a, opt, optarg);
+		if (err < 0)
+			return 2;
+		if (err > 0)
+			continue;
+		if (opt == 'h') {
+			dump_usage(stdout);
+			return 0;
+		}
+		dump_usage(stderr);
+		return 2;
+	}
+	if (optind != argc - 1) {
+		p_err("dump: expected one pin directory (see avcsnoop dump --help)");
+		return 2;
+	}
+	if (w.export_fmt == EXPORT_AVC && !w.export_path) {
+		p_err("--format: only with --export FILE");
+		return 2;
+	}
+	err = pinned_open(argv[optind], &w.maps, &nlinks);
+	if (err) {
+		p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin %s'",
+		      argv[optind], strerror(-err), argv[optind]);
+		return 1;
+	}
+	if (!nlinks && !w.quiet)
+		p_warn("%s: no program is attached any more: these counts are final", argv[optind]);
+	if (probe_kernel(&kf))
+		memset(&kf, 0, sizeof(kf));
+	err = run(&w, &a, &kf);
+	enricher_free(w.enr);
+	free(w.prev);
+	agg_maps_close(&w.maps);
+	return err ? 1 : 0;
+}
