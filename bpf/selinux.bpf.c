@@ -174,6 +174,18 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 	return 0;
 }
 
+/*
+ * Sockets whose connect was opened here. io_uring re-issues __sys_connect_file() on the same
+ * socket after EINPROGRESS (io_connect's in_progress retry): that second pass through the LSM
+ * hook is the same attempt, not a new one.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} nosys_socks SEC(".maps");
+
 /* Connects that never pass sys_enter_connect (io_uring, in-kernel users) start here. */
 SEC("fentry/security_socket_connect")
 int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *address, int addrlen)
@@ -182,6 +194,8 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	__u32 tid = (__u32)pid_tgid;
 	struct task_struct *task;
 	struct attempt a = {};
+	__u8 one = 1;
+	__u64 sk;
 
 	if (bpf_map_lookup_elem(&inflight, &tid))
 		return 0; /* the syscall path already opened it */
@@ -212,6 +226,10 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	}
 	if (!port_wanted(a.family, a.port))
 		return 0;
+	sk = (__u64)BPF_CORE_READ(sock, sk);
+	if (bpf_map_lookup_elem(&nosys_socks, &sk))
+		return 0;
+	bpf_map_update_elem(&nosys_socks, &sk, &one, BPF_ANY);
 	stat_inc(STAT_ATTEMPTS);
 	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;

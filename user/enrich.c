@@ -37,6 +37,7 @@ struct perm_cache_entry {
 struct enricher {
 	char lsms[256];
 	bool selinux; /* SELinux active here: live lookups make sense */
+	bool audit_tp; /* selinux_audited is traced: "no record seen" means hidden */
 	const char *policy_path;
 	struct policy *pol; /* opened on first need */
 	bool pol_failed;
@@ -70,6 +71,7 @@ struct enricher *enricher_new(const struct kernel_features *kf, const char *poli
 		return NULL;
 	lsms_that_deny(kf->lsms, kf->selinux_enabled, enr->lsms, sizeof(enr->lsms));
 	enr->selinux = kf->selinux_enabled;
+	enr->audit_tp = kf->tp_selinux_audited;
 	enr->policy_path = policy_path;
 	enr->enforcing = kf->selinux_enforcing;
 	return enr;
@@ -334,8 +336,18 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 	if (r->verdict == VERDICT_SELINUX_HIDDEN && enr->selinux && r->scontext[0] &&
 	    r->tcontext[0] && r->tclass[0] && r->nperms &&
 	    kernel_av(r->scontext, r->tcontext, r->tclass, r->perms[0], &denied, &audited,
-		      &permissive_domain) == 0)
-		r->hidden_by = audited ? "audit_off" : "dontaudit";
+		      &permissive_domain) == 0) {
+		if (audited && !enr->audit_tp) {
+			/* Without selinux_audited nothing in-kernel says whether a record was
+			 * emitted: the policy's auditdeny bit does (audit=0 cannot be seen then).
+			 */
+			r->verdict = VERDICT_SELINUX_DENIED;
+			r->sel_audited = true;
+			r->audit_from_policy = true;
+		} else {
+			r->hidden_by = audited ? "audit_off" : "dontaudit";
+		}
+	}
 types:
 	if (context_type(r->scontext, r->source_type, sizeof(r->source_type)))
 		r->source_type[0] = '\0';

@@ -295,6 +295,8 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_str(j, "verdict", verdict_name(r->verdict));
 	json_double(j, "duration_us", (double)e->duration_ns / 1e3, 1);
 	json_bool(j, "async", e->flags & AF_ASYNC);
+	/* false: seen only at security_socket_connect (io_uring): ret is not a syscall's */
+	json_bool(j, "syscall", !(e->flags & AF_NO_SYSCALL));
 	if (r->verdict == VERDICT_LSM_DENIED)
 		json_str(j, "lsms", r->lsms ? r->lsms : "");
 	if (r->verdict == VERDICT_CGROUP_DENIED)
@@ -317,6 +319,8 @@ void print_json(struct json *j, const struct conn_record *r)
 		json_bool(j, "derived", r->derived);
 		if (r->hidden_by)
 			json_str(j, "hidden_by", r->hidden_by);
+		if (r->audit_from_policy)
+			json_str(j, "audited_from", "policy");
 		json_obj_end(j);
 	}
 	json_obj_end(j);

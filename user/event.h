@@ -40,6 +40,7 @@ struct conn_record {
 	bool sel_permissive;
 	bool derived;	       /* names rebuilt in user space (no audit record to take them from) */
 	const char *hidden_by; /* "dontaudit", "audit_off", or NULL when unknown / not hidden */
+	bool audit_from_policy; /* audited decided from the auditdeny bit (no audit tracepoint) */
 	const char *lsms; /* active LSMs, named for lsm_denied */
 };
 

@@ -54,6 +54,9 @@ static const struct {
 	enum probe_fn fn;
 	const char *loses; /* what is lost without it */
 } prog_needs[] = {
+	/* FN_MAX: the selinux_audited tracepoint, not a function */
+	{ "avc_sel_audited", FN_MAX, "audit records seen in-kernel: audited vs hidden is decided "
+				     "from the policy's auditdeny bit" },
 	{ "avc_sel_has_perm", FN_AVC_HAS_PERM, "TCP and connectto decisions" },
 	{ "avc_sel_inode", FN_SELINUX_INODE_PERMISSION, "unix path-walk denials (dir search, "
 							  "sock_file write)" },
@@ -70,12 +73,22 @@ static bool prog_wanted(struct loader *ld, const struct bpf_program *p)
 	if (!ld->group_on[prog_group_of(p)])
 		return false;
 	for (i = 0; i < sizeof(prog_needs) / sizeof(prog_needs[0]); i++) {
-		if (strcmp(name, prog_needs[i].prog) || ld->kf.fn_attachable[prog_needs[i].fn])
+		if (strcmp(name, prog_needs[i].prog))
+			continue;
+		if (prog_needs[i].fn == FN_MAX ? ld->kf.tp_selinux_audited
+					       : ld->kf.fn_attachable[prog_needs[i].fn])
 			continue;
 		n = strlen(ld->partial);
-		snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)", n ? ", " : "",
-			 prog_needs[i].loses, probe_fn_name(prog_needs[i].fn),
-			 strerror(ld->kf.fn_errno[prog_needs[i].fn]));
+		if (prog_needs[i].fn == FN_MAX)
+			snprintf(ld->partial + n, sizeof(ld->partial) - n,
+				 "%s%s (no selinux_audited tracepoint)", n ? ", " : "",
+				 prog_needs[i].loses);
+		else
+			snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)",
+				 n ? ", " : "", prog_needs[i].loses, probe_fn_name(prog_needs[i].fn),
+				 ld->kf.fn_errno[prog_needs[i].fn] == ECANCELED
+					 ? "disabled by AVCSNOOP_DISABLE"
+					 : strerror(ld->kf.fn_errno[prog_needs[i].fn]));
 		return false;
 	}
 	return true;
@@ -113,8 +126,6 @@ static void choose_groups(struct loader *ld, const struct loader_opts *o)
 	else if (!kf->selinux_enabled)
 		group_off(ld, GRP_SEL, "SELinux is not active (LSMs: %s)",
 			  kf->lsms[0] ? kf->lsms : "unknown");
-	else if (!kf->tp_selinux_audited)
-		group_off(ld, GRP_SEL, "no selinux_audited tracepoint");
 	else if (!kf->fn_attachable[FN_AVC_HAS_PERM]) {
 		probe_explain_fn(kf, FN_AVC_HAS_PERM, why, sizeof(why));
 		group_off(ld, GRP_SEL, "%s", why);

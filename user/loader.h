@@ -55,7 +55,7 @@ struct loader {
 	struct kernel_features kf;
 	bool group_on[GRP_MAX];
 	char group_why[GRP_MAX][160]; /* why a group is off */
-	char partial[320];	      /* programs left out of an enabled group, and the cost */
+	char partial[512];	      /* programs left out of an enabled group, and the cost */
 	struct bpf_link *links[LOADER_MAX_LINKS];
 	const char *link_prog[LOADER_MAX_LINKS]; /* the program of each link, for pin names */
 	int nlinks;

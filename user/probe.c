@@ -4,6 +4,7 @@
 #include <linux/bpf.h>
 #include <mntent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -116,6 +117,23 @@ static bool first_arg_is_state(const struct btf *btf, int id)
 	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "selinux_state");
 }
 
+/*
+ * AVCSNOOP_DISABLE=name[,name...] makes avcsnoop behave as on a kernel without those hooks
+ * (function names of enum probe_fn, or selinux_audited, inet_sock_set_state): the way to see,
+ * and test, what each fallback costs.
+ */
+static bool disabled_by_env(const char *name)
+{
+	const char *list = getenv("AVCSNOOP_DISABLE"), *p;
+	size_t n = strlen(name);
+
+	for (p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	}
+	return false;
+}
+
 int probe_kernel(struct kernel_features *kf)
 {
 	struct btf *btf;
@@ -142,9 +160,17 @@ int probe_kernel(struct kernel_features *kf)
 							BTF_KIND_TYPEDEF) > 0;
 	kf->tp_sock_state = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state",
 						   BTF_KIND_TYPEDEF) > 0;
+	if (disabled_by_env("selinux_audited"))
+		kf->tp_selinux_audited = false;
+	if (disabled_by_env("inet_sock_set_state"))
+		kf->tp_sock_state = false;
 	for (fn = 0; fn < FN_MAX; fn++) {
 		int id = btf__find_by_name_kind(btf, fn_names[fn], BTF_KIND_FUNC);
 
+		if (disabled_by_env(fn_names[fn])) {
+			kf->fn_errno[fn] = ECANCELED;
+			continue;
+		}
 		if (id <= 0) {
 			kf->fn_errno[fn] = ENOENT;
 			continue;
@@ -171,6 +197,8 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 
 	if (kf->fn_attachable[fn])
 		snprintf(buf, (size_t)len, "fexit %s", fn_names[fn]);
+	else if (err == ECANCELED)
+		snprintf(buf, (size_t)len, "%s disabled by AVCSNOOP_DISABLE", fn_names[fn]);
 	else if (!kf->fn_exists[fn])
 		snprintf(buf, (size_t)len, "%s is not in the kernel's BTF", fn_names[fn]);
 	else if (err == EPERM)

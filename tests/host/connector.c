@@ -13,6 +13,7 @@
  *   --count N           repeat each connect N times
  *   --nonblock          non-blocking sockets (waits for the outcome with poll)
  *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND"
+ *   --io-uring          connect through io_uring (IORING_OP_CONNECT), not connect(2)
  *
  * Prints "pid PID" first, then per target "TARGET PORT ret=R errno=NAME", then
  * "attempts N". Exits 0 unless setup failed (a failed connect is an expected result).
@@ -20,6 +21,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/landlock.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -203,6 +206,62 @@ static void join_cgroup(const char *dir)
 		die(path);
 }
 
+/*
+ * One IORING_OP_CONNECT through a fresh ring (raw syscalls: liburing is not a dependency).
+ * Returns 0 or the positive errno of the completion.
+ */
+static int uring_connect(int fd, const struct target *t)
+{
+	struct io_uring_params p = { 0 };
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned int *sq_tail, *sq_array, *cq_head, *cq_tail, mask;
+	size_t sq_len, cq_len;
+	void *sq, *cq;
+	int ring, res;
+
+	ring = (int)syscall(__NR_io_uring_setup, 1, &p);
+	if (ring < 0)
+		die("io_uring_setup");
+	sq_len = p.sq_off.array + p.sq_entries * sizeof(unsigned int);
+	cq_len = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_len, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+		die("mmap io_uring");
+	sq_tail = (unsigned int *)((char *)sq + p.sq_off.tail);
+	sq_array = (unsigned int *)((char *)sq + p.sq_off.array);
+	mask = *(unsigned int *)((char *)sq + p.sq_off.ring_mask);
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_CONNECT;
+	sqes[0].fd = fd;
+	sqes[0].addr = (unsigned long)&t->ss;
+	sqes[0].off = t->len;
+	sq_array[*sq_tail & mask] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	if (syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0) < 0)
+		die("io_uring_enter");
+	cq_head = (unsigned int *)((char *)cq + p.cq_off.head);
+	cq_tail = (unsigned int *)((char *)cq + p.cq_off.tail);
+	if (*cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE)) {
+		fprintf(stderr, "connector: no io_uring completion\n");
+		exit(2);
+	}
+	cqe = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes) +
+	      (*cq_head & *(unsigned int *)((char *)cq + p.cq_off.ring_mask));
+	res = cqe->res;
+	__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	munmap(sqes, p.sq_entries * sizeof(*sqes));
+	munmap(cq, cq_len);
+	munmap(sq, sq_len);
+	close(ring);
+	return res < 0 ? -res : 0;
+}
+
+static bool use_uring;
+
 static int connect_once(const struct target *t, bool nonblock)
 {
 	int fd = socket(t->family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
@@ -210,6 +269,11 @@ static int connect_once(const struct target *t, bool nonblock)
 
 	if (fd < 0)
 		die("socket");
+	if (use_uring) {
+		err = uring_connect(fd, t);
+		close(fd);
+		return err;
+	}
 	ret = connect(fd, (const struct sockaddr *)&t->ss, t->len);
 	if (ret)
 		err = errno;
@@ -242,6 +306,8 @@ int main(int argc, char **argv)
 			closed = true;
 		else if (!strcmp(argv[i], "--nonblock"))
 			nonblock = true;
+		else if (!strcmp(argv[i], "--io-uring"))
+			use_uring = true;
 		else if (!strcmp(argv[i], "--comm") && i + 1 < argc)
 			comm = argv[++i];
 		else if (!strcmp(argv[i], "--cgroup") && i + 1 < argc)

@@ -125,6 +125,10 @@ make_share() {
 	else
 		log "warning: $REPO_DIR/avcsnoop does not exist: the guest has no avcsnoop"
 	fi
+	# the host tests' workload tool (io_uring connects, ...): same Debian 12 userland
+	if [ -f "$REPO_DIR/build/tests/host/connector" ]; then
+		cp "$REPO_DIR/build/tests/host/connector" "$share/bin/connector"
+	fi
 }
 
 # Writes the job: runs SCRIPT (a file on the host) with ARGS inside the guest.

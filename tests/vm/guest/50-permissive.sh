@@ -26,4 +26,26 @@ check_event "daddr 127.0.0.1, dport 3000" '.daddr == "127.0.0.1" and .dport == 3
 check_event "selinux.perms contains name_connect" 'any(.selinux.perms[]?; . == "name_connect")'
 check_event "selinux.target_type ntop_port_t" '.selinux.target_type == "ntop_port_t"'
 check_event "selinux.permissive true" '.selinux.permissive == true'
+check_event "audited: the kernel's own record (not derived)" '.selinux.audited == true and .selinux.derived == false'
+
+# The AVC now caches the grant: the kernel audits nothing more, yet each later connect is
+# still a would-deny. avcsnoop checks each allowed connect against the kernel's access vector
+# (security_compute_av_flags) while SELinux is permissive, and must keep reporting them.
+lab_request d-permissive-again
+check_eq "second request: HTTP status 200" "$LAB_STATUS" 200
+check_absent "second request: no AVC in kmsg (the AVC cache grants it)" "$LAB_AVC" 'avc: +denied'
+lab_event '.comm == "nginx"'
+check_event "second request: verdict selinux_permissive (derived in user space)" \
+	'.verdict == "selinux_permissive" and .selinux.derived == true and .selinux.audited == false'
+check_event "second request: selinux.perms name_connect, target ntop_port_t" \
+	'any(.selinux.perms[]?; . == "name_connect") and .selinux.target_type == "ntop_port_t"'
+
+# Enforcing again: the would-deny check must not mislabel a plain allowed connect.
+lab_setup setenforce 1
+lab_bool httpd_can_network_connect 1
+lab_request d-enforcing-allowed
+lab_bool httpd_can_network_connect 0
+check_eq "enforcing, boolean on: HTTP status 200" "$LAB_STATUS" 200
+lab_event '.comm == "nginx"'
+check_event "enforcing, boolean on: verdict allowed (not permissive)" '.verdict == "allowed"'
 lab_summary
