@@ -14,6 +14,8 @@
 #include "enrich.h"
 #include "escape.h"
 #include "event.h"
+#include "export.h"
+#include "filter_opts.h"
 #include "json.h"
 #include "loader.h"
 #include "log.h"
@@ -33,6 +35,10 @@ struct trace_ctx {
 	struct advice *advice;
 	unsigned long long advised[256]; /* hashes of the findings already advised on */
 	int nadvised;
+	/* --export: the distinct failing findings, written at exit */
+	const char *export_path;
+	enum export_format export_fmt;
+	struct finding_set findings;
 };
 
 /* FNV-1a over the fields that make a finding distinct. */
@@ -86,11 +92,7 @@ static void trace_usage(FILE *f)
 	      "allowed, refused, denied by SELinux (audited, hidden by dontaudit, or permissive),\n"
 	      "denied by another LSM or by a cgroup program/firewall.\n"
 	      "\n"
-	      "  -c, --comm COMM       trace tasks named COMM (repeatable, up to 8; default: nginx)\n"
-	      "  -p, --pid PID         trace only this process\n"
-	      "      --cgroup PATH     trace only tasks in this cgroup v2 directory (and below)\n"
-	      "      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"
-	      "  -a, --all             trace every process (no comm filter)\n"
+	      FILTER_USAGE
 	      "  -f, --failed          show only attempts that did not connect\n"
 	      "  -d, --duration SECS   stop after SECS seconds\n"
 	      "  -j, --json            one JSON object per line (fields: see avcsnoop(8))\n"
@@ -98,6 +100,9 @@ static void trace_usage(FILE *f)
 	      "      --no-selinux      don't attach the SELinux decision path\n"
 	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
 	      "      --recommend       advise a fix once per distinct failing finding\n"
+	      "      --export FILE     at exit, one finding per distinct failure (count, first and\n"
+	      "                        last seen, contexts, advice) for avcsnoop recommend\n"
+	      "      --format json|avc --export as findings JSON lines (default) or AVC records\n"
 	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line and no header\n"
 	      "  -v, --verbose         libbpf debug output\n"
@@ -128,6 +133,14 @@ static int handle_event(void *ctx, void *data, size_t size)
 	t->printed++;
 	if (t->recommend)
 		advise_once(t, &rec);
+	if (t->export_path &&
+	    (verdict_is_failure(rec.verdict) || rec.verdict == VERDICT_SELINUX_PERMISSIVE)) {
+		struct finding f;
+
+		record_to_finding(&rec, &f);
+		if (finding_set_add(&t->findings, &f))
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -159,16 +172,15 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		lost ? "; raise --ringbuf-size" : "");
 }
 
-enum { OPT_CGROUP = 256, OPT_PORT, OPT_NO_ASYNC, OPT_NO_SELINUX, OPT_RINGBUF, OPT_RECOMMEND, OPT_POLICY };
+enum { OPT_NO_ASYNC = 256, OPT_NO_SELINUX, OPT_RINGBUF, OPT_RECOMMEND, OPT_POLICY, OPT_EXPORT,
+       OPT_FORMAT };
 
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "comm", required_argument, NULL, 'c' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "port", required_argument, NULL, OPT_PORT },
-		{ "all", no_argument, NULL, 'a' },
+		FILTER_LONGOPTS,
+		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "failed", no_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -194,40 +206,13 @@ int cmd_trace(int argc, char **argv)
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "c:p:afd:jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "fd:jqvh", opts, NULL)) != -1) {
+		err = filter_opt(opt, optarg, &lo);
+		if (err < 0)
+			return 2;
+		if (err > 0)
+			continue;
 		switch (opt) {
-		case 'c':
-			if (lo.cfg.ncomms >= AVC_MAX_COMMS) {
-				p_err("-c: at most %d process names", AVC_MAX_COMMS);
-				return 2;
-			}
-			if (!*optarg || strlen(optarg) >= AVC_COMM_LEN) {
-				p_err("-c: a process name has 1 to %d characters (the kernel's comm)",
-				      AVC_COMM_LEN - 1);
-				return 2;
-			}
-			strncpy(lo.cfg.comms[lo.cfg.ncomms++], optarg, AVC_COMM_LEN - 1);
-			break;
-		case 'p':
-			if (parse_ulong(optarg, "-p", 1, 4194304, &v))
-				return 2;
-			lo.cfg.target_tgid = (__u32)v;
-			break;
-		case OPT_CGROUP:
-			lo.cgroup_path = optarg;
-			break;
-		case OPT_PORT:
-			if (lo.cfg.nports >= AVC_MAX_PORTS) {
-				p_err("--port: at most %d ports", AVC_MAX_PORTS);
-				return 2;
-			}
-			if (parse_ulong(optarg, "--port", 1, 65535, &v))
-				return 2;
-			lo.cfg.ports[lo.cfg.nports++] = (__u16)v;
-			break;
-		case 'a':
-			lo.cfg.trace_all = 1;
-			break;
 		case 'f':
 			lo.cfg.failed_only = 1;
 			break;
@@ -256,6 +241,15 @@ int cmd_trace(int argc, char **argv)
 		case OPT_RECOMMEND:
 			t.recommend = true;
 			break;
+		case OPT_EXPORT:
+			t.export_path = optarg;
+			break;
+		case OPT_FORMAT:
+			if (export_format_parse(optarg, &t.export_fmt)) {
+				p_err("--format: '%s' is not json or avc", optarg);
+				return 2;
+			}
+			break;
 		case OPT_POLICY:
 			if (access(optarg, R_OK)) {
 				p_err("--policy %s: %s", optarg, strerror(errno));
@@ -281,10 +275,11 @@ int cmd_trace(int argc, char **argv)
 		p_err("trace: unexpected argument '%s' (see avcsnoop trace --help)", argv[optind]);
 		return 2;
 	}
-	if (!lo.cfg.ncomms && !lo.cfg.trace_all && !lo.cfg.target_tgid && !lo.cgroup_path)
-		strcpy(lo.cfg.comms[lo.cfg.ncomms++], "nginx");
-	if (lo.cfg.target_tgid || lo.cgroup_path)
-		lo.cfg.trace_all = lo.cfg.ncomms == 0;
+	if (t.export_fmt == EXPORT_AVC && !t.export_path) {
+		p_err("--format: only with --export FILE");
+		return 2;
+	}
+	filter_finish(&lo);
 
 	err = loader_start(&ld, &lo);
 	if (err)
@@ -348,7 +343,11 @@ int cmd_trace(int argc, char **argv)
 	ring_buffer__consume(rb);
 	print_summary(&t, &ld);
 	fflush(t.out);
+	if (t.export_path &&
+	    export_write_file(t.export_path, t.export_fmt, &t.findings, enricher_policy(t.enr)))
+		err = -EIO;
 out:
+	finding_set_free(&t.findings);
 	ring_buffer__free(rb);
 	enricher_free(t.enr);
 	free(t.advice);
