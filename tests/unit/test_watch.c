@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Watch mode's pure logic: histogram slots and their printing, Prometheus bounds and escaping,
+ * the naming of a counter key, findings export (JSON with advice, AVC) read back.
+ */
+#include <stdlib.h>
+
+#include "auditlog.h"
+#include "event.h"
+#include "export.h"
+#include "findings_io.h"
+#include "hist.h"
+#include "metrics.h"
+#include "recommend.h"
+#include "test.h"
+#include "verdict.h"
+
+TEST(watch_hist_slot_math)
+{
+	unsigned long long lo, hi;
+	unsigned int i;
+
+	CHECK_INT(hist_slot(0), 0);
+	CHECK_INT(hist_slot(1999), 0);	   /* 1 us */
+	CHECK_INT(hist_slot(2000), 1);	   /* 2 us */
+	CHECK_INT(hist_slot(3999), 1);
+	CHECK_INT(hist_slot(4000), 2);
+	CHECK_INT(hist_slot(1000000), 9);	   /* 1 ms = 1000 us: 512 <= 1000 < 1024 */
+	CHECK_INT(hist_slot(1000000000ULL), 19); /* 1 s: 2^19 <= 1e6 us < 2^20 */
+	CHECK_INT(hist_slot(~0ULL), AVC_HIST_SLOTS - 1);
+	/* every slot's bounds agree with hist_slot at both ends */
+	for (i = 0; i < AVC_HIST_SLOTS - 1; i++) {
+		hist_slot_bounds(i, &lo, &hi);
+		CHECK_INT(hist_slot(lo * 1000), i);
+		CHECK_INT(hist_slot(hi * 1000 + 999), i);
+		CHECK_INT(hist_slot((hi + 1) * 1000), i + 1);
+	}
+	hist_slot_bounds(AVC_HIST_SLOTS - 1, &lo, &hi);
+	CHECK(hi == ~0ULL);
+}
+
+TEST(watch_hist_print_bcc_style)
+{
+	__u32 slots[AVC_HIST_SLOTS] = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	slots[1] = 10;
+	slots[3] = 5;
+	hist_print_log2(f, slots, AVC_HIST_SLOTS, "usecs");
+	fclose(f);
+	CHECK_CONTAINS(buf, "     usecs               : count    distribution\n");
+	CHECK_CONTAINS(buf, "         0 -> 1          : 0        |                                        |\n");
+	CHECK_CONTAINS(buf, "         2 -> 3          : 10       |****************************************|\n");
+	CHECK_CONTAINS(buf, "         8 -> 15         : 5        |********************                    |\n");
+	CHECK(!strstr(buf, "16 -> 31")); /* stops at the last non-empty slot */
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	memset(slots, 0, sizeof(slots));
+	hist_print_log2(f, slots, AVC_HIST_SLOTS, "usecs");
+	fclose(f);
+	CHECK_INT(len, 0);
+	free(buf);
+}
+
+TEST(watch_prometheus_le_bounds)
+{
+	char le[32];
+
+	CHECK_INT(hist_le_seconds(0, le, sizeof(le)), 0);
+	CHECK_STR(le, "2e-06");
+	CHECK_INT(hist_le_seconds(1, le, sizeof(le)), 0);
+	CHECK_STR(le, "4e-06");
+	CHECK_INT(hist_le_seconds(9, le, sizeof(le)), 0);
+	CHECK_STR(le, "0.001024");
+	CHECK_INT(hist_le_seconds(19, le, sizeof(le)), 0);
+	CHECK_STR(le, "1.048576");
+	CHECK(hist_le_seconds(AVC_HIST_SLOTS - 1, le, sizeof(le)) != 0); /* only +Inf */
+}
+
+TEST(watch_prometheus_escape_and_histogram)
+{
+	struct prom_series s = { .verdict = "refused", .count = 6, .sum_ns = 30000 };
+	struct prom_totals t = { .attempts = 6, .entries = 1, .max_entries = 10 };
+	char out[128], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	prom_escape_label(out, sizeof(out), "a\\b\"c\nd\x01\xff");
+	CHECK_STR(out, "a\\\\b\\\"c\\nd\\\\x01\\\\xff");
+	prom_escape_label(out, 6, "ab\\\\cd"); /* an escape is never cut in half */
+	CHECK_STR(out, "ab\\\\");
+	strcpy(s.comm, "ng\"x");
+	strcpy(s.dest, "127.0.0.1:3000");
+	strcpy(s.errno_name, "ECONNREFUSED");
+	s.hist[1] = 4;
+	s.hist[3] = 1;
+	s.hist[AVC_HIST_SLOTS - 1] = 1;
+	f = open_memstream(&buf, &len);
+	prom_write(f, &s, 1, &t);
+	fclose(f);
+	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_attempts_total counter\n");
+	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_duration_seconds histogram\n");
+	CHECK_CONTAINS(buf, ",le=\"2e-06\"} 0\n");
+	CHECK_CONTAINS(buf, ",le=\"4e-06\"} 4\n");  /* cumulative */
+	CHECK_CONTAINS(buf, ",le=\"1.6e-05\"} 5\n");
+	CHECK_CONTAINS(buf, ",le=\"+Inf\"} 6\n");   /* the open-ended slot only here */
+	CHECK_CONTAINS(buf, "avcsnoop_connect_duration_seconds_sum{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 0.000030000\n");
+	CHECK_CONTAINS(buf, "avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+	CHECK_CONTAINS(buf, "avcsnoop_counter_max_entries 10\n");
+	free(buf);
+}
+
+TEST(watch_key_named_like_an_event)
+{
+	struct agg_key k = { .family = AVC_AF_UNIX, .verdict = VERDICT_REFUSED, .err = 111 };
+	struct agg_val v = { .count = 4, .sum_ns = 8000, .pid = 77, .last_ns = 5000000000ULL };
+	struct conn_event_sel es;
+	struct conn_record r;
+	char dest[128];
+	size_t size;
+
+	strcpy(k.comm, "nginx");
+	memcpy(k.path, "\0app.sock", 9); /* abstract */
+	size = agg_to_event(&k, &v, NULL, &es);
+	CHECK_INT(size, sizeof(struct conn_event));
+	record_decode(&r, &es.ev, size, 0);
+	record_dest(&r, dest, sizeof(dest));
+	CHECK_STR(dest, "@app.sock");
+	CHECK_INT(r.ev->duration_ns, 2000); /* the mean */
+	CHECK_INT(r.ev->pid, 77);
+	memset(k.path, 0, sizeof(k.path));
+	strcpy(k.path, "/run/app.sock");
+	record_decode(&r, &es.ev, agg_to_event(&k, &v, NULL, &es), 0);
+	record_dest(&r, dest, sizeof(dest));
+	CHECK_STR(dest, "/run/app.sock");
+}
+
+static void selinux_finding(struct finding *f)
+{
+	memset(f, 0, sizeof(*f));
+	strcpy(f->comm, "nginx");
+	f->pid = 169;
+	strcpy(f->scontext, "system_u:system_r:httpd_t:s0");
+	strcpy(f->tcontext, "system_u:object_r:ntop_port_t:s0");
+	strcpy(f->tclass, "tcp_socket");
+	strcpy(f->perms[0], "name_connect");
+	f->nperms = 1;
+	f->family = AVC_AF_INET;
+	strcpy(f->daddr, "127.0.0.1");
+	f->dport = 3000;
+	f->verdict = VERDICT_SELINUX_HIDDEN;
+	f->err = 13;
+	f->hidden = true;
+	f->count = 12;
+	f->first_seen = 1700000000.25;
+	f->last_seen = 1700000002.5;
+}
+
+TEST(watch_export_json_with_advice_reads_back)
+{
+	struct advice *a = calloc(1, sizeof(*a));
+	struct finding f, back;
+	char *buf = NULL, err[128];
+	size_t len = 0;
+	struct json j;
+	FILE *mf;
+
+	CHECK(a);
+	selinux_finding(&f);
+	strcpy(a->summary, "SELinux is preventing nginx");
+	a->nfixes = 1;
+	a->fixes[0].kind = FIX_BOOLEAN;
+	strcpy(a->fixes[0].then_text, "enable the boolean");
+	strcpy(a->fixes[0].cmds[0], "setsebool -P httpd_can_network_relay 1");
+	a->fixes[0].ncmds = 1;
+	mf = open_memstream(&buf, &len);
+	json_init(&j, mf);
+	finding_write_json_advice(&j, &f, a);
+	fclose(mf);
+	free(a);
+	CHECK_CONTAINS(buf, "\"recommendation\":{\"summary\":\"SELinux is preventing nginx\",\"fixes\":"
+			    "[{\"kind\":\"boolean\"");
+	CHECK_CONTAINS(buf, "\"commands\":[\"setsebool -P httpd_can_network_relay 1\"]");
+	CHECK_INT(finding_read_json(buf, len - 1, &back, err, sizeof(err)), FINDING_READ_OK);
+	CHECK_INT(back.count, 12);
+	CHECK(back.hidden);
+	CHECK_INT(back.verdict, VERDICT_SELINUX_HIDDEN);
+	CHECK_STR(back.tcontext, f.tcontext);
+	CHECK_STR(back.perms[0], "name_connect");
+	CHECK(back.first_seen == f.first_seen && back.last_seen == f.last_seen);
+	free(buf);
+}
+
+TEST(watch_export_avc_reads_back)
+{
+	struct finding f, back;
+	char *buf = NULL, err[128];
+	size_t len = 0;
+	FILE *mf = open_memstream(&buf, &len);
+
+	selinux_finding(&f);
+	strcpy(f.comm, "ng inx"); /* a space: hex-encoded as the kernel does */
+	CHECK_INT(finding_write_avc(mf, &f, 7), 0);
+	f.verdict = VERDICT_REFUSED; /* not an SELinux decision: no record */
+	CHECK(finding_write_avc(mf, &f, 8) != 0);
+	fclose(mf);
+	CHECK_STR(buf, "type=AVC msg=audit(1700000002.500:7): avc:  denied  { name_connect } for  "
+		       "pid=169 comm=6E6720696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 "
+		       "tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0\n");
+	CHECK_INT(auditlog_parse_line(buf, len - 1, &back, err, sizeof(err)), AUDITLOG_FINDING);
+	CHECK_STR(back.comm, "ng inx");
+	CHECK_INT(back.dport, 3000);
+	CHECK_INT(back.pid, 169);
+	CHECK_STR(back.tclass, "tcp_socket");
+	CHECK_INT(back.verdict, VERDICT_SELINUX_DENIED);
+	free(buf);
+}
