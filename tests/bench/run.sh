@@ -1,9 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# make bench: connect() storms to a closed loopback port (and to a listener), throughput with
-# avcsnoop attached vs no tracing, measured side by side in one run. Rounds interleave the
-# configurations (A B B A ...) so drift on a noisy machine hits them alike; the figure is the
-# ratio of medians. A benchmark, not a test: it asserts nothing.
+# make bench: connect() storms to a closed loopback port and to a listener, throughput with a
+# tracer attached vs no tracing, measured side by side in one run. Rounds interleave the
+# configurations (A B C ... C B A) so drift on a noisy machine hits them alike; the figure is
+# the ratio of medians. A benchmark, not a test: it asserts nothing.
+#
+# Configurations (BENCH_CONFIGS to choose):
+#   none           no tracing
+#   watch          avcsnoop watch -c avc-bench (in-kernel counters)
+#   watch-nomatch  avcsnoop watch -c nomatch: the cost to processes avcsnoop does not trace
+#   trace          avcsnoop trace -c avc-bench (ring buffer, no wakeup per event)
+#   trace-json     the same with JSON output
+#   bpftrace       bpftrace counting connects by comm (Debian's bpftrace; skipped if missing)
+#   audit          an audit rule on connect (auditctl -S connect; skipped if auditd can't run)
+# Then: time from start to the first counted event, watch's RSS (VmHWM), kernel map memory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 AVC=./avcsnoop
@@ -11,10 +21,56 @@ CONN=build/tests/host/connector
 ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SECONDS:-2}
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
+if pgrep -x qemu-system-x86_64 >/dev/null; then
+	echo "bench: the lab VM (qemu) is running: its load would distort the figures" >&2
+	[ "${BENCH_FORCE:-}" = 1 ] || exit 1
+fi
 W=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$W"' EXIT
+AUDIT_STARTED=
+cleanup() {
+	kill $(jobs -p) 2>/dev/null || true
+	auditctl -d always,exit -F arch=b64 -S connect -k avcsnoop-bench >/dev/null 2>&1 || true
+	[ -n "$AUDIT_STARTED" ] && { auditctl -e 0 >/dev/null 2>&1; kill "$AUDIT_STARTED" 2>/dev/null; } || true
+	rm -rf "$W"
+}
+trap cleanup EXIT
 
-# storm TARGET-MODE: prints connects/s
+CONFIGS=${BENCH_CONFIGS:-"none watch watch-nomatch trace bpftrace audit"}
+have() {
+	case $1 in
+	bpftrace)
+		command -v bpftrace >/dev/null && return 0
+		echo "bench: installing bpftrace (Debian package)" >&2
+		apt-get install -y bpftrace >/dev/null 2>&1 && return 0
+		echo "bench: bpftrace row skipped: bpftrace is not installed and apt-get failed" >&2
+		return 1 ;;
+	audit)
+		if ! command -v auditctl >/dev/null; then
+			apt-get install -y auditd >/dev/null 2>&1 || {
+				echo "bench: audit row skipped: auditd is not installed and apt-get failed" >&2
+				return 1
+			}
+		fi
+		if ! pgrep -x auditd >/dev/null; then
+			auditd -n -s disable >/dev/null 2>&1 &
+			AUDIT_STARTED=$!
+			sleep 1
+			if ! kill -0 "$AUDIT_STARTED" 2>/dev/null; then
+				AUDIT_STARTED=
+				echo "bench: audit row skipped: auditd does not run here (no audit support in this kernel or container?)" >&2
+				return 1
+			fi
+		fi
+		auditctl -e 1 >/dev/null 2>&1 || { echo "bench: audit row skipped: auditctl -e 1 failed" >&2; return 1; }
+		return 0 ;;
+	esac
+	return 0
+}
+configs=
+for c in $CONFIGS; do have "$c" && configs="$configs $c"; done
+CONFIGS=${configs# }
+
+# storm TARGET: prints connects/s
 storm() {
 	case $1 in
 	closed) $CONN --comm avc-bench --closed --seconds "$SECS" tcp4:127.0.0.1:0 ;;
@@ -22,33 +78,43 @@ storm() {
 	esac | sed -n 's/^rate //p'
 }
 
-# with CONFIG: start the tracer configuration, wait until attached
+TPID=
 start_cfg() {
+	local ready='have:'
 	case $1 in
 	none) return 0 ;;
-	trace) "$AVC" trace --all >/dev/null 2>"$W/err" & ;;
-	trace-json) "$AVC" trace --all -j >/dev/null 2>"$W/err" & ;;
+	watch) "$AVC" watch -c avc-bench 3600 >/dev/null 2>"$W/err" & ;;
+	watch-nomatch) "$AVC" watch -c nomatch 3600 >/dev/null 2>"$W/err" & ;;
+	trace) "$AVC" trace -c avc-bench >/dev/null 2>"$W/err" & ;;
+	trace-json) "$AVC" trace -c avc-bench -j >/dev/null 2>"$W/err" & ;;
+	bpftrace)
+		bpftrace -e 'tracepoint:syscalls:sys_enter_connect { @[comm] = count(); }' >/dev/null 2>"$W/err" &
+		ready='Attaching' ;;
+	audit)
+		auditctl -a always,exit -F arch=b64 -S connect -k avcsnoop-bench >/dev/null
+		return 0 ;;
 	esac
 	TPID=$!
-	for _ in $(seq 100); do
-		grep -q 'have:' "$W/err" 2>/dev/null && return 0
+	for _ in $(seq 200); do
+		grep -q "$ready" "$W/err" 2>/dev/null && { sleep 0.2; return 0; }
 		sleep 0.05
 	done
 	echo "bench: $1 did not start: $(cat "$W/err")" >&2
 	exit 1
 }
 stop_cfg() {
-	[ "$1" = none ] && return 0
-	kill -INT "$TPID" && wait "$TPID" || true
+	case $1 in
+	none) ;;
+	audit) auditctl -d always,exit -F arch=b64 -S connect -k avcsnoop-bench >/dev/null ;;
+	*) kill -INT "$TPID" && wait "$TPID" || true ;;
+	esac
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-CONFIGS=${BENCH_CONFIGS:-"none trace trace-json"}
 for target in closed listen; do
 	for r in $(seq "$ROUNDS"); do
 		order=$CONFIGS
-		# reverse the order every other round
 		[ $((r % 2)) -eq 0 ] && order=$(tr ' ' '\n' <<<"$CONFIGS" | tac | tr '\n' ' ')
 		for c in $order; do
 			start_cfg "$c"
@@ -58,12 +124,49 @@ for target in closed listen; do
 	done
 done
 
-printf '\nconnect() storm, %s rounds x %ss, %s cores, kernel %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
-printf '%-12s %-12s %14s %8s\n' target config "connects/s" ratio
+# ---- start to first counted event: a storm runs; watch reports every 10 ms ----
+$CONN --comm avc-bench --closed --seconds 30 tcp4:127.0.0.1:0 >/dev/null &
+SPID=$!
+sleep 0.3
+firsts=()
+for _ in $(seq 5); do
+	t0=$(date +%s%N)
+	"$AVC" watch -j -q -c avc-bench 0.01 >"$W/first.json" 2>/dev/null &
+	WPID=$!
+	t1=
+	for _ in $(seq 500); do
+		if grep -q '"type":"watch"' "$W/first.json" 2>/dev/null; then t1=$(date +%s%N); break; fi
+		sleep 0.002
+	done
+	kill -INT "$WPID"; wait "$WPID" || true
+	[ -n "$t1" ] && firsts+=($(((t1 - t0) / 1000000)))
+done
+# ---- RSS and kernel map memory of a watch that has counted a storm ----
+"$AVC" watch -q -c avc-bench 0.5 >/dev/null 2>&1 &
+WPID=$!
+sleep 3
+rss=$(awk '/^VmHWM/ { print $2 }' /proc/$WPID/status)
+maps_kb=0
+for fd in /proc/$WPID/fd/*; do
+	if grep -q '^map_type' "/proc/$WPID/fdinfo/${fd##*/}" 2>/dev/null; then
+		m=$(awk '/^memlock/ { print $2 }' "/proc/$WPID/fdinfo/${fd##*/}")
+		maps_kb=$((maps_kb + m / 1024))
+	fi
+done
+kill -INT "$WPID"; wait "$WPID" || true
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null || true
+
+printf '\nconnect() storm, %s rounds x %ss, %s cores (%s), kernel %s\n' "$ROUNDS" "$SECS" "$(nproc)" \
+	"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" "$(uname -r)"
+printf '%-12s %-14s %14s %8s\n' target config "connects/s" ratio
 for target in closed listen; do
 	base=$(median <"$W/$target-none")
 	for c in $CONFIGS; do
 		m=$(median <"$W/$target-$c")
-		printf '%-12s %-12s %14.0f %8.3f\n' "$target" "$c" "$m" "$(echo "$m / $base" | bc -l)"
+		printf '%-12s %-14s %14.0f %8.3f\n' "$target" "$c" "$m" "$(echo "$m / $base" | bc -l)"
 	done
 done
+printf '\nstart to first counted event (watch, 10 ms interval): %s ms (runs: %s)\n' \
+	"$(printf '%s\n' "${firsts[@]}" | median)" "${firsts[*]}"
+printf 'watch RSS (VmHWM): %s KiB\n' "$rss"
+printf 'kernel map memory of watch (sum of memlock over its maps): %s KiB\n' "$maps_kb"
