@@ -21,7 +21,7 @@ CONN=build/tests/host/connector
 ROUNDS=${BENCH_ROUNDS:-5}
 SECS=${BENCH_SECONDS:-2}
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
-if pgrep -x qemu-system-x86_64 >/dev/null; then
+if pgrep -f '^qemu-system' >/dev/null; then
 	echo "bench: the lab VM (qemu) is running: its load would distort the figures" >&2
 	[ "${BENCH_FORCE:-}" = 1 ] || exit 1
 fi
