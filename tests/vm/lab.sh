@@ -14,7 +14,7 @@
 # Layers, each cached under $AVC_LAB_CACHE (default /var/cache/avcsnoop-lab) by a hash of its
 # inputs: rootfs (lib/rootfs.sh), kernel (apt package version), initramfs, image (lib/image.sh,
 # label.c, image/). Environment: AVC_LAB_TIMEOUT (seconds, default 1200), AVC_LAB_MEM (MB,
-# default 1024), AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots),
+# default 1024), AVC_LAB_SMP (vCPUs, default 1), AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots),
 # AVC_LAB_QUIET=1 (boot with "quiet": less in the serial console log).
 # Exit status of run: the script's; 125 when the VM did not boot or finish (serial log shown).
 set -euo pipefail
@@ -103,7 +103,10 @@ boot_vm() {
 	else
 		serial=(-serial "file:$console")
 	fi
-	qemu-system-x86_64 "${accel[@]}" -smp 2 -m "${AVC_LAB_MEM:-1024}" \
+	# One vCPU by default: with two, multi-threaded TCG once left a vCPU spinning on the int3
+	# of a half-patched fexit call site (soft lockup at avc_has_perm+0x0 while a trampoline
+	# was detached): cross-vCPU code patching is unreliable under emulation, not on hardware.
+	qemu-system-x86_64 "${accel[@]}" -smp "${AVC_LAB_SMP:-1}" -m "${AVC_LAB_MEM:-1024}" \
 		-nodefaults -no-reboot -display none -vga none \
 		-kernel "$KERNEL" -initrd "$INITRD" -append "$(kernel_cmdline)" \
 		-drive "file=$IMAGE,format=raw,if=virtio,snapshot=on" \
@@ -195,11 +198,20 @@ cmd_run() {
 			"$share/out/output.log"
 	) &
 	local tail_pid=$!
-	local timed_out=0
+	local timed_out=0 wedged=""
 	while kill -0 "$qemu_pid" 2>/dev/null; do
 		if [ $((SECONDS - start)) -ge "$timeout" ]; then
 			timed_out=1
 			log "timeout after ${timeout}s: killing qemu"
+			kill "$qemu_pid" 2>/dev/null || true
+			break
+		fi
+		# a wedged guest never recovers: fail now rather than at the timeout
+		wedged=$(grep -a -m 1 -E 'BUG: soft lockup|Kernel panic|rcu_sched detected stalls' \
+			"$console" 2>/dev/null || true)
+		if [ -n "$wedged" ]; then
+			timed_out=1
+			log "the guest kernel is wedged (${wedged#*] }): killing qemu"
 			kill "$qemu_pid" 2>/dev/null || true
 			break
 		fi
@@ -216,7 +228,9 @@ cmd_run() {
 	rm -rf -- "$rundir"
 
 	if [ "$timed_out" -eq 1 ] || [ ! -f "$RESULTS_DIR/rc" ]; then
-		if [ "$timed_out" -eq 1 ]; then
+		if [ -n "$wedged" ]; then
+			log "FAILED: the guest kernel reported: ${wedged#*] }"
+		elif [ "$timed_out" -eq 1 ]; then
 			log "FAILED: the VM timed out after ${timeout}s"
 		else
 			log "FAILED: the VM stopped (qemu exit $rc) before the job finished"
