@@ -88,7 +88,7 @@ start_cfg() {
 	trace) "$AVC" trace -c avc-bench >/dev/null 2>"$W/err" & ;;
 	trace-json) "$AVC" trace -c avc-bench -j >/dev/null 2>"$W/err" & ;;
 	bpftrace)
-		bpftrace -e 'tracepoint:syscalls:sys_enter_connect { @[comm] = count(); }' >/dev/null 2>"$W/err" &
+		bpftrace -e 'tracepoint:syscalls:sys_enter_connect { @[comm] = count(); }' >"$W/err" 2>&1 &
 		ready='Attaching' ;;
 	audit)
 		auditctl -a always,exit -F arch=b64 -S connect -k avcsnoop-bench >/dev/null
