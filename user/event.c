@@ -17,21 +17,6 @@ double mono_to_wall_offset(void)
 	return (double)(wall.tv_sec - mono.tv_sec) + (double)(wall.tv_nsec - mono.tv_nsec) / 1e9;
 }
 
-const char *family_name(unsigned int family)
-{
-	switch (family) {
-	case AVC_AF_INET:
-		return "inet";
-	case AVC_AF_INET6:
-		return "inet6";
-	case AVC_AF_UNIX:
-		return "unix";
-	default:
-		return "other";
-	}
-}
-
-
 void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
 		   double wall_offset)
 {

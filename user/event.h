@@ -12,6 +12,7 @@
 #include "avcsnoop.h"
 #include "finding.h"
 #include "json.h"
+#include "verdict.h"
 
 #define REC_NAME_LEN 64
 #define REC_MAX_PERMS 4
@@ -58,7 +59,6 @@ size_t agg_to_event(const struct agg_key *k, const struct agg_val *v,
 		    const struct avc_sel_names *names, struct conn_event_sel *out);
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
-const char *family_name(unsigned int family);
 
 /* The finding a record stands for (count 1), for the recommender and exports. */
 void record_to_finding(const struct conn_record *r, struct finding *f);

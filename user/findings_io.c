@@ -11,20 +11,6 @@
 #include "recommend.h"
 #include "verdict.h"
 
-const char *finding_family_name(unsigned int family)
-{
-	switch (family) {
-	case AVC_AF_INET:
-		return "inet";
-	case AVC_AF_INET6:
-		return "inet6";
-	case AVC_AF_UNIX:
-		return "unix";
-	default:
-		return NULL;
-	}
-}
-
 void finding_dest(const struct finding *f, char *out, size_t outsz)
 {
 	if (f->family == AVC_AF_UNIX || (!f->dport && f->path[0]))
@@ -90,7 +76,7 @@ void finding_write_json(struct json *j, const struct finding *f)
 
 void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a)
 {
-	const char *fam = finding_family_name(f->family);
+	const char *fam = f->family ? family_name(f->family) : NULL;
 	char dest[FINDING_CTX_LEN + 16], ebuf[16];
 
 	json_obj_begin(j, NULL);
@@ -552,13 +538,8 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 			} else if (!strcmp(key, "family")) {
 				ret = jr_opt_string(&r, sval, sizeof(sval));
 				if (!ret && sval[0]) {
-					if (!strcmp(sval, "inet"))
-						out->family = AVC_AF_INET;
-					else if (!strcmp(sval, "inet6"))
-						out->family = AVC_AF_INET6;
-					else if (!strcmp(sval, "unix"))
-						out->family = AVC_AF_UNIX;
-					else
+					out->family = (uint16_t)family_from_name(sval);
+					if (!out->family)
 						return jr_fail(&r, "unknown family \"%s\"", sval);
 				}
 			} else if (!strcmp(key, "daddr")) {

@@ -31,7 +31,6 @@ void finding_write_json_advice(struct json *j, const struct finding *f, const st
 void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f);
 /* "127.0.0.1:3000", "[::1]:3000", ":3000" (port only), "/run/app.sock", or "" */
 void finding_dest(const struct finding *f, char *out, size_t outsz);
-const char *finding_family_name(unsigned int family); /* "inet", "inet6", "unix" or NULL */
 
 enum findings_read_result {
 	FINDING_READ_OTHER = 0, /* a valid JSON object whose "type" is not finding/connect */

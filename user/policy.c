@@ -839,28 +839,34 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-struct pair_set {
-	uint32_t *v; /* (type value << 16) | class value */
+/* A growable array of 32-bit values. */
+struct u32_vec {
+	uint32_t *v;
 	size_t n, cap;
 };
 
-static int pair_add(struct pair_set *s, uint32_t type, uint32_t tclass)
+static int u32_vec_push(struct u32_vec *vec, uint32_t value)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		uint32_t *nv = realloc(s->v, cap * sizeof(*nv));
+	if (vec->n == vec->cap) {
+		size_t cap = vec->cap ? vec->cap * 2 : 64;
+		uint32_t *nv = realloc(vec->v, cap * sizeof(*nv));
 
 		if (!nv)
 			return -ENOMEM;
-		s->v = nv;
-		s->cap = cap;
+		vec->v = nv;
+		vec->cap = cap;
 	}
-	s->v[s->n++] = type << 16 | (tclass & 0xffff);
+	vec->v[vec->n++] = value;
 	return 0;
 }
 
+static int pair_add(struct u32_vec *s, uint32_t type, uint32_t tclass)
+{
+	return u32_vec_push(s, type << 16 | (tclass & 0xffff)); /* (type << 16) | class */
+}
+
 /* Every (target type, class) that an allow rule under boolean idx could open for stype. */
-static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct pair_set *s)
+static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct u32_vec *s)
 {
 	policydb_t *db = pdb(p);
 	cond_node_t *node;
@@ -912,7 +918,7 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 			struct policy_breadth *out)
 {
 	char stype[POLICY_NAME_LEN];
-	struct pair_set s = { 0 };
+	struct u32_vec s = { 0 };
 	sepol_security_id_t ssid;
 	sepol_access_vector_t *before = NULL;
 	type_datum_t *td;
@@ -982,32 +988,17 @@ static int cmp_name(const void *a, const void *b)
 /* The candidate port types: members of port_type when the policy has it, else the portcon
  * types and the default port type.
  */
-struct type_list {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int type_list_add(struct type_list *l, uint32_t value)
+static int type_list_add(struct u32_vec *l, uint32_t value)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (l->v[i] == value)
 			return 0;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		uint32_t *nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n++] = value;
-	return 0;
+	return u32_vec_push(l, value);
 }
 
-static int port_universe(struct policy *p, struct type_list *l)
+static int port_universe(struct policy *p, struct u32_vec *l)
 {
 	type_datum_t *attr = type_lookup(p, "port_type");
 	ebitmap_node_t *en;
@@ -1035,7 +1026,7 @@ int policy_connectable_ports(struct policy *p, const char *source, const char *b
 			     bool value, char (*names)[POLICY_NAME_LEN], int max, int *universe)
 {
 	static const char *const perms[] = { "name_connect" };
-	struct type_list l = { 0 };
+	struct u32_vec l = { 0 };
 	int idx = -1, n = 0, ret;
 	bool cur = false;
 	size_t i;
@@ -1072,7 +1063,7 @@ int policy_connectable_ports(struct policy *p, const char *source, const char *b
 
 int policy_port_types(struct policy *p, char (*names)[POLICY_NAME_LEN], int max)
 {
-	struct type_list l = { 0 };
+	struct u32_vec l = { 0 };
 	int n = 0, ret;
 	size_t i;
 

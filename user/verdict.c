@@ -102,3 +102,28 @@ int errno_from_name(const char *name)
 			return errnos[i].err;
 	return -1;
 }
+
+const char *family_name(unsigned int family)
+{
+	switch (family) {
+	case AVC_AF_INET:
+		return "inet";
+	case AVC_AF_INET6:
+		return "inet6";
+	case AVC_AF_UNIX:
+		return "unix";
+	default:
+		return "other";
+	}
+}
+
+unsigned int family_from_name(const char *name)
+{
+	if (!strcmp(name, "inet"))
+		return AVC_AF_INET;
+	if (!strcmp(name, "inet6"))
+		return AVC_AF_INET6;
+	if (!strcmp(name, "unix"))
+		return AVC_AF_UNIX;
+	return 0;
+}

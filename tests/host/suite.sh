@@ -5,70 +5,9 @@
 # is a skip that names what is missing (and a failure under CI, see tests/run-all.sh).
 set -u
 cd "$(dirname "$0")/../.."
-AVC=./avcsnoop
-CONN=build/tests/host/connector
-DENY_OBJ=build/tests/host/deny_connect.bpf.o
-W=$(mktemp -d /tmp/avcsnoop-host.XXXXXX)
-pass=0 fail=0 skip=0
-avc_pid=
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     $l"; done; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-finish() {
-	[ -n "$avc_pid" ] && kill -INT "$avc_pid" 2>/dev/null
-	cleanup_cgroup
-	rm -rf "$W"
-	echo "host: $pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-CG= PIN=
-cleanup_cgroup() {
-	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		bpftool cgroup detach "$CG" connect4 pinned "$PIN" 2>/dev/null
-		rmdir "$CG" 2>/dev/null
-	fi
-	[ -n "$PIN" ] && rm -f "$PIN"
-	CG= PIN=
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	skipped "all host BPF tests" "not root (loading BPF needs CAP_BPF/CAP_SYS_ADMIN)"
-	finish
-fi
-if [ ! -r /sys/kernel/btf/vmlinux ]; then
-	skipped "all host BPF tests" "no kernel BTF at /sys/kernel/btf/vmlinux"
-	finish
-fi
-for f in "$AVC" "$CONN" "$DENY_OBJ"; do
-	[ -e "$f" ] || { bad "build" "$f is missing (run make test)"; finish; }
-done
-
-# Start avcsnoop with the given arguments, wait until it is attached.
-start_avc() {
-	local out=$1
-	shift
-	"$AVC" "$@" >"$out" 2>"$out.err" &
-	avc_pid=$!
-	for _ in $(seq 100); do
-		grep -q '^avcsnoop: have:' "$out.err" 2>/dev/null && return 0
-		kill -0 "$avc_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	bad "avcsnoop starts ($*)" "$(cat "$out.err")"
-	avc_pid=
-	return 1
-}
-stop_avc() {
-	[ -n "$avc_pid" ] || return 0
-	kill -INT "$avc_pid"
-	wait "$avc_pid"
-	local rc=$?
-	avc_pid=
-	return $rc
-}
+SUITE=host
+. tests/lib/common.sh
+preflight
 
 # expect NAME JSONFILE JQ-FILTER-SELECTING-ONE-EVENT JQ-ASSERTION
 expect() {
@@ -92,7 +31,6 @@ pid_of() { sed -n 's/^pid //p' "$1"; }
 port_of() { awk -v t="$2" '$1 == t { print $2 }' "$1"; }
 
 # ---- one trace session covers cases (a)-(g) ----
-CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 J=$W/trace.json
 start_avc "$J" trace -j -c avc-conn -c $'avc\x01' || finish
 
@@ -100,12 +38,9 @@ $CONN --comm avc-conn --listen tcp4:127.0.0.1:0 >"$W/a"
 $CONN --comm avc-conn --closed tcp4:127.0.0.1:0 >"$W/b"
 landlock_rc=0
 $CONN --comm avc-conn --listen --landlock-allow 1 tcp4:127.0.0.1:0 >"$W/c" 2>"$W/c.err" || landlock_rc=$?
-if [ -n "$CG2" ]; then
-	CG=$CG2/avcsnoop-test-$$
-	PIN=/sys/fs/bpf/avcsnoop-test-deny-$$
-	mkdir -p "$CG"
-	bpftool prog load "$DENY_OBJ" "$PIN" type cgroup/connect4 &&
-		bpftool cgroup attach "$CG" connect4 pinned "$PIN" multi
+have_cgroup=0
+if deny_cgroup_create; then
+	have_cgroup=1
 	$CONN --comm avc-conn --cgroup "$CG" --listen tcp4:127.0.0.1:4242 tcp4:127.0.0.1:4243 >"$W/d"
 	# the connector has exited; leave the cgroup empty so it can be removed
 fi
@@ -132,7 +67,7 @@ else
 	expect "(c) Landlock: EACCES, denied by another LSM, named" "$J" ".pid==$P" \
 		".verdict==\"lsm_denied\" and .errno==\"EACCES\" and .ret==-13 and (.lsms|split(\",\")|index(\"landlock\")) != null and (.lsms|test(\"selinux\")|not)"
 fi
-if [ -n "$CG2" ]; then
+if [ "$have_cgroup" = 1 ]; then
 	P=$(pid_of "$W/d")
 	expect "(d) cgroup program, bpf_set_retval(-EACCES): cgroup_denied" "$J" ".pid==$P and .dport==4242" \
 		".verdict==\"cgroup_denied\" and .errno==\"EACCES\" and .cgroup_program==true"
@@ -161,7 +96,7 @@ expect "non-blocking connect, listener: allowed (async outcome)" "$J" ".pid==$P"
 P=$(pid_of "$W/esc")
 expect "comm with a control byte is escaped in JSON" "$J" ".pid==$P" '.comm=="avc\u0001"'
 if grep -q $'avc\x01' "$J"; then bad "no raw control byte in JSON output" "$(grep -c $'\x01' "$J") lines"; else ok "no raw control byte in JSON output"; fi
-cleanup_cgroup
+deny_cgroup_remove
 
 # ---- text output: same escaping, columns ----
 T=$W/trace.txt

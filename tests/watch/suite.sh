@@ -6,82 +6,26 @@
 # Needs root and BTF; a missing piece is a skip naming it (a failure under CI).
 set -u
 cd "$(dirname "$0")/../.."
-AVC=./avcsnoop
-CONN=build/tests/host/connector
-DENY_OBJ=build/tests/host/deny_connect.bpf.o
-W=$(mktemp -d /tmp/avcsnoop-watch.XXXXXX)
+SUITE=watch
+. tests/lib/common.sh
 PINDIR=/sys/fs/bpf/avcsnoop-watch-test-$$
-pass=0 fail=0 skip=0
-avc_pid= CG= PIN=
+suite_cleanup() { [ -d "$PINDIR" ] && "$AVC" watch --unpin "$PINDIR" 2>/dev/null; }
+preflight
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     $l"; done; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "${DETAIL:-}"; fi; DETAIL=; }
-finish() {
-	[ -n "$avc_pid" ] && kill -INT "$avc_pid" 2>/dev/null && wait "$avc_pid" 2>/dev/null
-	[ -d "$PINDIR" ] && "$AVC" watch --unpin "$PINDIR" 2>/dev/null
-	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		bpftool cgroup detach "$CG" connect4 pinned "$PIN" 2>/dev/null
-		rmdir "$CG" 2>/dev/null
-	fi
-	[ -n "$PIN" ] && rm -f "$PIN"
-	rm -rf "$W"
-	echo "watch: $pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-	skipped "all watch tests" "not root (loading BPF needs CAP_BPF/CAP_SYS_ADMIN)"
-	finish
-fi
-[ -r /sys/kernel/btf/vmlinux ] || { skipped "all watch tests" "no kernel BTF"; finish; }
-for f in "$AVC" "$CONN" "$DENY_OBJ"; do
-	[ -e "$f" ] || { bad "build" "$f is missing (run make test)"; finish; }
-done
-
-# start_avc OUT ARGS...: background avcsnoop, wait until it is counting
-start_avc() {
-	local out=$1
-	shift
-	"$AVC" "$@" >"$out" 2>"$out.err" &
-	avc_pid=$!
-	for _ in $(seq 100); do
-		grep -qE '^avcsnoop: (have:|reusing)' "$out.err" 2>/dev/null && return 0
-		kill -0 "$avc_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	bad "avcsnoop starts ($*)" "$(cat "$out.err")"
-	avc_pid=
-	return 1
-}
-stop_avc() {
-	[ -n "$avc_pid" ] || return 0
-	kill -INT "$avc_pid"
-	wait "$avc_pid"
-	local rc=$?
-	avc_pid=
-	return $rc
-}
 # the rows of the last report of a watch -j output
 last_report() { tac "$1" | sed '/"type":"watch_interval"/q' | tac; }
 
 # ---- exact counts: 10,000 connects with known outcomes (+ cgroup-denied ones) ----
 N_OK=4000 N_REF=3000 N_LL=3000 N_CG=500
-CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 J=$W/watch.json
 start_avc "$J" watch -j -c avc-wcnt -c avc-wcg 0.5 || finish
 $CONN --comm avc-wcnt --count $N_OK --listen tcp4:127.0.0.1:0 >"$W/ok"
 $CONN --comm avc-wcnt --count $N_REF --closed tcp4:127.0.0.1:0 >"$W/ref"
 ll_rc=0
 $CONN --comm avc-wcnt --count $N_LL --listen --landlock-allow 1 tcp4:127.0.0.1:0 >"$W/ll" 2>"$W/ll.err" || ll_rc=$?
-if [ -n "$CG2" ]; then
-	CG=$CG2/avcsnoop-watch-test-$$
-	PIN=/sys/fs/bpf/avcsnoop-watch-test-deny-$$
-	mkdir -p "$CG"
-	bpftool prog load "$DENY_OBJ" "$PIN" type cgroup/connect4 &&
-		bpftool cgroup attach "$CG" connect4 pinned "$PIN" multi
+have_cgroup=0
+if deny_cgroup_create; then
+	have_cgroup=1
 	$CONN --comm avc-wcg --cgroup "$CG" --count $N_CG --listen tcp4:127.0.0.1:4242 >"$W/cg"
 fi
 sleep 0.7
@@ -102,7 +46,7 @@ else
 	DETAIL="lsm_denied: $n"
 	check "exact count: $N_LL Landlock-denied connects are lsm_denied" [ "$n" = "$N_LL" ]
 fi
-if [ -n "$CG2" ]; then
+if [ "$have_cgroup" = 1 ]; then
 	n=$(sum '.verdict=="cgroup_denied" and .dport==4242 and .comm=="avc-wcg"')
 	DETAIL="cgroup_denied: $n"
 	check "exact count: $N_CG cgroup-denied connects are cgroup_denied" [ "$n" = "$N_CG" ]
@@ -111,7 +55,7 @@ else
 fi
 n=$(jq -s 'map(select(.type=="watch_interval")) | last | .attempts' "$W/last.json")
 exp=$((N_OK + N_REF + N_LL))
-[ -n "$CG2" ] && exp=$((exp + N_CG))
+[ "$have_cgroup" = 1 ] && exp=$((exp + N_CG))
 DETAIL="attempts $n, expected $exp"
 check "attempts traced = the workload's connects" [ "$n" = "$exp" ]
 n=$(jq -s 'map(select(.type=="watch") | select((.hist_log2_us | add) != .total)) | length' "$W/last.json")
