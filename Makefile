@@ -124,10 +124,19 @@ clean:
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*.h tests/*/*.c tests/*/*.h)
 
+# clang-tidy's checks are in .clang-tidy. loader.c includes bpftool's skeleton, whose error
+# path frees through bpf_object__destroy_skeleton() in libbpf, which the analyzer cannot see
+# (a false "potential leak"): that one check is off for that one file.
+# cppcheck: readdir() is reentrant on one DIR * (readdir_r() is deprecated); libbpf's
+# iteration macros need its headers.
+TIDY_FLAGS = -- $(filter-out -MMD -MP,$(ALL_CFLAGS))
 lint: $(OUTPUT)/avcsnoop.skel.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr -Iinclude -Iuser user tests/unit
-	clang-tidy --quiet $(LIB_SRCS) user/main.c -- $(ALL_CFLAGS)
+		--inline-suppr --library=posix -D__x86_64__ -Iinclude -Iuser -I$(OUTPUT) \
+		-I/usr/include/bpf --suppress=missingIncludeSystem --suppress=unknownMacro \
+		--suppress=readdirCalled user tests/unit
+	clang-tidy --quiet $(filter-out user/loader.c,$(LIB_SRCS)) user/main.c $(TIDY_FLAGS)
+	clang-tidy --quiet --checks=-clang-analyzer-unix.Malloc user/loader.c $(TIDY_FLAGS)
 
 -include $(wildcard tests/*/*.mk)
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*/*.d)

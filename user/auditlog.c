@@ -70,8 +70,9 @@ static int copy_value(const char *v, size_t vlen, bool quoted, char *out, size_t
 			if (vlen / 2 >= outsz)
 				return -ENAMETOOLONG;
 			for (i = 0; i < vlen / 2; i++) {
-				int b = hexval((unsigned char)v[2 * i]) << 4 |
-					hexval((unsigned char)v[2 * i + 1]);
+				int hi = hexval((unsigned char)v[2 * i]);
+				int lo = hexval((unsigned char)v[2 * i + 1]);
+				int b = hi < 0 || lo < 0 ? 0 : hi << 4 | lo;
 
 				if (!b)
 					break;
@@ -178,6 +179,7 @@ static int parse_uint(const struct field *f, unsigned long max, unsigned long *o
 	char buf[24];
 	char *end;
 
+	*out = 0;
 	if (!f->vlen || f->vlen >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, f->val, f->vlen);

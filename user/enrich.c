@@ -235,7 +235,7 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	if (!bit)
 		return -ENOENT;
 	if (security_compute_av_flags(scon, tcon, cls, bit, &avd))
-		return -errno;
+		return errno ? -errno : -EIO; /* never 0 with the outputs unset */
 	*denied = (avd.allowed & bit) != bit;
 	*audited = (avd.auditdeny & bit) == bit;
 	*permissive_domain = avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE;
@@ -299,7 +299,7 @@ static void check_permissive(struct enricher *enr, struct conn_record *r)
 void enrich_record(struct enricher *enr, struct conn_record *r)
 {
 	const struct conn_event *e = r->ev;
-	bool denied, audited, permissive_domain;
+	bool denied = false, audited = false, permissive_domain = false;
 
 	if (!enr)
 		return;

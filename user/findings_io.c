@@ -157,6 +157,7 @@ static int jr_hex4(struct jr *r, unsigned int *cp)
 	unsigned int v = 0;
 	int i;
 
+	*cp = 0;
 	if (r->len - r->pos < 4)
 		return jr_fail(r, "truncated \\u escape");
 	for (i = 0; i < 4; i++) {
@@ -305,6 +306,8 @@ static int jr_number(struct jr *r, double *val)
 	size_t start, digits;
 	char buf[64];
 
+	if (val)
+		*val = 0; /* NULL: skip the number */
 	jr_ws(r);
 	start = r->pos;
 	if (r->pos < r->len && r->s[r->pos] == '-')
@@ -415,6 +418,7 @@ static int jr_uint(struct jr *r, double max, uint64_t *val)
 {
 	double d;
 
+	*val = 0;
 	if (jr_peek(r) != '-' && (jr_peek(r) < '0' || jr_peek(r) > '9'))
 		return jr_fail(r, "expected a number");
 	if (jr_number(r, &d))
@@ -507,7 +511,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		      size_t errsz)
 {
 	struct jr r = { line, len, 0, err, errsz };
-	char key[256], type[32] = "", sval[64];
+	char key[256] = "", type[32] = "", sval[64] = "";
 	bool have_type = false, have_verdict = false;
 
 	err[0] = '\0';
@@ -577,7 +581,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 				ret = jr_uint(&r, 9007199254740992.0, &u);
 				out->count = u;
 			} else if (!strcmp(key, "first_seen") || !strcmp(key, "last_seen")) {
-				double d;
+				double d = 0;
 
 				if (jr_peek(&r) == '-' || (jr_peek(&r) >= '0' && jr_peek(&r) <= '9'))
 					ret = jr_number(&r, &d);

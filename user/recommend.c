@@ -59,9 +59,11 @@ int shell_quote(char *dst, size_t dstsz, const char *src)
 	for (i = 0; plain && src[i]; i++)
 		plain = strchr(safe, src[i]) != NULL;
 	if (plain) {
-		if (strlen(src) >= dstsz)
+		size_t len = strlen(src);
+
+		if (len >= dstsz)
 			goto nospace;
-		strcpy(dst, src);
+		memcpy(dst, src, len + 1);
 		return 0;
 	}
 	if (dstsz < 3)
@@ -260,8 +262,8 @@ static size_t affinity(const char *source, const char *type)
 #define MIN_AFFINITY 3
 
 struct bool_choice {
-	struct policy_bool_effect e;
 	struct policy_breadth br;
+	struct policy_bool_effect e;
 	bool catchall;
 };
 

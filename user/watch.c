@@ -147,7 +147,8 @@ static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, 
 		r->ncgroups = 1;
 		n++;
 	}
-	qsort(rows, n, sizeof(*rows), key_cmp);
+	if (n)
+		qsort(rows, n, sizeof(*rows), key_cmp);
 	for (i = 0, m = 0; i < n; i++) {
 		if (m && !key_cmp(&rows[m - 1].key, &rows[i].key)) {
 			merge_val(&rows[m - 1].val, &rows[i].val);
@@ -436,7 +437,8 @@ static int report(struct watch_ctx *w)
 		p_err("reading the counters: %s", strerror(-err));
 		return err;
 	}
-	qsort(rows, n, sizeof(*rows), watch_row_cmp);
+	if (n)
+		qsort(rows, n, sizeof(*rows), watch_row_cmp);
 	name_rows(w, rows, n);
 	if (w->json)
 		print_json_rows(w, rows, n, st, entries, max);
