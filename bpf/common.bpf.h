@@ -118,6 +118,39 @@ AVC_SHARED struct {
 	__type(value, struct avc_sel_names);
 } agg_names SEC(".maps");
 
+/*
+ * Attempts stored in inflight + pending. While it is 0, which is the common state when the
+ * traced processes are not mid-connect, every hook but the entry filter returns after one
+ * load instead of a hash lookup that would miss (the cost to untraced processes). It is only
+ * raised for an entry really stored and lowered for one really deleted, so it never
+ * under-counts; an LRU eviction leaves it high, which costs lookups, never events.
+ */
+#ifdef AVC_OWNER
+__u64 avc_active = 0;
+#else
+extern __u64 avc_active;
+#endif
+
+static __always_inline bool nothing_in_flight(void)
+{
+	return !*(volatile __u64 *)&avc_active;
+}
+
+static __always_inline int track_add(void *map, const void *key, const void *val)
+{
+	int err = bpf_map_update_elem(map, key, val, BPF_ANY);
+
+	if (!err)
+		__sync_fetch_and_add(&avc_active, 1);
+	return err;
+}
+
+static __always_inline void track_del(void *map, const void *key)
+{
+	if (!bpf_map_delete_elem(map, key))
+		__sync_fetch_and_add(&avc_active, -1);
+}
+
 static __always_inline void stat_inc(__u32 which)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
@@ -172,6 +205,8 @@ static __always_inline struct attempt *current_attempt(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 
+	if (nothing_in_flight())
+		return NULL;
 	return bpf_map_lookup_elem(&inflight, &tid);
 }
 

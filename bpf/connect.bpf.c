@@ -57,7 +57,7 @@ int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 	stat_inc(STAT_ATTEMPTS);
 	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;
-	if (bpf_map_update_elem(&inflight, &tid, &a, BPF_ANY))
+	if (track_add(&inflight, &tid, &a))
 		stat_inc(STAT_INFLIGHT_FULL);
 	return 0;
 }
@@ -82,9 +82,12 @@ SEC("tracepoint/syscalls/sys_exit_connect")
 int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct attempt *a = bpf_map_lookup_elem(&inflight, &tid);
 	__s32 ret = (__s32)ctx->ret;
+	struct attempt *a;
 
+	if (nothing_in_flight())
+		return 0;
+	a = bpf_map_lookup_elem(&inflight, &tid);
 	if (!a)
 		return 0;
 	a->uid = (__u32)bpf_get_current_uid_gid();
@@ -94,20 +97,20 @@ int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	if (ret == -AVC_EINPROGRESS && a->early) {
 		a->flags |= AF_ASYNC;
 		complete_attempt(a, ret, a->early_err, true);
-		bpf_map_delete_elem(&inflight, &tid);
+		track_del(&inflight, &tid);
 		return 0;
 	}
 	if (ret == -AVC_EINPROGRESS && cfg.follow_async && a->sk) {
 		__u64 sk = a->sk;
 
-		if (bpf_map_update_elem(&pending, &sk, a, BPF_ANY) == 0) {
-			bpf_map_delete_elem(&inflight, &tid);
+		if (track_add(&pending, &sk, a) == 0) {
+			track_del(&inflight, &tid);
 			return 0;
 		}
 		stat_inc(STAT_PENDING_FULL);
 	}
 	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
-	bpf_map_delete_elem(&inflight, &tid);
+	track_del(&inflight, &tid);
 	return 0;
 }
 
@@ -118,6 +121,8 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 	__u64 key = (__u64)sk;
 	__s32 err;
 
+	if (nothing_in_flight())
+		return 0;
 	if (newstate == TCP_SYN_SENT_) {
 		/* tcp_v4/v6_connect, in the connecting task */
 		a = current_attempt();
@@ -152,7 +157,7 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 	}
 	a->flags |= AF_ASYNC;
 	complete_attempt(a, -AVC_EINPROGRESS, err, false);
-	bpf_map_delete_elem(&pending, &key);
+	track_del(&pending, &key);
 	return 0;
 }
 

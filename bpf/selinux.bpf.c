@@ -197,7 +197,7 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	__u8 one = 1;
 	__u64 sk;
 
-	if (bpf_map_lookup_elem(&inflight, &tid))
+	if (!nothing_in_flight() && bpf_map_lookup_elem(&inflight, &tid))
 		return 0; /* the syscall path already opened it */
 	if ((pid_tgid >> 32) == cfg.self_tgid)
 		return 0;
@@ -237,7 +237,7 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	a.uid = (__u32)bpf_get_current_uid_gid();
 	a.cgroup_id = bpf_get_current_cgroup_id();
 	a.flags = AF_NO_SYSCALL;
-	if (bpf_map_update_elem(&inflight, &tid, &a, BPF_ANY))
+	if (track_add(&inflight, &tid, &a))
 		stat_inc(STAT_INFLIGHT_FULL);
 	return 0;
 }
@@ -247,9 +247,12 @@ int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address
 	     int ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct attempt *a = bpf_map_lookup_elem(&inflight, &tid);
+	struct attempt *a;
 	__u64 sk;
 
+	if (nothing_in_flight())
+		return 0;
+	a = bpf_map_lookup_elem(&inflight, &tid);
 	if (!a)
 		return 0;
 	a->flags |= AF_LSM_SEEN;
@@ -260,11 +263,11 @@ int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address
 	 * the TCP state machine reports the outcome (pending, keyed by the socket).
 	 */
 	sk = (__u64)BPF_CORE_READ(sock, sk);
-	if (ret == 0 && sk && bpf_map_update_elem(&pending, &sk, a, BPF_ANY) == 0) {
-		bpf_map_delete_elem(&inflight, &tid);
+	if (ret == 0 && sk && track_add(&pending, &sk, a) == 0) {
+		track_del(&inflight, &tid);
 		return 0;
 	}
 	complete_attempt(a, ret, ret < 0 ? -ret : AVC_EINPROGRESS, true);
-	bpf_map_delete_elem(&inflight, &tid);
+	track_del(&inflight, &tid);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,6 +351,10 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	err = attach_all(ld);
 	if (err)
 		goto fail;
+	/* Parsing the kernel's BTF (probes, CO-RE) peaks at several MiB, all freed by now:
+	 * give it back, a tracer left running for hours should not keep it.
+	 */
+	malloc_trim(0);
 	return 0;
 fail:
 	loader_stop(ld);

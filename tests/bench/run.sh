@@ -18,8 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 AVC=./avcsnoop
 CONN=build/tests/host/connector
-ROUNDS=${BENCH_ROUNDS:-5}
-SECS=${BENCH_SECONDS:-2}
+ROUNDS=${BENCH_ROUNDS:-6}
+SECS=${BENCH_SECONDS:-1}
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
 if pgrep -f '^qemu-system' >/dev/null; then
 	echo "bench: the lab VM (qemu) is running: its load would distort the figures" >&2
@@ -75,7 +75,7 @@ storm() {
 	case $1 in
 	closed) $CONN --comm avc-bench --closed --seconds "$SECS" tcp4:127.0.0.1:0 ;;
 	listen) $CONN --comm avc-bench --listen --seconds "$SECS" tcp4:127.0.0.1:0 ;;
-	esac | sed -n 's/^rate //p'
+	esac | awk '/^rate / { r = $2 } /^cpurate / { c = $2 } END { print r, c }'
 }
 
 TPID=
@@ -85,8 +85,8 @@ start_cfg() {
 	none) return 0 ;;
 	watch) "$AVC" watch -c avc-bench 3600 >/dev/null 2>"$W/err" & ;;
 	watch-nomatch) "$AVC" watch -c nomatch 3600 >/dev/null 2>"$W/err" & ;;
-	trace) "$AVC" trace -c avc-bench >/dev/null 2>"$W/err" & ;;
-	trace-json) "$AVC" trace -c avc-bench -j >/dev/null 2>"$W/err" & ;;
+	trace) "$AVC" trace --all >/dev/null 2>"$W/err" & ;;
+	trace-json) "$AVC" trace --all -j >/dev/null 2>"$W/err" & ;;
 	bpftrace)
 		bpftrace -e 'tracepoint:syscalls:sys_enter_connect { @[comm] = count(); }' >"$W/err" 2>&1 &
 		ready='Attaching' ;;
@@ -112,17 +112,44 @@ stop_cfg() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
+# Paired rounds: each configuration runs right next to its own baseline, in alternating
+# order, so the slow drift of a shared machine cancels out of each ratio.
 for target in closed listen; do
 	for r in $(seq "$ROUNDS"); do
-		order=$CONFIGS
-		[ $((r % 2)) -eq 0 ] && order=$(tr ' ' '\n' <<<"$CONFIGS" | tac | tr '\n' ' ')
-		for c in $order; do
-			start_cfg "$c"
-			storm "$target" >>"$W/$target-$c"
-			stop_cfg "$c"
+		for c in $CONFIGS; do
+			[ "$c" = none ] && continue
+			if [ $((r % 2)) -eq 1 ]; then
+				read -r b bc <<<"$(storm "$target")"
+				start_cfg "$c"; read -r v vc <<<"$(storm "$target")"; stop_cfg "$c"
+			else
+				start_cfg "$c"; read -r v vc <<<"$(storm "$target")"; stop_cfg "$c"
+				read -r b bc <<<"$(storm "$target")"
+			fi
+			echo "$b" >>"$W/$target-none"
+			echo "$v" >>"$W/$target-$c"
+			echo "$v / $b" | bc -l >>"$W/$target-$c.ratio"
+			echo "$vc / $bc" | bc -l >>"$W/$target-$c.cpuratio"
 		done
 	done
 done
+
+# ---- exact in-kernel cost: kernel.bpf_stats_enabled counts each program's runs and time ----
+stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null || true
+prog_costs=()
+for mode in "watch -q -c avc-bench 3600" "watch -q -c nomatch 3600" "trace --all -q"; do
+	# shellcheck disable=SC2086
+	"$AVC" $mode >/dev/null 2>&1 &
+	TPID=$!
+	sleep 1
+	n=$($CONN --comm avc-bench --closed --seconds 2 tcp4:127.0.0.1:0 | sed -n 's/^attempts //p')
+	prog_costs+=("$(printf '%-24s' "${mode% 3600}")$(bpftool prog show -j 2>/dev/null | jq -r --argjson n "$n" \
+		'[.[] | select((.name // "") | startswith("avc_")) | select(.run_cnt > 0)] |
+		 "\((map(.run_time_ns) | add) / $n | floor) ns per connect (" +
+		 (map("\(.name | sub("avc_"; "")) \(.run_time_ns / $n | floor)") | join(", ")) + ")"')")
+	kill -INT "$TPID"; wait "$TPID" || true
+done
+sysctl -q -w kernel.bpf_stats_enabled="$stats_was" 2>/dev/null || true
 
 # ---- start to first counted event: a storm runs; watch reports every 10 ms ----
 $CONN --comm avc-bench --closed --seconds 30 tcp4:127.0.0.1:0 >/dev/null &
@@ -146,6 +173,7 @@ done
 WPID=$!
 sleep 3
 rss=$(awk '/^VmHWM/ { print $2 }' /proc/$WPID/status)
+rss_now=$(awk '/^VmRSS/ { print $2 }' /proc/$WPID/status)
 maps_kb=0
 for fd in /proc/$WPID/fd/*; do
 	if grep -q '^map_type' "/proc/$WPID/fdinfo/${fd##*/}" 2>/dev/null; then
@@ -156,17 +184,27 @@ done
 kill -INT "$WPID"; wait "$WPID" || true
 kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null || true
 
-printf '\nconnect() storm, %s rounds x %ss, %s cores (%s), kernel %s\n' "$ROUNDS" "$SECS" "$(nproc)" \
+printf '\nconnect() storm, %s paired rounds x %ss, %s cores (%s), kernel %s\n' "$ROUNDS" "$SECS" "$(nproc)" \
 	"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)" "$(uname -r)"
-printf '%-12s %-14s %14s %8s\n' target config "connects/s" ratio
+printf '%-8s %-14s %12s %8s %13s %9s %13s\n' target config "connects/s" ratio "min-max" \
+	"cpu ratio" "min-max"
 for target in closed listen; do
-	base=$(median <"$W/$target-none")
+	printf '%-8s %-14s %12.0f %8s %13s %9s\n' "$target" none "$(median <"$W/$target-none")" 1.000 "" 1.000
 	for c in $CONFIGS; do
-		m=$(median <"$W/$target-$c")
-		printf '%-12s %-14s %14.0f %8.3f\n' "$target" "$c" "$m" "$(echo "$m / $base" | bc -l)"
+		[ "$c" = none ] && continue
+		printf '%-8s %-14s %12.0f %8.3f %6.3f-%.3f %9.3f %6.3f-%.3f\n' "$target" "$c" \
+			"$(median <"$W/$target-$c")" "$(median <"$W/$target-$c.ratio")" \
+			"$(sort -n "$W/$target-$c.ratio" | head -1)" "$(sort -n "$W/$target-$c.ratio" | tail -1)" \
+			"$(median <"$W/$target-$c.cpuratio")" "$(sort -n "$W/$target-$c.cpuratio" | head -1)" \
+			"$(sort -n "$W/$target-$c.cpuratio" | tail -1)"
 	done
 done
+printf '(ratio: connects per wall-clock second; cpu ratio: connects per CPU second of the\n'
+printf ' storm process, which pays for the BPF programs run in its context. Paired rounds.)\n'
+printf '\nin-kernel cost per connect (closed-port storm, kernel.bpf_stats_enabled; each program run\n'
+printf 'also pays the stats clock reads, the floor seen for programs that return at once):\n'
+printf '  %s\n' "${prog_costs[@]}"
 printf '\nstart to first counted event (watch, 10 ms interval): %s ms (runs: %s)\n' \
 	"$(printf '%s\n' "${firsts[@]}" | median)" "${firsts[*]}"
-printf 'watch RSS (VmHWM): %s KiB\n' "$rss"
+printf 'watch RSS while counting (VmRSS): %s KiB; peak during load (VmHWM): %s KiB\n' "$rss_now" "$rss"
 printf 'kernel map memory of watch (sum of memlock over its maps): %s KiB\n' "$maps_kb"

@@ -12,7 +12,9 @@
  *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
  *   --count N           repeat each connect N times
  *   --nonblock          non-blocking sockets (waits for the outcome with poll)
- *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND"
+ *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND" and
+ *                       "cpurate CONNECTS_PER_CPU_SECOND" (this process's user + system time,
+ *                       which includes the BPF programs run in its context)
  *   --io-uring          connect through io_uring (IORING_OP_CONNECT), not connect(2)
  *
  * Prints "pid PID" first, then per target "TARGET PORT ret=R errno=NAME", then
@@ -33,6 +35,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -348,8 +351,9 @@ int main(int argc, char **argv)
 		}
 		if (seconds > 0) {
 			struct timespec t0, t1;
+			struct rusage ru0, ru1;
 			pid_t acceptor = -1;
-			double el;
+			double el, cpu;
 
 			/* a storm against a listener needs someone to accept, or the backlog fills */
 			if (do_listen) {
@@ -364,6 +368,7 @@ int main(int argc, char **argv)
 					}
 				}
 			}
+			getrusage(RUSAGE_SELF, &ru0);
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			do {
 				for (n = 0; n < 256; n++)
@@ -372,7 +377,13 @@ int main(int argc, char **argv)
 				clock_gettime(CLOCK_MONOTONIC, &t1);
 				el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 			} while (el < seconds);
+			getrusage(RUSAGE_SELF, &ru1);
+			cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +
+			      (double)(ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+			      (double)(ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
+			      (double)(ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
 			printf("rate %.0f\n", (double)attempts / el);
+			printf("cpurate %.0f\n", cpu > 0 ? (double)attempts / cpu : 0);
 			if (acceptor > 0)
 				kill(acceptor, SIGKILL);
 		}
