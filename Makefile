@@ -38,7 +38,7 @@ HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
 Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-.PHONY: all deps run demo test unit hosttest policytest vmtest bench fuzz clean format lint install
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench fuzz clean format format-check lint install
 all: avcsnoop
 
 deps:
@@ -121,8 +121,14 @@ install: avcsnoop
 clean:
 	rm -rf $(OUTPUT) avcsnoop
 
+FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*.h tests/unit/*.c \
+	tests/unit/*.h tests/host/*.c tests/fuzz/*.c tests/vm/*.c)
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h include/*.h user/*.c user/*.h tests/*/*.c tests/*/*.h)
+	clang-format -i $(FORMAT_SRCS)
+
+# fails when a file is not formatted as .clang-format says
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 # clang-tidy's checks are in .clang-tidy. loader.c includes bpftool's skeleton, whose error
 # path frees through bpf_object__destroy_skeleton() in libbpf, which the analyzer cannot see

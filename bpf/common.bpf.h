@@ -52,7 +52,6 @@ struct sel_key {
 	__u32 pad;
 };
 
-
 AVC_SHARED const volatile struct avc_config cfg;
 
 /* tid → the attempt in its connect() syscall */
@@ -90,7 +89,6 @@ AVC_SHARED struct {
 	__type(key, __u64);
 	__type(value, struct attempt);
 } pending SEC(".maps");
-
 
 /* --cgroup: slot 0 holds the target cgroup (descendants match too) */
 AVC_SHARED struct {
@@ -258,8 +256,7 @@ AVC_SHARED struct {
 	__type(value, struct agg_key);
 } agg_scratch SEC(".maps");
 
-static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 verdict,
-					  bool in_task)
+static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 verdict, bool in_task)
 {
 	__u64 now = bpf_ktime_get_ns(), dur = now - a->ts_ns;
 	struct agg_val *v, zero = {};
@@ -282,12 +279,14 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 
 		if (len > AVC_KEY_PATH_LEN)
 			len = AVC_KEY_PATH_LEN;
-		bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1), (void *)(a->uaddr + 2));
+		bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
+				    (void *)(a->uaddr + 2));
 	}
 	v = bpf_map_lookup_elem(&agg, k);
 	if (!v) {
 		zero.first_ns = now;
-		if (bpf_map_update_elem(&agg, k, &zero, BPF_NOEXIST) && !bpf_map_lookup_elem(&agg, k)) {
+		if (bpf_map_update_elem(&agg, k, &zero, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&agg, k)) {
 			stat_inc(STAT_AGG_OVERFLOW);
 			return;
 		}
@@ -319,8 +318,7 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
  * The attempt is over: classify it and report it. in_task is false in softirq context
  * (async TCP outcomes), where user memory must not be read.
  */
-static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err,
-					     bool in_task)
+static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err, bool in_task)
 {
 	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
 

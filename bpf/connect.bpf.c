@@ -17,8 +17,8 @@
 #include "common.bpf.h"
 
 #define TCP_ESTABLISHED_ 1
-#define TCP_SYN_SENT_ 2
-#define TCP_CLOSE_ 7
+#define TCP_SYN_SENT_	 2
+#define TCP_CLOSE_	 7
 
 const volatile struct avc_config cfg = {};
 

@@ -18,7 +18,7 @@
  */
 #include "common.bpf.h"
 
-#define S_IFMT_ 00170000
+#define S_IFMT_	  00170000
 #define MAY_MASK_ 0x7f /* MAY_NOT_BLOCK (0x80) and above are hints, not permissions */
 
 /* The kernel's own class map, indexed by the kernel's class numbers (which differ from the
@@ -103,8 +103,8 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 /* A denial (-EACCES) from a SELinux hook: the first one is kept; audited if the tracepoint
  * fired during this hook.
  */
-static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 tsid,
-					  __u16 tclass, __u32 requested)
+static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 tsid, __u16 tclass,
+					  __u32 requested)
 {
 	struct avc_sel_names *s;
 	bool audited = a->audit_seen;

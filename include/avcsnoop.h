@@ -11,9 +11,9 @@
 #include <linux/types.h> /* user space; BPF code gets the __u* types from vmlinux.h */
 #endif
 
-#define AVC_COMM_LEN 16
-#define AVC_PATH_LEN 108 /* sizeof(((struct sockaddr_un *)0)->sun_path) */
-#define AVC_CTX_LEN 128	 /* SELinux context strings captured from the audit tracepoint */
+#define AVC_COMM_LEN  16
+#define AVC_PATH_LEN  108 /* sizeof(((struct sockaddr_un *)0)->sun_path) */
+#define AVC_CTX_LEN   128 /* SELinux context strings captured from the audit tracepoint */
 #define AVC_CLASS_LEN 32
 #define AVC_MAX_COMMS 8
 #define AVC_MAX_PORTS 8
@@ -22,16 +22,16 @@
  * errno values used in BPF code, which has no <errno.h>. They are the generic Linux values
  * (asm-generic/errno*.h), which x86 and arm64 share; tests/unit checks them against libc.
  */
-#define AVC_EPERM 1
-#define AVC_EACCES 13
-#define AVC_EINPROGRESS 115
+#define AVC_EPERM	 1
+#define AVC_EACCES	 13
+#define AVC_EINPROGRESS	 115
 #define AVC_ECONNREFUSED 111
-#define AVC_ETIMEDOUT 110
+#define AVC_ETIMEDOUT	 110
 #define AVC_ECONNABORTED 103
-#define AVC_ECONNRESET 104
+#define AVC_ECONNRESET	 104
 
-#define AVC_AF_UNIX 1
-#define AVC_AF_INET 2
+#define AVC_AF_UNIX  1
+#define AVC_AF_INET  2
 #define AVC_AF_INET6 10
 
 /* What avcsnoop concludes about one connect() attempt. Append only: JSON and metrics use
@@ -53,17 +53,17 @@ enum avc_verdict {
 
 /* Facts gathered in-kernel during one attempt; classify_attempt() turns them into a verdict. */
 enum avc_attempt_flag {
-	AF_CGROUP_HOOK = 1U << 0,     /* avcsnoop's cgroup connect hook ran: the LSMs had allowed */
-	AF_CGROUP_ERR = 1U << 1,      /* ... and a cgroup program before it had set an error */
-	AF_SEL_DENIED = 1U << 2,      /* avc_has_perm (or inode/unix hook) returned -EACCES */
-	AF_SEL_AUDITED = 1U << 3,     /* selinux_audited fired for that denial */
-	AF_SEL_PERMISSIVE = 1U << 4,  /* selinux_audited: denied bits set but result 0 */
-	AF_LSM_SEEN = 1U << 5,	      /* fexit security_socket_connect ran: lsm_err is valid */
-	AF_ASYNC = 1U << 6,	      /* outcome taken from the TCP state machine after EINPROGRESS */
-	AF_SEL_SEEN = 1U << 7,	      /* the SELinux path made at least one decision */
-	AF_ABSTRACT = 1U << 8,	      /* unix destination is in the abstract namespace */
-	AF_SEL_INODE = 1U << 9,	      /* the SELinux denial was on a path component (inode) */
-	AF_NO_SYSCALL = 1U << 10,     /* seen only at security_socket_connect (io_uring, kernel) */
+	AF_CGROUP_HOOK = 1U << 0,    /* avcsnoop's cgroup connect hook ran: the LSMs had allowed */
+	AF_CGROUP_ERR = 1U << 1,     /* ... and a cgroup program before it had set an error */
+	AF_SEL_DENIED = 1U << 2,     /* avc_has_perm (or inode/unix hook) returned -EACCES */
+	AF_SEL_AUDITED = 1U << 3,    /* selinux_audited fired for that denial */
+	AF_SEL_PERMISSIVE = 1U << 4, /* selinux_audited: denied bits set but result 0 */
+	AF_LSM_SEEN = 1U << 5,	     /* fexit security_socket_connect ran: lsm_err is valid */
+	AF_ASYNC = 1U << 6,	  /* outcome taken from the TCP state machine after EINPROGRESS */
+	AF_SEL_SEEN = 1U << 7,	  /* the SELinux path made at least one decision */
+	AF_ABSTRACT = 1U << 8,	  /* unix destination is in the abstract namespace */
+	AF_SEL_INODE = 1U << 9,	  /* the SELinux denial was on a path component (inode) */
+	AF_NO_SYSCALL = 1U << 10, /* seen only at security_socket_connect (io_uring, kernel) */
 };
 
 /* The attempt's final errno (positive, 0 on success) and its flags decide the verdict.
@@ -109,8 +109,6 @@ enum avc_mode {
 	MODE_WATCH = 1, /* in-kernel counters only */
 };
 
-
-
 /* Read-only configuration, filled by the loader before load so the verifier prunes
  * disabled filters. Every filter runs before any map work.
  */
@@ -125,8 +123,8 @@ struct avc_config {
 	__u8 ncomms;
 	__u8 nports;
 	__u8 avc_arg_base; /* index of ssid in avc_has_perm(): 1 with struct selinux_state * (<6.4) */
-	__u32 ringbuf_bytes; /* size of the events ring: wake the reader when half full */
-	__u16 ports[AVC_MAX_PORTS];		 /* --port: host byte order */
+	__u32 ringbuf_bytes;	    /* size of the events ring: wake the reader when half full */
+	__u16 ports[AVC_MAX_PORTS]; /* --port: host byte order */
 	char comms[AVC_MAX_COMMS][AVC_COMM_LEN]; /* -c: exact task comm */
 };
 
@@ -156,9 +154,9 @@ struct conn_event {
 	__u32 flags;   /* enum avc_attempt_flag */
 	__u16 verdict; /* enum avc_verdict */
 	__u16 family;
-	__u16 port;    /* host byte order */
-	__u16 addrlen; /* as passed to connect() */
-	__u8 addr[16]; /* IPv4 in the first 4 bytes, or IPv6 */
+	__u16 port;		 /* host byte order */
+	__u16 addrlen;		 /* as passed to connect() */
+	__u8 addr[16];		 /* IPv4 in the first 4 bytes, or IPv6 */
 	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
 	char comm[AVC_COMM_LEN];
 	struct avc_decision sel;
@@ -180,7 +178,7 @@ struct conn_event_sel {
 };
 
 /* Watch mode: in-kernel counters, one entry per (cgroup, comm, destination, verdict, errno). */
-#define AVC_HIST_SLOTS 32  /* log2 buckets of connect() latency in microseconds */
+#define AVC_HIST_SLOTS	 32 /* log2 buckets of connect() latency in microseconds */
 #define AVC_KEY_PATH_LEN 64 /* unix destinations are keyed by their first 64 bytes */
 
 struct agg_key {
@@ -198,10 +196,10 @@ struct agg_val {
 	__u64 count;
 	__u64 first_ns; /* bpf_ktime_get_ns() of the first and last attempt */
 	__u64 last_ns;
-	__u64 sum_ns;	/* total latency, for the mean */
-	__u32 flags;	/* OR of the attempts' enum avc_attempt_flag */
-	__u32 pid;	/* the last attempt's process */
-	struct avc_decision sel; /* the last SELinux decision, for naming */
+	__u64 sum_ns;		    /* total latency, for the mean */
+	__u32 flags;		    /* OR of the attempts' enum avc_attempt_flag */
+	__u32 pid;		    /* the last attempt's process */
+	struct avc_decision sel;    /* the last SELinux decision, for naming */
 	__u32 hist[AVC_HIST_SLOTS]; /* slot i: latency in [2^i, 2^(i+1)) us; slot 0 also < 1 us */
 };
 
@@ -220,13 +218,13 @@ static inline __u32 hist_slot(__u64 duration_ns)
 
 /* Per-CPU counters, summed by user space. */
 enum avc_stat {
-	STAT_ATTEMPTS = 0,   /* connect() entries that passed the filters */
-	STAT_EVENTS,	     /* events written to the ring buffer */
-	STAT_RB_DROPS,	     /* ring buffer full: event lost */
-	STAT_INFLIGHT_FULL,  /* per-thread attempt table full: attempt lost */
-	STAT_PENDING_FULL,   /* EINPROGRESS table full: reported as in progress */
-	STAT_FILTERED,	     /* finished attempts skipped by --failed */
-	STAT_AGG_OVERFLOW,   /* watch mode: counter table full */
+	STAT_ATTEMPTS = 0,  /* connect() entries that passed the filters */
+	STAT_EVENTS,	    /* events written to the ring buffer */
+	STAT_RB_DROPS,	    /* ring buffer full: event lost */
+	STAT_INFLIGHT_FULL, /* per-thread attempt table full: attempt lost */
+	STAT_PENDING_FULL,  /* EINPROGRESS table full: reported as in progress */
+	STAT_FILTERED,	    /* finished attempts skipped by --failed */
+	STAT_AGG_OVERFLOW,  /* watch mode: counter table full */
 	STAT_MAX,
 };
 

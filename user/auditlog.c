@@ -202,8 +202,7 @@ static void set_family(struct finding *out)
 		out->family = AVC_AF_UNIX;
 }
 
-int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err,
-			size_t errsz)
+int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err, size_t errsz)
 {
 	struct cursor c = { line, len, 0 };
 	const char *avc, *close;
@@ -302,7 +301,9 @@ int auditlog_parse_line(const char *line, size_t len, struct finding *out, char 
 		return fail(err, errsz, "truncated: unterminated quoted value");
 	if (!have_s || !have_t || !have_c)
 		return fail(err, errsz, "truncated or incomplete AVC record: missing %s",
-			    !have_s ? "scontext" : !have_t ? "tcontext" : "tclass");
+			    !have_s   ? "scontext"
+			    : !have_t ? "tcontext"
+				      : "tclass");
 	/* path= is absolute (unix connectto); name= is the last component (dir, sock_file) */
 	snprintf(out->path, sizeof(out->path), "%s", path[0] ? path : name);
 	set_family(out);

@@ -22,8 +22,7 @@ enum auditlog_result {
  * AUDITLOG_FINDING, AUDITLOG_IGNORED, or -EINVAL for an AVC record that is malformed
  * (truncated, a required field missing or too long, binary junk) with a reason in err.
  */
-int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err,
-			size_t errsz);
+int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err, size_t errsz);
 
 /* True when the line claims to be an AVC record (worth an error when it does not parse). */
 int auditlog_line_is_avc(const char *line, size_t len);

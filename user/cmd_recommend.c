@@ -186,8 +186,8 @@ int cmd_recommend(int argc, char **argv)
 		}
 		if (ports_local)
 			policy_set_local_ports_file(pol, ports_local);
-		p_debug("policy %s (version %u, %d booleans)", policy_path(pol), policy_version(pol),
-			policy_bool_count(pol));
+		p_debug("policy %s (version %u, %d booleans)", policy_path(pol),
+			policy_version(pol), policy_bool_count(pol));
 	}
 
 	json_init(&j, stdout);

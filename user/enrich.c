@@ -36,14 +36,14 @@ struct perm_cache_entry {
 
 struct enricher {
 	char lsms[256];
-	bool selinux; /* SELinux active here: live lookups make sense */
+	bool selinux;  /* SELinux active here: live lookups make sense */
 	bool audit_tp; /* selinux_audited is traced: "no record seen" means hidden */
 	const char *policy_path;
 	struct policy *pol; /* opened on first need */
 	bool pol_failed;
 	struct perm_cache_entry cache[PERM_CACHE];
 	int ncache;
-	int enforcing;	      /* cached security_getenforce() */
+	int enforcing; /* cached security_getenforce() */
 	time_t enforcing_at;
 };
 
@@ -128,7 +128,7 @@ static void inode_class_perm(struct conn_record *r, const struct avc_decision *d
 		unsigned int mode;
 		const char *tclass;
 	} classes[] = {
-		{ S_IFDIR, "dir" },	  { S_IFSOCK, "sock_file" }, { S_IFREG, "file" },
+		{ S_IFDIR, "dir" },	 { S_IFSOCK, "sock_file" }, { S_IFREG, "file" },
 		{ S_IFLNK, "lnk_file" }, { S_IFIFO, "fifo_file" },
 	};
 	size_t i;
@@ -205,7 +205,8 @@ static void port_context(struct enricher *enr, const struct conn_record *r, char
 	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->ev->port, &pl))
 		return;
 	/* port labels are object contexts: system_u:object_r:TYPE[:s0] */
-	snprintf(out, len, "system_u:object_r:%s%s", pl.type, is_selinux_mls_enabled() > 0 ? ":s0" : "");
+	snprintf(out, len, "system_u:object_r:%s%s", pl.type,
+		 is_selinux_mls_enabled() > 0 ? ":s0" : "");
 }
 
 void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
@@ -325,8 +326,8 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 		if (r->object[0] && getfilecon_raw(r->object, &con) > 0) {
 			snprintf(r->tcontext, sizeof(r->tcontext), "%s", con);
 			freecon(con);
-		} else if ((e->family == AVC_AF_INET || e->family == AVC_AF_INET6) &&
-			   r->nperms && !strcmp(r->perms[0], "name_connect")) {
+		} else if ((e->family == AVC_AF_INET || e->family == AVC_AF_INET6) && r->nperms &&
+			   !strcmp(r->perms[0], "name_connect")) {
 			port_context(enr, r, r->tcontext, sizeof(r->tcontext));
 		} else if (r->nperms && !strcmp(r->perms[0], "connect")) {
 			/* socket { connect } is checked against the socket's own label */

@@ -201,8 +201,10 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 			escape_str(esc[0], sizeof(esc[0]), r->perms[i], ESC_TEXT);
 			n += (size_t)snprintf(buf + n, len - n, " %s", esc[0]);
 		}
-		escape_str(esc[0], sizeof(esc[0]), r->source_type[0] ? r->source_type : "?", ESC_TEXT);
-		escape_str(esc[1], sizeof(esc[1]), r->target_type[0] ? r->target_type : "?", ESC_TEXT);
+		escape_str(esc[0], sizeof(esc[0]), r->source_type[0] ? r->source_type : "?",
+			   ESC_TEXT);
+		escape_str(esc[1], sizeof(esc[1]), r->target_type[0] ? r->target_type : "?",
+			   ESC_TEXT);
 		escape_str(esc[2], sizeof(esc[2]), r->tclass[0] ? r->tclass : "?", ESC_TEXT);
 		if (n < len)
 			n += (size_t)snprintf(buf + n, len - n, " } %s -> %s:%s", esc[0], esc[1],
@@ -213,9 +215,10 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 		}
 		if (r->verdict == VERDICT_SELINUX_HIDDEN && n < len)
 			snprintf(buf + n, len - n, " (no AVC record: %s)",
-				 !r->hidden_by			     ? "dontaudit or audit off"
-				 : !strcmp(r->hidden_by, "dontaudit") ? "a dontaudit rule hides it"
-								      : "audit disabled or filtered");
+				 !r->hidden_by ? "dontaudit or audit off"
+				 : !strcmp(r->hidden_by, "dontaudit")
+					 ? "a dontaudit rule hides it"
+					 : "audit disabled or filtered");
 		else if (r->verdict == VERDICT_SELINUX_PERMISSIVE && n < len)
 			snprintf(buf + n, len - n, " (would be denied if enforcing)");
 		break;
@@ -225,8 +228,9 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 		snprintf(buf, len, "LSMs: %s", esc[0]);
 		break;
 	case VERDICT_CGROUP_DENIED:
-		snprintf(buf, len, "%s", (e->flags & AF_CGROUP_ERR) ? "cgroup BPF program"
-								     : "after the LSMs: cgroup program or firewall");
+		snprintf(buf, len, "%s",
+			 (e->flags & AF_CGROUP_ERR) ? "cgroup BPF program"
+						    : "after the LSMs: cgroup program or firewall");
 		break;
 	default:
 		if (e->flags & AF_ASYNC)
@@ -246,8 +250,8 @@ void print_text(FILE *f, const struct conn_record *r)
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 	text_detail(r, detail, sizeof(detail));
 	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, e->pid, comm, dest,
-		verdict_column(r->verdict),
-		errno_name(e->err, errbuf, sizeof(errbuf)), (double)e->duration_ns / 1e3, detail);
+		verdict_column(r->verdict), errno_name(e->err, errbuf, sizeof(errbuf)),
+		(double)e->duration_ns / 1e3, detail);
 }
 
 void print_json(struct json *j, const struct conn_record *r)

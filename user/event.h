@@ -14,16 +14,16 @@
 #include "json.h"
 #include "verdict.h"
 
-#define REC_NAME_LEN 64
+#define REC_NAME_LEN  64
 #define REC_MAX_PERMS 4
 
 /* A decoded, enriched connect attempt. Strings are raw: printers escape them. */
 struct conn_record {
 	const struct conn_event *ev;
 	const struct avc_sel_names *names; /* NULL when the kernel captured none */
-	enum avc_verdict verdict; /* the kernel's, unless user space learned more (permissive) */
-	double wall;	 /* unix time of the attempt, seconds */
-	char daddr[64];	 /* printable IP address, "" for unix */
+	enum avc_verdict verdict;    /* the kernel's, unless user space learned more (permissive) */
+	double wall;		     /* unix time of the attempt, seconds */
+	char daddr[64];		     /* printable IP address, "" for unix */
 	char path[AVC_PATH_LEN + 1]; /* unix name without the abstract NUL; may hold NULs */
 	unsigned int path_len;
 	bool abstract;
@@ -42,7 +42,7 @@ struct conn_record {
 	bool derived;	       /* names rebuilt in user space (no audit record to take them from) */
 	const char *hidden_by; /* "dontaudit", "audit_off", or NULL when unknown / not hidden */
 	bool audit_from_policy; /* audited decided from the auditdeny bit (no audit tracepoint) */
-	const char *lsms; /* active LSMs, named for lsm_denied */
+	const char *lsms;	/* active LSMs, named for lsm_denied */
 };
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */

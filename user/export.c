@@ -77,13 +77,13 @@ int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial)
 		audit_value(f, "path", fi->path);
 	else if (fi->dport)
 		fprintf(f, " dest=%u", fi->dport);
-	fprintf(f, " scontext=%s tcontext=%s tclass=%s permissive=%d\n", fi->scontext,
-		fi->tcontext, fi->tclass, fi->verdict == VERDICT_SELINUX_PERMISSIVE || fi->permissive);
+	fprintf(f, " scontext=%s tcontext=%s tclass=%s permissive=%d\n", fi->scontext, fi->tcontext,
+		fi->tclass, fi->verdict == VERDICT_SELINUX_PERMISSIVE || fi->permissive);
 	return 0;
 }
 
-void export_write(FILE *f, enum export_format fmt, const struct finding_set *s,
-		  struct policy *pol, unsigned long *skipped)
+void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, struct policy *pol,
+		  unsigned long *skipped)
 {
 	struct advice *a = NULL;
 	struct json j;
@@ -170,6 +170,7 @@ int export_write_file(const char *path, enum export_format fmt, const struct fin
 
 	if (!err && ea.skipped)
 		p_debug("%s: %lu finding(s) not written: AVC records express only SELinux "
-			"decisions with known contexts", path, ea.skipped);
+			"decisions with known contexts",
+			path, ea.skipped);
 	return err;
 }

@@ -29,8 +29,8 @@ int export_format_parse(const char *s, enum export_format *out);
 int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial);
 
 /* Every finding of s to f; *skipped counts findings AVC format cannot express. */
-void export_write(FILE *f, enum export_format fmt, const struct finding_set *s,
-		  struct policy *pol, unsigned long *skipped);
+void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, struct policy *pol,
+		  unsigned long *skipped);
 
 /* Write path atomically: fn(f, arg) writes path.tmp, which is renamed over path. 0 or -errno
  * (the error is printed with the file's name).

@@ -12,15 +12,18 @@ enum { FOPT_CGROUP = 0x1000, FOPT_PORT };
 
 #define FILTER_SHORTOPTS "c:p:a"
 #define FILTER_LONGOPTS                                                                    \
-	{ "comm", required_argument, NULL, 'c' }, { "pid", required_argument, NULL, 'p' },   \
-	{ "cgroup", required_argument, NULL, FOPT_CGROUP },                                \
-	{ "port", required_argument, NULL, FOPT_PORT }, { "all", no_argument, NULL, 'a' }
+	{ "comm", required_argument, NULL, 'c' }, { "pid", required_argument, NULL, 'p' }, \
+		{ "cgroup", required_argument, NULL, FOPT_CGROUP },                        \
+		{ "port", required_argument, NULL, FOPT_PORT },                            \
+	{                                                                                  \
+		"all", no_argument, NULL, 'a'                                              \
+	}
 
-#define FILTER_USAGE                                                                         \
+#define FILTER_USAGE                                                                             \
 	"  -c, --comm COMM       trace tasks named COMM (repeatable, up to 8; default: nginx)\n" \
-	"  -p, --pid PID         trace only this process\n"                                    \
+	"  -p, --pid PID         trace only this process\n"                                      \
 	"      --cgroup PATH     trace only tasks in this cgroup v2 directory (and below)\n"     \
-	"      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"       \
+	"      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"        \
 	"  -a, --all             trace every process (no comm filter)\n"
 
 /* 1: opt was a filter option and is stored; 0: not a filter option; -EINVAL: bad value

@@ -12,8 +12,8 @@
 
 #include "avcsnoop.h"
 
-#define FINDING_CTX_LEN 256
-#define FINDING_NAME_LEN 64
+#define FINDING_CTX_LEN	  256
+#define FINDING_NAME_LEN  64
 #define FINDING_MAX_PERMS 8
 
 enum finding_origin {
@@ -28,13 +28,13 @@ struct finding {
 	uint32_t pid;
 	char scontext[FINDING_CTX_LEN]; /* "system_u:system_r:httpd_t:s0"; "" when unknown */
 	char tcontext[FINDING_CTX_LEN];
-	char tclass[FINDING_NAME_LEN];	/* "tcp_socket", "dir", "sock_file", "unix_stream_socket" */
+	char tclass[FINDING_NAME_LEN]; /* "tcp_socket", "dir", "sock_file", "unix_stream_socket" */
 	char perms[FINDING_MAX_PERMS][FINDING_NAME_LEN]; /* "name_connect", ... */
 	int nperms;
 	/* where */
-	uint16_t family; /* AVC_AF_INET, AVC_AF_INET6, AVC_AF_UNIX, 0 when unknown */
-	char daddr[64];	 /* printable address, "" for unix or unknown */
-	uint16_t dport;	 /* 0 when unknown */
+	uint16_t family;	    /* AVC_AF_INET, AVC_AF_INET6, AVC_AF_UNIX, 0 when unknown */
+	char daddr[64];		    /* printable address, "" for unix or unknown */
+	uint16_t dport;		    /* 0 when unknown */
 	char path[FINDING_CTX_LEN]; /* unix socket path, or the audited path/name= of a dir */
 	/* what happened */
 	enum avc_verdict verdict;

@@ -177,8 +177,7 @@ static int jr_hex4(struct jr *r, unsigned int *cp)
 	return 0;
 }
 
-static int jr_put(struct jr *r, char *out, size_t outsz, size_t *n, const char *bytes,
-		  size_t nb)
+static int jr_put(struct jr *r, char *out, size_t outsz, size_t *n, const char *bytes, size_t nb)
 {
 	if (!out) /* skipping */
 		return 0;
@@ -507,8 +506,7 @@ static int read_selinux(struct jr *r, struct finding *f)
 	}
 }
 
-int finding_read_json(const char *line, size_t len, struct finding *out, char *err,
-		      size_t errsz)
+int finding_read_json(const char *line, size_t len, struct finding *out, char *err, size_t errsz)
 {
 	struct jr r = { line, len, 0, err, errsz };
 	char key[256] = "", type[32] = "", sval[64] = "";
@@ -583,7 +581,8 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 			} else if (!strcmp(key, "first_seen") || !strcmp(key, "last_seen")) {
 				double d = 0;
 
-				if (jr_peek(&r) == '-' || (jr_peek(&r) >= '0' && jr_peek(&r) <= '9'))
+				if (jr_peek(&r) == '-' ||
+				    (jr_peek(&r) >= '0' && jr_peek(&r) <= '9'))
 					ret = jr_number(&r, &d);
 				else
 					ret = jr_fail(&r, "expected a number");

@@ -40,7 +40,6 @@ enum findings_read_result {
  * Strict JSON (RFC 8259) for one object in line[0..len). Returns FINDING_READ_OK,
  * FINDING_READ_OTHER, or -EINVAL with "byte N: what was wrong" in err.
  */
-int finding_read_json(const char *line, size_t len, struct finding *out, char *err,
-		      size_t errsz);
+int finding_read_json(const char *line, size_t len, struct finding *out, char *err, size_t errsz);
 
 #endif

@@ -56,11 +56,13 @@ static const struct {
 	const char *loses; /* what is lost without it */
 } prog_needs[] = {
 	/* FN_MAX: the selinux_audited tracepoint, not a function */
-	{ "avc_sel_audited", FN_MAX, "audit records seen in-kernel: audited vs hidden is decided "
-				     "from the policy's auditdeny bit" },
+	{ "avc_sel_audited", FN_MAX,
+	  "audit records seen in-kernel: audited vs hidden is decided "
+	  "from the policy's auditdeny bit" },
 	{ "avc_sel_has_perm", FN_AVC_HAS_PERM, "TCP and connectto decisions" },
-	{ "avc_sel_inode", FN_SELINUX_INODE_PERMISSION, "unix path-walk denials (dir search, "
-							  "sock_file write)" },
+	{ "avc_sel_inode", FN_SELINUX_INODE_PERMISSION,
+	  "unix path-walk denials (dir search, "
+	  "sock_file write)" },
 	{ "avc_lsm_connect_enter", FN_SECURITY_SOCKET_CONNECT, "connects outside the syscall" },
 	{ "avc_lsm_connect_exit", FN_SECURITY_SOCKET_CONNECT, "the final LSM verdict" },
 };
@@ -86,7 +88,8 @@ static bool prog_wanted(struct loader *ld, const struct bpf_program *p)
 				 prog_needs[i].loses);
 		else
 			snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)",
-				 n ? ", " : "", prog_needs[i].loses, probe_fn_name(prog_needs[i].fn),
+				 n ? ", " : "", prog_needs[i].loses,
+				 probe_fn_name(prog_needs[i].fn),
 				 ld->kf.fn_errno[prog_needs[i].fn] == ECANCELED
 					 ? "disabled by AVCSNOOP_DISABLE"
 					 : strerror(ld->kf.fn_errno[prog_needs[i].fn]));
@@ -178,7 +181,8 @@ static int attach_tracepoint(struct loader *ld, struct bpf_program *prog, const 
 
 	id = tracepoint_id(category, name);
 	if (id < 0) {
-		p_err("tracepoint %s/%s not found under tracefs: %s", category, name, strerror(-id));
+		p_err("tracepoint %s/%s not found under tracefs: %s", category, name,
+		      strerror(-id));
 		return id;
 	}
 	attr.config = (__u64)id;
@@ -188,7 +192,8 @@ static int attach_tracepoint(struct loader *ld, struct bpf_program *prog, const 
 
 		p_err("perf_event_open(%s/%s): %s%s", category, name, strerror(errno),
 		      errno == EACCES ? " (is this process's SELinux domain allowed perf_event "
-					"{ open }? run avcsnoop from unconfined_t)" : "");
+					"{ open }? run avcsnoop from unconfined_t)"
+				      : "");
 		return err;
 	}
 	lfd = bpf_link_create(bpf_program__fd(prog), pfd, BPF_PERF_EVENT, NULL);
@@ -241,19 +246,20 @@ static int attach_all(struct loader *ld)
 		cg_fd = open(ld->kf.cgroup2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg_fd < 0)
 			return -errno;
-		err = add_link(ld, bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect4, cg_fd),
+		err = add_link(ld,
+			       bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect4, cg_fd),
 			       skel->progs.avc_cgroup_connect4);
 		if (!err)
-			err = add_link(ld,
-				       bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect6, cg_fd),
-				       skel->progs.avc_cgroup_connect6);
+			err = add_link(
+				ld,
+				bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect6, cg_fd),
+				skel->progs.avc_cgroup_connect6);
 		close(cg_fd);
 		if (err)
 			return err;
 	}
 	/* Everything else (tp_btf, fentry/fexit) attaches from its SEC() name. */
-	bpf_object__for_each_program(prog, skel->obj)
-	{
+	bpf_object__for_each_program (prog, skel->obj) {
 		enum prog_group g = prog_group_of(prog);
 
 		if (g == GRP_CONNECT || g == GRP_CGROUP || !bpf_program__autoload(prog))
@@ -298,7 +304,8 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	err = probe_kernel(&ld->kf);
 	if (err) {
 		p_err("cannot read the kernel's BTF (/sys/kernel/btf/vmlinux: %s): avcsnoop needs a "
-		      "kernel built with CONFIG_DEBUG_INFO_BTF=y", strerror(-err));
+		      "kernel built with CONFIG_DEBUG_INFO_BTF=y",
+		      strerror(-err));
 		return err;
 	}
 	err = ensure_fs("/sys/kernel/tracing", "tracefs");
@@ -334,7 +341,7 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		bpf_map__set_max_entries(ld->skel->maps.agg, o->max_entries);
 	}
 
-	bpf_object__for_each_program(prog, ld->skel->obj)
+	bpf_object__for_each_program (prog, ld->skel->obj)
 		bpf_program__set_autoload(prog, prog_wanted(ld, prog));
 
 	err = avcsnoop_bpf__load(ld->skel);
@@ -463,7 +470,8 @@ int pin_dir_prepare(const char *dir)
 	}
 	if ((long)st.f_type != BPF_FS_MAGIC_) {
 		p_err("--pin %s: not on a bpf filesystem (mount -t bpf bpf /sys/fs/bpf, and pin "
-		      "below it)", dir);
+		      "below it)",
+		      dir);
 		return -EINVAL;
 	}
 	return 0;

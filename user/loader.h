@@ -23,8 +23,8 @@ struct bpf_link;
 enum prog_group { GRP_CONNECT, GRP_SOCK, GRP_CGROUP, GRP_SEL, GRP_LSM, GRP_MAX };
 
 struct loader_opts {
-	struct avc_config cfg;	 /* filters and mode; self_tgid and avc_arg_base are set here */
-	const char *cgroup_path; /* --cgroup PATH, or NULL */
+	struct avc_config cfg;	    /* filters and mode; self_tgid and avc_arg_base are set here */
+	const char *cgroup_path;    /* --cgroup PATH, or NULL */
 	unsigned int ringbuf_bytes; /* power of two ≥ page size; 0 = default */
 	bool no_selinux;	    /* don't attach the SELinux path even when possible */
 	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
@@ -59,7 +59,7 @@ struct loader {
 	struct bpf_link *links[LOADER_MAX_LINKS];
 	const char *link_prog[LOADER_MAX_LINKS]; /* the program of each link, for pin names */
 	int nlinks;
-	int fds[LOADER_MAX_LINKS]; /* perf event and link fds of syscall tracepoints */
+	int fds[LOADER_MAX_LINKS];	       /* perf event and link fds of syscall tracepoints */
 	const char *fd_prog[LOADER_MAX_LINKS]; /* the program of each link fd, NULL for pfds */
 	int nfds;
 	bool pinned; /* links are pinned: loader_stop() must leave them attached */

@@ -103,7 +103,7 @@ static int split_context(const char *ctx, char *u, char *r, char *level, size_t 
  * (security/selinux/include/initial_sid_to_string.h), and policies list them in that order.
  */
 #define ISID_KERNEL 1
-#define ISID_PORT 9
+#define ISID_PORT   9
 
 static const char *isid_context(struct policy *p, uint32_t isid, char *buf, size_t sz)
 {
@@ -160,8 +160,7 @@ static int apply_live_booleans(struct policy *p)
 	return 0;
 }
 
-static int read_header(FILE *f, const char *path, unsigned int *version, char *err,
-		       size_t errsz)
+static int read_header(FILE *f, const char *path, unsigned int *version, char *err, size_t errsz)
 {
 	uint32_t w[2], ver;
 	char str[32];
@@ -186,14 +185,16 @@ static int read_header(FILE *f, const char *path, unsigned int *version, char *e
 	}
 	str[len] = '\0';
 	if (strcmp(str, POLICYDB_STRING)) {
-		snprintf(err, errsz, "%s: a \"%s\" policy, not an SELinux kernel policy", path, str);
+		snprintf(err, errsz, "%s: a \"%s\" policy, not an SELinux kernel policy", path,
+			 str);
 		return -EINVAL;
 	}
 	*version = le32toh(ver);
 	if (*version < (unsigned int)sepol_policy_kern_vers_min() ||
 	    *version > (unsigned int)sepol_policy_kern_vers_max()) {
-		snprintf(err, errsz, "%s: policy version %u is not supported by this libsepol (%d-%d)",
-			 path, *version, sepol_policy_kern_vers_min(), sepol_policy_kern_vers_max());
+		snprintf(err, errsz,
+			 "%s: policy version %u is not supported by this libsepol (%d-%d)", path,
+			 *version, sepol_policy_kern_vers_min(), sepol_policy_kern_vers_max());
 		return -EPROTONOSUPPORT;
 	}
 	rewind(f);
@@ -690,8 +691,8 @@ int policy_bool_set(struct policy *p, const char *name, bool value)
 	if (bool_index(p, name) < 0)
 		return -ENOENT;
 	/* the record API evaluates every conditional after the change */
-	if (sepol_bool_key_create(p->handle, name, &key) < 0 || sepol_bool_create(p->handle, &rec) < 0 ||
-	    sepol_bool_set_name(p->handle, rec, name) < 0)
+	if (sepol_bool_key_create(p->handle, name, &key) < 0 ||
+	    sepol_bool_create(p->handle, &rec) < 0 || sepol_bool_set_name(p->handle, rec, name) < 0)
 		goto out;
 	sepol_bool_set_value(rec, value);
 	ret = sepol_bool_set(p->handle, p->spdb, key, rec) < 0 ? -EINVAL : 0;
@@ -735,9 +736,9 @@ static int decide(struct policy *p, const struct prepared *pq, struct sepol_av_d
 	activate(p);
 	memset(avd, 0, sizeof(*avd));
 	return sepol_compute_av_reason(pq->ssid, pq->tsid, pq->tclass, pq->requested, avd, reason) <
-			       0 ?
-		       -EINVAL :
-		       0;
+			       0
+		       ? -EINVAL
+		       : 0;
 }
 
 int policy_check(struct policy *p, const struct policy_query *q, struct policy_decision *d)
@@ -791,7 +792,8 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	ret = decide(p, &pq, &avd, &reason);
 	if (ret)
 		return ret;
-	hidden_now = (pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
+	hidden_now =
+		(pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
 	for (i = 0; i < policy_bool_count(p); i++) {
 		bool cur = pdb(p)->bool_val_to_struct[i]->state;
 		struct policy_bool_effect e = { .value = !cur };
@@ -895,8 +897,8 @@ static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct u32
 						return -ENOMEM;
 					continue;
 				}
-				ebitmap_for_each_positive_bit(&db->attr_type_map[key->target_type - 1],
-							      en, bit)
+				ebitmap_for_each_positive_bit(
+					&db->attr_type_map[key->target_type - 1], en, bit)
 				{
 					if (pair_add(s, bit + 1, key->target_class))
 						return -ENOMEM;
@@ -929,8 +931,8 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 	memset(out, 0, sizeof(*out));
 	if (idx < 0)
 		return -ENOENT;
-	if (strchr(source, ':') ? context_type(source, stype, sizeof(stype)) :
-				  snprintf(stype, sizeof(stype), "%s", source) < 0)
+	if (strchr(source, ':') ? context_type(source, stype, sizeof(stype))
+				: snprintf(stype, sizeof(stype), "%s", source) < 0)
 		return -EINVAL;
 	td = type_lookup(p, stype);
 	activate(p);
@@ -959,8 +961,8 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 			if (value_sid(p, s.v[i] >> 16, false, &tsid))
 				continue;
 			activate(p);
-			if (sepol_compute_av_reason(ssid, tsid, s.v[i] & 0xffff, ~0U, &avd, &reason) <
-			    0)
+			if (sepol_compute_av_reason(ssid, tsid, s.v[i] & 0xffff, ~0U, &avd,
+						    &reason) < 0)
 				continue;
 			if (pass == 0) {
 				before[i] = avd.allowed;
@@ -1022,8 +1024,8 @@ static int port_universe(struct policy *p, struct u32_vec *l)
 	return 0;
 }
 
-int policy_connectable_ports(struct policy *p, const char *source, const char *boolean,
-			     bool value, char (*names)[POLICY_NAME_LEN], int max, int *universe)
+int policy_connectable_ports(struct policy *p, const char *source, const char *boolean, bool value,
+			     char (*names)[POLICY_NAME_LEN], int max, int *universe)
 {
 	static const char *const perms[] = { "name_connect" };
 	struct u32_vec l = { 0 };

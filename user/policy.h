@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define POLICY_NAME_LEN 128
+#define POLICY_NAME_LEN	 128
 #define POLICY_LIVE_PATH NULL /* pass to policy_open() for the policy in force */
 
 struct policy;
@@ -53,7 +53,7 @@ int policy_perm_mask(const struct policy *p, const char *tclass, const char *per
 enum policy_proto { PROTO_TCP, PROTO_UDP, PROTO_SCTP, PROTO_DCCP };
 struct port_label {
 	char type[POLICY_NAME_LEN];
-	char context[256]; /* the whole label, "system_u:object_r:ntop_port_t:s0" */
+	char context[256];	/* the whole label, "system_u:object_r:ntop_port_t:s0" */
 	unsigned int low, high; /* the portcon range that matched; 0,0 = the default (isid) */
 };
 /* The label the kernel gives proto/port: the first matching portcon (as compiled, local
@@ -104,10 +104,10 @@ enum policy_reason {
 };
 
 struct policy_decision {
-	bool allowed;	   /* every requested permission allowed */
-	bool dontaudit;	   /* some denied permission is not in auditdeny: no AVC record */
-	uint32_t denied;   /* denied permission bits */
-	unsigned int reason; /* enum policy_reason bits that denied it */
+	bool allowed;		/* every requested permission allowed */
+	bool dontaudit;		/* some denied permission is not in auditdeny: no AVC record */
+	uint32_t denied;	/* denied permission bits */
+	unsigned int reason;	/* enum policy_reason bits that denied it */
 	char denied_perms[256]; /* names of the denied bits, space separated */
 };
 
@@ -142,8 +142,8 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
  * set to value. Names go to names[0..max), primary names, sorted. Returns the total count
  * (may exceed max) or -errno. *universe (optional) receives the number of port types.
  */
-int policy_connectable_ports(struct policy *p, const char *source, const char *boolean,
-			     bool value, char (*names)[POLICY_NAME_LEN], int max, int *universe);
+int policy_connectable_ports(struct policy *p, const char *source, const char *boolean, bool value,
+			     char (*names)[POLICY_NAME_LEN], int max, int *universe);
 
 /* The port types (as for policy_connectable_ports), sorted; returns the total count. */
 int policy_port_types(struct policy *p, char (*names)[POLICY_NAME_LEN], int max);

@@ -114,7 +114,8 @@ static bool first_arg_is_state(const struct btf *btf, int id)
 	if (!t || !btf_is_ptr(t))
 		return false;
 	t = btf__type_by_id(btf, t->type);
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "selinux_state");
+	return t && btf_is_struct(t) &&
+	       !strcmp(btf__name_by_offset(btf, t->name_off), "selinux_state");
 }
 
 /*
@@ -156,10 +157,10 @@ int probe_kernel(struct kernel_features *kf)
 	if (!btf)
 		return -errno;
 	kf->btf = true;
-	kf->tp_selinux_audited = btf__find_by_name_kind(btf, "btf_trace_selinux_audited",
-							BTF_KIND_TYPEDEF) > 0;
-	kf->tp_sock_state = btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state",
-						   BTF_KIND_TYPEDEF) > 0;
+	kf->tp_selinux_audited =
+		btf__find_by_name_kind(btf, "btf_trace_selinux_audited", BTF_KIND_TYPEDEF) > 0;
+	kf->tp_sock_state =
+		btf__find_by_name_kind(btf, "btf_trace_inet_sock_set_state", BTF_KIND_TYPEDEF) > 0;
 	if (disabled_by_env("selinux_audited"))
 		kf->tp_selinux_audited = false;
 	if (disabled_by_env("inet_sock_set_state"))
@@ -204,8 +205,8 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 	else if (err == EPERM)
 		snprintf(buf, (size_t)len, "the kernel refuses fentry/fexit programs (EPERM)");
 	else if (err == 524 /* ENOTSUPP */)
-		snprintf(buf, (size_t)len, "%s: the trampoline cannot take its arguments (ENOTSUPP)",
-			 fn_names[fn]);
+		snprintf(buf, (size_t)len,
+			 "%s: the trampoline cannot take its arguments (ENOTSUPP)", fn_names[fn]);
 	else
 		snprintf(buf, (size_t)len, "fexit %s: %s", fn_names[fn], strerror(err));
 }
@@ -213,8 +214,8 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 int ensure_fs(const char *path, const char *fstype)
 {
 	struct statfs st;
-	long magic = !strcmp(fstype, "bpf")	    ? 0xcafe4a11L /* BPF_FS_MAGIC */
-		     : !strcmp(fstype, "securityfs") ? 0x73636673L /* SECURITYFS_MAGIC */
+	long magic = !strcmp(fstype, "bpf")	     ? 0xcafe4a11L  /* BPF_FS_MAGIC */
+		     : !strcmp(fstype, "securityfs") ? 0x73636673L  /* SECURITYFS_MAGIC */
 						     : 0x74726163L; /* TRACEFS_MAGIC */
 
 	if (statfs(path, &st) == 0 && (long)st.f_type == magic)

@@ -21,7 +21,7 @@ enum {
 };
 
 #define MAX_EFFECTS 64
-#define MAX_TYPES 512
+#define MAX_TYPES   512
 
 static void tcat(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void tcat(char *buf, size_t sz, const char *fmt, ...)
@@ -95,9 +95,12 @@ nospace:
 const char *fix_kind_name(enum fix_kind k)
 {
 	static const char *const names[] = {
-		[FIX_NOT_SELINUX] = "not_selinux", [FIX_HIDDEN_NOTE] = "hidden_note",
-		[FIX_NOTE] = "note",		   [FIX_BOOLEAN] = "boolean",
-		[FIX_PORT_RELABEL] = "port_relabel", [FIX_FCONTEXT] = "fcontext_relabel",
+		[FIX_NOT_SELINUX] = "not_selinux",
+		[FIX_HIDDEN_NOTE] = "hidden_note",
+		[FIX_NOTE] = "note",
+		[FIX_BOOLEAN] = "boolean",
+		[FIX_PORT_RELABEL] = "port_relabel",
+		[FIX_FCONTEXT] = "fcontext_relabel",
 		[FIX_MODULE] = "local_module",
 	};
 
@@ -172,8 +175,8 @@ static void not_selinux(const struct finding *f, struct advice *a)
 	struct fix *fx;
 
 	finding_dest(f, dest, sizeof(dest));
-	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.",
-	     who(f), verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
+	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.", who(f),
+	     verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
 	fx = add_fix(a, FIX_NOT_SELINUX, CONFIDENCE_HIGH, RANK_NOTE);
 	TSET(fx->if_text, "If %s cannot reach %s", who(f), dest[0] ? dest : "its upstream");
 	switch (f->verdict) {
@@ -225,8 +228,9 @@ static void not_selinux(const struct finding *f, struct advice *a)
 		return;
 	default:
 		fx->confidence = CONFIDENCE_LOW;
-		TSET(fx->then_text, "Then look at the error itself (%s): it is not a permission "
-				    "decision SELinux made.",
+		TSET(fx->then_text,
+		     "Then look at the error itself (%s): it is not a permission "
+		     "decision SELinux made.",
 		     errno_name(f->err, ebuf, sizeof(ebuf)));
 		TSET(fx->why, "verdict %s", verdict_name(f->verdict));
 		return;
@@ -277,8 +281,8 @@ static int cmp_choice(const void *x, const void *y)
 }
 
 /* Booleans that, flipped alone, allow q: sorted narrowest first. */
-static int allowing_booleans(struct ctx *c, const struct policy_query *q,
-			     struct bool_choice *out, int max)
+static int allowing_booleans(struct ctx *c, const struct policy_query *q, struct bool_choice *out,
+			     int max)
 {
 	struct policy_bool_effect eff[MAX_EFFECTS];
 	int n, i, k = 0;
@@ -337,8 +341,8 @@ static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t 
 		}
 	}
 	if (!out[0])
-		tset(out, sz, "%s gains %lu permission(s) on %lu (type, class) pair(s)",
-			 c->stype, b->br.perms, b->br.targets);
+		tset(out, sz, "%s gains %lu permission(s) on %lu (type, class) pair(s)", c->stype,
+		     b->br.perms, b->br.targets);
 	else
 		tcat(out, sz, " (%lu permission(s) in all)", b->br.perms);
 }
@@ -361,12 +365,14 @@ static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, 
 	TSET(fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
 	     b->e.value ? "enabling" : "disabling", b->e.name);
 	if (b->catchall)
-		TSET(fx->why, "allows it, but opens every port type to %s (%lu permissions, "
-			      "measured in this policy): ranked after targeted fixes",
+		TSET(fx->why,
+		     "allows it, but opens every port type to %s (%lu permissions, "
+		     "measured in this policy): ranked after targeted fixes",
 		     c->stype, b->br.perms);
 	else if (total > 1)
-		TSET(fx->why, "%s of %d booleans that allow it: %lu newly granted permission(s), "
-			      "measured in this policy",
+		TSET(fx->why,
+		     "%s of %d booleans that allow it: %lu newly granted permission(s), "
+		     "measured in this policy",
 		     position == 0 ? "narrowest" : "next narrowest", total, b->br.perms);
 	else
 		TSET(fx->why, "the only boolean that allows it: %lu newly granted permission(s)",
@@ -444,8 +450,7 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 				best = cand;
 			continue;
 		}
-		if (cand.needs_bool &&
-		    cand.companions[0].br.perms != best.companions[0].br.perms) {
+		if (cand.needs_bool && cand.companions[0].br.perms != best.companions[0].br.perms) {
 			if (cand.companions[0].br.perms < best.companions[0].br.perms)
 				best = cand;
 			continue;
@@ -461,8 +466,9 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 	tset(fx->type, sizeof(fx->type), "%s", best.type);
 	local = policy_port_local(c->p, PROTO_TCP, c->f->dport, local_type, sizeof(local_type));
 	policy_port_ranges(c->p, PROTO_TCP, best.type, ranges, sizeof(ranges));
-	TSET(fx->if_text, "If you want %s (%s) to connect to port %u as it connects to %s ports "
-			  "(%s)",
+	TSET(fx->if_text,
+	     "If you want %s (%s) to connect to port %u as it connects to %s ports "
+	     "(%s)",
 	     who(c->f), c->stype, c->f->dport, best.type, ranges[0] ? ranges : "no ports yet");
 	TSET(fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
 	     best.needs_bool ? " and enable the '" : "",
@@ -485,8 +491,9 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 			tcat(fx->alternatives, sizeof(fx->alternatives), "%s%s (%lu permissions)",
 			     k > 1 ? ", " : "", best.companions[k].e.name,
 			     best.companions[k].br.perms);
-		TSET(fx->why, "%s may name_connect to %s only with '%s' on (the narrowest of %d "
-			      "booleans that allow it); a relabel changes the port for every domain",
+		TSET(fx->why,
+		     "%s may name_connect to %s only with '%s' on (the narrowest of %d "
+		     "booleans that allow it); a relabel changes the port for every domain",
 		     c->stype, best.type, b->e.name, best.ncompanions);
 		if (fx->alternatives[0])
 			tcat(fx->then_text, sizeof(fx->then_text),
@@ -494,8 +501,9 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 			     fx->alternatives);
 	} else {
 		fx->breadth = 1;
-		TSET(fx->why, "%s may already name_connect to %s with the current booleans; a "
-			      "relabel changes the port for every domain",
+		TSET(fx->why,
+		     "%s may already name_connect to %s with the current booleans; a "
+		     "relabel changes the port for every domain",
 		     c->stype, best.type);
 	}
 	if (local == 1)
@@ -558,7 +566,7 @@ static void fcontext_relabel(struct ctx *c)
 	} else {
 		/* an audit record names only the last component */
 		tset(dir, sizeof(dir), "/run/%s",
-			 !strcmp(c->f->tclass, "dir") && c->f->path[0] ? c->f->path : "DIR");
+		     !strcmp(c->f->tclass, "dir") && c->f->path[0] ? c->f->path : "DIR");
 	}
 	if (!strcmp(dir, "/run") || !strcmp(dir, "/var/run") || !strcmp(dir, "/tmp") ||
 	    !strcmp(dir, "/"))
@@ -581,15 +589,17 @@ static void fcontext_relabel(struct ctx *c)
 	}
 	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", who(c->f), c->stype,
 	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->f->path : " in that directory");
-	TSET(fx->then_text, "Then label %s %s%s%s%s, which %s may search and whose sockets it "
-			    "may write.",
+	TSET(fx->then_text,
+	     "Then label %s %s%s%s%s, which %s may search and whose sockets it "
+	     "may write.",
 	     whole_dir ? "the directory and the socket" : "the socket", best,
 	     aliases[0] ? " (alias " : "", aliases, aliases[0] ? ")" : "", c->stype);
 	TSET(fx->grant, "%s may use sockets under %s as it uses its own %s files; no boolean",
 	     c->stype, whole_dir ? dir : c->f->path, best);
-	TSET(fx->why, "%s is a type %s may search (dir) and write (sock_file) with the current "
-		      "booleans, named after it%s; the first denial is on the directory, so "
-		      "labelling the socket alone is not enough",
+	TSET(fx->why,
+	     "%s is a type %s may search (dir) and write (sock_file) with the current "
+	     "booleans, named after it%s; the first denial is on the directory, so "
+	     "labelling the socket alone is not enough",
 	     best, c->stype, best_pid ? " and a runtime-file type (pidfile)" : "");
 	if (!is_sock_path(c->f)) {
 		fx->confidence = CONFIDENCE_LOW;
@@ -620,9 +630,10 @@ static void local_module(struct ctx *c)
 	if (!fx)
 		return;
 	tset(cil, sizeof(cil), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
-		 c->ptext);
-	TSET(fx->if_text, "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
-			  "boolean or label fits",
+	     c->ptext);
+	TSET(fx->if_text,
+	     "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
+	     "boolean or label fits",
 	     who(c->f), c->stype, c->ptext, c->where, c->ttype, c->f->tclass);
 	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
 	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
@@ -686,8 +697,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 
 	ret = policy_check(p, &c.q, &d);
 	if (ret) {
-		TSET(a->summary, "%s: the policy cannot evaluate %s on %s (unknown class or "
-				 "permission in %s).",
+		TSET(a->summary,
+		     "%s: the policy cannot evaluate %s on %s (unknown class or "
+		     "permission in %s).",
 		     who(f), c.ptext, f->tclass, policy_path(p));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
@@ -706,8 +718,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 		return 0;
 	}
 	if (d.reason & ~POLICY_REASON_TE) {
-		tcat(a->notes, sizeof(a->notes), "Denied also by %s%s%s: a boolean or TE rule "
-						 "alone may not be enough. ",
+		tcat(a->notes, sizeof(a->notes),
+		     "Denied also by %s%s%s: a boolean or TE rule "
+		     "alone may not be enough. ",
 		     d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
 		     d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
 		     d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
@@ -721,12 +734,14 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 		TSET(fx->then_text, "Then know that a dontaudit rule hides it: the audit log will "
 				    "stay silent (no AVC record), and audit2why/sealert cannot "
 				    "see it.");
-		TSET(fx->why, "%s", d.dontaudit ? "the policy in force has no auditdeny bit for it" :
-						    "no AVC record was seen for this denial");
+		TSET(fx->why, "%s",
+		     d.dontaudit ? "the policy in force has no auditdeny bit for it"
+				 : "no AVC record was seen for this denial");
 		for (i = 0; i < n; i++)
 			if (eff[i].reveals)
-				tcat(fx->why, sizeof(fx->why), "; the dontaudit rule depends on "
-							       "boolean %s=%d",
+				tcat(fx->why, sizeof(fx->why),
+				     "; the dontaudit rule depends on "
+				     "boolean %s=%d",
 				     eff[i].name, eff[i].value ? 0 : 1);
 		add_cmd(fx, "semodule -DB   # show dontaudit'd denials while you debug");
 		add_cmd(fx, "semodule -B    # hide them again");
@@ -739,8 +754,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 				     eff[i].name, eff[i].value);
 	}
 	if (f->permissive)
-		tcat(a->notes, sizeof(a->notes), "It succeeded only because SELinux or the domain "
-						 "is permissive; in enforcing mode it fails. ");
+		tcat(a->notes, sizeof(a->notes),
+		     "It succeeded only because SELinux or the domain "
+		     "is permissive; in enforcing mode it fails. ");
 
 	n = allowing_booleans(&c, &c.q, bools, 16);
 	for (i = 0; i < n; i++)
@@ -797,14 +813,15 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 		fputc('\n', out);
 		if (is_note(fx))
 			fprintf(out, "*****  %s  *****\n",
-				fx->kind == FIX_HIDDEN_NOTE ? "Hidden by dontaudit" :
-				fx->kind == FIX_NOT_SELINUX ? "Not SELinux" :
-							      "Note");
+				fx->kind == FIX_HIDDEN_NOTE   ? "Hidden by dontaudit"
+				: fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
+							      : "Note");
 		else
 			fprintf(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
 				fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
 		if (fx->if_text[0])
-			fprintf(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
+			fprintf(out, "If %s\n",
+				fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
 		if (fx->then_text[0])
 			fprintf(out, "%s\n", fx->then_text);
 		if (fx->grant[0])
@@ -882,8 +899,8 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 /* Classes whose objects are files: their labels come from the file system. */
 static bool is_file_class(const char *tclass)
 {
-	static const char *const classes[] = { "dir",	    "sock_file", "file",
-					       "lnk_file", "fifo_file", "chr_file", "blk_file" };
+	static const char *const classes[] = { "dir",	    "sock_file", "file",    "lnk_file",
+					       "fifo_file", "chr_file",	 "blk_file" };
 	size_t i;
 
 	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
@@ -952,9 +969,10 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 	v->checked = true;
 	v->allowed = d.allowed;
 	v->dontaudit = d.dontaudit;
-	TSET(v->note, "%s", d.allowed ? "would now be allowed" :
-			   d.dontaudit ? "still denied, and hidden by dontaudit" :
-					 "still denied");
+	TSET(v->note, "%s",
+	     d.allowed	   ? "would now be allowed"
+	     : d.dontaudit ? "still denied, and hidden by dontaudit"
+			   : "still denied");
 	if (!d.allowed)
 		tcat(v->note, sizeof(v->note), " (%s)", d.denied_perms);
 	return 0;
@@ -967,8 +985,11 @@ void verify_print_text(FILE *out, const struct finding *f, const struct verify_r
 	finding_dest(f, dest, sizeof(dest));
 	perms_text(f, perms, sizeof(perms));
 	fprintf(out, "%-8s %s %s { %s } %s -> %s: %s\n",
-		!v->checked ? "UNKNOWN" : v->allowed ? "ALLOWED" : "DENIED", who(f), f->scontext,
-		perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-", v->note);
+		!v->checked  ? "UNKNOWN"
+		: v->allowed ? "ALLOWED"
+			     : "DENIED",
+		who(f), f->scontext, perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-",
+		v->note);
 }
 
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)

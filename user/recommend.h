@@ -31,9 +31,9 @@ enum fix_kind {
 
 enum fix_confidence { CONFIDENCE_LOW, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
 
-#define FIX_MAX_CMDS 6
-#define FIX_CMD_LEN 1024
-#define FIX_TEXT_LEN 640
+#define FIX_MAX_CMDS	 6
+#define FIX_CMD_LEN	 1024
+#define FIX_TEXT_LEN	 640
 #define ADVICE_MAX_FIXES 12
 
 struct fix {
@@ -48,10 +48,10 @@ struct fix {
 	/* machine-readable details ("" / 0 when not relevant) */
 	char boolean[POLICY_NAME_LEN]; /* the boolean to set (also for a relabel's companion) */
 	bool bool_value;
-	char type[POLICY_NAME_LEN];	     /* the new label of a relabel */
-	char alternatives[FIX_TEXT_LEN];     /* other booleans that would do as well */
-	unsigned long breadth;		     /* newly granted permissions, measured */
-	int rank_class;			     /* internal ordering class (see the header) */
+	char type[POLICY_NAME_LEN];	 /* the new label of a relabel */
+	char alternatives[FIX_TEXT_LEN]; /* other booleans that would do as well */
+	unsigned long breadth;		 /* newly granted permissions, measured */
+	int rank_class;			 /* internal ordering class (see the header) */
 };
 
 struct advice {
@@ -78,9 +78,9 @@ const char *fix_confidence_name(enum fix_confidence c);
  * an applied relabel counts.
  */
 struct verify_result {
-	bool checked;	 /* false: not an SELinux finding, or not decidable (see note) */
-	bool allowed;	 /* would now be allowed */
-	bool dontaudit;	 /* still denied and hidden */
+	bool checked;	  /* false: not an SELinux finding, or not decidable (see note) */
+	bool allowed;	  /* would now be allowed */
+	bool dontaudit;	  /* still denied and hidden */
 	char target[256]; /* the target context or type used */
 	char note[FIX_TEXT_LEN];
 };

@@ -44,8 +44,8 @@ struct trace_ctx {
 /* FNV-1a over the fields that make a finding distinct. */
 static unsigned long long finding_key(const struct finding *f)
 {
-	const char *parts[] = { f->scontext, f->tcontext, f->tclass, f->perms[0], f->daddr,
-				f->path, f->comm };
+	const char *parts[] = { f->scontext, f->tcontext, f->tclass, f->perms[0],
+				f->daddr,    f->path,	  f->comm };
 	unsigned long long h = 1469598103934665603ULL;
 	size_t i;
 	const char *c;
@@ -91,9 +91,7 @@ static void trace_usage(FILE *f)
 	      "Trace connect() attempts of selected processes, with destination and verdict:\n"
 	      "allowed, refused, denied by SELinux (audited, hidden by dontaudit, or permissive),\n"
 	      "denied by another LSM or by a cgroup program/firewall.\n"
-	      "\n"
-	      FILTER_USAGE
-	      "  -f, --failed          show only attempts that did not connect\n"
+	      "\n" FILTER_USAGE "  -f, --failed          show only attempts that did not connect\n"
 	      "  -d, --duration SECS   stop after SECS seconds\n"
 	      "  -j, --json            one JSON object per line (fields: see avcsnoop(8))\n"
 	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
@@ -172,8 +170,15 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		lost ? "; raise --ringbuf-size" : "");
 }
 
-enum { OPT_NO_ASYNC = 256, OPT_NO_SELINUX, OPT_RINGBUF, OPT_RECOMMEND, OPT_POLICY, OPT_EXPORT,
-       OPT_FORMAT };
+enum {
+	OPT_NO_ASYNC = 256,
+	OPT_NO_SELINUX,
+	OPT_RINGBUF,
+	OPT_RECOMMEND,
+	OPT_POLICY,
+	OPT_EXPORT,
+	OPT_FORMAT
+};
 
 int cmd_trace(int argc, char **argv)
 {

@@ -19,7 +19,8 @@ static const struct {
 				     "denied by SELinux, hidden from audit (no AVC record)" },
 	[VERDICT_SELINUX_PERMISSIVE] = { "selinux_permissive", "SELINUX-PERMISSIVE",
 					 "allowed only because SELinux is permissive" },
-	[VERDICT_LSM_DENIED] = { "lsm_denied", "LSM-DENIED", "denied by an LSM other than SELinux" },
+	[VERDICT_LSM_DENIED] = { "lsm_denied", "LSM-DENIED",
+				 "denied by an LSM other than SELinux" },
 	[VERDICT_CGROUP_DENIED] = { "cgroup_denied", "CGROUP-DENIED",
 				    "denied by a cgroup BPF program or the firewall" },
 	[VERDICT_ERROR] = { "error", "ERROR", "failed" },
@@ -62,17 +63,20 @@ int verdict_is_failure(enum avc_verdict v)
 	       v != VERDICT_SELINUX_PERMISSIVE && v < VERDICT_MAX;
 }
 
+/* a one-line initializer, not a block */
+/* clang-format off */
 #define E(x) { x, #x }
+/* clang-format on */
 static const struct {
 	int err;
 	const char *name;
 } errnos[] = {
-	E(EPERM),	 E(ENOENT),	  E(EINTR),	    E(EAGAIN),	      E(EACCES),
-	E(EFAULT),	 E(EINVAL),	  E(ENOTDIR),	    E(EBADF),	      E(ENOTSOCK),
-	E(EADDRINUSE),	 E(EADDRNOTAVAIL), E(EAFNOSUPPORT), E(EALREADY),      E(EISCONN),
-	E(ENETUNREACH),	 E(EHOSTUNREACH), E(ECONNREFUSED), E(ETIMEDOUT),     E(EINPROGRESS),
-	E(ECONNRESET),	 E(ECONNABORTED), E(ENETDOWN),	    E(EPROTOTYPE),    E(ENOMEM),
-	E(ENOBUFS),	 E(EPROTONOSUPPORT), E(EOPNOTSUPP), E(ELOOP),	      E(ENAMETOOLONG),
+	E(EPERM),	E(ENOENT),	    E(EINTR),	     E(EAGAIN),	    E(EACCES),
+	E(EFAULT),	E(EINVAL),	    E(ENOTDIR),	     E(EBADF),	    E(ENOTSOCK),
+	E(EADDRINUSE),	E(EADDRNOTAVAIL),   E(EAFNOSUPPORT), E(EALREADY),   E(EISCONN),
+	E(ENETUNREACH), E(EHOSTUNREACH),    E(ECONNREFUSED), E(ETIMEDOUT),  E(EINPROGRESS),
+	E(ECONNRESET),	E(ECONNABORTED),    E(ENETDOWN),     E(EPROTOTYPE), E(ENOMEM),
+	E(ENOBUFS),	E(EPROTONOSUPPORT), E(EOPNOTSUPP),   E(ELOOP),	    E(ENAMETOOLONG),
 };
 #undef E
 

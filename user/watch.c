@@ -165,10 +165,11 @@ static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, 
 	}
 	for (i = 0; i < m; i++) {
 		struct prev_count *p = w->nprev ? bsearch(&rows[i].key, w->prev, w->nprev,
-							 sizeof(*w->prev), key_cmp)
+							  sizeof(*w->prev), key_cmp)
 						: NULL;
 
-		rows[i].delta = rows[i].val.count - (p && p->count <= rows[i].val.count ? p->count : 0);
+		rows[i].delta =
+			rows[i].val.count - (p && p->count <= rows[i].val.count ? p->count : 0);
 	}
 	/* the totals of this report are the baseline of the next one */
 	free(w->prev);
@@ -209,8 +210,8 @@ static const char *hidden_note(const struct conn_record *rec)
 
 static void row_target(const struct watch_row *r, char *buf, size_t len)
 {
-	const char *t = r->rec.has_selinux && r->rec.target_type[0] ? r->rec.target_type
-								    : r->port_type;
+	const char *t =
+		r->rec.has_selinux && r->rec.target_type[0] ? r->rec.target_type : r->port_type;
 
 	escape_str(buf, len, t[0] ? t : "-", ESC_TEXT);
 }
@@ -240,11 +241,14 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
-	fprintf(w->out, "\n%s  %llu attempts traced, %zu rows, %zu/%llu counter entries, overflow %llu\n",
+	fprintf(w->out,
+		"\n%s  %llu attempts traced, %zu rows, %zu/%llu counter entries, overflow %llu\n",
 		when, st[STAT_ATTEMPTS], n, entries, max, st[STAT_AGG_OVERFLOW]);
 	if (st[STAT_AGG_OVERFLOW])
-		fprintf(w->out, "!! %llu attempts were not counted: the counter table is full "
-			"(raise --max-entries)\n", st[STAT_AGG_OVERFLOW]);
+		fprintf(w->out,
+			"!! %llu attempts were not counted: the counter table is full "
+			"(raise --max-entries)\n",
+			st[STAT_AGG_OVERFLOW]);
 	fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM", "DEST",
 		"VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
 	for (i = 0; i < n; i++) {
@@ -257,11 +261,14 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		row_target(r, target, sizeof(target));
 		row_perms(r, perms, sizeof(perms));
 		fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n",
-			rank == 0 ? "!!" : rank <= 2 ? "!" : "", comm, dest,
-			verdict_column(r->rec.verdict), errno_name(r->key.err, errbuf, sizeof(errbuf)),
-			r->delta, (unsigned long long)r->val.count,
-			r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0.0, target,
-			perms);
+			rank == 0   ? "!!"
+			: rank <= 2 ? "!"
+				    : "",
+			comm, dest, verdict_column(r->rec.verdict),
+			errno_name(r->key.err, errbuf, sizeof(errbuf)), r->delta,
+			(unsigned long long)r->val.count,
+			r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0.0,
+			target, perms);
 	}
 	if (!w->hist)
 		return;
@@ -271,8 +278,8 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
 		record_dest(&r->rec, raw, sizeof(raw));
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
-		fprintf(w->out, "\n%s -> %s %s (%llu attempts, latency since counting began):\n", comm,
-			dest, verdict_name(r->rec.verdict), (unsigned long long)r->val.count);
+		fprintf(w->out, "\n%s -> %s %s (%llu attempts, latency since counting began):\n",
+			comm, dest, verdict_name(r->rec.verdict), (unsigned long long)r->val.count);
 		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
 	}
 }
@@ -337,7 +344,8 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		json_bool(j, "hidden", rec->verdict == VERDICT_SELINUX_HIDDEN);
 		json_bool(j, "permissive", rec->verdict == VERDICT_SELINUX_PERMISSIVE);
 		json_double(j, "mean_us",
-			    r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0, 1);
+			    r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0,
+			    1);
 		json_double(j, "first_seen", (double)r->val.first_ns / 1e9 + w->wall_offset, 6);
 		json_double(j, "last_seen", (double)r->val.last_ns / 1e9 + w->wall_offset, 6);
 		json_uint(j, "last_pid", r->val.pid);
@@ -561,14 +569,16 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 	}
 }
 
-#define OUTPUT_LONGOPTS                                                                      \
-	{ "json", no_argument, NULL, 'j' }, { "hist", no_argument, NULL, OPT_HIST },          \
-	{ "prometheus", required_argument, NULL, OPT_PROM },                                 \
-	{ "export", required_argument, NULL, OPT_EXPORT },                                   \
-	{ "format", required_argument, NULL, OPT_FORMAT },                                   \
-	{ "policy", required_argument, NULL, OPT_POLICY },                                   \
-	{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' },           \
-	{ "help", no_argument, NULL, 'h' }
+#define OUTPUT_LONGOPTS                                                                     \
+	{ "json", no_argument, NULL, 'j' }, { "hist", no_argument, NULL, OPT_HIST },        \
+		{ "prometheus", required_argument, NULL, OPT_PROM },                        \
+		{ "export", required_argument, NULL, OPT_EXPORT },                          \
+		{ "format", required_argument, NULL, OPT_FORMAT },                          \
+		{ "policy", required_argument, NULL, OPT_POLICY },                          \
+		{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' }, \
+	{                                                                                   \
+		"help", no_argument, NULL, 'h'                                              \
+	}
 
 static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features *kf)
 {
@@ -679,9 +689,11 @@ int cmd_watch(int argc, char **argv)
 			if (!w.quiet)
 				p_info("reusing the counters pinned under %s (%d programs attached%s); "
 				       "their filters are those of the run that pinned them",
-				       a.pin_dir, nlinks, nlinks ? "" : ": nothing counts any more");
+				       a.pin_dir, nlinks,
+				       nlinks ? "" : ": nothing counts any more");
 		} else if (err != -ENOENT) {
-			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir, strerror(-err));
+			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir,
+			      strerror(-err));
 			return 1;
 		}
 	}
@@ -699,7 +711,8 @@ int cmd_watch(int argc, char **argv)
 			loader_describe(&ld, stderr);
 			if (a.pin_dir)
 				p_info("counters pinned under %s: counting goes on after exit; "
-				       "'avcsnoop watch --unpin %s' stops it", a.pin_dir, a.pin_dir);
+				       "'avcsnoop watch --unpin %s' stops it",
+				       a.pin_dir, a.pin_dir);
 		}
 	}
 	err = run(&w, &a, &kf);

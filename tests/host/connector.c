@@ -45,7 +45,7 @@
 /* Landlock network rules (Linux 6.7, ABI 4); Debian 12's uapi headers predate them. */
 #ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
-#define LANDLOCK_RULE_NET_PORT 2
+#define LANDLOCK_RULE_NET_PORT		2
 struct landlock_net_port_attr {
 	__u64 allowed_access;
 	__u64 port;
@@ -375,7 +375,8 @@ int main(int argc, char **argv)
 					err = connect_once(&t, nonblock);
 				attempts += 256;
 				clock_gettime(CLOCK_MONOTONIC, &t1);
-				el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+				el = (double)(t1.tv_sec - t0.tv_sec) +
+				     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 			} while (el < seconds);
 			getrusage(RUSAGE_SELF, &ru1);
 			cpu = (double)(ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) +

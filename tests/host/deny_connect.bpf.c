@@ -9,7 +9,7 @@
 #include <bpf/bpf_helpers.h>
 
 #define DENY_EACCES_PORT 4242
-#define DENY_EPERM_PORT 4243
+#define DENY_EPERM_PORT	 4243
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -18,58 +18,58 @@ struct test_case {
 
 void test_register(struct test_case *tc);
 
-#define TEST(tname)                                                                    \
-	static void test_##tname(bool *failed__);                                     \
-	static struct test_case tc_##tname = { #tname, test_##tname, NULL };          \
-	__attribute__((constructor)) static void reg_##tname(void)                    \
-	{                                                                              \
-		test_register(&tc_##tname);                                            \
-	}                                                                              \
+#define TEST(tname)                                                          \
+	static void test_##tname(bool *failed__);                            \
+	static struct test_case tc_##tname = { #tname, test_##tname, NULL }; \
+	__attribute__((constructor)) static void reg_##tname(void)           \
+	{                                                                    \
+		test_register(&tc_##tname);                                  \
+	}                                                                    \
 	static void test_##tname(bool *failed__)
 
-#define FAIL_AT(...)                                                                   \
-	do {                                                                           \
-		fprintf(stderr, "    %s:%d: ", __FILE__, __LINE__);                        \
-		fprintf(stderr, __VA_ARGS__);                                          \
-		fputc('\n', stderr);                                                   \
-		*failed__ = true;                                                      \
+#define FAIL_AT(...)                                                \
+	do {                                                        \
+		fprintf(stderr, "    %s:%d: ", __FILE__, __LINE__); \
+		fprintf(stderr, __VA_ARGS__);                       \
+		fputc('\n', stderr);                                \
+		*failed__ = true;                                   \
 	} while (0)
 
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			FAIL_AT("CHECK(%s) failed", #cond);                            \
-			return;                                                        \
-		}                                                                      \
+#define CHECK(cond)                                         \
+	do {                                                \
+		if (!(cond)) {                              \
+			FAIL_AT("CHECK(%s) failed", #cond); \
+			return;                             \
+		}                                           \
 	} while (0)
 
-#define CHECK_INT(a, b)                                                                \
-	do {                                                                           \
-		long long a__ = (long long)(a), b__ = (long long)(b);                  \
-		if (a__ != b__) {                                                      \
-			FAIL_AT("%s == %lld, expected %s == %lld", #a, a__, #b, b__);  \
-			return;                                                        \
-		}                                                                      \
+#define CHECK_INT(a, b)                                                               \
+	do {                                                                          \
+		long long a__ = (long long)(a), b__ = (long long)(b);                 \
+		if (a__ != b__) {                                                     \
+			FAIL_AT("%s == %lld, expected %s == %lld", #a, a__, #b, b__); \
+			return;                                                       \
+		}                                                                     \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                \
-	do {                                                                           \
-		const char *a__ = (a), *b__ = (b);                                     \
-		if (!a__ || !b__ || strcmp(a__, b__)) {                                \
+#define CHECK_STR(a, b)                                                                    \
+	do {                                                                               \
+		const char *a__ = (a), *b__ = (b);                                         \
+		if (!a__ || !b__ || strcmp(a__, b__)) {                                    \
 			FAIL_AT("%s == \"%s\", expected \"%s\"", #a, a__ ? a__ : "(null)", \
-				b__ ? b__ : "(null)");                                 \
-			return;                                                        \
-		}                                                                      \
+				b__ ? b__ : "(null)");                                     \
+			return;                                                            \
+		}                                                                          \
 	} while (0)
 
-#define CHECK_CONTAINS(hay, needle)                                                    \
-	do {                                                                           \
-		const char *h__ = (hay), *n__ = (needle);                              \
-		if (!h__ || !strstr(h__, n__)) {                                       \
-			FAIL_AT("%s does not contain \"%s\":\n%s", #hay, n__,          \
-				h__ ? h__ : "(null)");                                 \
-			return;                                                        \
-		}                                                                      \
+#define CHECK_CONTAINS(hay, needle)                                           \
+	do {                                                                  \
+		const char *h__ = (hay), *n__ = (needle);                     \
+		if (!h__ || !strstr(h__, n__)) {                              \
+			FAIL_AT("%s does not contain \"%s\":\n%s", #hay, n__, \
+				h__ ? h__ : "(null)");                        \
+			return;                                               \
+		}                                                             \
 	} while (0)
 
 /* Directory of test data (tests/), set by the runner from argv or AVC_TESTS_DIR. */

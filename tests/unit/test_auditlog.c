@@ -143,8 +143,8 @@ TEST(auditlog_ignores_other_records)
 			err),
 		  AUDITLOG_IGNORED);
 	CHECK_INT(parse("----", &f, err), AUDITLOG_IGNORED);
-	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  granted  { name_connect } for pid=1",
-			&f, err),
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  granted  { name_connect } for pid=1", &f,
+			err),
 		  AUDITLOG_IGNORED);
 }
 

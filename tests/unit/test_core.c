@@ -175,8 +175,9 @@ TEST(json_writer_nesting_and_escaping)
 	json_uint(&j, "u", 18446744073709551615ULL);
 	json_obj_end(&j);
 	json_line_end(&j);
-	CHECK_STR(cap_close(&c), "{\"a\":\"x\\\"y\",\"list\":[-3,\"\\n\"],\"o\":{\"t\":true,\"n\":null},"
-				 "\"d\":1.25}\n{\"u\":18446744073709551615}\n");
+	CHECK_STR(cap_close(&c),
+		  "{\"a\":\"x\\\"y\",\"list\":[-3,\"\\n\"],\"o\":{\"t\":true,\"n\":null},"
+		  "\"d\":1.25}\n{\"u\":18446744073709551615}\n");
 	free(c.buf);
 }
 

@@ -19,10 +19,11 @@ struct policy *test_open_cil(const char *name, char *path, size_t pathsz)
 	struct policy *p = NULL;
 
 	snprintf(path, pathsz, "build/tests/policy/%s.unit.policy", name);
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p build/tests/policy && secilc -M true -o %s -f /dev/null %s/policy/base.cil "
-		 "%s/policy/%s.cil",
-		 path, test_data_dir, test_data_dir, name);
+	snprintf(
+		cmd, sizeof(cmd),
+		"mkdir -p build/tests/policy && secilc -M true -o %s -f /dev/null %s/policy/base.cil "
+		"%s/policy/%s.cil",
+		path, test_data_dir, test_data_dir, name);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "    secilc failed: %s\n", cmd);
 		return NULL;

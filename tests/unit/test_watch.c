@@ -20,11 +20,11 @@ TEST(watch_hist_slot_math)
 	unsigned int i;
 
 	CHECK_INT(hist_slot(0), 0);
-	CHECK_INT(hist_slot(1999), 0);	   /* 1 us */
-	CHECK_INT(hist_slot(2000), 1);	   /* 2 us */
+	CHECK_INT(hist_slot(1999), 0); /* 1 us */
+	CHECK_INT(hist_slot(2000), 1); /* 2 us */
 	CHECK_INT(hist_slot(3999), 1);
 	CHECK_INT(hist_slot(4000), 2);
-	CHECK_INT(hist_slot(1000000), 9);	   /* 1 ms = 1000 us: 512 <= 1000 < 1024 */
+	CHECK_INT(hist_slot(1000000), 9);	 /* 1 ms = 1000 us: 512 <= 1000 < 1024 */
 	CHECK_INT(hist_slot(1000000000ULL), 19); /* 1 s: 2^19 <= 1e6 us < 2^20 */
 	CHECK_INT(hist_slot(~0ULL), AVC_HIST_SLOTS - 1);
 	/* every slot's bounds agree with hist_slot at both ends */
@@ -50,9 +50,15 @@ TEST(watch_hist_print_bcc_style)
 	hist_print_log2(f, slots, AVC_HIST_SLOTS, "usecs");
 	fclose(f);
 	CHECK_CONTAINS(buf, "     usecs               : count    distribution\n");
-	CHECK_CONTAINS(buf, "         0 -> 1          : 0        |                                        |\n");
-	CHECK_CONTAINS(buf, "         2 -> 3          : 10       |****************************************|\n");
-	CHECK_CONTAINS(buf, "         8 -> 15         : 5        |********************                    |\n");
+	CHECK_CONTAINS(
+		buf,
+		"         0 -> 1          : 0        |                                        |\n");
+	CHECK_CONTAINS(
+		buf,
+		"         2 -> 3          : 10       |****************************************|\n");
+	CHECK_CONTAINS(
+		buf,
+		"         8 -> 15         : 5        |********************                    |\n");
 	CHECK(!strstr(buf, "16 -> 31")); /* stops at the last non-empty slot */
 	free(buf);
 	buf = NULL;
@@ -101,17 +107,22 @@ TEST(watch_prometheus_escape_and_histogram)
 	prom_write(f, &s, 1, &t);
 	fclose(f);
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_attempts_total counter\n");
-	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+	CHECK_CONTAINS(buf,
+		       "avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+		       "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_duration_seconds histogram\n");
 	CHECK_CONTAINS(buf, ",le=\"2e-06\"} 0\n");
-	CHECK_CONTAINS(buf, ",le=\"4e-06\"} 4\n");  /* cumulative */
+	CHECK_CONTAINS(buf, ",le=\"4e-06\"} 4\n"); /* cumulative */
 	CHECK_CONTAINS(buf, ",le=\"1.6e-05\"} 5\n");
-	CHECK_CONTAINS(buf, ",le=\"+Inf\"} 6\n");   /* the open-ended slot only here */
-	CHECK_CONTAINS(buf, "avcsnoop_connect_duration_seconds_sum{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 0.000030000\n");
-	CHECK_CONTAINS(buf, "avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-			    "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+	CHECK_CONTAINS(buf, ",le=\"+Inf\"} 6\n"); /* the open-ended slot only here */
+	CHECK_CONTAINS(
+		buf,
+		"avcsnoop_connect_duration_seconds_sum{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+		"verdict=\"refused\",errno=\"ECONNREFUSED\"} 0.000030000\n");
+	CHECK_CONTAINS(
+		buf,
+		"avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+		"verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
 	CHECK_CONTAINS(buf, "avcsnoop_counter_max_entries 10\n");
 	free(buf);
 }
@@ -184,8 +195,9 @@ TEST(watch_export_json_with_advice_reads_back)
 	finding_write_json_advice(&j, &f, a);
 	fclose(mf);
 	free(a);
-	CHECK_CONTAINS(buf, "\"recommendation\":{\"summary\":\"SELinux is preventing nginx\",\"fixes\":"
-			    "[{\"kind\":\"boolean\"");
+	CHECK_CONTAINS(buf,
+		       "\"recommendation\":{\"summary\":\"SELinux is preventing nginx\",\"fixes\":"
+		       "[{\"kind\":\"boolean\"");
 	CHECK_CONTAINS(buf, "\"commands\":[\"setsebool -P httpd_can_network_relay 1\"]");
 	CHECK_INT(finding_read_json(buf, len - 1, &back, err, sizeof(err)), FINDING_READ_OK);
 	CHECK_INT(back.count, 12);
@@ -210,9 +222,10 @@ TEST(watch_export_avc_reads_back)
 	f.verdict = VERDICT_REFUSED; /* not an SELinux decision: no record */
 	CHECK(finding_write_avc(mf, &f, 8) != 0);
 	fclose(mf);
-	CHECK_STR(buf, "type=AVC msg=audit(1700000002.500:7): avc:  denied  { name_connect } for  "
-		       "pid=169 comm=6E6720696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 "
-		       "tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0\n");
+	CHECK_STR(buf,
+		  "type=AVC msg=audit(1700000002.500:7): avc:  denied  { name_connect } for  "
+		  "pid=169 comm=6E6720696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 "
+		  "tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0\n");
 	CHECK_INT(auditlog_parse_line(buf, len - 1, &back, err, sizeof(err)), AUDITLOG_FINDING);
 	CHECK_STR(back.comm, "ng inx");
 	CHECK_INT(back.dport, 3000);

@@ -101,8 +101,9 @@ int main(int argc, char **argv)
 
 	label_handle = selabel_open(SELABEL_CTX_FILE, NULL, 0);
 	if (!label_handle) {
-		fprintf(stderr, "label: selabel_open(SELABEL_CTX_FILE) failed: %s "
-				"(is the policy installed under /etc/selinux?)\n",
+		fprintf(stderr,
+			"label: selabel_open(SELABEL_CTX_FILE) failed: %s "
+			"(is the policy installed under /etc/selinux?)\n",
 			strerror(errno));
 		return 1;
 	}
