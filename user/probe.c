@@ -21,7 +21,6 @@
 static const char *const fn_names[FN_MAX] = {
 	[FN_AVC_HAS_PERM] = "avc_has_perm",
 	[FN_SELINUX_INODE_PERMISSION] = "selinux_inode_permission",
-	[FN_SELINUX_UNIX_STREAM_CONNECT] = "selinux_socket_unix_stream_connect",
 	[FN_SECURITY_SOCKET_CONNECT] = "security_socket_connect",
 };
 
