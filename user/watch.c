@@ -487,7 +487,7 @@ static void watch_usage(FILE *f)
 	      "\n" FILTER_USAGE
 	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
 	      "                        (comm, destination, verdict) triples count as overflow\n"
-	      "  -j, --json            JSON lines per report (fields: see docs/watch.md)\n"
+	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
 	      "      --prometheus FILE node_exporter textfile, rewritten (FILE.tmp + rename) each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
