@@ -10,6 +10,7 @@
 #include "finding_set.h"
 #include "findings_io.h"
 #include "json.h"
+#include "escape.h"
 #include "log.h"
 #include "policy.h"
 #include "recommend.h"
@@ -75,7 +76,13 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 		else
 			r = auditlog_parse_line(line, (size_t)len, &f, err, sizeof(err));
 		if (r < 0) {
-			p_err("%s:%zu: %s", name, lineno, err);
+			{
+				char ename[256], eerr[1024];
+
+				escape_str(ename, sizeof(ename), name, ESC_TEXT);
+				escape_str(eerr, sizeof(eerr), err, ESC_TEXT);
+				p_err("%s:%zu: %s", ename, lineno, eerr);
+			}
 			st->bad++;
 			continue;
 		}

@@ -9,6 +9,15 @@ static size_t escape_byte(char out[8], unsigned char c, enum esc_style style)
 {
 	static const char hex[] = "0123456789abcdef";
 
+	if (style == ESC_TERM) {
+		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+			out[0] = (char)c;
+			out[1] = '\0';
+			return 1;
+		}
+		return (size_t)sprintf(out, "\\x%c%c", hex[c >> 4], hex[c & 0xf]);
+	}
+
 	switch (c) {
 	case '\\':
 		return (size_t)sprintf(out, "\\\\");
@@ -65,4 +74,19 @@ size_t escape_buf(char *dst, size_t dstsz, const char *src, size_t len, enum esc
 size_t escape_str(char *dst, size_t dstsz, const char *src, enum esc_style style)
 {
 	return escape_buf(dst, dstsz, src, strlen(src), style, 0);
+}
+
+void fputs_safe(const char *s, FILE *out)
+{
+	size_t len = strlen(s), done = 0;
+	char buf[1024];
+
+	/* slices of 128 bytes escape to at most 512: never truncated */
+	while (done < len) {
+		size_t slice = len - done < 128 ? len - done : 128;
+
+		escape_buf(buf, sizeof(buf), s + done, slice, ESC_TERM, 1);
+		fputs(buf, out);
+		done += slice;
+	}
 }

@@ -4,10 +4,13 @@
 #define AVC_ESCAPE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum esc_style {
 	ESC_TEXT, /* C-like: \n \t \\ \xNN for control bytes, bytes >= 0x7f and '"' */
 	ESC_JSON, /* inside a JSON string: \" \\ \n \uXXXX; bytes >= 0x80 become \u00XX */
+	ESC_TERM, /* human text that may hold commands: only control bytes (but \n, \t), DEL and
+		   * bytes >= 0x80 become \xNN; quotes and backslashes stay so commands paste */
 };
 
 /*
@@ -20,5 +23,8 @@ size_t escape_buf(char *dst, size_t dstsz, const char *src, size_t len, enum esc
 
 /* Convenience for a NUL-terminated string. */
 size_t escape_str(char *dst, size_t dstsz, const char *src, enum esc_style style);
+
+/* Write s to out with ESC_TERM escaping, however long it is. */
+void fputs_safe(const char *s, FILE *out);
 
 #endif

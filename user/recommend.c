@@ -7,6 +7,7 @@
 
 #include <selinux/selinux.h>
 
+#include "escape.h"
 #include "findings_io.h"
 #include "recommend.h"
 #include "verdict.h"
@@ -798,40 +799,59 @@ static bool is_note(const struct fix *fx)
 	return fx->kind == FIX_NOT_SELINUX || fx->kind == FIX_HIDDEN_NOTE || fx->kind == FIX_NOTE;
 }
 
+/* Every human line of advice goes out through here: it holds comm names, paths and contexts
+ * that came from a file or the kernel.
+ */
+static void put(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(FILE *out, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fputs_safe(line, out);
+	free(line);
+}
+
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
 {
 	int i, k, num = 0;
 
-	fprintf(out, "%s\n", a->summary);
+	put(out, "%s\n", a->summary);
 	if (a->policy[0])
-		fprintf(out, "  policy: %s\n", a->policy);
+		put(out, "  policy: %s\n", a->policy);
 	if (a->notes[0])
-		fprintf(out, "  note: %s\n", a->notes);
+		put(out, "  note: %s\n", a->notes);
 	for (i = 0; i < a->nfixes; i++) {
 		const struct fix *fx = &a->fixes[i];
 
-		fputc('\n', out);
+		put(out, "\n");
 		if (is_note(fx))
-			fprintf(out, "*****  %s  *****\n",
-				fx->kind == FIX_HIDDEN_NOTE   ? "Hidden by dontaudit"
-				: fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
-							      : "Note");
+			put(out, "*****  %s  *****\n",
+			    fx->kind == FIX_HIDDEN_NOTE	  ? "Hidden by dontaudit"
+			    : fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
+							  : "Note");
 		else
-			fprintf(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
-				fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
+			put(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
+			    fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
 		if (fx->if_text[0])
-			fprintf(out, "If %s\n",
-				fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
+			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
 		if (fx->then_text[0])
-			fprintf(out, "%s\n", fx->then_text);
+			put(out, "%s\n", fx->then_text);
 		if (fx->grant[0])
-			fprintf(out, "  It grants: %s.\n", fx->grant);
+			put(out, "  It grants: %s.\n", fx->grant);
 		if (fx->why[0])
-			fprintf(out, "  Why here: %s.\n", fx->why);
+			put(out, "  Why here: %s.\n", fx->why);
 		if (fx->ncmds)
-			fprintf(out, "Do\n");
+			put(out, "Do\n");
 		for (k = 0; k < fx->ncmds; k++)
-			fprintf(out, "    %s\n", fx->cmds[k]);
+			put(out, "    %s\n", fx->cmds[k]);
 	}
 }
 
@@ -984,12 +1004,12 @@ void verify_print_text(FILE *out, const struct finding *f, const struct verify_r
 
 	finding_dest(f, dest, sizeof(dest));
 	perms_text(f, perms, sizeof(perms));
-	fprintf(out, "%-8s %s %s { %s } %s -> %s: %s\n",
-		!v->checked  ? "UNKNOWN"
-		: v->allowed ? "ALLOWED"
-			     : "DENIED",
-		who(f), f->scontext, perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-",
-		v->note);
+	put(out, "%-8s %s %s { %s } %s -> %s: %s\n",
+	    !v->checked	 ? "UNKNOWN"
+	    : v->allowed ? "ALLOWED"
+			 : "DENIED",
+	    who(f), f->scontext, perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-",
+	    v->note);
 }
 
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)

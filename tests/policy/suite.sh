@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The recommender against Debian's real refpolicy (/etc/selinux/default/policy/policy.33, built
 # by selinux-policy-default; `make deps` installs it) and against the CIL test policies, through
-# the same code as `avcsnoop recommend` (build/tests/policy/recommend until main.c has it).
+# `avcsnoop recommend` itself.
 # Facts are cross-checked with setools (seinfo, sesearch) where that is cheap.
 # Last line: "policy: N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
 
 REFPOL=${AVC_REFPOLICY:-/etc/selinux/default/policy/policy.33}
-REC=build/tests/policy/recommend
+rec() { ./avcsnoop recommend "$@"; }
+export -f rec # checks run some commands in bash -c
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -31,9 +32,9 @@ finish() {
 	exit
 }
 
-if ! make -s --no-print-directory "$REC" build/tests/policy/bool_gate.policy >/dev/null 2>&1; then
-	bad "build the recommend driver and the CIL policies" \
-		"$(make --no-print-directory "$REC" build/tests/policy/bool_gate.policy 2>&1 | tail -n 20)"
+if ! make -s --no-print-directory avcsnoop build/tests/policy/bool_gate.policy >/dev/null 2>&1; then
+	bad "build avcsnoop and the CIL policies" \
+		"$(make --no-print-directory avcsnoop build/tests/policy/bool_gate.policy 2>&1 | tail -n 20)"
 	finish
 fi
 command -v jq >/dev/null || { bad "jq is installed (make deps)"; finish; }
@@ -48,7 +49,7 @@ if [ ! -r "$REFPOL" ]; then
 	skipped "refpolicy" "$REFPOL missing (apt-get install selinux-policy-default)"
 else
 	t0=$(date +%s%N)
-	adv_ntop=$(avc 3000 ntop_port_t | "$REC" -j --policy "$REFPOL")
+	adv_ntop=$(avc 3000 ntop_port_t | rec -j --policy "$REFPOL")
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	echo "     (load + advice for one finding on policy.33: ${ms} ms)"
@@ -57,7 +58,7 @@ else
 	# port labels, from our lookup (--verify re-derives the target) and from seinfo
 	for pt in 3000:ntop_port_t 8080:http_cache_port_t; do
 		port=${pt%%:*} type=${pt#*:}
-		got=$(avc "$port" port_t | "$REC" -j --verify --policy "$REFPOL" | jq -r .target)
+		got=$(avc "$port" port_t | rec -j --verify --policy "$REFPOL" | jq -r .target)
 		check "refpolicy: tcp $port is $type (ours: $got)" test "$got" = "$type"
 		if command -v seinfo >/dev/null; then
 			check "refpolicy: seinfo agrees on tcp $port" \
@@ -89,19 +90,19 @@ else
 			<(sesearch --dontaudit -s httpd_t -c tcp_socket -p name_connect "$REFPOL")
 	fi
 
-	adv_cache=$(avc 8080 http_cache_port_t | "$REC" -j --policy "$REFPOL")
+	adv_cache=$(avc 8080 http_cache_port_t | rec -j --policy "$REFPOL")
 	check "http_cache_port_t: the narrowest boolean is httpd_can_network_relay" \
 		jq -e '[.fixes[] | select(.kind == "boolean")][0].boolean == "httpd_can_network_relay"' <<<"$adv_cache"
 	check "http_cache_port_t: relay ranks before httpd_can_network_connect" \
 		jq -e '[.fixes[] | select(.kind == "boolean") | .boolean] | index("httpd_can_network_relay") < index("httpd_can_network_connect")' <<<"$adv_cache"
 
 	hidden='{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"selinux_hidden","errno":"EACCES","hidden":true,"permissive":false,"count":2,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:ntop_port_t:s0","tclass":"tcp_socket","perms":["name_connect"]}}'
-	adv_hidden=$("$REC" -j --policy "$REFPOL" <<<"$hidden")
+	adv_hidden=$(rec -j --policy "$REFPOL" <<<"$hidden")
 	check "hidden finding: first a dontaudit note, then the fixes" \
 		jq -e '.fixes[0].kind == "hidden_note" and (.fixes[0].then | test("audit log will stay silent")) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
 
 	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
-	adv_unix=$("$REC" -j --policy "$REFPOL" <<<"$unix")
+	adv_unix=$(rec -j --policy "$REFPOL" <<<"$unix")
 	check "unix socket: fcontext relabel of the directory to httpd_runtime_t + restorecon -Rv" \
 		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv /run/backend"]' <<<"$adv_unix"
 
@@ -112,34 +113,39 @@ else
 	kmsg="6,812,9123456,-;audit: type=1400 audit(1700000000.5:9): avc:  denied  { name_connect } for  pid=7 comm=6E67696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1"
 	check "kmsg printk line, hex comm, permissive=1" \
 		jq -e '.finding.comm == "nginx" and .finding.permissive and .finding.verdict == "selinux_permissive"' \
-		<<<"$("$REC" -j --policy "$REFPOL" <<<"$kmsg")"
+		<<<"$(rec -j --policy "$REFPOL" <<<"$kmsg")"
 
-	"$REC" --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
+	rec --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
 	check "--verify exits 3 while the finding is still denied" test $? -eq 3
 fi
 
 # ---- CLI behaviour on the CIL policy ----
 CIL=build/tests/policy/bool_gate.policy
 web_avc='type=AVC msg=audit(1.5:1): avc:  denied  { name_connect } for  pid=1 comm="web" dest=3005 scontext=system_u:system_r:web_t:s0 tcontext=system_u:object_r:cache_port_t:s0 tclass=tcp_socket permissive=0'
-out=$(printf '%s\n%s\n' "$web_avc" "$web_avc" | "$REC" --policy "$CIL" 2>&1)
+out=$(printf '%s\n%s\n' "$web_avc" "$web_avc" | rec --policy "$CIL" 2>&1)
 check "CIL: duplicate records are advised once" test "$(grep -c '^=== ' <<<"$out")" -eq 1
 check "CIL: text output is If/Then/Do with the narrowest boolean first" \
 	grep -q -A2 '^\*\*\*\*\*  Fix 1: boolean' <<<"$out"
 err=$(printf '%s\ntype=AVC msg=audit(1.5:1): avc:  denied  { name_con\n{"type":"finding",\n' "$web_avc" |
-	"$REC" --policy "$CIL" 2>&1 >/dev/null)
+	rec --policy "$CIL" 2>&1 >/dev/null)
 rc=$?
 check "CIL: malformed lines: exit 1" test "$rc" -eq 1
 check "CIL: malformed lines are reported with their line numbers" \
 	bash -c 'grep -q "<stdin>:2:" <<<"$1" && grep -q "<stdin>:3: byte" <<<"$1" && grep -q "2 malformed" <<<"$1"' _ "$err"
-err=$("$REC" --policy /nonexistent/policy.33 <<<"$web_avc" 2>&1)
+# a comm (hex-encoded, as audit writes unusual ones) holding terminal control sequences
+evil=$(printf '\x1b[2Jev\x07il' | od -An -tx1 | tr -d ' \n')
+out=$(sed "s/comm=\"web\"/comm=$evil/" <<<"$web_avc" | rec --policy "$CIL" 2>&1)
+check "text advice escapes control bytes from the input (no raw ESC/BEL)" \
+	bash -c '! grep -q $'"'"'[\x1b\x07]'"'"' <<<"$1" && grep -qF "\\x1b[2Jev\\x07il" <<<"$1"' _ "$out"
+err=$(rec --policy /nonexistent/policy.33 <<<"$web_avc" 2>&1)
 check "missing policy file: a clear error, exit 1" \
 	bash -c '[ "$1" -eq 1 ] && grep -q "cannot open policy /nonexistent/policy.33" <<<"$2"' _ $? "$err"
-err=$("$REC" --policy tests/policy/base.cil <<<"$web_avc" 2>&1)
+err=$(rec --policy tests/policy/base.cil <<<"$web_avc" 2>&1)
 check "a CIL source instead of a binary policy: a clear error" grep -q "not a binary SELinux policy" <<<"$err"
 refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED"}'
-out=$("$REC" -j --policy /nonexistent <<<"$refused")
+out=$(rec -j --policy /nonexistent <<<"$refused")
 check "refused: a diagnosis, no policy needed, no SELinux commands" \
 	jq -e '(.fixes | length) == 1 and .fixes[0].kind == "not_selinux" and ([.fixes[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
-check "--help prints examples" bash -c '"$1" --help | grep -q "^Examples:"' _ "$REC"
+check "--help prints examples" bash -c '"$1" --help | grep -q "^Examples:"' _ rec
 
 finish

@@ -372,3 +372,23 @@ TEST(context_type_of_a_context)
 	CHECK(context_type("garbage", t, sizeof(t)) < 0);
 	CHECK(context_type("u:r:", t, sizeof(t)) < 0);
 }
+
+TEST(escape_terminal_keeps_commands_pasteable)
+{
+	char out[128];
+	struct capture c;
+
+	/* quotes, backslashes, newlines and tabs stay; control bytes, DEL and >= 0x80 do not */
+	escape_str(out, sizeof(out), "semanage fcontext -a '/run/a b'\n\t\"x\\y\"", ESC_TERM);
+	CHECK_STR(out, "semanage fcontext -a '/run/a b'\n\t\"x\\y\"");
+	escape_str(out, sizeof(out), "\x1b[2Jev\x07il\x7f\xc3", ESC_TERM);
+	CHECK_STR(out, "\\x1b[2Jev\\x07il\\x7f\\xc3");
+	/* fputs_safe writes arbitrarily long text without truncation */
+	cap_open(&c);
+	memset(out, 'a', sizeof(out) - 1);
+	out[sizeof(out) - 1] = '\0';
+	fputs_safe(out, c.f);
+	fputs_safe(out, c.f);
+	CHECK_INT(strlen(cap_close(&c)), 2 * (sizeof(out) - 1));
+	free(c.buf);
+}
