@@ -328,6 +328,11 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	ld->skel->rodata->cfg.filter_cgroup = o->cgroup_path != NULL;
 	if (!ld->group_on[GRP_SOCK])
 		ld->skel->rodata->cfg.follow_async = 0;
+	/* --failed is decided on the refined verdict (user/verdict.h refine_verdict): where
+	 * SELinux is active, a connect the kernel saw succeed may be a permissive would-deny
+	 * that only user space can tell, so the kernel may drop successes only without it
+	 */
+	ld->skel->rodata->cfg.failed_only = o->failed_only && !ld->kf.selinux_enabled;
 	if (o->ringbuf_bytes)
 		bpf_map__set_max_entries(ld->skel->maps.events, o->ringbuf_bytes);
 	if (o->cfg.mode == MODE_WATCH)

@@ -28,6 +28,7 @@ struct loader_opts {
 	unsigned int ringbuf_bytes; /* power of two ≥ page size; 0 = default */
 	bool no_selinux;	    /* don't attach the SELinux path even when possible */
 	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
+	bool failed_only;	    /* trace -f: the kernel may drop successes where it can */
 };
 
 /*

@@ -189,7 +189,7 @@ DETAIL=$(cat "$E2" 2>&1)
 check "trace --export: 6 refused attempts, one finding, count 6" jq -e -s 'length==1 and .[0].count==6 and .[0].verdict=="refused" and .[0].first_seen <= .[0].last_seen' "$E2"
 out=$("$AVC" recommend "$E2" 2>&1); rc=$?
 DETAIL="rc=$rc $out"
-check "trace --export -> avcsnoop recommend" eval '[ $rc = 0 ] && grep -q "seen 6 time" <<<"$out"'
+check "trace --export -> avcsnoop recommend" eval '[ $rc = 0 ] && grep -q "refused: nothing listening (ECONNREFUSED); 6 attempts" <<<"$out"'
 
 # ---- pinned counters survive the process; a second watch reuses them; dump; AVC export ----
 start_avc "$W/pin1.out" watch --pin "$PINDIR" -c avc-wpin 60 || finish
@@ -234,7 +234,7 @@ check "--format avc: the hidden denial as an AVC record" grep -qE '^type=AVC msg
 # without a policy on this host recommend stops at opening it, after parsing every record
 out=$("$AVC" recommend -v -j "$W/avc.log" 2>&1); rc=$?
 DETAIL="rc=$rc $out"
-check "--format avc: avcsnoop recommend parses every record" eval 'grep -q "1 finding(s), 1 distinct; 0 ignored (not AVC denials or findings); 0 malformed" <<<"$out"'
+check "--format avc: avcsnoop recommend parses every record" eval 'grep -q "1 line(s): 1 record(s) of 1 finding(s); 0 success(es) skipped; 0 ignored (not AVC denials or findings); 0 malformed" <<<"$out"'
 # audit2allow wants a policy that knows the types: the policy tests' CIL base plus them
 cat tests/policy/base.cil - >"$W/a2a.cil" <<'CIL'
 (type httpd_t)
