@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
 #include "watch.h"
@@ -460,7 +461,7 @@ static int report(struct watch_ctx *w)
 		pa.t.overflow = st[STAT_AGG_OVERFLOW];
 		pa.t.entries = entries;
 		pa.t.max_entries = max;
-		err = write_file_atomic(w->prom_path, prom_cb, &pa);
+		err = safe_file_write(w->prom_path, PROM_FILE_MODE, prom_cb, &pa);
 	}
 	if (w->export_path && !err)
 		err = write_export(w, rows, n);
@@ -489,7 +490,7 @@ static void watch_usage(FILE *f)
 	      "                        (comm, destination, verdict) triples count as overflow\n"
 	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
-	      "      --prometheus FILE node_exporter textfile, rewritten (FILE.tmp + rename) each report\n"
+	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
 	      "      --format json|avc export as findings JSON lines (default) or AVC records\n"
 	      "      --pin DIR         pin counters and programs under DIR (bpffs): counting goes on\n"
