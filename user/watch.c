@@ -693,9 +693,7 @@ int cmd_watch(int argc, char **argv)
 				       a.pin_dir, nlinks,
 				       nlinks ? "" : ": nothing counts any more");
 		} else if (err != -ENOENT) {
-			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir,
-			      strerror(-err));
-			return 1;
+			return 1; /* pinned_open named the pin and the problem */
 		}
 	}
 	if (!reused) {
@@ -773,8 +771,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	err = pinned_open(argv[optind], &w.maps, &nlinks);
 	if (err) {
-		p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin %s'",
-		      argv[optind], strerror(-err), argv[optind]);
+		if (err == -ENOENT) /* otherwise pinned_open named the pin and the problem */
+			p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin "
+			      "%s'",
+			      argv[optind], strerror(-err), argv[optind]);
 		return 1;
 	}
 	if (!nlinks && !w.quiet)
