@@ -469,16 +469,6 @@ static int report(struct watch_ctx *w)
 	return err;
 }
 
-/* Sleep secs unless a signal sets *stop first. */
-static void wait_interval(double secs, volatile sig_atomic_t *stop)
-{
-	struct timespec ts = { .tv_sec = (time_t)secs,
-			       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-	while (!*stop && nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
 static void watch_usage(FILE *f)
 {
 	fputs("Usage: avcsnoop watch [OPTIONS] [INTERVAL [COUNT]]\n"
@@ -593,12 +583,12 @@ static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features
 	on_exit_signals(&stop);
 	if (!w->interval) /* dump */
 		return report(w);
-	/* a signal cuts the wait short: that report is the final one */
+	/* a signal or a closed stdout (| head) cuts the wait short: that report is the final one */
 	while (!stop && (!a->count || done < a->count)) {
-		wait_interval(w->interval, &stop);
+		wait_for_stop(w->interval, &stop, w->out);
 		err = report(w);
 		done++;
-		if (err)
+		if (err || output_closed(w->out))
 			break;
 	}
 	return err;

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The safe file writer (user/safe_file.c) against what another user can plant beside its
- * target.
+ * target, and the closed-stdout check that ends trace and watch (user/util.c).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "safe_file.h"
 #include "test.h"
+#include "util.h"
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -195,4 +197,35 @@ TEST(safe_file_refuses_targets_that_are_not_regular_files)
 	snprintf(missing, sizeof(missing), "%s/", dir);
 	CHECK_INT(safe_file_write(missing, 0600, write_text, "x"), -EISDIR);
 	rm_tree(dir);
+}
+
+TEST(output_closed_only_when_the_reader_has_gone)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+	int fds[2];
+	FILE *w, *file;
+	bool open_pipe, gone_unflushed, gone_idle, regular;
+
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &old);
+	CHECK(pipe(fds) == 0);
+	w = fdopen(fds[1], "w");
+	CHECK(w != NULL);
+	fputs("line\n", w);
+	open_pipe = output_closed(w);
+	close(fds[0]);
+	fputs("more\n", w);
+	gone_unflushed = output_closed(w); /* EPIPE from the flush */
+	gone_idle = output_closed(w);	   /* nothing left to flush: POLLERR */
+	fclose(w);
+	file = tmpfile();
+	CHECK(file != NULL);
+	fputs("x\n", file);
+	regular = output_closed(file);
+	fclose(file);
+	sigaction(SIGPIPE, &old, NULL);
+	CHECK(!open_pipe);
+	CHECK(gone_unflushed);
+	CHECK(gone_idle);
+	CHECK(!regular);
 }
