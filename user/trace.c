@@ -330,7 +330,9 @@ int cmd_trace(int argc, char **argv)
 			break;
 		}
 		ring_buffer__consume(rb);
-		fflush(t.out);
+		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
+		if (output_closed(t.out))
+			break;
 		if (deadline > 0) {
 			struct timespec now;
 

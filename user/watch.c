@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
 #include "watch.h"
@@ -527,22 +528,12 @@ static int report(struct watch_ctx *w)
 		pa.t.overflow = st[STAT_AGG_OVERFLOW];
 		pa.t.entries = entries;
 		pa.t.max_entries = max;
-		err = write_file_atomic(w->prom_path, prom_cb, &pa);
+		err = safe_file_write(w->prom_path, PROM_FILE_MODE, prom_cb, &pa);
 	}
 	if (w->export_path && !err)
 		err = write_export(w, rows, n);
 	free(rows);
 	return err;
-}
-
-/* Sleep secs unless a signal sets *stop first. */
-static void wait_interval(double secs, volatile sig_atomic_t *stop)
-{
-	struct timespec ts = { .tv_sec = (time_t)secs,
-			       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-	while (!*stop && nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 static void watch_usage(FILE *f)
@@ -556,7 +547,7 @@ static void watch_usage(FILE *f)
 	      "                        (comm, destination, verdict) triples count as overflow\n"
 	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
-	      "      --prometheus FILE node_exporter textfile, rewritten (FILE.tmp + rename) each report\n"
+	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
 	      "      --format json|avc export as findings JSON lines (default) or AVC records\n"
 	      "      --pin DIR         pin counters and programs under DIR (bpffs): counting goes on\n"
@@ -659,12 +650,12 @@ static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features
 	on_exit_signals(&stop);
 	if (!w->interval) /* dump */
 		return report(w);
-	/* a signal cuts the wait short: that report is the final one */
+	/* a signal or a closed stdout (| head) cuts the wait short: that report is the final one */
 	while (!stop && (!a->count || done < a->count)) {
-		wait_interval(w->interval, &stop);
+		wait_for_stop(w->interval, &stop, w->out);
 		err = report(w);
 		done++;
-		if (err)
+		if (err || output_closed(w->out))
 			break;
 	}
 	return err;
@@ -759,9 +750,7 @@ int cmd_watch(int argc, char **argv)
 				       a.pin_dir, nlinks,
 				       nlinks ? "" : ": nothing counts any more");
 		} else if (err != -ENOENT) {
-			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir,
-			      strerror(-err));
-			return 1;
+			return 1; /* pinned_open named the pin and the problem */
 		}
 	}
 	if (!reused) {
@@ -839,8 +828,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	err = pinned_open(argv[optind], &w.maps, &nlinks);
 	if (err) {
-		p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin %s'",
-		      argv[optind], strerror(-err), argv[optind]);
+		if (err == -ENOENT) /* otherwise pinned_open named the pin and the problem */
+			p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin "
+			      "%s'",
+			      argv[optind], strerror(-err), argv[optind]);
 		return 1;
 	}
 	if (!nlinks && !w.quiet)

@@ -95,7 +95,8 @@ start_avc "$W/p.out" watch --prometheus "$P" -c "$COMM" 0.3 || finish
 $CONN --comm "$COMM" --count 9 --closed tcp4:127.0.0.1:0 >/dev/null
 sleep 0.8
 stop_avc
-[ -e "$P.tmp" ] && bad "no temp file left behind" "$P.tmp"
+left=$(find "$W" -maxdepth 1 -name '.m.prom.*' -o -name 'm.prom.tmp')
+[ -n "$left" ] && bad "no temp file left behind" "$left"
 cat >"$W/prom.awk" <<'AWK'
 # Strict text exposition format 0.0.4 checker for what avcsnoop writes.
 function fail(msg) { print FILENAME ":" NR ": " msg ": " $0; bad = 1 }
