@@ -72,14 +72,15 @@ static void trace_usage(FILE *f)
 	      "Trace connect() attempts of selected processes, with destination and verdict:\n"
 	      "allowed, refused, denied by SELinux (audited, hidden by dontaudit, or permissive),\n"
 	      "denied by another LSM or by a cgroup program/firewall.\n"
-	      "\n" FILTER_USAGE "  -f, --failed          show only attempts that did not connect\n"
+	      "\n" FILTER_USAGE
+	      "  -f, --failed          show only failures (and SELinux permissive would-denies)\n"
 	      "  -d, --duration SECS   stop after SECS seconds\n"
 	      "  -j, --json            one JSON object per line (fields: see avcsnoop(8))\n"
 	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
 	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
 	      "      --recommend       advise a fix once per finding (access)\n"
-	      "      --export FILE     at exit, one finding per distinct failure (count, first and\n"
+	      "      --export FILE     at exit, one finding per access (counts by verdict, first and\n"
 	      "                        last seen, contexts, advice) for avcsnoop recommend\n"
 	      "      --format json|avc --export as findings JSON lines (default) or AVC records\n"
 	      "      --max-findings N  findings (distinct accesses) kept for --recommend and\n"
@@ -169,7 +170,16 @@ enum {
 	OPT_MAX_FINDINGS,
 };
 
-int cmd_trace(int argc, char **argv)
+/* What the command line asks for. */
+struct trace_args {
+	struct loader_opts lo;
+	double duration;
+	bool quiet;
+	const char *policy_file;
+};
+
+/* 0, 1 when --help was printed, or -EINVAL (the message names the bad option). */
+static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_args *a)
 {
 	static const struct option opts[] = {
 		FILTER_LONGOPTS,
@@ -189,137 +199,148 @@ int cmd_trace(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct loader_opts lo = { .cfg.follow_async = 1, .cfg.mode = MODE_TRACE };
-	struct trace_ctx t = { .out = stdout };
-	volatile sig_atomic_t stop = 0;
-	struct ring_buffer *rb = NULL;
-	struct loader ld;
-	double duration = 0, deadline = 0;
-	bool quiet = false;
-	const char *policy_file = NULL;
+	struct loader_opts *lo = &a->lo;
 	unsigned long v;
 	int opt, err;
 
+	lo->cfg.follow_async = 1;
+	lo->cfg.mode = MODE_TRACE;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "fd:jqvh", opts, NULL)) != -1) {
-		err = filter_opt(opt, optarg, &lo);
+		err = filter_opt(opt, optarg, lo);
 		if (err < 0)
-			return 2;
+			return -EINVAL;
 		if (err > 0)
 			continue;
 		switch (opt) {
 		case 'f':
-			t.failed_only = lo.failed_only = true;
+			t->failed_only = lo->failed_only = true;
 			break;
 		case 'd':
-			if (parse_seconds(optarg, "-d", &duration))
-				return 2;
+			if (parse_seconds(optarg, "-d", &a->duration))
+				return -EINVAL;
 			break;
 		case 'j':
-			t.json = true;
+			t->json = true;
 			break;
 		case OPT_NO_ASYNC:
-			lo.cfg.follow_async = 0;
+			lo->cfg.follow_async = 0;
 			break;
 		case OPT_NO_SELINUX:
-			lo.no_selinux = true;
+			lo->no_selinux = true;
 			break;
 		case OPT_RINGBUF:
 			if (parse_ulong(optarg, "--ringbuf-size", 4096, 1UL << 30, &v))
-				return 2;
+				return -EINVAL;
 			if (v & (v - 1)) {
 				p_err("--ringbuf-size: '%s' is not a power of two", optarg);
-				return 2;
+				return -EINVAL;
 			}
-			lo.ringbuf_bytes = (unsigned int)v;
+			lo->ringbuf_bytes = (unsigned int)v;
 			break;
 		case OPT_RECOMMEND:
-			t.recommend = true;
+			t->recommend = true;
 			break;
 		case OPT_EXPORT:
-			t.export_path = optarg;
+			t->export_path = optarg;
 			break;
 		case OPT_MAX_FINDINGS:
 			if (parse_ulong(optarg, "--max-findings", 1, 1000000, &v))
-				return 2;
-			t.findings.max = v;
+				return -EINVAL;
+			t->findings.max = v;
 			break;
 		case OPT_FORMAT:
-			if (export_format_parse(optarg, &t.export_fmt)) {
+			if (export_format_parse(optarg, &t->export_fmt)) {
 				p_err("--format: '%s' is not json or avc", optarg);
-				return 2;
+				return -EINVAL;
 			}
 			break;
 		case OPT_POLICY:
 			if (access(optarg, R_OK)) {
 				p_err("--policy %s: %s", optarg, strerror(errno));
-				return 2;
+				return -EINVAL;
 			}
-			policy_file = optarg;
+			a->policy_file = optarg;
 			break;
 		case 'q':
-			quiet = true;
+			a->quiet = true;
 			break;
 		case 'v':
 			log_verbose = true;
 			break;
 		case 'h':
 			trace_usage(stdout);
-			return 0;
+			return 1;
 		default:
 			trace_usage(stderr);
-			return 2;
+			return -EINVAL;
 		}
 	}
 	if (optind < argc) {
 		p_err("trace: unexpected argument '%s' (see avcsnoop trace --help)", argv[optind]);
-		return 2;
+		return -EINVAL;
 	}
-	if (t.export_fmt == EXPORT_AVC && !t.export_path) {
+	if (t->export_fmt == EXPORT_AVC && !t->export_path) {
 		p_err("--format: only with --export FILE");
-		return 2;
+		return -EINVAL;
 	}
-	filter_finish(&lo);
+	filter_finish(lo);
+	return 0;
+}
 
-	err = loader_start(&ld, &lo);
-	if (err)
-		return 1;
-	t.enr = enricher_new(&ld.kf, policy_file);
-	if (t.recommend && !(t.advice = calloc(1, sizeof(*t.advice)))) {
-		err = -ENOMEM;
-		goto out;
-	}
-	json_init(&t.j, t.out);
-	t.wall_offset = mono_to_wall_offset();
-	rb = ring_buffer__new(loader_ringbuf_fd(&ld), handle_event, &t, NULL);
-	if (!rb) {
+/* Everything the loop needs, after the programs are attached; 0 or -errno. */
+static int trace_setup(struct trace_ctx *t, const struct trace_args *a, struct loader *ld,
+		       struct ring_buffer **rb)
+{
+	const struct avc_config *cfg = &a->lo.cfg;
+
+	t->enr = enricher_new(&ld->kf, a->policy_file);
+	if (!t->enr || (t->recommend && !(t->advice = calloc(1, sizeof(*t->advice)))))
+		return -ENOMEM;
+	json_init(&t->j, t->out);
+	t->wall_offset = mono_to_wall_offset();
+	*rb = ring_buffer__new(loader_ringbuf_fd(ld), handle_event, t, NULL);
+	if (!*rb) {
+		int err = -errno;
+
 		p_err("ring buffer: %s", strerror(errno));
-		err = -errno;
-		goto out;
+		return err;
 	}
-	if (!quiet) {
-		loader_describe(&ld, stderr);
-		if (!t.json)
-			print_text_header(t.out);
-		if (!lo.cfg.trace_all && !lo.cfg.target_tgid &&
-		    !comm_running((const char(*)[16])lo.cfg.comms, lo.cfg.ncomms)) {
-			char esc[64];
+	if (a->quiet)
+		return 0;
+	loader_describe(ld, stderr);
+	if (!t->json)
+		print_text_header(t->out);
+	if (!cfg->trace_all && !cfg->target_tgid &&
+	    !comm_running((const char(*)[16])cfg->comms, cfg->ncomms)) {
+		char esc[64];
 
-			escape_str(esc, sizeof(esc), lo.cfg.comms[0], ESC_TEXT);
-			p_info("waiting for connect() by %s%s (none is running now; --all traces "
-			       "every process)",
-			       esc, lo.cfg.ncomms > 1 ? " and the other -c names" : "");
-		}
-		fflush(t.out);
+		escape_str(esc, sizeof(esc), cfg->comms[0], ESC_TEXT);
+		p_info("waiting for connect() by %s%s (none is running now; --all traces every "
+		       "process)",
+		       esc, cfg->ncomms > 1 ? " and the other -c names" : "");
 	}
+	fflush(t->out);
+	return 0;
+}
+
+static double now_mono(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* Until a signal, the deadline or a closed stdout; then the stats and the export. */
+static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loader *ld,
+		     struct ring_buffer *rb)
+{
+	volatile sig_atomic_t stop = 0;
+	double deadline = a->duration > 0 ? now_mono() + a->duration : 0;
+	int err = 0;
 
 	on_exit_signals(&stop);
-	if (duration > 0) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		deadline = (double)now.tv_sec + (double)now.tv_nsec / 1e9 + duration;
-	}
 	while (!stop) {
 		/* Events are submitted without wakeups: poll returns on the 100 ms timeout (or
 		 * when the buffer is half full), then consume whatever is there.
@@ -331,24 +352,37 @@ int cmd_trace(int argc, char **argv)
 		}
 		ring_buffer__consume(rb);
 		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
-		if (output_closed(t.out))
+		if (output_closed(t->out))
 			break;
-		if (deadline > 0) {
-			struct timespec now;
-
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((double)now.tv_sec + (double)now.tv_nsec / 1e9 >= deadline)
-				break;
-		}
+		if (deadline > 0 && now_mono() >= deadline)
+			break;
 	}
-	err = err == -EINTR ? 0 : err;
+	err = err == -EINTR || err > 0 ? 0 : err;
 	ring_buffer__consume(rb);
-	print_summary(&t, &ld);
-	fflush(t.out);
-	if (t.export_path &&
-	    export_write_file(t.export_path, t.export_fmt, &t.findings, enricher_policy(t.enr)))
+	print_summary(t, ld);
+	fflush(t->out);
+	if (t->export_path &&
+	    export_write_file(t->export_path, t->export_fmt, &t->findings, enricher_policy(t->enr)))
 		err = -EIO;
-out:
+	return err;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_ctx t = { .out = stdout };
+	struct trace_args a = { 0 };
+	struct ring_buffer *rb = NULL;
+	struct loader ld;
+	int err;
+
+	err = trace_parse(argc, argv, &t, &a);
+	if (err)
+		return err > 0 ? 0 : 2;
+	if (loader_start(&ld, &a.lo))
+		return 1;
+	err = trace_setup(&t, &a, &ld, &rb);
+	if (!err)
+		err = trace_run(&t, &a, &ld, rb);
 	finding_set_free(&t.findings);
 	ring_buffer__free(rb);
 	enricher_free(t.enr);

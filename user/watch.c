@@ -661,7 +661,8 @@ static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features
 	return err;
 }
 
-int cmd_watch(int argc, char **argv)
+/* 0, 1 when --help was printed or --unpin was done (*rc set), -EINVAL on a bad option. */
+static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_args *a, int *rc)
 {
 	static const struct option opts[] = {
 		FILTER_LONGOPTS,
@@ -672,107 +673,126 @@ int cmd_watch(int argc, char **argv)
 		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
 		{},
 	};
-	struct watch_ctx w = { .out = stdout, .interval = 5 };
-	struct watch_args a = { .lo = { .cfg.follow_async = 1, .cfg.mode = MODE_WATCH } };
-	struct kernel_features kf;
-	struct loader ld = { 0 };
-	bool loaded = false, reused = false;
 	unsigned long v;
-	int opt, err, nlinks = 0;
+	int opt, err;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvh", opts, NULL)) != -1) {
-		err = filter_opt(opt, optarg, &a.lo);
+		err = filter_opt(opt, optarg, &a->lo);
 		if (!err)
-			err = output_opt(&w, &a, opt, optarg);
+			err = output_opt(w, a, opt, optarg);
 		if (err < 0)
-			return 2;
+			return -EINVAL;
 		if (err > 0)
 			continue;
 		switch (opt) {
 		case OPT_MAX_ENTRIES:
 			if (parse_ulong(optarg, "--max-entries", 1, 1UL << 24, &v))
-				return 2;
-			a.lo.max_entries = (unsigned int)v;
+				return -EINVAL;
+			a->lo.max_entries = (unsigned int)v;
 			break;
 		case OPT_PIN:
-			a.pin_dir = optarg;
+			a->pin_dir = optarg;
 			break;
 		case OPT_UNPIN:
-			a.unpin_dir = optarg;
+			a->unpin_dir = optarg;
 			break;
 		case OPT_NO_SELINUX:
-			a.lo.no_selinux = true;
+			a->lo.no_selinux = true;
 			break;
 		case 'h':
 			watch_usage(stdout);
-			return 0;
+			*rc = 0;
+			return 1;
 		default:
 			watch_usage(stderr);
-			return 2;
+			return -EINVAL;
 		}
 	}
-	if (optind < argc && parse_seconds(argv[optind++], "INTERVAL", &w.interval))
-		return 2;
-	if (optind < argc && parse_ulong(argv[optind++], "COUNT", 1, ~0UL >> 1, &a.count))
-		return 2;
+	if (optind < argc && parse_seconds(argv[optind++], "INTERVAL", &w->interval))
+		return -EINVAL;
+	if (optind < argc && parse_ulong(argv[optind++], "COUNT", 1, ~0UL >> 1, &a->count))
+		return -EINVAL;
 	if (optind < argc) {
 		p_err("watch: unexpected argument '%s' (see avcsnoop watch --help)", argv[optind]);
-		return 2;
+		return -EINVAL;
 	}
-	if (w.interval < 0.01) {
-		p_err("INTERVAL: '%g' is below 0.01 seconds", w.interval);
-		return 2;
+	if (w->interval < 0.01) {
+		p_err("INTERVAL: '%g' is below 0.01 seconds", w->interval);
+		return -EINVAL;
 	}
-	if (a.unpin_dir)
-		return loader_unpin(a.unpin_dir) ? 1 : 0;
-	if (w.export_fmt == EXPORT_AVC && !w.export_path) {
+	if (a->unpin_dir) {
+		*rc = loader_unpin(a->unpin_dir) ? 1 : 0;
+		return 1;
+	}
+	if (w->export_fmt == EXPORT_AVC && !w->export_path) {
 		p_err("--format: only with --export FILE");
-		return 2;
+		return -EINVAL;
 	}
-	filter_finish(&a.lo);
+	filter_finish(&a->lo);
+	return 0;
+}
 
-	if (a.pin_dir) {
+/* The counters: reused from a pin, or a started loader (pinned when asked). 0 or -errno. */
+static int watch_setup(struct watch_ctx *w, struct watch_args *a, struct loader *ld, bool *loaded,
+		       struct kernel_features *kf)
+{
+	int err, nlinks = 0;
+
+	if (a->pin_dir) {
 		if (geteuid() != 0) {
 			p_err("--pin needs root (bpffs, CAP_BPF)");
-			return 1;
+			return -EPERM;
 		}
-		if (pin_dir_prepare(a.pin_dir))
-			return 1;
-		err = pinned_open(a.pin_dir, &w.maps, &nlinks);
+		if (pin_dir_prepare(a->pin_dir))
+			return -EINVAL;
+		err = pinned_open(a->pin_dir, &w->maps, &nlinks);
 		if (!err) {
-			reused = true;
-			if (probe_kernel(&kf))
-				memset(&kf, 0, sizeof(kf));
-			if (!w.quiet)
+			if (probe_kernel(kf))
+				memset(kf, 0, sizeof(*kf));
+			if (!w->quiet)
 				p_info("reusing the counters pinned under %s (%d programs attached%s); "
 				       "their filters are those of the run that pinned them",
-				       a.pin_dir, nlinks,
+				       a->pin_dir, nlinks,
 				       nlinks ? "" : ": nothing counts any more");
-		} else if (err != -ENOENT) {
-			return 1; /* pinned_open named the pin and the problem */
+			return 0;
 		}
+		if (err != -ENOENT)
+			return err; /* pinned_open named the pin and the problem */
 	}
-	if (!reused) {
-		if (loader_start(&ld, &a.lo))
-			return 1;
-		loaded = true;
-		kf = ld.kf;
-		loader_agg_maps(&ld, &w.maps);
-		if (a.pin_dir && loader_pin(&ld, a.pin_dir)) {
-			err = -EIO;
-			goto out;
-		}
-		if (!w.quiet) {
-			loader_describe(&ld, stderr);
-			if (a.pin_dir)
-				p_info("counters pinned under %s: counting goes on after exit; "
-				       "'avcsnoop watch --unpin %s' stops it",
-				       a.pin_dir, a.pin_dir);
-		}
+	err = loader_start(ld, &a->lo);
+	if (err)
+		return err;
+	*loaded = true;
+	*kf = ld->kf;
+	loader_agg_maps(ld, &w->maps);
+	if (a->pin_dir && loader_pin(ld, a->pin_dir))
+		return -EIO;
+	if (!w->quiet) {
+		loader_describe(ld, stderr);
+		if (a->pin_dir)
+			p_info("counters pinned under %s: counting goes on after exit; "
+			       "'avcsnoop watch --unpin %s' stops it",
+			       a->pin_dir, a->pin_dir);
 	}
-	err = run(&w, &a, &kf);
-out:
+	return 0;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch_ctx w = { .out = stdout, .interval = 5 };
+	struct watch_args a = { .lo = { .cfg.follow_async = 1, .cfg.mode = MODE_WATCH } };
+	struct kernel_features kf;
+	struct loader ld = { 0 };
+	bool loaded = false;
+	int err, rc = 0;
+
+	err = watch_parse(argc, argv, &w, &a, &rc);
+	if (err)
+		return err > 0 ? rc : 2;
+	err = watch_setup(&w, &a, &ld, &loaded, &kf);
+	if (!err)
+		err = run(&w, &a, &kf);
 	enricher_free(w.enr);
 	free(w.prev);
 	agg_maps_close(&w.maps);
