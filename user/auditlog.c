@@ -89,13 +89,17 @@ static int copy_value(const char *v, size_t vlen, bool quoted, char *out, size_t
 	return 0;
 }
 
-/* "msg=audit(1700000000.123:456)" or, from ausearch -i, "audit(11/14/2023 22:13:20.123:456)" */
+/*
+ * "msg=audit(1700000000.123:456)" or, from ausearch -i, "audit(11/14/2023 22:13:20.123:456)".
+ * 0 (unknown) when missing, unreadable or out of range (finding_time_valid), as a findings
+ * line with that time would be refused.
+ */
 static double parse_stamp(const struct cursor *c, size_t end)
 {
 	const char *a = find(c, 0, "audit("), *close;
+	double frac = 0, secs;
 	char buf[64];
 	struct tm tm;
-	double frac = 0;
 	char *rest;
 	time_t t;
 
@@ -107,8 +111,10 @@ static double parse_stamp(const struct cursor *c, size_t end)
 		return 0;
 	memcpy(buf, a, (size_t)(close - a));
 	buf[close - a] = '\0';
-	if (isdigit((unsigned char)buf[0]) && !strchr(buf, '/'))
-		return strtod(buf, NULL);
+	if (isdigit((unsigned char)buf[0]) && !strchr(buf, '/')) {
+		secs = strtod(buf, NULL);
+		return finding_time_valid(secs) ? secs : 0;
+	}
 	memset(&tm, 0, sizeof(tm));
 	rest = strptime(buf, "%m/%d/%Y %H:%M:%S", &tm);
 	if (!rest)
@@ -117,7 +123,10 @@ static double parse_stamp(const struct cursor *c, size_t end)
 		frac = strtod(rest, NULL);
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
-	return t == (time_t)-1 ? 0 : (double)t + (frac < 1 ? frac : 0);
+	if (t == (time_t)-1)
+		return 0;
+	secs = (double)t + (frac < 1 ? frac : 0);
+	return finding_time_valid(secs) ? secs : 0;
 }
 
 struct field {

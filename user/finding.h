@@ -37,6 +37,16 @@ struct finding_counts {
 	uint64_t other;	     /* every other failure verdict */
 };
 
+/*
+ * Bounds of the numeric fields. The JSON reader (user/findings_io.c) refuses values outside
+ * them and the writers never produce one: count stays within RFC 8259's interoperable
+ * integers (exact in an IEEE double, so jq and JavaScript read it unchanged), errno within the
+ * kernel's MAX_ERRNO, times between the epoch and the end of year 9999.
+ */
+#define FINDING_COUNT_MAX 9007199254740991ULL /* 2^53 - 1 */
+#define FINDING_ERRNO_MAX 4095
+#define FINDING_TIME_MAX  253402300799.0 /* 9999-12-31T23:59:59Z */
+
 enum finding_origin {
 	ORIGIN_TRACE = 0, /* an avcsnoop event or export line */
 	ORIGIN_AUDIT,	  /* an AVC record from an audit log or the kernel log */
@@ -75,5 +85,11 @@ struct finding {
 	int nprocs;
 	uint64_t procs_unlisted;
 };
+
+/* A first_seen/last_seen value: finite, in 0..FINDING_TIME_MAX (false for NaN and inf) */
+static inline bool finding_time_valid(double t)
+{
+	return t >= 0 && t <= FINDING_TIME_MAX;
+}
 
 #endif

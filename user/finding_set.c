@@ -119,6 +119,12 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 #undef PUT
 }
 
+/* Counts saturate at what a findings file can hold (FINDING_COUNT_MAX): never wrap. */
+static void count_add(uint64_t *into, uint64_t n)
+{
+	*into = n > FINDING_COUNT_MAX - *into ? FINDING_COUNT_MAX : *into + n;
+}
+
 static void list_dest(struct finding *a, const char *dest, uint64_t count)
 {
 	int i;
@@ -131,7 +137,7 @@ static void list_dest(struct finding *a, const char *dest, uint64_t count)
 	if (a->ndests < FINDING_MAX_DESTS)
 		snprintf(a->dests[a->ndests++], FINDING_DEST_LEN, "%s", dest);
 	else
-		a->dests_unlisted += count;
+		count_add(&a->dests_unlisted, count);
 }
 
 static void list_proc(struct finding *a, const struct finding_proc *p, uint64_t count)
@@ -146,7 +152,7 @@ static void list_proc(struct finding *a, const struct finding_proc *p, uint64_t 
 	if (a->nprocs < FINDING_MAX_PROCS)
 		a->procs[a->nprocs++] = *p;
 	else
-		a->procs_unlisted += count;
+		count_add(&a->procs_unlisted, count);
 }
 
 /* The verdict that stands for the finding: audited beats hidden beats permissive. */
@@ -200,11 +206,11 @@ void finding_merge(struct finding *a, const struct finding *b)
 	int i;
 
 	finding_normalize(&nb);
-	a->counts.total += nb.counts.total;
-	a->counts.audited += nb.counts.audited;
-	a->counts.hidden += nb.counts.hidden;
-	a->counts.permissive += nb.counts.permissive;
-	a->counts.other += nb.counts.other;
+	count_add(&a->counts.total, nb.counts.total);
+	count_add(&a->counts.audited, nb.counts.audited);
+	count_add(&a->counts.hidden, nb.counts.hidden);
+	count_add(&a->counts.permissive, nb.counts.permissive);
+	count_add(&a->counts.other, nb.counts.other);
 	a->count = a->counts.total;
 	if (nb.first_seen > 0 && (!a->first_seen || nb.first_seen < a->first_seen))
 		a->first_seen = nb.first_seen;
@@ -212,10 +218,10 @@ void finding_merge(struct finding *a, const struct finding *b)
 		a->last_seen = nb.last_seen;
 	for (i = 0; i < nb.ndests; i++)
 		list_dest(a, nb.dests[i], 1);
-	a->dests_unlisted += nb.dests_unlisted;
+	count_add(&a->dests_unlisted, nb.dests_unlisted);
 	for (i = 0; i < nb.nprocs; i++)
 		list_proc(a, &nb.procs[i], 1);
-	a->procs_unlisted += nb.procs_unlisted;
+	count_add(&a->procs_unlisted, nb.procs_unlisted);
 	if (!a->hidden_by)
 		a->hidden_by = nb.hidden_by;
 	/* names a later observation has and the first lacked (e.g. an audited record) */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <math.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +50,26 @@ void finding_write_json(struct json *j, const struct finding *f)
 	finding_json_end(j);
 }
 
+/* A time as written: out-of-range values (NaN, inf, negative, after year 9999) become 0, the
+ * "unknown" the reader accepts, rather than a number it would refuse.
+ */
+static double time_to_write(double t)
+{
+	return t > 0 && finding_time_valid(t) ? t : 0;
+}
+
+/* a count beyond what the reader accepts is written as that maximum: "at least" */
+static uint64_t count_to_write(uint64_t n)
+{
+	return n < FINDING_COUNT_MAX ? n : FINDING_COUNT_MAX;
+}
+
 void finding_json_begin(struct json *j, const struct finding *f)
 {
 	const char *fam = f->family ? family_name(f->family) : NULL;
 	char dest[FINDING_CTX_LEN + 16], ebuf[16];
+	/* a kernel errno is 1..4095 (negated or not); anything else is not one: "0", unknown */
+	int err = f->err >= -FINDING_ERRNO_MAX && f->err <= FINDING_ERRNO_MAX ? f->err : 0;
 
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "finding");
@@ -69,14 +85,14 @@ void finding_json_begin(struct json *j, const struct finding *f)
 	finding_dest(f, dest, sizeof(dest));
 	json_str(j, "dest", dest);
 	json_str(j, "verdict", verdict_name(f->verdict));
-	json_str(j, "errno", errno_name(f->err, ebuf, sizeof(ebuf)));
+	json_str(j, "errno", errno_name(err, ebuf, sizeof(ebuf)));
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
-	json_uint(j, "count", f->count);
+	json_uint(j, "count", count_to_write(f->count));
 	if (f->hidden_by)
 		json_str(j, "hidden_by", f->hidden_by);
-	json_double(j, "first_seen", f->first_seen, 6);
-	json_double(j, "last_seen", f->last_seen, 6);
+	json_double(j, "first_seen", time_to_write(f->first_seen), 6);
+	json_double(j, "last_seen", time_to_write(f->last_seen), 6);
 	finding_write_selinux_json(j, "selinux", f);
 	finding_write_seen_json(j, f);
 }
@@ -125,18 +141,40 @@ struct jr {
 	size_t errsz;
 };
 
-static int jr_fail(struct jr *r, const char *fmt, ...)
+static int jr_vfail(struct jr *r, const char *fmt, va_list ap)
 {
 	char what[160];
-	va_list ap;
 
 	if (r->err[0])
 		return -EINVAL; /* keep the first, innermost error */
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	snprintf(r->err, r->errsz, "byte %zu: %s", r->pos + 1, what);
 	return -EINVAL;
+}
+
+static int __attribute__((format(printf, 2, 3))) jr_fail(struct jr *r, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = jr_vfail(r, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* An error about the value that starts at byte at: a value is judged after it is read. */
+static int __attribute__((format(printf, 3, 4)))
+jr_fail_at(struct jr *r, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	r->pos = at;
+	va_start(ap, fmt);
+	ret = jr_vfail(r, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 static void jr_ws(struct jr *r)
@@ -346,8 +384,10 @@ static int jr_number(struct jr *r, double *val)
 		if (!digits)
 			return jr_fail(r, "digits expected in exponent");
 	}
-	if (r->pos - start >= sizeof(buf))
-		return jr_fail(r, "number too long");
+	if (r->pos - start >= sizeof(buf)) {
+		r->pos = start;
+		return jr_fail(r, "number longer than %zu bytes", sizeof(buf) - 1);
+	}
 	memcpy(buf, r->s + start, r->pos - start);
 	buf[r->pos - start] = '\0';
 	if (val)
@@ -421,19 +461,76 @@ static int jr_bool(struct jr *r, bool *val)
 	return jr_fail(r, "expected true or false");
 }
 
-static int jr_uint(struct jr *r, double max, uint64_t *val)
+/*
+ * An unsigned integer member in 0..max, in the form our writer uses: digits only. A sign, a
+ * fraction or an exponent is refused rather than rounded, so what is accepted is exact.
+ */
+static int jr_uint(struct jr *r, const char *key, uint64_t max, uint64_t *val)
 {
+	uint64_t v = 0;
+	bool over = false;
+	size_t start, i;
+
+	*val = 0;
+	if (jr_peek(r) != '-' && (jr_peek(r) < '0' || jr_peek(r) > '9'))
+		return jr_fail(r, "%s: expected a number", key);
+	start = r->pos;
+	if (jr_number(r, NULL))
+		return -EINVAL;
+	if (r->s[start] == '-')
+		return jr_fail_at(r, start, "%s out of range: 0..%" PRIu64, key, max);
+	for (i = start; i < r->pos; i++) {
+		unsigned int digit = (unsigned int)(r->s[i] - '0');
+
+		if (digit > 9)
+			return jr_fail_at(
+				r, start,
+				"%s must be an integer (no fraction or exponent): 0..%" PRIu64, key,
+				max);
+		if (v > (max - digit) / 10)
+			over = true;
+		else
+			v = v * 10 + digit;
+	}
+	if (over)
+		return jr_fail_at(r, start, "%s out of range: 0..%" PRIu64, key, max);
+	*val = v;
+	return 0;
+}
+
+/* first_seen, last_seen: unix seconds, finite, 0 (unknown) up to the end of year 9999 */
+static int jr_time(struct jr *r, const char *key, double *val)
+{
+	size_t start;
 	double d;
 
 	*val = 0;
 	if (jr_peek(r) != '-' && (jr_peek(r) < '0' || jr_peek(r) > '9'))
-		return jr_fail(r, "expected a number");
+		return jr_fail(r, "%s: expected a number", key);
+	start = r->pos;
 	if (jr_number(r, &d))
 		return -EINVAL;
-	if (d < 0 || d > max || floor(d) != d)
-		return jr_fail(r, "number out of range (0..%.0f, integer)", max);
-	*val = (uint64_t)d;
+	if (!finding_time_valid(d))
+		return jr_fail_at(r, start, "%s out of range (unix seconds): 0..%.0f", key,
+				  FINDING_TIME_MAX);
+	*val = d;
 	return 0;
+}
+
+/* "EACCES", "0", or "E<n>" for a number without a name: n in 1..FINDING_ERRNO_MAX */
+static int errno_read(const char *name)
+{
+	int e = errno_from_name(name);
+	size_t i;
+
+	if (e >= 0 || name[0] != 'E' || name[1] < '1' || name[1] > '9')
+		return e;
+	for (i = 1, e = 0; name[i]; i++) {
+		if (name[i] < '0' || name[i] > '9' || i > 4)
+			return -1;
+		e = e * 10 + (name[i] - '0');
+	}
+	return e <= FINDING_ERRNO_MAX ? e : -1;
 }
 
 static bool jr_null(struct jr *r)
@@ -497,8 +594,6 @@ static int jr_object(struct jr *r, int (*fn)(struct jr *r, const char *key, void
 	}
 }
 
-#define COUNT_MAX 9007199254740992.0 /* 2^53: exact in a double, as JSON readers hold it */
-
 static int read_count_member(struct jr *r, const char *key, void *arg)
 {
 	struct finding_counts *c = arg;
@@ -511,7 +606,7 @@ static int read_count_member(struct jr *r, const char *key, void *arg)
 
 	if (!field)
 		return jr_skip(r, 3);
-	return jr_uint(r, COUNT_MAX, field);
+	return jr_uint(r, key, FINDING_COUNT_MAX, field);
 }
 
 static int read_dest(struct jr *r, void *arg)
@@ -531,7 +626,7 @@ static int read_proc_member(struct jr *r, const char *key, void *arg)
 	if (!strcmp(key, "comm"))
 		return jr_string(r, p->comm, sizeof(p->comm));
 	if (!strcmp(key, "pid")) {
-		if (jr_uint(r, UINT32_MAX, &u))
+		if (jr_uint(r, "pid", UINT32_MAX, &u))
 			return -EINVAL;
 		p->pid = (uint32_t)u;
 		return 0;
@@ -658,6 +753,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		r.pos++;
 	else
 		while (1) {
+			size_t at; /* where the value starts, for errors about it */
 			uint64_t u;
 			int ret = 0;
 
@@ -665,25 +761,28 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 				return jr_fail(&r, "expected a key");
 			if (jr_string(&r, key, sizeof(key)) || jr_expect(&r, ':'))
 				return -EINVAL;
+			jr_ws(&r);
+			at = r.pos;
 			if (!strcmp(key, "type")) {
 				ret = jr_string(&r, type, sizeof(type));
 				have_type = !ret;
 			} else if (!strcmp(key, "comm")) {
 				ret = jr_opt_string(&r, out->comm, sizeof(out->comm));
 			} else if (!strcmp(key, "pid")) {
-				ret = jr_uint(&r, UINT32_MAX, &u);
+				ret = jr_uint(&r, key, UINT32_MAX, &u);
 				out->pid = (uint32_t)u;
 			} else if (!strcmp(key, "family")) {
 				ret = jr_opt_string(&r, sval, sizeof(sval));
 				if (!ret && sval[0]) {
 					out->family = (uint16_t)family_from_name(sval);
 					if (!out->family)
-						return jr_fail(&r, "unknown family \"%s\"", sval);
+						return jr_fail_at(&r, at, "unknown family \"%s\"",
+								  sval);
 				}
 			} else if (!strcmp(key, "daddr")) {
 				ret = jr_opt_string(&r, out->daddr, sizeof(out->daddr));
 			} else if (!strcmp(key, "dport")) {
-				ret = jr_uint(&r, 65535, &u);
+				ret = jr_uint(&r, key, UINT16_MAX, &u);
 				out->dport = (uint16_t)u;
 			} else if (!strcmp(key, "path")) {
 				ret = jr_opt_string(&r, out->path, sizeof(out->path));
@@ -693,37 +792,30 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 				if (!ret) {
 					out->verdict = verdict_from_name(sval);
 					if (out->verdict == VERDICT_MAX)
-						return jr_fail(&r, "unknown verdict \"%s\"", sval);
+						return jr_fail_at(&r, at, "unknown verdict \"%s\"",
+								  sval);
 				}
 			} else if (!strcmp(key, "errno")) {
 				ret = jr_string(&r, sval, sizeof(sval));
 				if (!ret) {
-					int e = errno_from_name(sval);
-
-					if (e < 0 && sval[0] == 'E' && sval[1] >= '1' &&
-					    sval[1] <= '9')
-						e = atoi(sval + 1);
-					if (e < 0)
-						return jr_fail(&r, "unknown errno \"%s\"", sval);
-					out->err = e;
+					out->err = errno_read(sval);
+					if (out->err < 0)
+						return jr_fail_at(
+							&r, at,
+							"unknown errno \"%s\" (a name, or E1..E%d)",
+							sval, FINDING_ERRNO_MAX);
 				}
 			} else if (!strcmp(key, "hidden")) {
 				ret = jr_bool(&r, &out->hidden);
 			} else if (!strcmp(key, "permissive")) {
 				ret = jr_bool(&r, &out->permissive);
 			} else if (!strcmp(key, "count")) {
-				ret = jr_uint(&r, 9007199254740992.0, &u);
+				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &u);
 				out->count = u;
-			} else if (!strcmp(key, "first_seen") || !strcmp(key, "last_seen")) {
-				double d = 0;
-
-				if (jr_peek(&r) == '-' ||
-				    (jr_peek(&r) >= '0' && jr_peek(&r) <= '9'))
-					ret = jr_number(&r, &d);
-				else
-					ret = jr_fail(&r, "expected a number");
-				if (!ret)
-					*(key[0] == 'f' ? &out->first_seen : &out->last_seen) = d;
+			} else if (!strcmp(key, "first_seen")) {
+				ret = jr_time(&r, key, &out->first_seen);
+			} else if (!strcmp(key, "last_seen")) {
+				ret = jr_time(&r, key, &out->last_seen);
 			} else if (!strcmp(key, "selinux")) {
 				ret = read_selinux(&r, out);
 			} else if (!strcmp(key, "counts")) {
@@ -732,12 +824,12 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 				out->ndests = 0;
 				ret = jr_array(&r, read_dest, out);
 			} else if (!strcmp(key, "dests_unlisted")) {
-				ret = jr_uint(&r, COUNT_MAX, &out->dests_unlisted);
+				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &out->dests_unlisted);
 			} else if (!strcmp(key, "processes")) {
 				out->nprocs = 0;
 				ret = jr_array(&r, read_proc, out);
 			} else if (!strcmp(key, "processes_unlisted")) {
-				ret = jr_uint(&r, COUNT_MAX, &out->procs_unlisted);
+				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &out->procs_unlisted);
 			} else if (!strcmp(key, "hidden_by")) {
 				ret = read_hidden_by(&r, out);
 			} else {

@@ -12,6 +12,11 @@
  * ("hidden_by":"dontaudit"|"audit_off" when known). One line per finding: per access.
  * Event lines ("type":"connect") carry the same fields. "dest", "source_type" and
  * "target_type" are derived and ignored when reading; unknown keys are skipped.
+ * Numbers (limits in finding.h): pid 0..2^32-1, dport 0..65535 and count 0..2^53-1 are plain
+ * integers (no sign, fraction or exponent); first_seen and last_seen are unix seconds from 0
+ * (unknown) to 253402300799 (end of year 9999); errno is a name or E1..E4095. The reader
+ * refuses anything else; the writer writes a count above the limit as the limit, and a time
+ * or errno it cannot represent as 0 (unknown).
  */
 #ifndef AVC_FINDINGS_IO_H
 #define AVC_FINDINGS_IO_H

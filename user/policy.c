@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Policy queries on libsepol. libsepol.so exports only the record API; the access
- * computation on a policy of our choosing (sepol_set_policydb, sepol_sidtab_init,
+ * computation on a policy of our choosing (sepol_set_policydb, policydb_load_isids,
  * evaluate_conds) lives in libsepol.a, which avcsnoop links statically as audit2why does.
  */
 #include <endian.h>
@@ -260,14 +260,12 @@ int policy_open(struct policy **out, const char *path, char *err, size_t errsz)
 	fclose(f);
 	f = NULL;
 
-	if (sepol_sidtab_init(&p->sidtab) < 0) {
-		snprintf(err, errsz, "out of memory");
-		ret = -ENOMEM;
-		goto fail;
-	}
+	/* policydb_load_isids() initialises the sidtab itself (a sepol_sidtab_init() before it
+	 * would leak the first table); on failure policy_close() frees what it filled
+	 */
 	activate(p);
 	if (policydb_load_isids(pdb(p), &p->sidtab) < 0) {
-		snprintf(err, errsz, "%s: bad initial SIDs", p->path);
+		snprintf(err, errsz, "%s: bad initial SIDs or out of memory", p->path);
 		ret = -EINVAL;
 		goto fail;
 	}

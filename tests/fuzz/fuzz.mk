@@ -2,9 +2,9 @@
 # libFuzzer targets for the two parsers. `make fuzz` runs each for FUZZ_TIME seconds;
 # tests/fuzz/suite.sh (run by `make test`) runs each briefly on the committed corpus.
 FUZZ_CC ?= clang
-FUZZ_TIME ?= 300
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
+FUZZ_TIME ?= 600
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
 FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/policy.c \
 	user/recommend.c user/log.c
 FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings

@@ -22,6 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strnlen(f.comm, sizeof(f.comm)) == sizeof(f.comm) ||
 		    strnlen(f.path, sizeof(f.path)) == sizeof(f.path))
 			abort();
+		/* a time the findings reader would refuse (audit(1e999:1)) is unknown: 0 */
+		if (!finding_time_valid(f.first_seen) || !finding_time_valid(f.last_seen))
+			abort();
 	}
 	return 0;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* libFuzzer target: one findings JSON line. What is read must write back and read the same. */
+/*
+ * libFuzzer target: one findings JSON line. What is read must write back and read the same,
+ * and writing that again must give the same bytes (the writer emits nothing the reader
+ * refuses or changes: numbers at their limits, times rounded to microseconds).
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +28,31 @@ static int same(const struct finding *a, const struct finding *b)
 	return 1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* f as one JSON line in a malloc'd buffer (NULL when out of memory) */
+static char *write_line(const struct finding *f, size_t *len)
 {
-	struct finding f, g;
-	char err[256], *buf = NULL;
-	size_t len = 0;
+	char *buf = NULL;
 	struct json j;
 	FILE *mem;
+
+	*len = 0;
+	mem = open_memstream(&buf, len);
+	if (!mem)
+		return NULL;
+	json_init(&j, mem);
+	finding_write_json(&j, f);
+	if (fclose(mem)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char err[256], *buf, *again;
+	struct finding f, g;
+	size_t len, len2;
 	int ret;
 
 	ret = finding_read_json((const char *)data, size, &f, err, sizeof(err));
@@ -38,18 +60,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* every error names its position */
 	if (ret != FINDING_READ_OK)
 		return 0;
-	mem = open_memstream(&buf, &len);
-	if (!mem)
+	if (!finding_time_valid(f.first_seen) || !finding_time_valid(f.last_seen) ||
+	    f.count > FINDING_COUNT_MAX || f.err < 0 || f.err > FINDING_ERRNO_MAX)
+		abort(); /* the reader let an out-of-range number through */
+	buf = write_line(&f, &len);
+	if (!buf)
 		return 0;
-	json_init(&j, mem);
-	finding_write_json(&j, &f);
-	fclose(mem);
 	ret = finding_read_json(buf, len, &g, err, sizeof(err));
 	/* contexts without a selinux object are written as null: both sides then agree */
 	if (ret != FINDING_READ_OK || !same(&f, &g)) {
 		fprintf(stderr, "round trip failed (%d %s): %s\n", ret, err, buf);
 		abort();
 	}
+	again = write_line(&g, &len2);
+	if (again && (len2 != len || memcmp(buf, again, len))) {
+		fprintf(stderr, "second write differs:\n%s%s", buf, again);
+		abort();
+	}
+	free(again);
 	free(buf);
 	return 0;
 }

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Runs each libFuzzer target briefly on its committed seed corpus (`make fuzz` runs longer).
+# FUZZ_OUTPUT=DIR builds and runs the targets in DIR/fuzz instead of build/fuzz (tests/sanitize).
 # Last line: "fuzz: N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
 RUNS=${FUZZ_RUNS:-20000}
+OUT=${FUZZ_OUTPUT:-build}
 pass=0 fail=0 skip=0
 
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/ 2>/dev/null | grep -q 'libclang_rt.fuzzer-x86_64\|libclang_rt.fuzzer-aarch64'; then
@@ -12,7 +14,7 @@ if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/ 2>/dev/null | grep -q 'libclang_r
 	echo "fuzz: 0 passed, 0 failed, 2 skipped"
 	exit 0
 fi
-if ! make -s --no-print-directory fuzz-build >/tmp/fuzz-build.$$ 2>&1; then
+if ! make -s --no-print-directory OUTPUT="$OUT" fuzz-build >/tmp/fuzz-build.$$ 2>&1; then
 	cat /tmp/fuzz-build.$$
 	rm -f /tmp/fuzz-build.$$
 	echo "fuzz: 0 passed, 1 failed"
@@ -22,7 +24,7 @@ rm -f /tmp/fuzz-build.$$
 for t in auditlog findings; do
 	work=$(mktemp -d)
 	log=$(mktemp)
-	if build/fuzz/fuzz_$t -runs="$RUNS" -max_len=4096 -seed=1 "$work" tests/fuzz/corpus/$t >"$log" 2>&1; then
+	if "$OUT/fuzz/fuzz_$t" -runs="$RUNS" -max_len=4096 -seed=1 "$work" tests/fuzz/corpus/$t >"$log" 2>&1; then
 		pass=$((pass + 1))
 		echo "ok   fuzz_$t ($RUNS runs: $(grep -o 'cov: [0-9]*' "$log" | tail -n 1))"
 	else

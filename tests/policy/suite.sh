@@ -4,12 +4,17 @@
 # by selinux-policy-default; `make deps` installs it) and against the CIL test policies, through
 # `avcsnoop recommend` itself.
 # Facts are cross-checked with setools (seinfo, sesearch) where that is cheap.
+# AVCSNOOP=PATH drives another build of avcsnoop (tests/sanitize: the sanitizer build) instead
+# of ./avcsnoop, which is then not rebuilt.
 # Last line: "policy: N passed, N failed[, N skipped]".
 set -u
 cd "$(dirname "$0")/../.."
 
 REFPOL=${AVC_REFPOLICY:-/etc/selinux/default/policy/policy.33}
-rec() { ./avcsnoop recommend "$@"; }
+build_targets="build/tests/policy/bool_gate.policy"
+[ -n "${AVCSNOOP:-}" ] || build_targets="avcsnoop $build_targets"
+export AVCSNOOP=${AVCSNOOP:-./avcsnoop}
+rec() { "$AVCSNOOP" recommend "$@"; }
 export -f rec # checks run some commands in bash -c
 pass=0 fail=0 skip=0
 
@@ -32,11 +37,12 @@ finish() {
 	exit
 }
 
-if ! make -s --no-print-directory avcsnoop build/tests/policy/bool_gate.policy >/dev/null 2>&1; then
-	bad "build avcsnoop and the CIL policies" \
-		"$(make --no-print-directory avcsnoop build/tests/policy/bool_gate.policy 2>&1 | tail -n 20)"
+# shellcheck disable=SC2086 # a list of make targets
+if ! make -s --no-print-directory $build_targets >/dev/null 2>&1; then
+	bad "build $build_targets" "$(make --no-print-directory $build_targets 2>&1 | tail -n 20)"
 	finish
 fi
+[ -x "$AVCSNOOP" ] || { bad "$AVCSNOOP is an executable"; finish; }
 command -v jq >/dev/null || { bad "jq is installed (make deps)"; finish; }
 
 avc() { # port ttype [tclass perm] -> one audit.log line

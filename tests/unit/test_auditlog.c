@@ -78,6 +78,35 @@ TEST(auditlog_ausearch_interpreted)
 	CHECK(f.first_seen > 1690000000);
 }
 
+/* a time the findings reader would refuse is "unknown" (0), the record still a finding */
+TEST(auditlog_out_of_range_time_is_unknown)
+{
+	static const char *const stamps[] = { "1.5E201000:1", "1e999:1", "253402300800.5:1",
+					      "12/31/99999 23:59:59.000:1" };
+	char line[512], err[256];
+	struct finding f;
+	size_t i;
+
+	for (i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
+		snprintf(line, sizeof(line),
+			 "type=AVC msg=audit(%s): avc:  denied  { name_connect } for  pid=1 "
+			 "comm=\"a\" dest=1 scontext=u:r:a_t:s0 tcontext=u:object_r:b_t:s0 "
+			 "tclass=tcp_socket permissive=0",
+			 stamps[i]);
+		CHECK_INT(parse(line, &f, err), AUDITLOG_FINDING);
+		if (f.first_seen != 0 || f.last_seen != 0) {
+			FAIL_AT("audit(%s): first_seen %g", stamps[i], f.first_seen);
+			return;
+		}
+	}
+	CHECK_INT(parse("type=AVC msg=audit(253402300799.000:1): avc:  denied  { name_connect } "
+			"for  pid=1 comm=\"a\" dest=1 scontext=u:r:a_t:s0 "
+			"tcontext=u:object_r:b_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK(f.first_seen == FINDING_TIME_MAX);
+}
+
 TEST(auditlog_hex_comm_and_permissive)
 {
 	struct finding f;

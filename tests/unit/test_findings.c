@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "findings_io.h"
@@ -153,4 +155,135 @@ TEST(findings_deep_nesting_and_long_strings)
 	CHECK_INT(rd(s, &f, err), -EINVAL);
 	CHECK_CONTAINS(err, "longer than");
 	free(s);
+}
+
+/* a finding line with one extra member "key":value (value as written) */
+static int rd_member(const char *member, struct finding *f, char *err)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "{\"type\":\"finding\",\"verdict\":\"refused\",%s}", member);
+	return rd(line, f, err);
+}
+
+TEST(findings_numbers_at_their_limits_are_read_exactly)
+{
+	struct finding f;
+	char err[256];
+
+	CHECK_INT(
+		rd_member("\"pid\":4294967295,\"dport\":65535,\"count\":9007199254740991", &f, err),
+		FINDING_READ_OK);
+	CHECK(f.pid == UINT32_MAX && f.dport == UINT16_MAX && f.count == FINDING_COUNT_MAX);
+	CHECK_INT(rd_member("\"pid\":0,\"dport\":0,\"count\":0,\"first_seen\":0,\"last_seen\":0",
+			    &f, err),
+		  FINDING_READ_OK);
+	CHECK(!f.pid && !f.dport && !f.count && f.first_seen == 0 && f.last_seen == 0);
+	CHECK_INT(rd_member("\"first_seen\":253402300799,\"last_seen\":2.53402300799E11", &f, err),
+		  FINDING_READ_OK);
+	CHECK(f.first_seen == FINDING_TIME_MAX && f.last_seen == FINDING_TIME_MAX);
+	CHECK_INT(rd_member("\"first_seen\":1e-400,\"errno\":\"E4095\"", &f, err), FINDING_READ_OK);
+	CHECK(f.first_seen == 0 && f.err == FINDING_ERRNO_MAX);
+}
+
+TEST(findings_out_of_range_numbers_are_refused_where_they_start)
+{
+	static const struct {
+		const char *member, *why;
+	} bad[] = {
+		{ "\"pid\":4294967296", "pid out of range: 0..4294967295" },
+		{ "\"pid\":-0", "pid out of range" },
+		{ "\"pid\":18446744073709551617", "pid out of range" },
+		{ "\"dport\":65536", "dport out of range: 0..65535" },
+		{ "\"count\":9007199254740992", "count out of range: 0..9007199254740991" },
+		{ "\"count\":18446744073709551615", "count out of range" },
+		{ "\"count\":1e3", "count must be an integer" },
+		{ "\"count\":3.0", "count must be an integer" },
+		{ "\"count\":12345678901234567890123456789012345678901234567890123456789012345",
+		  "number longer than 63 bytes" },
+		{ "\"first_seen\":1.5E201000",
+		  "first_seen out of range (unix seconds): 0..253402300799" },
+		{ "\"first_seen\":-1E400", "first_seen out of range" },
+		{ "\"last_seen\":-0.5", "last_seen out of range" },
+		{ "\"last_seen\":253402300799.5", "last_seen out of range" },
+		{ "\"last_seen\":\"1700000000\"", "last_seen: expected a number" },
+		{ "\"errno\":\"E4096\"", "unknown errno \"E4096\" (a name, or E1..E4095)" },
+		{ "\"errno\":\"E4294967298\"", "unknown errno" },
+		{ "\"errno\":\"E1x\"", "unknown errno" },
+		{ "\"errno\":\"E0\"", "unknown errno" },
+	};
+	/* 1-based position of the member in rd_member's line; the error names its value's */
+	const size_t member_at = sizeof("{\"type\":\"finding\",\"verdict\":\"refused\",");
+	struct finding f;
+	char err[256], want[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *colon = strchr(bad[i].member, ':');
+
+		err[0] = '\0';
+		if (rd_member(bad[i].member, &f, err) != -EINVAL) {
+			FAIL_AT("accepted: %s", bad[i].member);
+			return;
+		}
+		snprintf(want, sizeof(want),
+			 "byte %zu: ", member_at + (size_t)(colon - bad[i].member) + 1);
+		if (strncmp(err, want, strlen(want)) || !strstr(err, bad[i].why)) {
+			FAIL_AT("%s: error \"%s\", expected \"%s%s...\"", bad[i].member, err, want,
+				bad[i].why);
+			return;
+		}
+	}
+}
+
+TEST(findings_writer_never_writes_a_number_the_reader_refuses)
+{
+	static const double times[] = { INFINITY, -INFINITY, NAN, -1, -0.0, 1e300, 253402300799.5 };
+	struct finding in, out;
+	char *buf = NULL, err[256];
+	size_t len = 0, i;
+	struct json j;
+	FILE *mem;
+
+	memset(&in, 0, sizeof(in));
+	in.verdict = VERDICT_SELINUX_DENIED;
+	in.pid = UINT32_MAX;
+	in.dport = UINT16_MAX;
+	in.count = UINT64_MAX;
+	in.err = -FINDING_ERRNO_MAX - 1;
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		in.first_seen = times[i];
+		in.last_seen = FINDING_TIME_MAX;
+		mem = open_memstream(&buf, &len);
+		CHECK(mem);
+		json_init(&j, mem);
+		finding_write_json(&j, &in);
+		fclose(mem);
+		CHECK_CONTAINS(buf, "\"count\":9007199254740991,");
+		CHECK_CONTAINS(buf, "\"errno\":\"0\"");
+		/* unrepresentable times are written as 0, "unknown"; the limit itself is kept */
+		CHECK_CONTAINS(buf, "\"first_seen\":0.000000,");
+		CHECK_CONTAINS(buf, "\"last_seen\":253402300799.000000,");
+		if (rd(buf, &out, err) != FINDING_READ_OK) {
+			FAIL_AT("written %s, read back: %s", buf, err);
+			free(buf);
+			return;
+		}
+		CHECK(out.count == FINDING_COUNT_MAX && out.pid == UINT32_MAX &&
+		      out.dport == UINT16_MAX && out.err == 0);
+		CHECK(out.first_seen == 0 && out.last_seen == FINDING_TIME_MAX);
+		free(buf);
+		buf = NULL;
+	}
+	/* an errno without a name is written as E<n> and read back as n */
+	in.err = FINDING_ERRNO_MAX;
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	json_init(&j, mem);
+	finding_write_json(&j, &in);
+	fclose(mem);
+	CHECK_CONTAINS(buf, "\"errno\":\"E4095\"");
+	CHECK_INT(rd(buf, &out, err), FINDING_READ_OK);
+	CHECK_INT(out.err, FINDING_ERRNO_MAX);
+	free(buf);
 }
