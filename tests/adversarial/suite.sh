@@ -77,10 +77,11 @@ advise() {
 # ==== live: hostile names from an unprivileged user, traced ====
 # comm is 15 bytes at most; relative canaries land in the Do block's scratch directory
 COMMS=($'\nEOF\n. ./q #' '-Hh0st' '$(touch pwA)' '`touch pwB`' "'; touch pwC #" '"; touch pwD #'
-	$'caf\xc3\xa9\xff\x80' $'avc\x01' 'avc\x01' 'a.b(x)*[y]' 'x!!y;!-1')
+	$'caf\xc3\xa9\xff\x80' $'avc\x01' 'avc\x01' 'a.b(x)*[y]' 'x!!y;!-1' '~root{a,b}$HOME'
+	$'tab\t\r\x1b[2J')
 DIRS=('a.b(x)*[y]' '.*' $'x\nEOF\n(allow httpd_t shadow_t (file (read open)))'
 	$'a\nDo\n    touch pwG\n#' '$(touch pwH)' '`touch pwI`' "q'uo\"te" $'caf\xc3\xa9\xff'
-	$'c\x01' 'c\x01' '-rf')
+	$'c\x01' 'c\x01' '-rf' 'back\' '~root')
 ABSTRACT=('-Hfoo' $'\nEOF\n. ./q #')
 H=$W/h # the hostile user's directory for its sockets
 X=$W/x # a sticky world-writable directory holding the export targets
@@ -209,8 +210,12 @@ crafted() {
 	printf '%s\n' "$in" >"$W/k$n.in"
 	"$AVC" recommend --policy "$POL" "$W/k$n.in" >"$W/k$n.txt" 2>"$W/k$n.err"
 	"$AVC" recommend -j --policy "$POL" "$W/k$n.in" >"$W/k$n.json" 2>>"$W/k$n.err"
+	"$AVC" recommend --verify --policy "$POL" "$W/k$n.in" >>"$W/verify.txt" 2>>"$W/k$n.err"
 	advise "$name" "$W/k$n.txt" "$W/k$n.json" "${CILS[@]}" "$@"
+	local a
+	for a in "$@"; do [[ $a == --untrusted=* ]] && crafted_untrusted+=("$a"); done
 }
+crafted_untrusted=()
 finding() { python3 "$CHECK" finding "$@"; }
 # dir_case NAME COMM SOCKET-PATH DIR [options]: a tracer finding, search denied on the socket's
 # directory: fcontext relabel of DIR (web_runtime_t) and a local module
@@ -250,7 +255,12 @@ dir_case "\$(...) in comm and directory" "\$(touch $C/pwned1)" "/run/\$(touch $C
 	"/run/\$(touch $C/pwned2)"
 dir_case "backticks in comm and directory" "\`touch $C/pwned3\`" "/run/\`touch $C/pwned4\`/s.sock" \
 	"/run/\`touch $C/pwned4\`"
-dir_case "single and double quotes" "it's \"q\"" "/run/it's \"q\"/s.sock" "/run/it's \"q\""
+dir_case "single and double quotes, printf conversions" "it's \"q\" %s%n" "/run/it's \"q\"/s.sock" \
+	"/run/it's \"q\""
+dir_case "a backslash ending the directory; comm ~root{a,b}\$HOME" '~root{a,b}$HOME' '/run/b\/s.sock' \
+	'/run/b\' --not-match=/run/b --not-match='/run/b\\'
+dir_case "tab, CR and an escape sequence" $'tab\t\r\x1b[2J' $'/run/t\tb\rc\x1b[2J/s.sock' \
+	$'/run/t\tb\rc\x1b[2J' --not-match='/run/t b c'
 dir_case "UTF-8 and raw bytes >= 0x80" $'caf\xc3\xa9\xff' $'/run/caf\xc3\xa9\xff\x80/s.sock' \
 	$'/run/caf\xc3\xa9\xff\x80'
 dir_case "byte 0x01" $'avc\x01' $'/run/c\x01/s.sock' $'/run/c\x01' --not-match='/run/c\x01'
@@ -279,6 +289,8 @@ crafted "a hidden (dontaudit) finding: note, booleans and module" \
 	"$(finding --comm="$comm" --verdict=selinux_hidden --hidden --target=cache_port_t \
 		--tclass=tcp_socket --perm=name_connect)" --untrusted="$comm" \
 	--want-kind=hidden_note --want-kind=boolean --want-kind=local_module --rule="$R_PORT"
+
+pycheck text "$W/verify.txt" --name="recommend --verify" "${crafted_untrusted[@]}"
 
 # ==== nothing outside the targets changed ====
 left=$(ls -A "$C")
