@@ -10,7 +10,10 @@ static size_t escape_byte(char out[8], unsigned char c, enum esc_style style)
 	static const char hex[] = "0123456789abcdef";
 
 	if (style == ESC_TERM) {
-		if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+		/* bytes >= 0x80 pass: the text's untrusted parts were escaped when it was built,
+		 * what is left is the program's own UTF-8
+		 */
+		if ((c >= 0x20 && c != 0x7f) || c == '\n' || c == '\t') {
 			out[0] = (char)c;
 			out[1] = '\0';
 			return 1;

@@ -9,8 +9,9 @@
 enum esc_style {
 	ESC_TEXT, /* C-like: \n \t \\ \xNN for control bytes, bytes >= 0x7f and '"' */
 	ESC_JSON, /* inside a JSON string: \" \\ \n \uXXXX; bytes >= 0x80 become \u00XX */
-	ESC_TERM, /* human text that may hold commands: only control bytes (but \n, \t), DEL and
-		   * bytes >= 0x80 become \xNN; quotes and backslashes stay so commands paste */
+	ESC_TERM, /* the program's own text whose untrusted parts were escaped (ESC_TEXT) when it
+		   * was built: only control bytes (but \n, \t) and DEL become \xNN, a safety net;
+		   * UTF-8, quotes and backslashes stay */
 };
 
 /*

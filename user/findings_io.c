@@ -8,7 +8,6 @@
 
 #include "findings_io.h"
 #include "policy.h"
-#include "recommend.h"
 #include "verdict.h"
 
 void finding_dest(const struct finding *f, char *out, size_t outsz)
@@ -45,36 +44,13 @@ void finding_write_selinux_json(struct json *j, const char *key, const struct fi
 	json_obj_end(j);
 }
 
-static void advice_write_compact(struct json *j, const struct advice *a)
-{
-	int i, c;
-
-	json_obj_begin(j, "recommendation");
-	json_str(j, "summary", a->summary);
-	json_arr_begin(j, "fixes");
-	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
-
-		json_obj_begin(j, NULL);
-		json_str(j, "kind", fix_kind_name(fx->kind));
-		json_str(j, "confidence", fix_confidence_name(fx->confidence));
-		json_str(j, "then", fx->then_text);
-		json_arr_begin(j, "commands");
-		for (c = 0; c < fx->ncmds; c++)
-			json_str(j, NULL, fx->cmds[c]);
-		json_arr_end(j);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_obj_end(j);
-}
-
 void finding_write_json(struct json *j, const struct finding *f)
 {
-	finding_write_json_advice(j, f, NULL);
+	finding_json_begin(j, f);
+	finding_json_end(j);
 }
 
-void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a)
+void finding_json_begin(struct json *j, const struct finding *f)
 {
 	const char *fam = f->family ? family_name(f->family) : NULL;
 	char dest[FINDING_CTX_LEN + 16], ebuf[16];
@@ -100,8 +76,10 @@ void finding_write_json_advice(struct json *j, const struct finding *f, const st
 	json_double(j, "first_seen", f->first_seen, 6);
 	json_double(j, "last_seen", f->last_seen, 6);
 	finding_write_selinux_json(j, "selinux", f);
-	if (a)
-		advice_write_compact(j, a);
+}
+
+void finding_json_end(struct json *j)
+{
 	json_obj_end(j);
 	json_line_end(j);
 }

@@ -18,15 +18,11 @@
 #include "finding.h"
 #include "json.h"
 
-struct advice;
-
 /* One finding as one JSON object followed by a newline. */
 void finding_write_json(struct json *j, const struct finding *f);
-/* The same, with the recommender's advice as a compact "recommendation" object when a is
- * not NULL: {"summary":"...","fixes":[{"kind":"boolean","confidence":"high",
- * "then":"...","commands":["setsebool -P ..."]}]}. Readers skip it.
- */
-void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
+/* The same in two halves, so that a caller can add members (advice_write_compact) between. */
+void finding_json_begin(struct json *j, const struct finding *f);
+void finding_json_end(struct json *j);
 /* The "selinux" object alone (used inside other records, e.g. advice). */
 void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f);
 /* "127.0.0.1:3000", "[::1]:3000", ":3000" (port only), "/run/app.sock", or "" */

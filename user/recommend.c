@@ -50,49 +50,6 @@ static void tset(char *buf, size_t sz, const char *fmt, ...)
 
 #define TSET(field, ...) tset(field, sizeof(field), __VA_ARGS__)
 
-int shell_quote(char *dst, size_t dstsz, const char *src)
-{
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_@%+=:,./-";
-	size_t n = 0, i;
-	bool plain = src[0] != '\0';
-
-	for (i = 0; plain && src[i]; i++)
-		plain = strchr(safe, src[i]) != NULL;
-	if (plain) {
-		size_t len = strlen(src);
-
-		if (len >= dstsz)
-			goto nospace;
-		memcpy(dst, src, len + 1);
-		return 0;
-	}
-	if (dstsz < 3)
-		goto nospace;
-	dst[n++] = '\'';
-	for (i = 0; src[i]; i++) {
-		if (src[i] == '\'') {
-			if (n + 4 >= dstsz)
-				goto nospace;
-			memcpy(dst + n, "'\\''", 4);
-			n += 4;
-		} else {
-			if (n + 1 >= dstsz)
-				goto nospace;
-			dst[n++] = src[i];
-		}
-	}
-	if (n + 2 > dstsz - 1 + 1 || n + 1 >= dstsz)
-		goto nospace;
-	dst[n++] = '\'';
-	dst[n] = '\0';
-	return 0;
-nospace:
-	if (dstsz)
-		dst[0] = '\0';
-	return -ENOSPC;
-}
-
 const char *fix_kind_name(enum fix_kind k)
 {
 	static const char *const names[] = {
@@ -128,58 +85,93 @@ static struct fix *add_fix(struct advice *a, enum fix_kind kind, enum fix_confid
 	return fx;
 }
 
-static void add_cmd(struct fix *fx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add_cmd(struct fix *fx, const char *fmt, ...)
+/* A new command of fx, started with its program; NULL when fx has no room left (the
+ * engine never needs more than FIX_MAX_CMDS).
+ */
+static struct command *add_cmd(struct fix *fx, const char *prog)
 {
-	va_list ap;
+	struct command *cmd;
 
 	if (fx->ncmds >= FIX_MAX_CMDS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(fx->cmds[fx->ncmds++], FIX_CMD_LEN, fmt, ap);
-	va_end(ap);
+		return NULL;
+	cmd = &fx->cmds[fx->ncmds++];
+	command_init(cmd, prog);
+	return cmd;
 }
 
-static const char *who(const struct finding *f)
+/* Arguments for cmd, program text or raw untrusted bytes alike. */
+static void add_argv(struct command *cmd, const char *const *args)
 {
-	return f->comm[0] ? f->comm : "the process";
+	if (!cmd)
+		return;
+	for (; *args; args++)
+		command_arg(cmd, *args);
 }
 
-/* "port 3000", "/run/backend/app.sock", "127.0.0.1:3000" */
-static void where(const struct finding *f, char *out, size_t sz)
+#define ADD_ARGS(cmd, ...) add_argv(cmd, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Untrusted text (comm, path, address, a context read from a file) as it may appear in a
+ * sentence: escaped (\n, \xNN, \"), printable ASCII only.
+ */
+static const char *shown(char *buf, size_t sz, const char *raw)
+{
+	escape_str(buf, sz, raw, ESC_TEXT);
+	return buf;
+}
+
+/* The untrusted parts of a finding as a sentence may show them: escaped once, here. */
+struct words {
+	char who[FINDING_NAME_LEN * 4];		/* "nginx", "the process" */
+	char dest[(FINDING_CTX_LEN + 16) * 4];	/* "127.0.0.1:3000", "/run/app.sock", "" */
+	char where[(FINDING_CTX_LEN + 16) * 4]; /* "port 3000", a dest, or "its target" */
+	char path[FINDING_CTX_LEN * 4];		/* the socket or object path */
+	char scontext[FINDING_CTX_LEN * 4], tcontext[FINDING_CTX_LEN * 4];
+};
+
+static void words_init(struct words *w, const struct finding *f)
 {
 	char dest[FINDING_CTX_LEN + 16];
 
 	finding_dest(f, dest, sizeof(dest));
-	if (f->dport && !f->daddr[0])
-		tset(out, sz, "port %u", f->dport);
-	else if (dest[0])
-		tset(out, sz, "%s", dest);
+	if (f->comm[0])
+		shown(w->who, sizeof(w->who), f->comm);
 	else
-		tset(out, sz, "its target");
+		tset(w->who, sizeof(w->who), "the process");
+	shown(w->dest, sizeof(w->dest), dest);
+	if (f->dport && !f->daddr[0])
+		tset(w->where, sizeof(w->where), "port %u", f->dport);
+	else if (dest[0])
+		tset(w->where, sizeof(w->where), "%s", w->dest);
+	else
+		tset(w->where, sizeof(w->where), "its target");
+	shown(w->path, sizeof(w->path), f->path);
+	shown(w->scontext, sizeof(w->scontext), f->scontext);
+	shown(w->tcontext, sizeof(w->tcontext), f->tcontext);
 }
 
+/* The permissions, space separated and escaped (identity for names the policy knows). */
 static void perms_text(const struct finding *f, char *out, size_t sz)
 {
+	char perm[FINDING_NAME_LEN * 4];
 	int i;
 
 	out[0] = '\0';
 	for (i = 0; i < f->nperms; i++)
-		tcat(out, sz, "%s%s", i ? " " : "", f->perms[i]);
+		tcat(out, sz, "%s%s", i ? " " : "", shown(perm, sizeof(perm), f->perms[i]));
 }
 
 /* ---- not SELinux ---- */
 
-static void not_selinux(const struct finding *f, struct advice *a)
+static void not_selinux(const struct finding *f, const struct words *w, struct advice *a)
 {
-	char dest[FINDING_CTX_LEN + 16], q[FINDING_CTX_LEN * 4 + 16], ebuf[16];
+	struct command *cmd;
+	char ebuf[16];
 	struct fix *fx;
 
-	finding_dest(f, dest, sizeof(dest));
-	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.", who(f),
+	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.", w->who,
 	     verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
 	fx = add_fix(a, FIX_NOT_SELINUX, CONFIDENCE_HIGH, RANK_NOTE);
-	TSET(fx->if_text, "If %s cannot reach %s", who(f), dest[0] ? dest : "its upstream");
+	TSET(fx->if_text, "If %s cannot reach %s", w->who, w->dest[0] ? w->dest : "its upstream");
 	switch (f->verdict) {
 	case VERDICT_ALLOWED:
 	case VERDICT_IN_PROGRESS:
@@ -191,29 +183,29 @@ static void not_selinux(const struct finding *f, struct advice *a)
 				    "configuration: nothing listens there (ECONNREFUSED).");
 		TSET(fx->why, "the kernel answered connection refused after every security check "
 			      "had allowed the attempt");
-		if (f->family == AVC_AF_UNIX && f->path[0]) {
-			shell_quote(q, sizeof(q), f->path);
-			add_cmd(fx, "ls -lZ %s", q);
-			add_cmd(fx, "ss -xlp | grep -F %s", q);
+		if (f->family == AVC_AF_UNIX && f->path[0] == '/') {
+			ADD_ARGS(add_cmd(fx, "ls"), "-lZ", "--", f->path);
+			ADD_ARGS(add_cmd(fx, "ss"), "-xlp");
 		} else if (f->dport) {
-			tset(dest, sizeof(dest), "sport = :%u", f->dport);
-			shell_quote(q, sizeof(q), dest);
-			add_cmd(fx, "ss -ltnp %s", q);
+			cmd = add_cmd(fx, "ss");
+			ADD_ARGS(cmd, "-ltnp");
+			if (cmd)
+				command_argf(cmd, "sport = :%u", f->dport);
 		}
 		return;
 	case VERDICT_TIMED_OUT:
 		TSET(fx->then_text, "Then look at the network path (firewall dropping packets, "
 				    "routing, a dead host): the attempt timed out.");
 		TSET(fx->why, "SELinux denials fail at once with EACCES; a timeout is the network");
-		add_cmd(fx, "nft list ruleset");
+		ADD_ARGS(add_cmd(fx, "nft"), "list", "ruleset");
 		return;
 	case VERDICT_LSM_DENIED:
 		fx->confidence = CONFIDENCE_MEDIUM;
 		TSET(fx->then_text, "Then look at the other LSMs (AppArmor, Landlock, ...): one of "
 				    "them denied the connect, SELinux allowed it.");
 		TSET(fx->why, "security_socket_connect() failed without an SELinux denial");
-		add_cmd(fx, "cat /sys/kernel/security/lsm");
-		add_cmd(fx, "journalctl -k --grep 'apparmor=\"DENIED\"'");
+		ADD_ARGS(add_cmd(fx, "cat"), "/sys/kernel/security/lsm");
+		ADD_ARGS(add_cmd(fx, "journalctl"), "-k", "--grep", "apparmor=\"DENIED\"");
 		return;
 	case VERDICT_CGROUP_DENIED:
 		fx->confidence = CONFIDENCE_MEDIUM;
@@ -221,11 +213,11 @@ static void not_selinux(const struct finding *f, struct advice *a)
 				    "container runtimes) and the firewall: the LSMs allowed it.");
 		TSET(fx->why, "the error was set at the cgroup connect hook, after every LSM "
 			      "had allowed the attempt");
-		add_cmd(fx, "bpftool cgroup tree");
-		if (f->comm[0]) {
-			shell_quote(q, sizeof(q), f->comm);
-			add_cmd(fx, "systemctl show %s -p IPAddressDeny -p IPAddressAllow", q);
-		}
+		ADD_ARGS(add_cmd(fx, "bpftool"), "cgroup", "tree");
+		/* the comm is the likeliest unit name; "--" keeps a comm like -Hhost a name */
+		if (f->comm[0])
+			ADD_ARGS(add_cmd(fx, "systemctl"), "show", "-p", "IPAddressDeny", "-p",
+				 "IPAddressAllow", "--", f->comm);
 		return;
 	default:
 		fx->confidence = CONFIDENCE_LOW;
@@ -247,9 +239,9 @@ struct ctx {
 	char stype[POLICY_NAME_LEN], ttype[POLICY_NAME_LEN];
 	const char *perms[FINDING_MAX_PERMS];
 	struct policy_query q;
-	bool name_connect; /* a tcp name_connect to a known port */
-	char where[FINDING_CTX_LEN + 32];
-	char ptext[FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	bool name_connect;     /* a tcp name_connect to a known port */
+	const struct words *w; /* the finding's untrusted parts, escaped */
+	char ptext[FINDING_MAX_PERMS * FINDING_NAME_LEN * 4];
 };
 
 /* Length of the common prefix of two type names without their "_t"/"_port_t" suffixes:
@@ -361,8 +353,8 @@ static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, 
 	tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 	fx->bool_value = b->e.value;
 	fx->breadth = b->br.perms;
-	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", who(c->f), c->stype, c->ptext,
-	     c->where, c->ttype, c->f->tclass);
+	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", c->w->who, c->stype, c->ptext,
+	     c->w->where, c->ttype, c->f->tclass);
 	TSET(fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
 	     b->e.value ? "enabling" : "disabling", b->e.name);
 	if (b->catchall)
@@ -378,7 +370,7 @@ static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, 
 	else
 		TSET(fx->why, "the only boolean that allows it: %lu newly granted permission(s)",
 		     b->br.perms);
-	add_cmd(fx, "setsebool -P %s %d", b->e.name, b->e.value ? 1 : 0);
+	ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
 }
 
 struct relabel_choice {
@@ -409,6 +401,7 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 	struct relabel_choice best = { 0 }, cand;
 	char local_type[POLICY_NAME_LEN], ranges[256];
 	int n, i, local;
+	struct command *cmd;
 	struct fix *fx;
 	bool have = false;
 
@@ -470,12 +463,14 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 	TSET(fx->if_text,
 	     "If you want %s (%s) to connect to port %u as it connects to %s ports "
 	     "(%s)",
-	     who(c->f), c->stype, c->f->dport, best.type, ranges[0] ? ranges : "no ports yet");
+	     c->w->who, c->stype, c->f->dport, best.type, ranges[0] ? ranges : "no ports yet");
 	TSET(fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
 	     best.needs_bool ? " and enable the '" : "",
 	     best.needs_bool ? best.companions[0].e.name : "", best.needs_bool ? "' boolean" : "");
-	add_cmd(fx, "semanage port -%c -t %s -p tcp %u", local == 1 ? 'm' : 'a', best.type,
-		c->f->dport);
+	cmd = add_cmd(fx, "semanage");
+	ADD_ARGS(cmd, "port", local == 1 ? "-m" : "-a", "-t", best.type, "-p", "tcp");
+	if (cmd)
+		command_argf(cmd, "%u", c->f->dport);
 	TSET(fx->grant, "port %u becomes %s for every domain (domains that use %s lose it)",
 	     c->f->dport, best.type, c->ttype);
 	if (best.needs_bool) {
@@ -485,7 +480,7 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 		tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 		fx->bool_value = b->e.value;
 		fx->breadth = b->br.perms + 1;
-		add_cmd(fx, "setsebool -P %s %d", b->e.name, b->e.value ? 1 : 0);
+		ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
 		tcat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)", b->e.name,
 		     c->stype, b->br.perms);
 		for (k = 1; k < best.ncompanions; k++)
@@ -520,6 +515,25 @@ static bool is_sock_path(const struct finding *f)
 	return f->path[0] == '/';
 }
 
+/* An absolute path without empty, "." or ".." components. */
+static bool path_is_normal(const char *path)
+{
+	const char *p = path;
+
+	if (*p != '/')
+		return false;
+	while (*p) {
+		const char *comp = ++p, *end = strchrnul(comp, '/');
+		size_t len = (size_t)(end - comp);
+
+		if ((len == 0 && *end) || (len == 1 && comp[0] == '.') ||
+		    (len == 2 && comp[0] == '.' && comp[1] == '.'))
+			return false;
+		p = end;
+	}
+	return true;
+}
+
 /* Unix sockets: a file type the source may search (dir) and write (sock_file), for the
  * directory that holds the socket.
  */
@@ -528,8 +542,9 @@ static void fcontext_relabel(struct ctx *c)
 	static const char *const search[] = { "search" }, *const write[] = { "write" };
 	static char types[MAX_TYPES][POLICY_NAME_LEN];
 	struct policy_need needs[2] = { { "dir", search, 1 }, { "sock_file", write, 1 } };
-	char dir[FINDING_CTX_LEN], qdir[FINDING_CTX_LEN * 4], spec[FINDING_CTX_LEN + 16];
-	char qspec[FINDING_CTX_LEN * 4 + 32], aliases[256];
+	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
+	char aliases[256];
+	struct command *cmd;
 	const char *best = NULL;
 	size_t best_aff = 0;
 	bool best_pid = false, whole_dir = true;
@@ -565,38 +580,50 @@ static void fcontext_relabel(struct ctx *c)
 				*slash = '\0';
 		}
 	} else {
-		/* an audit record names only the last component */
-		tset(dir, sizeof(dir), "/run/%s",
-		     !strcmp(c->f->tclass, "dir") && c->f->path[0] ? c->f->path : "DIR");
+		/* an audit record names only the last component: a guess under /run, and only
+		 * for a plain name (no '/', not "." or "..")
+		 */
+		bool plain = !strcmp(c->f->tclass, "dir") && c->f->path[0] &&
+			     !strchr(c->f->path, '/') && strcmp(c->f->path, ".") &&
+			     strcmp(c->f->path, "..");
+
+		tset(dir, sizeof(dir), "/run/%s", plain ? c->f->path : "DIR");
 	}
+	/* a spec for a path that is not normal (., .., //) would not match the real one */
+	if (!path_is_normal(dir))
+		return;
 	if (!strcmp(dir, "/run") || !strcmp(dir, "/var/run") || !strcmp(dir, "/tmp") ||
 	    !strcmp(dir, "/"))
 		whole_dir = false;
+	/* the spec is a regular expression: the path's metacharacters are escaped, so it
+	 * matches exactly the directory and what is below it
+	 */
+	if (fcontext_regex_escape(spec, sizeof(spec) - 8, whole_dir ? dir : c->f->path) < 0)
+		return;
+	if (whole_dir)
+		tcat(spec, sizeof(spec), "(/.*)?");
 	fx = add_fix(c->a, FIX_FCONTEXT, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
 	tset(fx->type, sizeof(fx->type), "%s", best);
 	policy_type_aliases(c->p, best, aliases, sizeof(aliases));
-	if (whole_dir) {
-		tset(spec, sizeof(spec), "%s(/.*)?", dir);
-		shell_quote(qspec, sizeof(qspec), spec);
-		shell_quote(qdir, sizeof(qdir), dir);
-		add_cmd(fx, "semanage fcontext -a -t %s %s", best, qspec);
-		add_cmd(fx, "restorecon -Rv %s", qdir);
-	} else {
-		shell_quote(qspec, sizeof(qspec), c->f->path);
-		add_cmd(fx, "semanage fcontext -a -t %s -f s %s", best, qspec);
-		add_cmd(fx, "restorecon -v %s", qspec);
-	}
-	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", who(c->f), c->stype,
-	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->f->path : " in that directory");
+	cmd = add_cmd(fx, "semanage");
+	ADD_ARGS(cmd, "fcontext", "-a", "-t", best);
+	if (!whole_dir)
+		ADD_ARGS(cmd, "-f", "s");
+	ADD_ARGS(cmd, "--", spec);
+	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--",
+		 whole_dir ? dir : c->f->path);
+	shown(shown_dir, sizeof(shown_dir), dir);
+	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", c->w->who, c->stype,
+	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->w->path : " in that directory");
 	TSET(fx->then_text,
 	     "Then label %s %s%s%s%s, which %s may search and whose sockets it "
 	     "may write.",
 	     whole_dir ? "the directory and the socket" : "the socket", best,
 	     aliases[0] ? " (alias " : "", aliases, aliases[0] ? ")" : "", c->stype);
 	TSET(fx->grant, "%s may use sockets under %s as it uses its own %s files; no boolean",
-	     c->stype, whole_dir ? dir : c->f->path, best);
+	     c->stype, whole_dir ? shown_dir : c->w->path, best);
 	TSET(fx->why,
 	     "%s is a type %s may search (dir) and write (sock_file) with the current "
 	     "booleans, named after it%s; the first denial is on the directory, so "
@@ -606,13 +633,16 @@ static void fcontext_relabel(struct ctx *c)
 		fx->confidence = CONFIDENCE_LOW;
 		tcat(fx->why, sizeof(fx->why),
 		     "; the record names only \"%s\": replace the guessed /run/ path with the real one",
-		     c->f->path);
+		     c->w->path);
 	}
 }
 
 static void local_module(struct ctx *c)
 {
-	char name[FINDING_NAME_LEN + 8] = "my-", cil[FIX_CMD_LEN];
+	char name[FINDING_NAME_LEN + 8] = "my-", file[FINDING_NAME_LEN + 16];
+	char rule[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	char comment[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	struct command *cmd;
 	struct fix *fx;
 	size_t i, n = 3;
 
@@ -630,20 +660,29 @@ static void local_module(struct ctx *c)
 	fx = add_fix(c->a, FIX_MODULE, CONFIDENCE_MEDIUM, RANK_MODULE);
 	if (!fx)
 		return;
-	tset(cil, sizeof(cil), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
+	/* types, class and permissions were checked against the policy before we got here */
+	tset(rule, sizeof(rule), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
 	     c->ptext);
 	TSET(fx->if_text,
 	     "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
 	     "boolean or label fits",
-	     who(c->f), c->stype, c->ptext, c->where, c->ttype, c->f->tclass);
+	     c->w->who, c->stype, c->ptext, c->w->where, c->ttype, c->f->tclass);
 	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
 	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
 	     c->f->tclass);
 	TSET(fx->why, "last resort: exact, but it is local policy you must keep; collect every "
 		      "denial of the path first (the next check may fail after this one)");
-	add_cmd(fx, "cat > %s.cil <<'EOF'\n; avcsnoop: %s (%s) %s %s\n%s\nEOF", name, who(c->f),
-		c->stype, c->ptext, c->where, cil);
-	add_cmd(fx, "semodule -i %s.cil", name);
+	/* no heredoc: printf writes each argument as one line; the comment holds only names
+	 * the policy knows, so the file has exactly this rule and nothing from the input
+	 */
+	tset(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", c->stype, c->ptext, c->ttype,
+	     c->f->tclass);
+	tset(file, sizeof(file), "%s.cil", name);
+	cmd = add_cmd(fx, "printf");
+	ADD_ARGS(cmd, "%s\\n", comment, rule);
+	if (cmd)
+		tset(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
+	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
 }
 
 static int sort_fixes_cmp(const void *x, const void *y)
@@ -657,9 +696,12 @@ static int sort_fixes_cmp(const void *x, const void *y)
 	return 0;
 }
 
-static int selinux_advice(struct policy *p, const struct finding *f, struct advice *a)
+static int selinux_advice(struct policy *p, const struct finding *f, const struct words *w,
+			  struct advice *a)
 {
-	struct ctx c = { .p = p, .f = f, .a = a };
+	struct ctx c = { .p = p, .f = f, .a = a, .w = w };
+	char tclass[FINDING_NAME_LEN * 4];
+	struct command *cmd;
 	struct bool_choice bools[16] = { 0 };
 	struct policy_bool_effect eff[MAX_EFFECTS];
 	struct policy_decision d;
@@ -669,7 +711,7 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 
 	if (!f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms) {
 		TSET(a->summary, "%s: %s, but the record has no SELinux contexts to reason about.",
-		     who(f), verdict_text(f->verdict));
+		     w->who, verdict_text(f->verdict));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then collect the denial with its contexts: run avcsnoop trace "
 				    "as root, or read the AVC record (ausearch -m avc --raw).");
@@ -679,8 +721,8 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 	    policy_type_primary(p, raw, c.stype, sizeof(c.stype)) ||
 	    context_type(f->tcontext, raw, sizeof(raw)) ||
 	    policy_type_primary(p, raw, c.ttype, sizeof(c.ttype))) {
-		TSET(a->summary, "%s: the types of %s / %s are not in the policy %s.", who(f),
-		     f->scontext, f->tcontext, policy_path(p));
+		TSET(a->summary, "%s: the types of %s / %s are not in the policy %s.", w->who,
+		     w->scontext, w->tcontext, policy_path(p));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then ask the policy in force: run on the machine that logged "
 				    "it, or pass its policy file with --policy.");
@@ -692,7 +734,6 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 		c.perms[i] = f->perms[i];
 	c.q = (struct policy_query){ f->scontext, f->tcontext, f->tclass, c.perms, f->nperms };
 	perms_text(f, c.ptext, sizeof(c.ptext));
-	where(f, c.where, sizeof(c.where));
 	c.name_connect = f->dport && !strcmp(f->tclass, "tcp_socket") && f->nperms == 1 &&
 			 !strcmp(f->perms[0], "name_connect");
 
@@ -701,14 +742,14 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 		TSET(a->summary,
 		     "%s: the policy cannot evaluate %s on %s (unknown class or "
 		     "permission in %s).",
-		     who(f), c.ptext, f->tclass, policy_path(p));
+		     w->who, c.ptext, shown(tclass, sizeof(tclass), f->tclass), policy_path(p));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
 		return 0;
 	}
 	TSET(a->summary, "SELinux %s %s (%s) from %s on %s (%s, %s).",
 	     f->permissive ? "would prevent (permissive: it was let through)" : "is preventing",
-	     who(f), c.stype, c.ptext, c.where, c.ttype, f->tclass);
+	     w->who, c.stype, c.ptext, w->where, c.ttype, f->tclass);
 	if (d.allowed) {
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_MEDIUM, RANK_NOTE);
 		TSET(fx->if_text, "If this denial is from before a change (a boolean, a label, a "
@@ -744,8 +785,12 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 				     "; the dontaudit rule depends on "
 				     "boolean %s=%d",
 				     eff[i].name, eff[i].value ? 0 : 1);
-		add_cmd(fx, "semodule -DB   # show dontaudit'd denials while you debug");
-		add_cmd(fx, "semodule -B    # hide them again");
+		cmd = add_cmd(fx, "semodule");
+		ADD_ARGS(cmd, "-DB");
+		tset(cmd->note, sizeof(cmd->note), "show dontaudit'd denials while you debug");
+		cmd = add_cmd(fx, "semodule");
+		ADD_ARGS(cmd, "-B");
+		tset(cmd->note, sizeof(cmd->note), "hide them again");
 	} else {
 		for (i = 0; i < n; i++)
 			if (eff[i].hides)
@@ -773,145 +818,28 @@ static int selinux_advice(struct policy *p, const struct finding *f, struct advi
 
 int recommend(struct policy *p, const struct finding *f, struct advice *a)
 {
+	struct words *w = malloc(sizeof(*w));
 	int ret = 0;
 
 	memset(a, 0, sizeof(*a));
+	if (!w)
+		return -ENOMEM;
+	words_init(w, f);
 	if (p)
 		tset(a->policy, sizeof(a->policy), "%s", policy_path(p));
 	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
-		not_selinux(f, a);
+		not_selinux(f, w, a);
 	} else if (!p) {
-		TSET(a->summary, "%s: %s; no policy loaded to reason about it.", who(f),
+		TSET(a->summary, "%s: %s; no policy loaded to reason about it.", w->who,
 		     verdict_text(f->verdict));
 		ret = -ENOENT;
 	} else {
-		ret = selinux_advice(p, f, a);
+		ret = selinux_advice(p, f, w, a);
 	}
+	free(w);
 	/* stable: notes keep their order, fixes by class then breadth */
 	qsort(a->fixes, (size_t)a->nfixes, sizeof(a->fixes[0]), sort_fixes_cmp);
 	return ret;
-}
-
-/* ---- output ---- */
-
-static bool is_note(const struct fix *fx)
-{
-	return fx->kind == FIX_NOT_SELINUX || fx->kind == FIX_HIDDEN_NOTE || fx->kind == FIX_NOTE;
-}
-
-/* Every human line of advice goes out through here: it holds comm names, paths and contexts
- * that came from a file or the kernel.
- */
-static void put(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void put(FILE *out, const char *fmt, ...)
-{
-	char *line = NULL;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&line, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	fputs_safe(line, out);
-	free(line);
-}
-
-void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
-{
-	int i, k, num = 0;
-
-	put(out, "%s\n", a->summary);
-	if (a->policy[0])
-		put(out, "  policy: %s\n", a->policy);
-	if (a->notes[0])
-		put(out, "  note: %s\n", a->notes);
-	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
-
-		put(out, "\n");
-		if (is_note(fx))
-			put(out, "*****  %s  *****\n",
-			    fx->kind == FIX_HIDDEN_NOTE	  ? "Hidden by dontaudit"
-			    : fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
-							  : "Note");
-		else
-			put(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
-			    fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
-		if (fx->if_text[0])
-			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
-		if (fx->then_text[0])
-			put(out, "%s\n", fx->then_text);
-		if (fx->grant[0])
-			put(out, "  It grants: %s.\n", fx->grant);
-		if (fx->why[0])
-			put(out, "  Why here: %s.\n", fx->why);
-		if (fx->ncmds)
-			put(out, "Do\n");
-		for (k = 0; k < fx->ncmds; k++)
-			put(out, "    %s\n", fx->cmds[k]);
-	}
-}
-
-void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
-{
-	char dest[FINDING_CTX_LEN + 16], ebuf[16];
-	int i, k, num = 0;
-
-	finding_dest(f, dest, sizeof(dest));
-	json_obj_begin(j, NULL);
-	json_str(j, "type", "advice");
-	json_obj_begin(j, "finding");
-	json_str(j, "comm", f->comm);
-	json_uint(j, "pid", f->pid);
-	json_str(j, "dest", dest);
-	json_str(j, "verdict", verdict_name(f->verdict));
-	json_str(j, "errno", errno_name(f->err, ebuf, sizeof(ebuf)));
-	json_bool(j, "hidden", f->hidden);
-	json_bool(j, "permissive", f->permissive);
-	json_uint(j, "count", f->count);
-	finding_write_selinux_json(j, "selinux", f);
-	json_obj_end(j);
-	json_str(j, "summary", a->summary);
-	json_str(j, "notes", a->notes);
-	json_str(j, "policy", a->policy);
-	json_str(j, "source_type", a->source_type);
-	json_str(j, "target_type", a->target_type);
-	json_arr_begin(j, "fixes");
-	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
-
-		json_obj_begin(j, NULL);
-		if (is_note(fx))
-			json_null(j, "rank");
-		else
-			json_int(j, "rank", ++num);
-		json_str(j, "kind", fix_kind_name(fx->kind));
-		json_str(j, "confidence", fix_confidence_name(fx->confidence));
-		json_str(j, "if", fx->if_text);
-		json_str(j, "then", fx->then_text);
-		json_str(j, "grant", fx->grant);
-		json_str(j, "why", fx->why);
-		json_arr_begin(j, "commands");
-		for (k = 0; k < fx->ncmds; k++)
-			json_str(j, NULL, fx->cmds[k]);
-		json_arr_end(j);
-		if (fx->boolean[0]) {
-			json_str(j, "boolean", fx->boolean);
-			json_bool(j, "value", fx->bool_value);
-		}
-		if (fx->type[0])
-			json_str(j, "new_type", fx->type);
-		if (fx->alternatives[0])
-			json_str(j, "alternatives", fx->alternatives);
-		json_uint(j, "breadth", fx->breadth);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	json_obj_end(j);
-	json_line_end(j);
 }
 
 /* ---- --verify ---- */
@@ -996,40 +924,4 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 	if (!d.allowed)
 		tcat(v->note, sizeof(v->note), " (%s)", d.denied_perms);
 	return 0;
-}
-
-void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v)
-{
-	char dest[FINDING_CTX_LEN + 16], perms[FINDING_MAX_PERMS * FINDING_NAME_LEN];
-
-	finding_dest(f, dest, sizeof(dest));
-	perms_text(f, perms, sizeof(perms));
-	put(out, "%-8s %s %s { %s } %s -> %s: %s\n",
-	    !v->checked	 ? "UNKNOWN"
-	    : v->allowed ? "ALLOWED"
-			 : "DENIED",
-	    who(f), f->scontext, perms, dest[0] ? dest : "-", v->target[0] ? v->target : "-",
-	    v->note);
-}
-
-void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
-{
-	char dest[FINDING_CTX_LEN + 16];
-
-	finding_dest(f, dest, sizeof(dest));
-	json_obj_begin(j, NULL);
-	json_str(j, "type", "verify");
-	json_str(j, "comm", f->comm);
-	json_str(j, "dest", dest);
-	finding_write_selinux_json(j, "selinux", f);
-	json_bool(j, "checked", v->checked);
-	if (v->checked)
-		json_bool(j, "allowed", v->allowed);
-	else
-		json_null(j, "allowed");
-	json_bool(j, "dontaudit", v->dontaudit);
-	json_str(j, "target", v->target);
-	json_str(j, "note", v->note);
-	json_obj_end(j);
-	json_line_end(j);
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "command.h"
 #include "finding.h"
 #include "json.h"
 #include "policy.h"
@@ -31,11 +32,14 @@ enum fix_kind {
 
 enum fix_confidence { CONFIDENCE_LOW, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
 
-#define FIX_MAX_CMDS	 6
-#define FIX_CMD_LEN	 1024
+#define FIX_MAX_CMDS	 4
 #define FIX_TEXT_LEN	 640
 #define ADVICE_MAX_FIXES 12
 
+/* Texts (if/then/grant/why, summary, notes) are built by the engine with every untrusted
+ * value (comm, path, address, contexts read from a file) escaped as it is inserted: they
+ * hold no control byte and no byte >= 0x80 from the input, and are printed as written.
+ */
 struct fix {
 	enum fix_kind kind;
 	enum fix_confidence confidence;
@@ -43,7 +47,7 @@ struct fix {
 	char then_text[FIX_TEXT_LEN]; /* "Then enable the 'httpd_can_network_relay' boolean." */
 	char grant[FIX_TEXT_LEN];     /* "httpd_t may connect to every TCP port" */
 	char why[FIX_TEXT_LEN];	      /* why it ranks here */
-	char cmds[FIX_MAX_CMDS][FIX_CMD_LEN];
+	struct command cmds[FIX_MAX_CMDS]; /* argv lists: quoted only when printed */
 	int ncmds;
 	/* machine-readable details ("" / 0 when not relevant) */
 	char boolean[POLICY_NAME_LEN]; /* the boolean to set (also for a relabel's companion) */
@@ -68,8 +72,16 @@ struct advice {
 int recommend(struct policy *p, const struct finding *f, struct advice *a);
 /* sealert-style If / Then / Do text. */
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a);
-/* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]} */
+/* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]}. Each fix has
+ * "commands" (bash lines) and "argv" ([{"argv":[...],"stdout":"FILE"?,"note":"..."?}]).
+ */
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a);
+/* The compact form inside another object: key: {"summary":...,"fixes":[{"kind","confidence",
+ * "then","commands","argv"}]}. Readers of findings skip it.
+ */
+void advice_write_compact(struct json *j, const char *key, const struct advice *a);
+/* A finding JSON line (user/findings_io.h) with its advice as "recommendation". */
+void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
 const char *fix_kind_name(enum fix_kind k);
 const char *fix_confidence_name(enum fix_confidence c);
 
@@ -87,11 +99,6 @@ struct verify_result {
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v);
 void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
-
-/* Quote src for a POSIX shell if it needs it ('...' with '\'' for quotes). Returns 0, or
- * -ENOSPC when dst is too small (dst then holds "").
- */
-int shell_quote(char *dst, size_t dstsz, const char *src);
 
 /* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
 int cmd_recommend(int argc, char **argv);

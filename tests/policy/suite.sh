@@ -104,7 +104,7 @@ else
 	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
 	adv_unix=$(rec -j --policy "$REFPOL" <<<"$unix")
 	check "unix socket: fcontext relabel of the directory to httpd_runtime_t + restorecon -Rv" \
-		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv /run/backend"]' <<<"$adv_unix"
+		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t -- '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv -- /run/backend"] and .argv[0].argv == ["semanage", "fcontext", "-a", "-t", "httpd_runtime_t", "--", "/run/backend(/.*)?"]' <<<"$adv_unix"
 
 	all=$(printf '%s\n%s\n%s\n' "$adv_ntop" "$adv_cache" "$adv_unix")
 	check "never setenforce 0, never a permissive domain" \

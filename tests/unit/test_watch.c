@@ -188,7 +188,10 @@ TEST(watch_export_json_with_advice_reads_back)
 	a->nfixes = 1;
 	a->fixes[0].kind = FIX_BOOLEAN;
 	strcpy(a->fixes[0].then_text, "enable the boolean");
-	strcpy(a->fixes[0].cmds[0], "setsebool -P httpd_can_network_relay 1");
+	command_init(&a->fixes[0].cmds[0], "setsebool");
+	command_arg(&a->fixes[0].cmds[0], "-P");
+	command_arg(&a->fixes[0].cmds[0], "httpd_can_network_relay");
+	command_arg(&a->fixes[0].cmds[0], "1");
 	a->fixes[0].ncmds = 1;
 	mf = open_memstream(&buf, &len);
 	json_init(&j, mf);

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The presentation of the recommender's data (user/recommend.h): sealert-style text and JSON.
+ * The engine's texts already hold untrusted values escaped; commands are argv lists, quoted
+ * here by command_shell_line() and nowhere else.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "findings_io.h"
+#include "recommend.h"
+#include "verdict.h"
+
+static bool is_note(const struct fix *fx)
+{
+	return fx->kind == FIX_NOT_SELINUX || fx->kind == FIX_HIDDEN_NOTE || fx->kind == FIX_NOTE;
+}
+
+/* Every human line goes out through here. Untrusted values were escaped when the text was
+ * built; this only stops a control byte that slipped through (never the program's UTF-8).
+ */
+static void put(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(FILE *out, const char *fmt, ...)
+{
+	char *line = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	fputs_safe(line, out);
+	free(line);
+}
+
+/* The shell form of a command; "" (and a note) when it could not be built whole. */
+static const char *shell_line(const struct command *c, char *buf, size_t sz)
+{
+	if (command_shell_line(c, buf, sz) < 0)
+		return "";
+	return buf;
+}
+
+void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
+{
+	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
+	int i, k, num = 0;
+
+	(void)f;
+	put(out, "%s\n", a->summary);
+	if (a->policy[0])
+		put(out, "  policy: %s\n", a->policy);
+	if (a->notes[0])
+		put(out, "  note: %s\n", a->notes);
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		put(out, "\n");
+		if (is_note(fx))
+			put(out, "*****  %s  *****\n",
+			    fx->kind == FIX_HIDDEN_NOTE	  ? "Hidden by dontaudit"
+			    : fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
+							  : "Note");
+		else
+			put(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
+			    fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
+		if (fx->if_text[0])
+			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
+		if (fx->then_text[0])
+			put(out, "%s\n", fx->then_text);
+		if (fx->grant[0])
+			put(out, "  It grants: %s.\n", fx->grant);
+		if (fx->why[0])
+			put(out, "  Why here: %s.\n", fx->why);
+		if (fx->ncmds)
+			put(out, "Do\n");
+		for (k = 0; k < fx->ncmds; k++) {
+			const struct command *c = &fx->cmds[k];
+
+			if (!shell_line(c, line, sizeof(line))[0]) {
+				put(out,
+				    "    # (a command too long to print whole was left out)\n");
+				continue;
+			}
+			put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
+		}
+	}
+}
+
+/* "commands": the shell lines; "argv": the exact arguments (and the redirect). The only
+ * writer of a fix's commands, for advice records and compact recommendations alike.
+ */
+static void commands_write_json(struct json *j, const struct fix *fx)
+{
+	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
+	int k, i;
+
+	json_arr_begin(j, "commands");
+	for (k = 0; k < fx->ncmds; k++)
+		json_str(j, NULL, shell_line(&fx->cmds[k], line, sizeof(line)));
+	json_arr_end(j);
+	json_arr_begin(j, "argv");
+	for (k = 0; k < fx->ncmds; k++) {
+		const struct command *c = &fx->cmds[k];
+
+		json_obj_begin(j, NULL);
+		json_arr_begin(j, "argv");
+		for (i = 0; i < c->argc; i++)
+			json_str(j, NULL, command_argv(c, i));
+		json_arr_end(j);
+		if (c->stdout_file[0])
+			json_str(j, "stdout", c->stdout_file);
+		if (c->note[0])
+			json_str(j, "note", c->note);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
+{
+	char dest[FINDING_CTX_LEN + 16], ebuf[16];
+	int i, num = 0;
+
+	finding_dest(f, dest, sizeof(dest));
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "advice");
+	json_obj_begin(j, "finding");
+	json_str(j, "comm", f->comm);
+	json_uint(j, "pid", f->pid);
+	json_str(j, "dest", dest);
+	json_str(j, "verdict", verdict_name(f->verdict));
+	json_str(j, "errno", errno_name(f->err, ebuf, sizeof(ebuf)));
+	json_bool(j, "hidden", f->hidden);
+	json_bool(j, "permissive", f->permissive);
+	json_uint(j, "count", f->count);
+	finding_write_selinux_json(j, "selinux", f);
+	json_obj_end(j);
+	json_str(j, "summary", a->summary);
+	json_str(j, "notes", a->notes);
+	json_str(j, "policy", a->policy);
+	json_str(j, "source_type", a->source_type);
+	json_str(j, "target_type", a->target_type);
+	json_arr_begin(j, "fixes");
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		json_obj_begin(j, NULL);
+		if (is_note(fx))
+			json_null(j, "rank");
+		else
+			json_int(j, "rank", ++num);
+		json_str(j, "kind", fix_kind_name(fx->kind));
+		json_str(j, "confidence", fix_confidence_name(fx->confidence));
+		json_str(j, "if", fx->if_text);
+		json_str(j, "then", fx->then_text);
+		json_str(j, "grant", fx->grant);
+		json_str(j, "why", fx->why);
+		commands_write_json(j, fx);
+		if (fx->boolean[0]) {
+			json_str(j, "boolean", fx->boolean);
+			json_bool(j, "value", fx->bool_value);
+		}
+		if (fx->type[0])
+			json_str(j, "new_type", fx->type);
+		if (fx->alternatives[0])
+			json_str(j, "alternatives", fx->alternatives);
+		json_uint(j, "breadth", fx->breadth);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+void advice_write_compact(struct json *j, const char *key, const struct advice *a)
+{
+	int i;
+
+	json_obj_begin(j, key);
+	json_str(j, "summary", a->summary);
+	json_arr_begin(j, "fixes");
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "kind", fix_kind_name(fx->kind));
+		json_str(j, "confidence", fix_confidence_name(fx->confidence));
+		json_str(j, "then", fx->then_text);
+		commands_write_json(j, fx);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v)
+{
+	char dest[FINDING_CTX_LEN + 16], who[FINDING_NAME_LEN * 4], edest[sizeof(dest) * 4];
+	char scon[FINDING_CTX_LEN * 4], target[sizeof(v->target) * 4], perms[FINDING_CTX_LEN * 4];
+	char perm[FINDING_NAME_LEN * 4];
+	size_t n = 0;
+	int i;
+
+	finding_dest(f, dest, sizeof(dest));
+	escape_str(edest, sizeof(edest), dest, ESC_TEXT);
+	escape_str(who, sizeof(who), f->comm[0] ? f->comm : "the process", ESC_TEXT);
+	escape_str(scon, sizeof(scon), f->scontext, ESC_TEXT);
+	escape_str(target, sizeof(target), v->target, ESC_TEXT);
+	perms[0] = '\0';
+	for (i = 0; i < f->nperms; i++) {
+		escape_str(perm, sizeof(perm), f->perms[i], ESC_TEXT);
+		n += (size_t)snprintf(perms + n, n < sizeof(perms) ? sizeof(perms) - n : 0, "%s%s",
+				      i ? " " : "", perm);
+	}
+	put(out, "%-8s %s %s { %s } %s -> %s: %s\n",
+	    !v->checked	 ? "UNKNOWN"
+	    : v->allowed ? "ALLOWED"
+			 : "DENIED",
+	    who, scon, perms, edest[0] ? edest : "-", target[0] ? target : "-", v->note);
+}
+
+void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
+{
+	char dest[FINDING_CTX_LEN + 16];
+
+	finding_dest(f, dest, sizeof(dest));
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "verify");
+	json_str(j, "comm", f->comm);
+	json_str(j, "dest", dest);
+	finding_write_selinux_json(j, "selinux", f);
+	json_bool(j, "checked", v->checked);
+	if (v->checked)
+		json_bool(j, "allowed", v->allowed);
+	else
+		json_null(j, "allowed");
+	json_bool(j, "dontaudit", v->dontaudit);
+	json_str(j, "target", v->target);
+	json_str(j, "note", v->note);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a)
+{
+	finding_json_begin(j, f);
+	if (a)
+		advice_write_compact(j, "recommendation", a);
+	finding_json_end(j);
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A command the administrator may paste as root: a list of arguments (and at most a file
+ * that standard output goes to), never text. Arguments come from the traced world (a comm,
+ * a socket path, a port) and are kept as raw bytes; they are quoted, whole, by exactly one
+ * function (command_shell_line) when a person or a JSON reader needs the shell form.
+ */
+#ifndef AVC_COMMAND_H
+#define AVC_COMMAND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define COMMAND_BUF_LEN	 1536 /* every argument, NUL-separated */
+#define COMMAND_MAX_ARGS 16
+#define COMMAND_FILE_LEN 96
+#define COMMAND_NOTE_LEN 96
+
+struct command {
+	int argc;
+	size_t used;			    /* bytes of buf in use */
+	char buf[COMMAND_BUF_LEN];	    /* argv[0] NUL argv[1] NUL ... */
+	char stdout_file[COMMAND_FILE_LEN]; /* "" or the file '>' writes (a plain name) */
+	char note[COMMAND_NOTE_LEN];	    /* program text shown after the command as "# note" */
+	bool overflow;			    /* an argument did not fit: the command is unusable */
+};
+
+/* Start a command with its program name (program text, never untrusted). */
+void command_init(struct command *c, const char *prog);
+/* Append one argument, raw bytes up to the NUL. Returns 0 or -ENOSPC (then c->overflow). */
+int command_arg(struct command *c, const char *arg);
+/* Append one argument built from a format (numbers, program text). */
+int command_argf(struct command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Argument i (0 = the program), or NULL past the end. */
+const char *command_argv(const struct command *c, int i);
+
+/*
+ * Quote one argument for bash, so that pasting it gives back exactly these bytes:
+ * plain when it is made of safe characters only, '...' when it is printable ASCII, else
+ * bash's $'...' with \xNN for every control byte, DEL and byte >= 0x80 (so the printed
+ * form is printable ASCII, and no terminal control or bidi character reaches the screen).
+ * Returns the length, or -ENOSPC when dst is too small (dst then holds "").
+ */
+int shell_quote(char *dst, size_t dstsz, const char *src);
+/* The whole command as one bash line: every argument quoted, then " > FILE" if any.
+ * Returns the length or -ENOSPC. The note is not part of it.
+ */
+int command_shell_line(const struct command *c, char *dst, size_t dstsz);
+
+/* A path as a file-context regular expression matching exactly that path: every regex
+ * metacharacter escaped with a backslash, every byte that is not printable ASCII or is a
+ * space written as \xNN, so the spec is one word of printable ASCII (file_contexts.local
+ * is split on white space). Returns the length or -ENOSPC.
+ */
+int fcontext_regex_escape(char *dst, size_t dstsz, const char *path);
+
+#endif
