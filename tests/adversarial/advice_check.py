@@ -4,12 +4,13 @@
 
   advice_check.py advice --text T --json J --work DIR --stubs DIR [options]
       Pair every text Do block with the JSON fix that prints the same commands, run both in
-      bash (as nobody, PATH = recording stubs) and compare what ran with the fix's "argv".
+      bash (as an unprivileged uid, PATH = recording stubs) and compare what ran with the fix's "argv".
   advice_check.py prom FILE --comm C...       strict exposition parse, distinct comm labels
   advice_check.py events JSON --comm=C --dest=D...  the tracer saw each hostile name intact
   advice_check.py text FILE --name N          text output: no raw control byte, no injected line
   advice_check.py finding [--comm C --path P ...]  print one findings JSON line
   advice_check.py connect-padded --path P --comm C   connect() with bytes after the path's NUL
+  advice_check.py retag EXPORT --path P        that finding, as an SELinux dir search denial
   advice_check.py stubs DIR NAME...           write the recording stubs
 
 Strings on the command line are bytes (os.fsencode). avcsnoop's JSON carries a byte >= 0x80
@@ -26,7 +27,6 @@ import stat
 import subprocess
 import sys
 
-NOBODY = 65534
 LINE_END = "avcsnoop-adversarial-line-end"  # a stub run after each pasted line
 failures = 0
 
@@ -145,11 +145,11 @@ def check_text(name, text, untrusted):
 
 
 class Sandbox:
-    """A fresh directory per run, owned by nobody, holding the decoy ./q; the stubs record
-    each command they stand for into a log directory next to it."""
+    """A fresh directory per run, owned by the unprivileged uid, holding the decoy ./q; the
+    stubs record each command they stand for into a log directory next to it."""
 
-    def __init__(self, work, stubs, canary, as_root):
-        self.work, self.stubs, self.canary, self.as_root = work, stubs, canary, as_root
+    def __init__(self, work, stubs, canary, uid):
+        self.work, self.stubs, self.canary, self.uid = work, stubs, canary, uid
         self.n = 0
 
     def run(self, lines):
@@ -174,20 +174,18 @@ class Sandbox:
         out, err = os.path.join(meta, "out"), os.path.join(meta, "err")
         for p in (out, err):
             open(p, "w").close()
-        if not self.as_root:
+        if self.uid is not None:
             for p in (cwd, meta, logd, q, script, out, err):
-                os.chown(p, NOBODY, NOBODY)
+                os.chown(p, self.uid, self.uid)
         env = {"PATH": self.stubs, "HOME": cwd, "AVC_STUB_LOG": logd, "LC_ALL": "C"}
-        cmd = ["/bin/bash", "--noprofile", "--norc", script]
-        if not self.as_root:
-            cmd = [shutil.which("setpriv"), "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
+        # (coreutils timeout: subprocess's own timeout polls, a second per case)
+        cmd = [shutil.which("timeout"), "30", "/bin/bash", "--noprofile", "--norc", script]
+        if self.uid is not None:
+            cmd = [shutil.which("setpriv"), "--reuid=%d" % self.uid, "--regid=%d" % self.uid,
                    "--clear-groups"] + cmd
         with open(out, "wb") as fo, open(err, "wb") as fe:
-            try:
-                rc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=fo, stderr=fe, timeout=30).returncode
-            except subprocess.TimeoutExpired:
-                rc = "timeout"
+            rc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=fo,
+                                stderr=fe).returncode
         groups = [[]]
         for rec in sorted(os.listdir(logd), key=lambda s: (float(s.split("-")[0]), s)):
             with open(os.path.join(logd, rec), "rb") as f:
@@ -447,11 +445,14 @@ def cmd_advice(a):
 
     # run them: the text blocks, and the JSON commands of every fix
     a.work, a.stubs, a.canary = (os.path.abspath(x) for x in (a.work, a.stubs, a.canary))
-    sandbox = Sandbox(a.work, a.stubs, a.canary, a.as_root)
+    sandbox = Sandbox(a.work, a.stubs, a.canary, a.uid)
     selabel = Selabel()
     runs = [("text line %d" % start, body, fx) for start, body, fx in pairs]
+    # the JSON commands too, where they are not byte for byte the text lines just run
+    ran_as_text = {id(fx): body for start, body, fx in pairs if fx is not None}
     runs += [("JSON %s fix" % fx.get("kind"), [jbytes(c) for c in fx["commands"]], fx)
-             for adv, fx in fixes]
+             for adv, fx in fixes
+             if ran_as_text.get(id(fx)) != [jbytes(c) for c in fx["commands"]]]
     ran_problems, else_problems, dash_problems = [], [], []
     module_done = fcontext_done = False
     for label, body, fx in runs:
@@ -649,6 +650,22 @@ def cmd_connect_padded(a):
     print("errnos %s" % results)
 
 
+def cmd_retag(a):
+    """The finding for one unix path from a findings export, as if SELinux had denied the
+    search of its directory: the kernel's own bytes through the SELinux fixes."""
+    want = argb(a.path)
+    for raw in open(a.export, "rb"):
+        f = json.loads(raw)
+        if f.get("family") == "unix" and jbytes(f.get("path", "")) == want:
+            f.update(verdict="selinux_denied", errno="EACCES")
+            f["selinux"] = {"scontext": "system_u:system_r:web_t:s0",
+                            "tcontext": "system_u:object_r:other_runtime_t:s0",
+                            "tclass": "dir", "perms": ["search"]}
+            sys.stdout.write(json.dumps(f, ensure_ascii=True) + "\n")
+            return
+    report("the export has a finding for %s" % show(want), ["not found in %s" % a.export])
+
+
 STUB = r"""#!/bin/bash
 # avcsnoop adversarial suite: records its argv (NUL-separated) and where its stdout goes
 out=$(/usr/bin/readlink /proc/$$/fd/1)
@@ -680,7 +697,7 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--stubs", required=True)
     p.add_argument("--canary", required=True)
-    p.add_argument("--as-root", action="store_true")
+    p.add_argument("--uid", type=int, help="run the Do blocks as this uid (setpriv)")
     p.add_argument("--untrusted", action="append", default=[])
     p.add_argument("--want-kind", action="append", default=[])
     p.add_argument("--allow-empty", action="store_true")
@@ -716,12 +733,15 @@ def main():
     p.add_argument("--path", required=True)
     p.add_argument("--comm", required=True)
     p.add_argument("--count", type=int, default=5)
+    p = sub.add_parser("retag")
+    p.add_argument("export")
+    p.add_argument("--path", required=True)
     p = sub.add_parser("stubs")
     p.add_argument("dir")
     p.add_argument("names", nargs="+")
     a = ap.parse_args()
     {"advice": cmd_advice, "prom": cmd_prom, "text": cmd_text, "events": cmd_events, "finding": cmd_finding,
-     "connect-padded": cmd_connect_padded,
+     "connect-padded": cmd_connect_padded, "retag": cmd_retag,
      "stubs": cmd_stubs}[a.cmd](a)
     sys.exit(1 if failures else 0)
 
