@@ -97,8 +97,12 @@ $(OUTPUT)/tests/host/%.bpf.o: tests/host/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)
 unit: $(OUTPUT)/unit-tests
 	$(Q)$(OUTPUT)/unit-tests
 
+# one suite at a time (make test runs them all through tests/run-all.sh)
 hosttest: avcsnoop $(HOSTHELP_BINS) $(TEST_BPF_OBJS)
-	$(Q)tests/host/run.sh
+	$(Q)tests/host/suite.sh
+
+policytest: avcsnoop $(OUTPUT)/unit-tests
+	$(Q)tests/policy/suite.sh
 
 test:
 	$(Q)./scripts/deps.sh all

@@ -177,6 +177,15 @@ struct conn_event_sel {
 	struct avc_sel_names names;
 };
 
+/*
+ * The version of what `watch --pin` leaves on a bpffs: the layouts of struct agg_key,
+ * struct agg_val and struct avc_sel_names (the agg and agg_names maps), enum avc_stat (the
+ * stats map) and the numbers of enum avc_verdict. Bump it with any change to them: it is
+ * pinned beside the maps (DIR/abi), and avcsnoop reads pinned counters only of its own
+ * version (user/loader.c; tests/unit/test_pin.c records the sizes of this version).
+ */
+#define AVC_ABI_VERSION 1
+
 /* Watch mode: in-kernel counters, one entry per (cgroup, comm, destination, verdict, errno). */
 #define AVC_HIST_SLOTS	 32 /* log2 buckets of connect() latency in microseconds */
 #define AVC_KEY_PATH_LEN 64 /* unix destinations are keyed by their first 64 bytes */

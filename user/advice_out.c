@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "escape.h"
+#include "finding_set.h"
 #include "findings_io.h"
+#include "policy.h"
 #include "recommend.h"
 #include "verdict.h"
 
@@ -140,7 +142,12 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
 	json_uint(j, "count", f->count);
+	if (f->hidden_by)
+		json_str(j, "hidden_by", f->hidden_by);
+	json_double(j, "first_seen", f->first_seen, 6);
+	json_double(j, "last_seen", f->last_seen, 6);
 	finding_write_selinux_json(j, "selinux", f);
+	finding_write_seen_json(j, f);
 	json_obj_end(j);
 	json_str(j, "summary", a->summary);
 	json_str(j, "notes", a->notes);
@@ -254,4 +261,129 @@ void finding_write_json_advice(struct json *j, const struct finding *f, const st
 	if (a)
 		advice_write_compact(j, "recommendation", a);
 	finding_json_end(j);
+}
+
+/* "7 attempts: 5 audited, 2 hidden (dontaudit)" */
+static void counts_text(const struct finding *f, char *out, size_t sz)
+{
+	const struct finding_counts *c = &f->counts;
+	size_t n;
+
+	n = (size_t)snprintf(out, sz, "%llu attempt%s", (unsigned long long)c->total,
+			     c->total == 1 ? "" : "s");
+	if (!finding_is_selinux(f) || n >= sz)
+		return;
+	n += (size_t)snprintf(out + n, sz - n, ":");
+	if (c->audited && n < sz)
+		n += (size_t)snprintf(out + n, sz - n, " %llu audited",
+				      (unsigned long long)c->audited);
+	if (c->hidden && n < sz)
+		n += (size_t)snprintf(out + n, sz - n, "%s %llu HIDDEN (%s)", c->audited ? "," : "",
+				      (unsigned long long)c->hidden,
+				      !f->hidden_by			   ? "no AVC record"
+				      : !strcmp(f->hidden_by, "dontaudit") ? "dontaudit"
+									   : "audit off");
+	if (c->permissive && n < sz)
+		snprintf(out + n, sz - n, "%s %llu permissive (would be denied)",
+			 c->audited || c->hidden ? "," : "", (unsigned long long)c->permissive);
+}
+
+/* "127.0.0.1:3000, [::1]:3000 by nginx[169]": the lists, escaped. */
+static void seen_text(const struct finding *f, char *out, size_t sz)
+{
+	char esc[FINDING_DEST_LEN * 4];
+	size_t n = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < f->ndests && n < sz; i++) {
+		escape_str(esc, sizeof(esc), f->dests[i], ESC_TEXT);
+		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : "", esc);
+	}
+	if (f->dests_unlisted && n < sz)
+		n += (size_t)snprintf(out + n, sz - n, " and more (%llu attempts)",
+				      (unsigned long long)f->dests_unlisted);
+	for (i = 0; i < f->nprocs && n < sz; i++) {
+		escape_str(esc, sizeof(esc), f->procs[i].comm, ESC_TEXT);
+		n += (size_t)snprintf(out + n, sz - n, "%s%s[%u]", i ? ", " : " by ", esc,
+				      f->procs[i].pid);
+	}
+	if (f->procs_unlisted && n < sz)
+		snprintf(out + n, sz - n, " and others");
+}
+
+/* The access in one phrase: "httpd_t -> ntop_port_t:tcp_socket { name_connect }". */
+static void access_text(const struct finding *f, char *out, size_t sz)
+{
+	char st[FINDING_CTX_LEN], tt[FINDING_CTX_LEN], est[sizeof(st) * 4], ett[sizeof(tt) * 4];
+	char cls[FINDING_NAME_LEN * 4], perm[FINDING_NAME_LEN * 4], ebuf[16];
+	size_t n;
+	int i;
+
+	if (!finding_is_selinux(f) || context_type(f->scontext, st, sizeof(st)) ||
+	    context_type(f->tcontext, tt, sizeof(tt))) {
+		snprintf(out, sz, "%s (%s)", verdict_text(f->verdict),
+			 errno_name(f->err, ebuf, sizeof(ebuf)));
+		return;
+	}
+	escape_str(est, sizeof(est), st, ESC_TEXT);
+	escape_str(ett, sizeof(ett), tt, ESC_TEXT);
+	escape_str(cls, sizeof(cls), f->tclass, ESC_TEXT);
+	n = (size_t)snprintf(out, sz, "%s -> %s:%s {", est, ett, cls);
+	for (i = 0; i < f->nperms && n < sz; i++) {
+		escape_str(perm, sizeof(perm), f->perms[i], ESC_TEXT);
+		n += (size_t)snprintf(out + n, sz - n, " %s", perm);
+	}
+	if (n < sz)
+		snprintf(out + n, sz - n, " }");
+}
+
+/* The first fix that is not a note, as one line a person can paste. */
+static void top_fix_text(const struct advice *a, char *out, size_t sz)
+{
+	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
+	size_t n = 0;
+	int i, k;
+
+	out[0] = '\0';
+	for (i = 0; i < a->nfixes; i++) {
+		const struct fix *fx = &a->fixes[i];
+
+		if (is_note(fx))
+			continue;
+		n = (size_t)snprintf(out, sz, "%s: ", fix_kind_name(fx->kind));
+		for (k = 0; k < fx->ncmds && n < sz; k++)
+			n += (size_t)snprintf(out + n, sz - n, "%s%s", k ? " && " : "",
+					      shell_line(&fx->cmds[k], line, sizeof(line)));
+		return;
+	}
+	for (i = 0; i < a->nfixes; i++)
+		if (a->fixes[i].then_text[0]) {
+			snprintf(out, sz, "%s", a->fixes[i].then_text);
+			return;
+		}
+}
+
+void advice_print_summary_line(FILE *out, int index, const struct finding *f,
+			       const struct advice *a)
+{
+	static char acc[2048], cnt[256], seen[2048], fix[8192];
+
+	access_text(f, acc, sizeof(acc));
+	counts_text(f, cnt, sizeof(cnt));
+	seen_text(f, seen, sizeof(seen));
+	top_fix_text(a, fix, sizeof(fix));
+	put(out, "%3d. %-2s %s; %s; %s\n", index, f->counts.hidden ? "!!" : "", acc, cnt, seen);
+	if (fix[0])
+		put(out, "     %s %s\n", finding_is_selinux(f) ? "top fix" : "diagnosis", fix);
+}
+
+void advice_print_header(FILE *out, int index, int total, const struct finding *f)
+{
+	static char acc[2048], cnt[256], seen[2048];
+
+	access_text(f, acc, sizeof(acc));
+	counts_text(f, cnt, sizeof(cnt));
+	seen_text(f, seen, sizeof(seen));
+	put(out, "=== %d/%d: %s\n    %s; %s\n", index, total, acc, cnt, seen);
 }

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "policy.h"
 #include "recommend.h"
+#include "util.h"
 #include "verdict.h"
 
 #define EXIT_STILL_DENIED 3
@@ -26,13 +27,15 @@ static void usage(FILE *out)
 		"Explain SELinux denials and recommend the fixes the policy in force supports.\n"
 		"Reads FILEs (or stdin, or '-'): findings exported by avcsnoop (JSON lines),\n"
 		"audit.log lines, `ausearch -m avc --raw` output or kernel `audit: type=1400`\n"
-		"lines; each line is recognised on its own. Distinct findings are advised once.\n"
+		"lines; each line is recognised on its own. A finding is one access: every record\n"
+		"of it is grouped, and it is advised once. Successes are skipped and counted.\n"
 		"\n"
 		"  -P, --policy FILE       binary policy to ask (default: the live policy);\n"
 		"                          works offline, e.g. /etc/selinux/default/policy/policy.33\n"
 		"      --ports-local FILE  semanage's local ports (ports.local) to decide -a or -m\n"
 		"      --verify            recompute each finding's access now, print whether it\n"
 		"                          would be allowed (exit 3 when one is still denied)\n"
+		"      --max-findings N    findings (distinct accesses) kept (default 4096)\n"
 		"  -j, --json              one JSON object per line\n"
 		"  -v, --verbose           debug messages\n"
 		"  -h, --help              this help\n"
@@ -44,11 +47,11 @@ static void usage(FILE *out)
 		"  avcsnoop recommend --verify findings.json   # after applying a fix\n"
 		"\n"
 		"Exit status: 0 ok, 1 error (bad input lines are reported with their line number),\n"
-		"3 with --verify when a finding would still be denied.\n");
+		"2 bad usage, 3 with --verify when a finding would still be denied.\n");
 }
 
 struct read_stats {
-	unsigned long lines, findings, ignored, bad;
+	unsigned long lines, records, successes, ignored, bad;
 };
 
 static int read_input(FILE *in, const char *name, struct finding_set *set, struct read_stats *st)
@@ -76,13 +79,11 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 		else
 			r = auditlog_parse_line(line, (size_t)len, &f, err, sizeof(err));
 		if (r < 0) {
-			{
-				char ename[256], eerr[1024];
+			char ename[256], eerr[1024];
 
-				escape_str(ename, sizeof(ename), name, ESC_TEXT);
-				escape_str(eerr, sizeof(eerr), err, ESC_TEXT);
-				p_err("%s:%zu: %s", ename, lineno, eerr);
-			}
+			escape_str(ename, sizeof(ename), name, ESC_TEXT);
+			escape_str(eerr, sizeof(eerr), err, ESC_TEXT);
+			p_err("%s:%zu: %s", ename, lineno, eerr);
 			st->bad++;
 			continue;
 		}
@@ -90,8 +91,14 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			st->ignored++;
 			continue;
 		}
-		st->findings++;
-		if (finding_set_add(set, &f)) {
+		/* a success (a trace -j stream has them) is never a finding */
+		if (!verdict_is_failure(f.verdict) && !finding_is_selinux(&f)) {
+			st->successes++;
+			continue;
+		}
+		st->records++;
+		r = finding_set_add(set, &f, NULL);
+		if (r == -ENOMEM) {
 			ret = -ENOMEM;
 			break;
 		}
@@ -104,6 +111,97 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 	return ret;
 }
 
+/* One finding and its advice, with where it goes in the output. */
+struct item {
+	const struct finding *f;
+	struct advice *a; /* NULL with --verify */
+	int rank;	  /* 0 SELinux to act on, 1 SELinux already allowed now, 2 not SELinux */
+	size_t seq;	  /* first seen */
+};
+
+static int item_rank(const struct item *it)
+{
+	int i;
+
+	if (!finding_is_selinux(it->f))
+		return 2;
+	if (!it->a)
+		return 0;
+	for (i = 0; i < it->a->nfixes; i++)
+		if (it->a->fixes[i].kind != FIX_NOTE)
+			return 0;
+	return 1;
+}
+
+/* SELinux findings to act on first, then those the policy now allows, then the others;
+ * each group by attempts, most first, then as first seen.
+ */
+static int cmp_items(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+
+	if (a->rank != b->rank)
+		return a->rank - b->rank;
+	if (a->f->count != b->f->count)
+		return a->f->count > b->f->count ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+struct run {
+	struct policy *pol;
+	bool json, verify;
+	struct json j;
+	struct item *items; /* in output order */
+	struct advice *advice;
+	size_t n, nselinux;
+	int still_denied;
+};
+
+static void print_verify(struct run *rn)
+{
+	struct verify_result v;
+	size_t k;
+
+	for (k = 0; k < rn->n; k++) {
+		const struct finding *f = rn->items[k].f;
+
+		if (rn->pol)
+			recommend_verify(rn->pol, f, &v);
+		else
+			memset(&v, 0, sizeof(v));
+		if (v.checked && !v.allowed)
+			rn->still_denied++;
+		if (rn->json)
+			verify_write_json(&rn->j, f, &v);
+		else
+			verify_print_text(stdout, f, &v);
+	}
+}
+
+/* Summary lines, then the If/Then/Do of each SELinux finding, then the other failures. */
+static void print_text(struct run *rn, const struct read_stats *st)
+{
+	size_t k;
+
+	printf("%zu finding(s): %zu SELinux, %zu other failure(s) (one per access; %lu record(s) "
+	       "read, %lu success(es) skipped)\n",
+	       rn->n, rn->nselinux, rn->n - rn->nselinux, st->records, st->successes);
+	for (k = 0; k < rn->n; k++)
+		advice_print_summary_line(stdout, (int)k + 1, rn->items[k].f, rn->items[k].a);
+	for (k = 0; k < rn->nselinux; k++) {
+		fputs("\n", stdout);
+		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
+		advice_print_text(stdout, rn->items[k].f, rn->items[k].a);
+	}
+	if (rn->nselinux < rn->n)
+		printf("\nNot SELinux (no SELinux change helps these):\n");
+	for (k = rn->nselinux; k < rn->n; k++) {
+		fputs("\n", stdout);
+		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
+		advice_print_text(stdout, rn->items[k].f, rn->items[k].a);
+	}
+}
+
 int cmd_recommend(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -111,6 +209,7 @@ int cmd_recommend(int argc, char **argv)
 		{ "ports-local", required_argument, NULL, 'L' },
 		{ "verify", no_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "max-findings", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -118,10 +217,10 @@ int cmd_recommend(int argc, char **argv)
 	const char *policy_file = NULL, *ports_local = NULL;
 	struct finding_set set = { 0 };
 	struct read_stats st = { 0 };
-	struct policy *pol = NULL;
-	bool json = false, verify = false, need_policy = false;
-	int opt, ret = 0, i, still_denied = 0;
-	struct json j;
+	struct run rn = { 0 };
+	bool need_policy = false;
+	int opt, ret = 0, i;
+	unsigned long v;
 	char err[512];
 	size_t k;
 
@@ -135,10 +234,15 @@ int cmd_recommend(int argc, char **argv)
 			ports_local = optarg;
 			break;
 		case 'V':
-			verify = true;
+			rn.verify = true;
 			break;
 		case 'j':
-			json = true;
+			rn.json = true;
+			break;
+		case 'M':
+			if (parse_ulong(optarg, "--max-findings", 1, 1000000, &v))
+				return 2;
+			set.max = v;
 			break;
 		case 'v':
 			log_verbose = true;
@@ -148,7 +252,7 @@ int cmd_recommend(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 1;
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -159,7 +263,10 @@ int cmd_recommend(int argc, char **argv)
 		FILE *in = strcmp(argv[i], "-") ? fopen(argv[i], "re") : stdin;
 
 		if (!in) {
-			p_err("cannot open %s: %s", argv[i], strerror(errno));
+			char ename[1024];
+
+			escape_str(ename, sizeof(ename), argv[i], ESC_TEXT);
+			p_err("cannot open %s: %s", ename, strerror(errno));
 			ret = 1;
 			continue;
 		}
@@ -168,23 +275,25 @@ int cmd_recommend(int argc, char **argv)
 		if (in != stdin)
 			fclose(in);
 	}
-	if (st.bad || st.ignored || log_verbose)
-		p_info("%lu line(s): %lu finding(s), %zu distinct; %lu ignored (not AVC denials or "
-		       "findings); %lu malformed",
-		       st.lines, st.findings, set.n, st.ignored, st.bad);
+	if (st.bad || st.ignored || st.successes || set.overflow || log_verbose)
+		p_info("%lu line(s): %lu record(s) of %zu finding(s); %lu success(es) skipped; %lu "
+		       "ignored (not AVC denials or findings); %lu malformed%s",
+		       st.lines, st.records, set.n, st.successes, st.ignored, st.bad,
+		       set.overflow ? "; more findings than --max-findings: the rest were counted"
+				    : "");
+	if (set.overflow)
+		p_warn("%llu record(s) of further findings were not kept (--max-findings %zu)",
+		       (unsigned long long)set.overflow,
+		       set.max ? set.max : (size_t)FINDING_SET_DEFAULT_MAX);
 	if (st.bad)
 		ret = 1;
-	if (!set.n) {
-		if (!st.bad)
-			p_info("no findings in the input");
+	if (!set.n)
 		goto out;
-	}
 
 	for (k = 0; k < set.n; k++)
-		if (verdict_is_selinux(set.v[k].verdict) || set.v[k].hidden || set.v[k].permissive)
-			need_policy = true;
+		need_policy |= finding_is_selinux(&set.v[k]);
 	if (need_policy) {
-		int r = policy_open(&pol, policy_file, err, sizeof(err));
+		int r = policy_open(&rn.pol, policy_file, err, sizeof(err));
 
 		if (r) {
 			p_err("%s", err);
@@ -192,55 +301,47 @@ int cmd_recommend(int argc, char **argv)
 			goto out;
 		}
 		if (ports_local)
-			policy_set_local_ports_file(pol, ports_local);
-		p_debug("policy %s (version %u, %d booleans)", policy_path(pol),
-			policy_version(pol), policy_bool_count(pol));
+			policy_set_local_ports_file(rn.pol, ports_local);
+		p_debug("policy %s (version %u, %d booleans)", policy_path(rn.pol),
+			policy_version(rn.pol), policy_bool_count(rn.pol));
 	}
-
-	json_init(&j, stdout);
+	rn.n = set.n;
+	rn.items = calloc(set.n, sizeof(*rn.items));
+	/* the advice of each finding, computed once */
+	rn.advice = rn.verify ? NULL : calloc(set.n, sizeof(*rn.advice));
+	if (!rn.items || (!rn.verify && !rn.advice)) {
+		p_err("no memory for %zu findings", set.n);
+		ret = 1;
+		goto out;
+	}
 	for (k = 0; k < set.n; k++) {
-		const struct finding *f = &set.v[k];
+		struct item *it = &rn.items[k];
 
-		if (verify) {
-			struct verify_result v;
-
-			if (pol)
-				recommend_verify(pol, f, &v);
-			else
-				memset(&v, 0, sizeof(v));
-			if (v.checked && !v.allowed)
-				still_denied++;
-			if (json)
-				verify_write_json(&j, f, &v);
-			else
-				verify_print_text(stdout, f, &v);
-			continue;
+		it->f = &set.v[k];
+		it->seq = k;
+		if (rn.advice) {
+			it->a = &rn.advice[k];
+			recommend(rn.pol, it->f, it->a);
 		}
-		{
-			struct advice *a = calloc(1, sizeof(*a));
-
-			if (!a) {
-				ret = 1;
-				break;
-			}
-			recommend(pol, f, a);
-			if (json) {
-				advice_write_json(&j, f, a);
-			} else {
-				if (k)
-					fputs("\n", stdout);
-				printf("=== %zu/%zu: seen %llu time(s)\n", k + 1, set.n,
-				       (unsigned long long)f->count);
-				advice_print_text(stdout, f, a);
-			}
-			free(a);
-		}
+		it->rank = item_rank(it);
+		rn.nselinux += finding_is_selinux(it->f);
 	}
+	qsort(rn.items, set.n, sizeof(*rn.items), cmp_items);
+	json_init(&rn.j, stdout);
+	if (rn.verify)
+		print_verify(&rn);
+	else if (rn.json)
+		for (k = 0; k < set.n; k++)
+			advice_write_json(&rn.j, rn.items[k].f, rn.items[k].a);
+	else
+		print_text(&rn, &st);
 	fflush(stdout);
-	if (verify && still_denied && !ret)
+	if (rn.verify && rn.still_denied && !ret)
 		ret = EXIT_STILL_DENIED;
 out:
-	policy_close(pol);
+	free(rn.advice);
+	free(rn.items);
+	policy_close(rn.pol);
 	finding_set_free(&set);
 	return ret;
 }

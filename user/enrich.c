@@ -182,7 +182,9 @@ static void task_context(const struct conn_record *r, char *out, size_t len)
 	FILE *f;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", r->ev->pid, r->ev->tid);
+	/* a counter row keeps no thread: the process's main thread stands for it */
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", r->pid,
+		 r->tid ? r->tid : r->pid);
 	f = fopen(path, "r");
 	if (f) {
 		if (fgets(out, (int)len, f))
@@ -190,7 +192,7 @@ static void task_context(const struct conn_record *r, char *out, size_t len)
 		fclose(f);
 		return;
 	}
-	if (getpidcon((pid_t)r->ev->pid, &con) == 0) {
+	if (getpidcon((pid_t)r->pid, &con) == 0) {
 		snprintf(out, len, "%s", con);
 		freecon(con);
 	}
@@ -202,7 +204,7 @@ static void port_context(struct enricher *enr, const struct conn_record *r, char
 	struct port_label pl;
 
 	out[0] = '\0';
-	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->ev->port, &pl))
+	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->port, &pl))
 		return;
 	/* port labels are object contexts: system_u:object_r:TYPE[:s0] */
 	snprintf(out, len, "system_u:object_r:%s%s", pl.type,
@@ -215,10 +217,10 @@ void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *o
 	struct port_label pl;
 
 	out[0] = '\0';
-	if (!enr || (r->ev->family != AVC_AF_INET && r->ev->family != AVC_AF_INET6))
+	if (!enr || (r->family != AVC_AF_INET && r->family != AVC_AF_INET6))
 		return;
 	pol = enricher_policy(enr);
-	if (pol && !policy_port_lookup(pol, PROTO_TCP, r->ev->port, &pl))
+	if (pol && !policy_port_lookup(pol, PROTO_TCP, r->port, &pl))
 		snprintf(out, len, "%s", pl.type);
 }
 
@@ -256,24 +258,24 @@ static bool enforcing_now(struct enricher *enr)
 
 /*
  * An allowed TCP connect while SELinux (or the domain) is permissive: would enforcing mode
- * have denied name_connect? Cached per (source, port context).
+ * have denied name_connect? The answer is cached per (source, port context). When it would,
+ * the names of the access are filled in for the refined verdict.
  */
-static void check_permissive(struct enricher *enr, struct conn_record *r)
+static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 {
-	const struct conn_event *e = r->ev;
 	char scon[128], tcon[128];
 	struct perm_cache_entry *c = NULL;
 	bool audited;
 	int i;
 
-	if (!enr->selinux || (e->family != AVC_AF_INET && e->family != AVC_AF_INET6))
-		return;
-	if (e->verdict != VERDICT_ALLOWED && e->verdict != VERDICT_IN_PROGRESS)
-		return;
+	if (!enr->selinux || (r->family != AVC_AF_INET && r->family != AVC_AF_INET6))
+		return false;
+	if (r->kernel_verdict != VERDICT_ALLOWED && r->kernel_verdict != VERDICT_IN_PROGRESS)
+		return false;
 	task_context(r, scon, sizeof(scon));
 	port_context(enr, r, tcon, sizeof(tcon));
 	if (!scon[0] || !tcon[0])
-		return;
+		return false;
 	for (i = 0; i < enr->ncache; i++)
 		if (!strcmp(enr->cache[i].scon, scon) && !strcmp(enr->cache[i].tcon, tcon))
 			c = &enr->cache[i];
@@ -286,8 +288,7 @@ static void check_permissive(struct enricher *enr, struct conn_record *r)
 			c->denied = false;
 	}
 	if (!c->denied || (enforcing_now(enr) && !c->permissive_domain))
-		return;
-	r->verdict = VERDICT_SELINUX_PERMISSIVE;
+		return false;
 	r->has_selinux = true;
 	r->sel_permissive = true;
 	snprintf(r->scontext, sizeof(r->scontext), "%s", scon);
@@ -295,25 +296,27 @@ static void check_permissive(struct enricher *enr, struct conn_record *r)
 	snprintf(r->tclass, sizeof(r->tclass), "tcp_socket");
 	add_perm(r, "name_connect");
 	r->derived = true;
+	return true;
 }
 
 void enrich_record(struct enricher *enr, struct conn_record *r)
 {
-	const struct conn_event *e = r->ev;
+	struct verdict_facts facts = { .audit_hook = enr && enr->audit_tp };
 	bool denied = false, audited = false, permissive_domain = false;
+	struct refined_verdict rv;
 
 	if (!enr)
 		return;
 	r->lsms = enr->lsms;
 	if (!r->has_selinux) {
-		check_permissive(enr, r);
-		goto types;
+		facts.policy_would_deny = permissive_would_deny(enr, r);
+		goto refine;
 	}
-	if (r->names && r->names->perm[0])
-		add_perm(r, r->names->perm);
-	if (e->flags & AF_SEL_INODE) {
-		inode_class_perm(r, &e->sel);
-		inode_object(r, &e->sel);
+	if (r->has_names && r->names.perm[0])
+		add_perm(r, r->names.perm);
+	if (r->flags & AF_SEL_INODE) {
+		inode_class_perm(r, &r->sel);
+		inode_object(r, &r->sel);
 	}
 	if (!r->scontext[0]) {
 		task_context(r, r->scontext, sizeof(r->scontext));
@@ -326,7 +329,7 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 		if (r->object[0] && getfilecon_raw(r->object, &con) > 0) {
 			snprintf(r->tcontext, sizeof(r->tcontext), "%s", con);
 			freecon(con);
-		} else if ((e->family == AVC_AF_INET || e->family == AVC_AF_INET6) && r->nperms &&
+		} else if ((r->family == AVC_AF_INET || r->family == AVC_AF_INET6) && r->nperms &&
 			   !strcmp(r->perms[0], "name_connect")) {
 			port_context(enr, r, r->tcontext, sizeof(r->tcontext));
 		} else if (r->nperms && !strcmp(r->perms[0], "connect")) {
@@ -334,22 +337,19 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 			snprintf(r->tcontext, sizeof(r->tcontext), "%s", r->scontext);
 		}
 	}
-	if (r->verdict == VERDICT_SELINUX_HIDDEN && enr->selinux && r->scontext[0] &&
+	if (r->kernel_verdict == VERDICT_SELINUX_HIDDEN && enr->selinux && r->scontext[0] &&
 	    r->tcontext[0] && r->tclass[0] && r->nperms &&
 	    kernel_av(r->scontext, r->tcontext, r->tclass, r->perms[0], &denied, &audited,
 		      &permissive_domain) == 0) {
-		if (audited && !enr->audit_tp) {
-			/* Without selinux_audited nothing in-kernel says whether a record was
-			 * emitted: the policy's auditdeny bit does (audit=0 cannot be seen then).
-			 */
-			r->verdict = VERDICT_SELINUX_DENIED;
-			r->sel_audited = true;
-			r->audit_from_policy = true;
-		} else {
-			r->hidden_by = audited ? "audit_off" : "dontaudit";
-		}
+		facts.auditdeny_known = true;
+		facts.auditdeny = audited;
 	}
-types:
+refine:
+	rv = refine_verdict(r->kernel_verdict, &facts);
+	r->verdict = rv.verdict;
+	r->hidden_by = rv.hidden_by;
+	if (rv.audited_by_policy)
+		r->sel_audited = r->audit_from_policy = true;
 	if (context_type(r->scontext, r->source_type, sizeof(r->source_type)))
 		r->source_type[0] = '\0';
 	if (context_type(r->tcontext, r->target_type, sizeof(r->target_type)))

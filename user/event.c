@@ -5,6 +5,7 @@
 
 #include "escape.h"
 #include "event.h"
+#include "finding_set.h"
 #include "policy.h"
 #include "verdict.h"
 
@@ -17,42 +18,34 @@ double mono_to_wall_offset(void)
 	return (double)(wall.tv_sec - mono.tv_sec) + (double)(wall.tv_nsec - mono.tv_nsec) / 1e9;
 }
 
-void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
-		   double wall_offset)
+/* What both constructors share: the address, the unix name, the kernel's names. */
+static void decode_common(struct conn_record *r, const __u8 addr[16], const char *path,
+			  unsigned int path_bytes, double wall_offset, __u64 ts_ns)
 {
-	static const struct avc_sel_names none;
-	const struct avc_sel_names *n = &none;
-
-	memset(r, 0, sizeof(*r));
-	r->ev = e;
-	if (size >= sizeof(struct conn_event_sel)) {
-		n = &((const struct conn_event_sel *)e)->names;
-		r->names = n;
-	}
-	r->verdict = e->verdict < VERDICT_MAX ? (enum avc_verdict)e->verdict : VERDICT_ERROR;
-	r->sel_audited = e->flags & AF_SEL_AUDITED;
-	r->sel_permissive = e->flags & AF_SEL_PERMISSIVE;
-	r->wall = (double)e->ts_ns / 1e9 + wall_offset;
-	if (e->family == AVC_AF_INET)
-		inet_ntop(AF_INET, e->addr, r->daddr, sizeof(r->daddr));
-	else if (e->family == AVC_AF_INET6)
-		inet_ntop(AF_INET6, e->addr, r->daddr, sizeof(r->daddr));
-	else if (e->family == AVC_AF_UNIX && e->addrlen > 2) {
-		unsigned int len = e->addrlen - 2u;
-
-		if (len > AVC_PATH_LEN)
-			len = AVC_PATH_LEN;
-		if (e->flags & AF_ABSTRACT) {
+	r->verdict = r->kernel_verdict;
+	r->sel_audited = r->flags & AF_SEL_AUDITED;
+	r->sel_permissive = r->flags & AF_SEL_PERMISSIVE;
+	r->wall = (double)ts_ns / 1e9 + wall_offset;
+	if (r->family == AVC_AF_INET)
+		inet_ntop(AF_INET, addr, r->daddr, sizeof(r->daddr));
+	else if (r->family == AVC_AF_INET6)
+		inet_ntop(AF_INET6, addr, r->daddr, sizeof(r->daddr));
+	else if (r->family == AVC_AF_UNIX && path_bytes) {
+		if (path_bytes > AVC_PATH_LEN)
+			path_bytes = AVC_PATH_LEN;
+		if (r->flags & AF_ABSTRACT) {
 			/* abstract: the name is every byte after the leading NUL */
 			r->abstract = true;
-			r->path_len = len ? len - 1 : 0;
-			memcpy(r->path, e->path + 1, r->path_len);
+			r->path_len = path_bytes - 1;
+			memcpy(r->path, path + 1, r->path_len);
 		} else {
-			r->path_len = (unsigned int)strnlen(e->path, len);
-			memcpy(r->path, e->path, r->path_len);
+			r->path_len = (unsigned int)strnlen(path, path_bytes);
+			memcpy(r->path, path, r->path_len);
 		}
 	}
-	if (e->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
+	if (r->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
+		const struct avc_sel_names *n = &r->names;
+
 		r->has_selinux = true;
 		snprintf(r->scontext, sizeof(r->scontext), "%.*s", AVC_CTX_LEN, n->scontext);
 		snprintf(r->tcontext, sizeof(r->tcontext), "%.*s", AVC_CTX_LEN, n->tcontext);
@@ -64,57 +57,79 @@ void record_decode(struct conn_record *r, const struct conn_event *e, size_t siz
 	}
 }
 
-size_t agg_to_event(const struct agg_key *k, const struct agg_val *v,
-		    const struct avc_sel_names *names, struct conn_event_sel *out)
+void record_from_event(struct conn_record *r, const struct conn_event *e, size_t size,
+		       double wall_offset)
 {
-	struct conn_event *e = &out->ev;
+	memset(r, 0, sizeof(*r));
+	r->cgroup_id = e->cgroup_id;
+	r->pid = e->pid;
+	r->tid = e->tid;
+	r->uid = e->uid;
+	r->has_ret = true;
+	r->ret = e->ret;
+	r->err = e->err;
+	r->lsm_err = e->lsm_err;
+	r->flags = e->flags;
+	r->family = e->family;
+	r->port = e->port;
+	memcpy(r->comm, e->comm, AVC_COMM_LEN);
+	r->duration_ns = e->duration_ns;
+	r->count = 1;
+	r->sel = e->sel;
+	if (size >= sizeof(struct conn_event_sel)) {
+		r->names = ((const struct conn_event_sel *)e)->names;
+		r->has_names = true;
+	}
+	r->kernel_verdict = e->verdict < VERDICT_MAX ? (enum avc_verdict)e->verdict : VERDICT_ERROR;
+	decode_common(r, e->addr, e->path, e->addrlen > 2 ? e->addrlen - 2u : 0, wall_offset,
+		      e->ts_ns);
+}
 
-	memset(out, 0, sizeof(*out));
-	e->ts_ns = v->last_ns;
-	e->duration_ns = v->count ? v->sum_ns / v->count : 0;
-	e->cgroup_id = k->cgroup_id;
-	e->pid = e->tid = v->pid;
-	e->err = k->err;
-	e->ret = k->err ? -(int)k->err : 0;
-	e->flags = v->flags;
-	e->verdict = k->verdict;
-	e->family = k->family;
-	e->port = k->port;
-	memcpy(e->addr, k->addr, sizeof(e->addr));
-	memcpy(e->comm, k->comm, sizeof(e->comm));
-	e->sel = v->sel;
+void record_from_counter(struct conn_record *r, const struct agg_key *k, const struct agg_val *v,
+			 const struct avc_sel_names *names, double wall_offset)
+{
+	unsigned int len = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->cgroup_id = k->cgroup_id;
+	r->pid = v->pid;
+	r->err = k->err;
+	r->flags = v->flags;
+	r->family = k->family;
+	r->port = k->port;
+	memcpy(r->comm, k->comm, AVC_COMM_LEN);
+	r->duration_ns = v->count ? v->sum_ns / v->count : 0;
+	r->count = v->count;
+	r->sel = v->sel;
+	if (names) {
+		r->names = *names;
+		r->has_names = true;
+	}
+	r->kernel_verdict = k->verdict < VERDICT_MAX ? (enum avc_verdict)k->verdict : VERDICT_ERROR;
 	if (k->family == AVC_AF_UNIX) {
-		size_t len;
-
-		memcpy(e->path, k->path, sizeof(k->path));
+		/* the key keeps the first bytes of sun_path and no length: an abstract name
+		 * (leading NUL) ends at its last non-NUL byte
+		 */
 		if (k->path[0]) {
-			len = strnlen(k->path, sizeof(k->path));
-			e->flags &= ~(__u32)AF_ABSTRACT;
+			len = (unsigned int)strnlen(k->path, sizeof(k->path));
+			r->flags &= ~(__u32)AF_ABSTRACT;
 		} else {
-			/* abstract: the key keeps no length; the name ends at its last non-NUL */
 			for (len = sizeof(k->path); len > 1 && !k->path[len - 1]; len--)
 				;
-			e->flags |= AF_ABSTRACT;
+			r->flags |= AF_ABSTRACT;
 		}
-		e->addrlen = (__u16)(2 + len);
 	}
-	if (names) {
-		out->names = *names;
-		return sizeof(*out);
-	}
-	return sizeof(*e);
+	decode_common(r, k->addr, k->path, len, wall_offset, v->last_ns);
 }
 
 void record_dest(const struct conn_record *r, char *buf, size_t len)
 {
-	const struct conn_event *e = r->ev;
-
-	switch (e->family) {
+	switch (r->family) {
 	case AVC_AF_INET:
-		snprintf(buf, len, "%s:%u", r->daddr, e->port);
+		snprintf(buf, len, "%s:%u", r->daddr, r->port);
 		break;
 	case AVC_AF_INET6:
-		snprintf(buf, len, "[%s]:%u", r->daddr, e->port);
+		snprintf(buf, len, "[%s]:%u", r->daddr, r->port);
 		break;
 	case AVC_AF_UNIX:
 		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
@@ -129,36 +144,37 @@ void record_dest(const struct conn_record *r, char *buf, size_t len)
 		}
 		break;
 	default:
-		snprintf(buf, len, "family %u", e->family);
+		snprintf(buf, len, "family %u", r->family);
 	}
 }
 
 void record_to_finding(const struct conn_record *r, struct finding *f)
 {
-	const struct conn_event *e = r->ev;
 	int i;
 
 	memset(f, 0, sizeof(*f));
 	f->origin = ORIGIN_TRACE;
-	snprintf(f->comm, sizeof(f->comm), "%.*s", AVC_COMM_LEN, e->comm);
-	f->pid = e->pid;
+	snprintf(f->comm, sizeof(f->comm), "%s", r->comm);
+	f->pid = r->pid;
 	snprintf(f->scontext, sizeof(f->scontext), "%s", r->scontext);
 	snprintf(f->tcontext, sizeof(f->tcontext), "%s", r->tcontext);
 	snprintf(f->tclass, sizeof(f->tclass), "%s", r->tclass);
 	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
 		snprintf(f->perms[i], sizeof(f->perms[i]), "%s", r->perms[i]);
 	f->nperms = i;
-	f->family = e->family;
+	f->family = r->family;
 	snprintf(f->daddr, sizeof(f->daddr), "%s", r->daddr);
-	f->dport = e->port;
-	if (e->family == AVC_AF_UNIX)
+	f->dport = r->port;
+	if (r->family == AVC_AF_UNIX)
 		record_dest(r, f->path, sizeof(f->path));
 	f->verdict = r->verdict;
-	f->err = e->err;
+	f->err = r->err;
 	f->hidden = r->verdict == VERDICT_SELINUX_HIDDEN;
-	f->permissive = r->sel_permissive;
-	f->count = 1;
+	f->hidden_by = f->hidden ? r->hidden_by : NULL;
+	f->permissive = r->verdict == VERDICT_SELINUX_PERMISSIVE;
+	f->count = r->count ? r->count : 1;
 	f->first_seen = f->last_seen = r->wall;
+	finding_normalize(f);
 }
 
 static void format_time(double wall, char *buf, size_t len, bool iso)
@@ -186,7 +202,6 @@ void print_text_header(FILE *f)
 
 static void text_detail(const struct conn_record *r, char *buf, size_t len)
 {
-	const struct conn_event *e = r->ev;
 	char esc[3][200];
 	size_t n = 0;
 	int i;
@@ -229,34 +244,32 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 		break;
 	case VERDICT_CGROUP_DENIED:
 		snprintf(buf, len, "%s",
-			 (e->flags & AF_CGROUP_ERR) ? "cgroup BPF program"
+			 (r->flags & AF_CGROUP_ERR) ? "cgroup BPF program"
 						    : "after the LSMs: cgroup program or firewall");
 		break;
 	default:
-		if (e->flags & AF_ASYNC)
+		if (r->flags & AF_ASYNC)
 			snprintf(buf, len, "async outcome");
 	}
 }
 
 void print_text(FILE *f, const struct conn_record *r)
 {
-	const struct conn_event *e = r->ev;
 	char when[32], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
 	char errbuf[16], detail[512];
 
 	format_time(r->wall, when, sizeof(when), false);
-	escape_buf(comm, sizeof(comm), e->comm, AVC_COMM_LEN, ESC_TEXT, 0);
+	escape_str(comm, sizeof(comm), r->comm, ESC_TEXT);
 	record_dest(r, raw, sizeof(raw));
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 	text_detail(r, detail, sizeof(detail));
-	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, e->pid, comm, dest,
-		verdict_column(r->verdict), errno_name(e->err, errbuf, sizeof(errbuf)),
-		(double)e->duration_ns / 1e3, detail);
+	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, r->pid, comm, dest,
+		verdict_column(r->verdict), errno_name(r->err, errbuf, sizeof(errbuf)),
+		(double)r->duration_ns / 1e3, detail);
 }
 
 void print_json(struct json *j, const struct conn_record *r)
 {
-	const struct conn_event *e = r->ev;
 	char when[40], dest[4 * AVC_PATH_LEN], errbuf[16];
 	int i;
 
@@ -264,32 +277,32 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "connect");
 	json_str(j, "time", when);
-	json_uint(j, "pid", e->pid);
-	json_uint(j, "tid", e->tid);
-	json_strn(j, "comm", e->comm, strnlen(e->comm, AVC_COMM_LEN));
-	json_uint(j, "uid", e->uid);
-	json_uint(j, "cgroup_id", e->cgroup_id);
-	json_str(j, "family", family_name(e->family));
-	if (e->family == AVC_AF_INET || e->family == AVC_AF_INET6) {
+	json_uint(j, "pid", r->pid);
+	json_uint(j, "tid", r->tid);
+	json_str(j, "comm", r->comm);
+	json_uint(j, "uid", r->uid);
+	json_uint(j, "cgroup_id", r->cgroup_id);
+	json_str(j, "family", family_name(r->family));
+	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
 		json_str(j, "daddr", r->daddr);
-		json_uint(j, "dport", e->port);
-	} else if (e->family == AVC_AF_UNIX) {
+		json_uint(j, "dport", r->port);
+	} else if (r->family == AVC_AF_UNIX) {
 		json_strn(j, "path", r->path, r->path_len);
 		json_bool(j, "abstract", r->abstract);
 	}
 	record_dest(r, dest, sizeof(dest));
 	json_str(j, "dest", dest);
-	json_int(j, "ret", e->ret);
-	json_str(j, "errno", errno_name(e->err, errbuf, sizeof(errbuf)));
+	json_int(j, "ret", r->ret);
+	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
 	json_str(j, "verdict", verdict_name(r->verdict));
-	json_double(j, "duration_us", (double)e->duration_ns / 1e3, 1);
-	json_bool(j, "async", e->flags & AF_ASYNC);
+	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
+	json_bool(j, "async", r->flags & AF_ASYNC);
 	/* false: seen only at security_socket_connect (io_uring): ret is not a syscall's */
-	json_bool(j, "syscall", !(e->flags & AF_NO_SYSCALL));
+	json_bool(j, "syscall", !(r->flags & AF_NO_SYSCALL));
 	if (r->verdict == VERDICT_LSM_DENIED)
 		json_str(j, "lsms", r->lsms ? r->lsms : "");
 	if (r->verdict == VERDICT_CGROUP_DENIED)
-		json_bool(j, "cgroup_program", e->flags & AF_CGROUP_ERR);
+		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
 	if (r->has_selinux) {
 		json_obj_begin(j, "selinux");
 		json_str(j, "scontext", r->scontext);

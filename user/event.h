@@ -17,12 +17,34 @@
 #define REC_NAME_LEN  64
 #define REC_MAX_PERMS 4
 
-/* A decoded, enriched connect attempt. Strings are raw: printers escape them. */
+/*
+ * One connect attempt, or one watch counter row (all attempts of one key), decoded and then
+ * enriched. Two constructors make it, one per source (record_from_event,
+ * record_from_counter); nothing after them knows which. Strings are raw: printers escape.
+ */
 struct conn_record {
-	const struct conn_event *ev;
-	const struct avc_sel_names *names; /* NULL when the kernel captured none */
-	enum avc_verdict verdict;    /* the kernel's, unless user space learned more (permissive) */
-	double wall;		     /* unix time of the attempt, seconds */
+	/* what the kernel recorded */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tid;     /* 0 for a counter row: the thread is not kept */
+	__u32 uid;     /* 0 for a counter row */
+	bool has_ret;  /* false for a counter row: the syscall's return is not kept */
+	__s32 ret;     /* connect()'s return value */
+	__s32 err;     /* the attempt's final errno, positive */
+	__s32 lsm_err; /* security_socket_connect()'s verdict, when AF_LSM_SEEN */
+	__u32 flags;   /* enum avc_attempt_flag (OR of a row's attempts) */
+	__u16 family;
+	__u16 port;
+	char comm[AVC_COMM_LEN + 1];
+	__u64 duration_ns; /* entry to outcome; a counter row's mean */
+	__u64 count;	   /* attempts it stands for: 1 for an event */
+	struct avc_decision sel;
+	bool has_names; /* the kernel captured names (struct avc_sel_names) */
+	struct avc_sel_names names;
+	enum avc_verdict kernel_verdict; /* classify_attempt()'s, in-kernel */
+	/* decoded */
+	enum avc_verdict verdict;    /* refine_verdict(kernel_verdict, what user space knows) */
+	double wall;		     /* unix time of the attempt (a row's last), seconds */
 	char daddr[64];		     /* printable IP address, "" for unix */
 	char path[AVC_PATH_LEN + 1]; /* unix name without the abstract NUL; may hold NULs */
 	unsigned int path_len;
@@ -47,16 +69,14 @@ struct conn_record {
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */
 double mono_to_wall_offset(void);
-/* size: of the ring-buffer record; a struct conn_event_sel carries names */
-void record_decode(struct conn_record *r, const struct conn_event *e, size_t size,
-		   double wall_offset);
-/*
- * A watch-mode counter (include/avcsnoop.h struct agg_key/agg_val, names from agg_names or
- * NULL) as the event of its last attempt, so that it is decoded and named by the same code
- * as a traced event (record_decode, enrich_record). Returns the size for record_decode.
+/* A ring-buffer event; size tells whether it is a struct conn_event_sel (with names). */
+void record_from_event(struct conn_record *r, const struct conn_event *e, size_t size,
+		       double wall_offset);
+/* A watch counter row (include/avcsnoop.h agg_key/agg_val; names from agg_names or NULL):
+ * its last attempt's process and SELinux decision, its mean latency, its count.
  */
-size_t agg_to_event(const struct agg_key *k, const struct agg_val *v,
-		    const struct avc_sel_names *names, struct conn_event_sel *out);
+void record_from_counter(struct conn_record *r, const struct agg_key *k, const struct agg_val *v,
+			 const struct avc_sel_names *names, double wall_offset);
 /* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
 

@@ -2,13 +2,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "export.h"
 #include "findings_io.h"
 #include "json.h"
 #include "log.h"
 #include "recommend.h"
+#include "safe_file.h"
 #include "verdict.h"
 
 int export_format_parse(const char *s, enum export_format *out)
@@ -112,41 +112,6 @@ void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, 
 	free(a);
 }
 
-int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg)
-{
-	char tmp[4096];
-	FILE *f;
-	int err;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
-		p_err("%s: path too long", path);
-		return -ENAMETOOLONG;
-	}
-	f = fopen(tmp, "we");
-	if (!f) {
-		err = -errno;
-		p_err("%s: %s", tmp, strerror(errno));
-		return err;
-	}
-	err = fn(f, arg);
-	if (fflush(f) || ferror(f))
-		err = err ? err : -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (err) {
-		p_err("writing %s: %s", tmp, strerror(-err));
-		unlink(tmp);
-		return err;
-	}
-	if (rename(tmp, path)) {
-		err = -errno;
-		p_err("renaming %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		return err;
-	}
-	return 0;
-}
-
 struct export_args {
 	enum export_format fmt;
 	const struct finding_set *s;
@@ -166,7 +131,7 @@ int export_write_file(const char *path, enum export_format fmt, const struct fin
 		      struct policy *pol)
 {
 	struct export_args ea = { .fmt = fmt, .s = s, .pol = pol };
-	int err = write_file_atomic(path, export_cb, &ea);
+	int err = safe_file_write(path, EXPORT_FILE_MODE, export_cb, &ea);
 
 	if (!err && ea.skipped)
 		p_debug("%s: %lu finding(s) not written: AVC records express only SELinux "

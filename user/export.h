@@ -3,7 +3,8 @@
  * --export FILE for trace and watch: the distinct findings, either as findings JSON lines
  * (user/findings_io.h, with the recommender's advice when a policy is at hand) or, with
  * --format avc, as AVC records that audit2allow, audit2why and `avcsnoop recommend` read.
- * Files are written whole to FILE.tmp and renamed, so a reader never sees half a file.
+ * The file is replaced whole by user/safe_file.c: a reader never sees half a file, and nothing
+ * planted beside it is followed.
  */
 #ifndef AVC_EXPORT_H
 #define AVC_EXPORT_H
@@ -32,12 +33,10 @@ int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial);
 void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, struct policy *pol,
 		  unsigned long *skipped);
 
-/* Write path atomically: fn(f, arg) writes path.tmp, which is renamed over path. 0 or -errno
- * (the error is printed with the file's name).
- */
-int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg);
+/* Findings are for root to act on: only root reads or edits the export. */
+#define EXPORT_FILE_MODE 0600
 
-/* export_write into path, atomically. */
+/* export_write into path through safe_file_write() (user/safe_file.h), mode EXPORT_FILE_MODE. */
 int export_write_file(const char *path, enum export_format fmt, const struct finding_set *s,
 		      struct policy *pol);
 

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * A finding: one distinct (source, destination, class, permission, verdict) seen by the
- * tracer, exported by watch/trace, or read back from an audit log. It is what the
- * recommender consumes. Strings are raw (unescaped); escape them when printing.
+ * A finding is one access: for SELinux, (source type, target type, class, permission set,
+ * and the port or the directory the fix depends on); for any other failure, (verdict,
+ * errno, port or path). Every attempt, event, counter row, audit record or findings line
+ * that is the same access merges into one finding: the destinations and processes seen are
+ * listed inside it, with counts by verdict and first/last seen. A success is never a
+ * finding. The first observation's details (comm, pid, contexts, address) stay in the
+ * top-level fields: the recommender reads those. Strings are raw: escape when printing.
  */
 #ifndef AVC_FINDING_H
 #define AVC_FINDING_H
@@ -15,6 +19,23 @@
 #define FINDING_CTX_LEN	  256
 #define FINDING_NAME_LEN  64
 #define FINDING_MAX_PERMS 8
+#define FINDING_MAX_DESTS 4 /* destinations listed in a finding; the rest are counted */
+#define FINDING_MAX_PROCS 4 /* processes listed; the rest are counted */
+#define FINDING_DEST_LEN  112
+
+struct finding_proc {
+	char comm[FINDING_NAME_LEN];
+	uint32_t pid;
+};
+
+/* Attempts of one finding, by verdict. total = sum of the buckets. */
+struct finding_counts {
+	uint64_t total;
+	uint64_t audited;    /* selinux_denied: an AVC record exists */
+	uint64_t hidden;     /* selinux_hidden: no AVC record */
+	uint64_t permissive; /* selinux_permissive: would be denied in enforcing mode */
+	uint64_t other;	     /* every other failure verdict */
+};
 
 enum finding_origin {
 	ORIGIN_TRACE = 0, /* an avcsnoop event or export line */
@@ -38,12 +59,21 @@ struct finding {
 	char path[FINDING_CTX_LEN]; /* unix socket path, or the audited path/name= of a dir */
 	/* what happened */
 	enum avc_verdict verdict;
-	int err;	 /* positive errno, 0 when unknown or success */
-	bool hidden;	 /* denied, but no audit record: dontaudit or audit suppressed */
-	bool permissive; /* would have been denied: SELinux (or the domain) is permissive */
-	uint64_t count;
+	int err;	       /* positive errno, 0 when unknown or success */
+	bool hidden;	       /* denied, but no audit record: dontaudit or audit suppressed */
+	bool permissive;       /* would have been denied: SELinux (or the domain) is permissive */
+	const char *hidden_by; /* "dontaudit", "audit_off", or NULL (static strings) */
+	uint64_t count;	       /* = counts.total once in a finding_set */
+	struct finding_counts counts;
 	double first_seen; /* unix time, seconds; 0 when unknown */
 	double last_seen;
+	/* what the access was seen with */
+	char dests[FINDING_MAX_DESTS][FINDING_DEST_LEN]; /* "127.0.0.1:3000", "[::1]:3000" */
+	int ndests;
+	uint64_t dests_unlisted; /* attempts to destinations beyond the list */
+	struct finding_proc procs[FINDING_MAX_PROCS];
+	int nprocs;
+	uint64_t procs_unlisted;
 };
 
 #endif

@@ -73,9 +73,39 @@ void finding_json_begin(struct json *j, const struct finding *f)
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
 	json_uint(j, "count", f->count);
+	if (f->hidden_by)
+		json_str(j, "hidden_by", f->hidden_by);
 	json_double(j, "first_seen", f->first_seen, 6);
 	json_double(j, "last_seen", f->last_seen, 6);
 	finding_write_selinux_json(j, "selinux", f);
+	finding_write_seen_json(j, f);
+}
+
+void finding_write_seen_json(struct json *j, const struct finding *f)
+{
+	int i;
+
+	json_obj_begin(j, "counts");
+	json_uint(j, "total", f->counts.total);
+	json_uint(j, "audited", f->counts.audited);
+	json_uint(j, "hidden", f->counts.hidden);
+	json_uint(j, "permissive", f->counts.permissive);
+	json_uint(j, "other", f->counts.other);
+	json_obj_end(j);
+	json_arr_begin(j, "dests");
+	for (i = 0; i < f->ndests; i++)
+		json_str(j, NULL, f->dests[i]);
+	json_arr_end(j);
+	json_uint(j, "dests_unlisted", f->dests_unlisted);
+	json_arr_begin(j, "processes");
+	for (i = 0; i < f->nprocs; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "comm", f->procs[i].comm);
+		json_uint(j, "pid", f->procs[i].pid);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_uint(j, "processes_unlisted", f->procs_unlisted);
 }
 
 void finding_json_end(struct json *j)
@@ -423,6 +453,132 @@ static int jr_opt_string(struct jr *r, char *out, size_t outsz)
 	return jr_string(r, out, outsz);
 }
 
+/* '[' element (',' element)* ']', each element read by fn. */
+static int jr_array(struct jr *r, int (*fn)(struct jr *r, void *arg), void *arg)
+{
+	if (jr_expect(r, '['))
+		return -EINVAL;
+	if (jr_peek(r) == ']') {
+		r->pos++;
+		return 0;
+	}
+	while (1) {
+		if (fn(r, arg))
+			return -EINVAL;
+		if (jr_peek(r) == ',') {
+			r->pos++;
+			continue;
+		}
+		return jr_expect(r, ']');
+	}
+}
+
+/* '{' "key": value (',' ...)* '}', each member read by fn. */
+static int jr_object(struct jr *r, int (*fn)(struct jr *r, const char *key, void *arg), void *arg)
+{
+	char key[64];
+
+	if (jr_expect(r, '{'))
+		return -EINVAL;
+	if (jr_peek(r) == '}') {
+		r->pos++;
+		return 0;
+	}
+	while (1) {
+		if (jr_peek(r) != '"')
+			return jr_fail(r, "expected a key");
+		if (jr_string(r, key, sizeof(key)) || jr_expect(r, ':') || fn(r, key, arg))
+			return -EINVAL;
+		if (jr_peek(r) == ',') {
+			r->pos++;
+			continue;
+		}
+		return jr_expect(r, '}');
+	}
+}
+
+#define COUNT_MAX 9007199254740992.0 /* 2^53: exact in a double, as JSON readers hold it */
+
+static int read_count_member(struct jr *r, const char *key, void *arg)
+{
+	struct finding_counts *c = arg;
+	uint64_t *field = !strcmp(key, "total")	       ? &c->total
+			  : !strcmp(key, "audited")    ? &c->audited
+			  : !strcmp(key, "hidden")     ? &c->hidden
+			  : !strcmp(key, "permissive") ? &c->permissive
+			  : !strcmp(key, "other")      ? &c->other
+						       : NULL;
+
+	if (!field)
+		return jr_skip(r, 3);
+	return jr_uint(r, COUNT_MAX, field);
+}
+
+static int read_dest(struct jr *r, void *arg)
+{
+	struct finding *f = arg;
+
+	if (f->ndests >= FINDING_MAX_DESTS)
+		return jr_fail(r, "more than %d dests", FINDING_MAX_DESTS);
+	return jr_string(r, f->dests[f->ndests++], FINDING_DEST_LEN);
+}
+
+static int read_proc_member(struct jr *r, const char *key, void *arg)
+{
+	struct finding_proc *p = arg;
+	uint64_t u;
+
+	if (!strcmp(key, "comm"))
+		return jr_string(r, p->comm, sizeof(p->comm));
+	if (!strcmp(key, "pid")) {
+		if (jr_uint(r, UINT32_MAX, &u))
+			return -EINVAL;
+		p->pid = (uint32_t)u;
+		return 0;
+	}
+	return jr_skip(r, 3);
+}
+
+static int read_proc(struct jr *r, void *arg)
+{
+	struct finding *f = arg;
+
+	if (f->nprocs >= FINDING_MAX_PROCS)
+		return jr_fail(r, "more than %d processes", FINDING_MAX_PROCS);
+	return jr_object(r, read_proc_member, &f->procs[f->nprocs++]);
+}
+
+/* Counts must add up: a finding that says 3 attempts but lists 5 was edited or broken. */
+static int check_counts(struct jr *r, const struct finding *f)
+{
+	const struct finding_counts *c = &f->counts;
+
+	if (!c->total)
+		return 0;
+	if (c->audited + c->hidden + c->permissive + c->other != c->total)
+		return jr_fail(r, "\"counts\" do not add up to their total");
+	if (f->count && f->count != c->total)
+		return jr_fail(r, "\"count\" %llu differs from \"counts\".total %llu",
+			       (unsigned long long)f->count, (unsigned long long)c->total);
+	return 0;
+}
+
+/* "dontaudit" or "audit_off", kept as the static strings the rest of avcsnoop uses */
+static int read_hidden_by(struct jr *r, struct finding *f)
+{
+	char val[16];
+
+	if (jr_string(r, val, sizeof(val)))
+		return -EINVAL;
+	if (!strcmp(val, "dontaudit"))
+		f->hidden_by = "dontaudit";
+	else if (!strcmp(val, "audit_off"))
+		f->hidden_by = "audit_off";
+	else
+		return jr_fail(r, "unknown hidden_by \"%s\"", val);
+	return 0;
+}
+
 static int read_selinux(struct jr *r, struct finding *f)
 {
 	char key[256];
@@ -448,6 +604,8 @@ static int read_selinux(struct jr *r, struct finding *f)
 			ret = jr_opt_string(r, f->tcontext, sizeof(f->tcontext));
 		} else if (!strcmp(key, "tclass")) {
 			ret = jr_opt_string(r, f->tclass, sizeof(f->tclass));
+		} else if (!strcmp(key, "hidden_by")) {
+			ret = read_hidden_by(r, f);
 		} else if (!strcmp(key, "perms")) {
 			ret = jr_expect(r, '[');
 			f->nperms = 0;
@@ -568,6 +726,20 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 					*(key[0] == 'f' ? &out->first_seen : &out->last_seen) = d;
 			} else if (!strcmp(key, "selinux")) {
 				ret = read_selinux(&r, out);
+			} else if (!strcmp(key, "counts")) {
+				ret = jr_object(&r, read_count_member, &out->counts);
+			} else if (!strcmp(key, "dests")) {
+				out->ndests = 0;
+				ret = jr_array(&r, read_dest, out);
+			} else if (!strcmp(key, "dests_unlisted")) {
+				ret = jr_uint(&r, COUNT_MAX, &out->dests_unlisted);
+			} else if (!strcmp(key, "processes")) {
+				out->nprocs = 0;
+				ret = jr_array(&r, read_proc, out);
+			} else if (!strcmp(key, "processes_unlisted")) {
+				ret = jr_uint(&r, COUNT_MAX, &out->procs_unlisted);
+			} else if (!strcmp(key, "hidden_by")) {
+				ret = read_hidden_by(&r, out);
 			} else {
 				ret = jr_skip(&r, 1);
 			}
@@ -591,5 +763,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return jr_fail(&r, "no \"verdict\" member");
 	if (out->verdict == VERDICT_SELINUX_HIDDEN)
 		out->hidden = true;
+	if (check_counts(&r, out))
+		return -EINVAL;
 	return FINDING_READ_OK;
 }

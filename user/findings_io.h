@@ -6,7 +6,10 @@
  *    "errno":"EACCES","hidden":false,"permissive":false,"count":3,"first_seen":1700000000.1,
  *    "last_seen":1700000002.5,"selinux":{"scontext":"...","tcontext":"...",
  *    "tclass":"tcp_socket","perms":["name_connect"],"source_type":"httpd_t",
- *    "target_type":"ntop_port_t"}}
+ *    "target_type":"ntop_port_t"},"counts":{"total":3,"audited":2,"hidden":1,
+ *    "permissive":0,"other":0},"dests":["127.0.0.1:3000","[::1]:3000"],"dests_unlisted":0,
+ *    "processes":[{"comm":"nginx","pid":169}],"processes_unlisted":0}
+ * ("hidden_by":"dontaudit"|"audit_off" when known). One line per finding: per access.
  * Event lines ("type":"connect") carry the same fields. "dest", "source_type" and
  * "target_type" are derived and ignored when reading; unknown keys are skipped.
  */
@@ -23,6 +26,10 @@ void finding_write_json(struct json *j, const struct finding *f);
 /* The same in two halves, so that a caller can add members (advice_write_compact) between. */
 void finding_json_begin(struct json *j, const struct finding *f);
 void finding_json_end(struct json *j);
+/* What a finding was seen with: "counts" {total, audited, hidden, permissive, other},
+ * "dests" [...], "dests_unlisted", "processes" [{comm, pid}], "processes_unlisted".
+ */
+void finding_write_seen_json(struct json *j, const struct finding *f);
 /* The "selinux" object alone (used inside other records, e.g. advice). */
 void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f);
 /* "127.0.0.1:3000", "[::1]:3000", ":3000" (port only), "/run/app.sock", or "" */

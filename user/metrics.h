@@ -14,6 +14,9 @@
 
 #include "avcsnoop.h"
 
+/* node_exporter reads the textfile as its own user: world-readable, root-writable. */
+#define PROM_FILE_MODE 0644
+
 /* One labelled series: raw strings (escaped when written). */
 struct prom_series {
 	char comm[AVC_COMM_LEN + 1];

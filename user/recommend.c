@@ -138,7 +138,8 @@ static void words_init(struct words *w, const struct finding *f)
 	else
 		tset(w->who, sizeof(w->who), "the process");
 	shown(w->dest, sizeof(w->dest), dest);
-	if (f->dport && !f->daddr[0])
+	/* a port's label decides a name_connect: one finding for every address of the port */
+	if (f->dport && (!f->daddr[0] || (f->nperms == 1 && !strcmp(f->perms[0], "name_connect"))))
 		tset(w->where, sizeof(w->where), "port %u", f->dport);
 	else if (dest[0])
 		tset(w->where, sizeof(w->where), "%s", w->dest);
@@ -701,6 +702,7 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 {
 	struct ctx c = { .p = p, .f = f, .a = a, .w = w };
 	char tclass[FINDING_NAME_LEN * 4];
+	bool only_permissive;
 	struct command *cmd;
 	struct bool_choice bools[16] = { 0 };
 	struct policy_bool_effect eff[MAX_EFFECTS];
@@ -747,8 +749,10 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
 		return 0;
 	}
+	/* only permissive attempts: nothing was stopped yet */
+	only_permissive = f->permissive && !f->counts.audited && !f->counts.hidden;
 	TSET(a->summary, "SELinux %s %s (%s) from %s on %s (%s, %s).",
-	     f->permissive ? "would prevent (permissive: it was let through)" : "is preventing",
+	     only_permissive ? "would prevent (permissive: it was let through)" : "is preventing",
 	     w->who, c.stype, c.ptext, w->where, c.ttype, f->tclass);
 	if (d.allowed) {
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_MEDIUM, RANK_NOTE);
@@ -801,8 +805,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	}
 	if (f->permissive)
 		tcat(a->notes, sizeof(a->notes),
-		     "It succeeded only because SELinux or the domain "
-		     "is permissive; in enforcing mode it fails. ");
+		     "%s succeeded only because SELinux or the domain "
+		     "is permissive; in enforcing mode it fails. ",
+		     only_permissive ? "It" : "Some attempts");
 
 	n = allowing_booleans(&c, &c.q, bools, 16);
 	for (i = 0; i < n; i++)

@@ -80,6 +80,13 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
  * "then","commands","argv"}]}. Readers of findings skip it.
  */
 void advice_write_compact(struct json *j, const char *key, const struct advice *a);
+/* One summary line for finding number index (hidden ones marked "!!"): the access, its
+ * counts by verdict, destinations and processes; then its top fix (or diagnosis).
+ */
+void advice_print_summary_line(FILE *out, int index, const struct finding *f,
+			       const struct advice *a);
+/* The heading of a finding's If/Then/Do details: "=== 2/5: ..." and what it was seen with. */
+void advice_print_header(FILE *out, int index, int total, const struct finding *f);
 /* A finding JSON line (user/findings_io.h) with its advice as "recommendation". */
 void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
 const char *fix_kind_name(enum fix_kind k);

@@ -26,63 +26,44 @@
 struct trace_ctx {
 	FILE *out;
 	bool json;
+	bool failed_only; /* -f, decided on the refined verdict */
 	struct json j;
 	double wall_offset;
 	struct enricher *enr;
 	unsigned long long printed;
-	/* --recommend: advice once per distinct finding */
-	bool recommend;
+	bool recommend; /* --recommend: advice once per finding (access) */
 	struct advice *advice;
-	unsigned long long advised[256]; /* hashes of the findings already advised on */
-	int nadvised;
-	/* --export: the distinct failing findings, written at exit */
-	const char *export_path;
+	const char *export_path; /* --export: the findings, written at exit */
 	enum export_format export_fmt;
-	struct finding_set findings;
+	struct finding_set findings; /* for --recommend and --export: one entry per access */
 };
 
-/* FNV-1a over the fields that make a finding distinct. */
-static unsigned long long finding_key(const struct finding *f)
+/* A failure (or permissive would-deny) joins its finding; a new finding gets its advice. */
+static int note_finding(struct trace_ctx *t, const struct conn_record *rec)
 {
-	const char *parts[] = { f->scontext, f->tcontext, f->tclass, f->perms[0],
-				f->daddr,    f->path,	  f->comm };
-	unsigned long long h = 1469598103934665603ULL;
-	size_t i;
-	const char *c;
-
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		for (c = parts[i]; *c; c++)
-			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
-		h = (h ^ 0xff) * 1099511628211ULL;
-	}
-	h = (h ^ f->dport) * 1099511628211ULL;
-	return (h ^ (unsigned int)f->verdict) * 1099511628211ULL;
-}
-
-static void advise_once(struct trace_ctx *t, const struct conn_record *rec)
-{
-	struct finding f;
-	unsigned long long key;
-	int i;
+	struct finding f, *found = NULL;
+	int ret;
 
 	if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
-		return;
+		return 0;
 	record_to_finding(rec, &f);
-	key = finding_key(&f);
-	for (i = 0; i < t->nadvised; i++)
-		if (t->advised[i] == key)
-			return;
-	if (t->nadvised < (int)(sizeof(t->advised) / sizeof(t->advised[0])))
-		t->advised[t->nadvised++] = key;
-	if (recommend(verdict_is_selinux(rec->verdict) ? enricher_policy(t->enr) : NULL, &f,
+	ret = finding_set_add(&t->findings, &f, &found);
+	if (ret == -ENOSPC)
+		return 0; /* counted in findings.overflow, reported at exit */
+	if (ret < 0)
+		return ret;
+	if (ret == 0 || !t->recommend)
+		return 0;
+	if (recommend(finding_is_selinux(found) ? enricher_policy(t->enr) : NULL, found,
 		      t->advice)) {
 		p_warn("no advice for this finding: the policy could not be read");
-		return;
+		return 0;
 	}
 	if (t->json)
-		advice_write_json(&t->j, &f, t->advice);
+		advice_write_json(&t->j, found, t->advice);
 	else
-		advice_print_text(t->out, &f, t->advice);
+		advice_print_text(t->out, found, t->advice);
+	return 0;
 }
 
 static void trace_usage(FILE *f)
@@ -97,10 +78,12 @@ static void trace_usage(FILE *f)
 	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
 	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
-	      "      --recommend       advise a fix once per distinct failing finding\n"
+	      "      --recommend       advise a fix once per finding (access)\n"
 	      "      --export FILE     at exit, one finding per distinct failure (count, first and\n"
 	      "                        last seen, contexts, advice) for avcsnoop recommend\n"
 	      "      --format json|avc --export as findings JSON lines (default) or AVC records\n"
+	      "      --max-findings N  findings (distinct accesses) kept for --recommend and\n"
+	      "                        --export (default 4096; further ones are counted)\n"
 	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line and no header\n"
 	      "  -v, --verbose         libbpf debug output\n"
@@ -122,23 +105,21 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct conn_event))
 		return 0;
-	record_decode(&rec, data, size, t->wall_offset);
+	record_from_event(&rec, data, size, t->wall_offset);
 	enrich_record(t->enr, &rec);
+	/* -f on the refined verdict: a permissive would-deny is a connect the kernel saw
+	 * succeed, and is shown
+	 */
+	if (t->failed_only && !verdict_is_failure(rec.verdict) &&
+	    rec.verdict != VERDICT_SELINUX_PERMISSIVE)
+		return 0;
 	if (t->json)
 		print_json(&t->j, &rec);
 	else
 		print_text(t->out, &rec);
 	t->printed++;
-	if (t->recommend)
-		advise_once(t, &rec);
-	if (t->export_path &&
-	    (verdict_is_failure(rec.verdict) || rec.verdict == VERDICT_SELINUX_PERMISSIVE)) {
-		struct finding f;
-
-		record_to_finding(&rec, &f);
-		if (finding_set_add(&t->findings, &f))
-			return -ENOMEM;
-	}
+	if (t->recommend || t->export_path)
+		return note_finding(t, &rec);
 	return 0;
 }
 
@@ -160,6 +141,8 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		json_uint(&t->j, "lost_table_full", st[STAT_INFLIGHT_FULL]);
 		json_uint(&t->j, "filtered", st[STAT_FILTERED]);
 		json_uint(&t->j, "async_table_full", st[STAT_PENDING_FULL]);
+		json_uint(&t->j, "findings", t->findings.n);
+		json_uint(&t->j, "findings_overflow", t->findings.overflow);
 		json_obj_end(&t->j);
 		json_line_end(&t->j);
 	}
@@ -168,6 +151,11 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		"attempt table full: %llu)%s\n",
 		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
 		lost ? "; raise --ringbuf-size" : "");
+	if (t->findings.overflow)
+		fprintf(stderr,
+			"avcsnoop: %zu findings kept; %llu failing attempt(s) of further findings "
+			"were not (raise --max-findings)\n",
+			t->findings.n, (unsigned long long)t->findings.overflow);
 }
 
 enum {
@@ -177,7 +165,8 @@ enum {
 	OPT_RECOMMEND,
 	OPT_POLICY,
 	OPT_EXPORT,
-	OPT_FORMAT
+	OPT_FORMAT,
+	OPT_MAX_FINDINGS,
 };
 
 int cmd_trace(int argc, char **argv)
@@ -186,6 +175,7 @@ int cmd_trace(int argc, char **argv)
 		FILTER_LONGOPTS,
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "max-findings", required_argument, NULL, OPT_MAX_FINDINGS },
 		{ "failed", no_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -219,7 +209,7 @@ int cmd_trace(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case 'f':
-			lo.cfg.failed_only = 1;
+			t.failed_only = lo.failed_only = true;
 			break;
 		case 'd':
 			if (parse_seconds(optarg, "-d", &duration))
@@ -248,6 +238,11 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case OPT_EXPORT:
 			t.export_path = optarg;
+			break;
+		case OPT_MAX_FINDINGS:
+			if (parse_ulong(optarg, "--max-findings", 1, 1000000, &v))
+				return 2;
+			t.findings.max = v;
 			break;
 		case OPT_FORMAT:
 			if (export_format_parse(optarg, &t.export_fmt)) {
@@ -335,7 +330,9 @@ int cmd_trace(int argc, char **argv)
 			break;
 		}
 		ring_buffer__consume(rb);
-		fflush(t.out);
+		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
+		if (output_closed(t.out))
+			break;
 		if (deadline > 0) {
 			struct timespec now;
 

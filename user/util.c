@@ -3,9 +3,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "escape.h"
 #include "log.h"
@@ -61,6 +63,9 @@ int parse_seconds(const char *s, const char *what, double *out)
 	return 0;
 }
 
+/* wait_for_stop() checks for a closed output this often */
+#define WAIT_SLICE_NS 100000000L
+
 static volatile sig_atomic_t *exit_flag;
 
 static void handle_exit_signal(int sig)
@@ -72,11 +77,53 @@ static void handle_exit_signal(int sig)
 void on_exit_signals(volatile sig_atomic_t *flag)
 {
 	struct sigaction sa = { .sa_handler = handle_exit_signal };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 
 	exit_flag = flag;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* `| head -1` must not kill us before the export and the stats are written: a write to
+	 * a pipe without a reader fails with EPIPE instead, and output_closed() notices it
+	 */
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, NULL);
+}
+
+bool output_closed(FILE *f)
+{
+	struct pollfd p = { .fd = fileno(f) };
+
+	if (fflush(f) && errno == EPIPE)
+		return true;
+	/* nothing to flush: a pipe's write end polls POLLERR once its last reader is gone */
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
+void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out)
+{
+	struct timespec now, end;
+	long long left_ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)secs;
+	end.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+	while (!*stop) {
+		struct timespec slice = { 0 };
+
+		if (output_closed(out)) {
+			*stop = SIGPIPE;
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ns = (long long)(end.tv_sec - now.tv_sec) * 1000000000LL +
+			  (end.tv_nsec - now.tv_nsec);
+		if (left_ns <= 0)
+			return;
+		/* a signal cuts the slice short (no SA_RESTART); a closed reader within 100 ms */
+		slice.tv_nsec = left_ns < WAIT_SLICE_NS ? (long)left_ns : WAIT_SLICE_NS;
+		nanosleep(&slice, NULL);
+	}
 }
 
 bool comm_running(const char comms[][16], int n)

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 /* Parse a whole decimal number in [min, max]; on error print "OPTION: 'VALUE' is ..." */
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
@@ -11,8 +12,18 @@ int parse_ulong(const char *s, const char *what, unsigned long min, unsigned lon
 /* Seconds, fractional allowed ("0.5"), > 0 */
 int parse_seconds(const char *s, const char *what, double *out);
 
-/* SIGINT/SIGTERM set *flag (no SA_RESTART, so blocking calls return EINTR). */
+/* SIGINT/SIGTERM set *flag (no SA_RESTART, so blocking calls return EINTR). SIGPIPE is
+ * ignored: a closed stdout is noticed by output_closed() and ends the run as SIGINT does.
+ */
 void on_exit_signals(volatile sig_atomic_t *flag);
+
+/* Flush f; true when its reader has gone (EPIPE, or a pipe whose read end is closed, as
+ * after `| head -1`). A terminal, a file or a closed descriptor is never "closed" here.
+ */
+bool output_closed(FILE *f);
+
+/* Sleep secs, less when a signal sets *stop or out's reader goes away (then *stop = SIGPIPE). */
+void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out);
 
 /* Is any process with one of these comms running? (for the "waiting for nginx" hint) */
 bool comm_running(const char comms[][16], int n);

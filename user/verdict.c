@@ -63,6 +63,32 @@ int verdict_is_failure(enum avc_verdict v)
 	       v != VERDICT_SELINUX_PERMISSIVE && v < VERDICT_MAX;
 }
 
+struct refined_verdict refine_verdict(enum avc_verdict kernel, const struct verdict_facts *facts)
+{
+	struct refined_verdict r = { .verdict = kernel };
+
+	switch (kernel) {
+	case VERDICT_ALLOWED:
+	case VERDICT_IN_PROGRESS:
+		if (facts->policy_would_deny)
+			r.verdict = VERDICT_SELINUX_PERMISSIVE;
+		break;
+	case VERDICT_SELINUX_HIDDEN:
+		if (!facts->auditdeny_known)
+			break;
+		if (facts->auditdeny && !facts->audit_hook) {
+			r.verdict = VERDICT_SELINUX_DENIED;
+			r.audited_by_policy = true;
+		} else {
+			r.hidden_by = facts->auditdeny ? "audit_off" : "dontaudit";
+		}
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
 /* a one-line initializer, not a block */
 /* clang-format off */
 #define E(x) { x, #x }

@@ -3,6 +3,8 @@
 #ifndef AVC_VERDICT_H
 #define AVC_VERDICT_H
 
+#include <stdbool.h>
+
 #include "avcsnoop.h"
 
 /* Stable machine name used in JSON, metrics and findings: "selinux_denied". */
@@ -17,6 +19,35 @@ enum avc_verdict verdict_from_name(const char *name);
 int verdict_is_selinux(enum avc_verdict v);
 /* True when the attempt did not connect (anything but allowed and in progress). */
 int verdict_is_failure(enum avc_verdict v);
+
+/*
+ * The one refine step. classify_attempt() (include/avcsnoop.h) decides in-kernel from kernel
+ * facts; user space knows a little more, gathered by enrich (user/enrich.c) and handed here.
+ * Every output (trace text/JSON and -f, watch keys, sort, marks and labels, exports,
+ * recommend) reads the verdict this returns, never the kernel's.
+ *   allowed/in_progress + policy_would_deny   -> selinux_permissive: SELinux (or the domain)
+ *                                                is permissive, and the kernel audits only
+ *                                                the first would-deny, then caches the grant
+ *   selinux_hidden + auditdeny set + no hook  -> selinux_denied: without the selinux_audited
+ *                                                hook nothing in-kernel saw the record; the
+ *                                                policy says one was emitted
+ *   selinux_hidden + auditdeny known          -> hidden_by "audit_off" (bit set: audit was
+ *                                                disabled or filtered) or "dontaudit"
+ */
+struct verdict_facts {
+	bool policy_would_deny; /* the policy in force denies this allowed connect */
+	bool auditdeny_known;	/* the policy's auditdeny bit for the denial was read... */
+	bool auditdeny;		/* ... and is set */
+	bool audit_hook;	/* the kernel's selinux_audited hook was attached */
+};
+
+struct refined_verdict {
+	enum avc_verdict verdict;
+	const char *hidden_by;	/* "dontaudit", "audit_off" or NULL (static strings) */
+	bool audited_by_policy; /* selinux_denied because the auditdeny bit says so */
+};
+
+struct refined_verdict refine_verdict(enum avc_verdict kernel, const struct verdict_facts *facts);
 
 /* "EACCES" for 13, "E123" for unknown values, "0" for 0. Returns a static or buf. */
 const char *errno_name(int err, char *buf, unsigned long bufsz);

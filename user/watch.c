@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
 #include "watch.h"
@@ -50,7 +51,7 @@ struct watch_ctx {
 
 int watch_row_rank(const struct watch_row *r)
 {
-	enum avc_verdict v = (enum avc_verdict)r->key.verdict;
+	enum avc_verdict v = r->rec.verdict; /* refined: never the kernel's */
 
 	if (v == VERDICT_SELINUX_HIDDEN)
 		return 0;
@@ -59,6 +60,36 @@ int watch_row_rank(const struct watch_row *r)
 	if (verdict_is_failure(v))
 		return 2;
 	return 3;
+}
+
+/* What a row is labelled by (table, JSON, Prometheus): comm, destination, refined verdict,
+ * errno. Two kernel keys that refine to the same labels are one row.
+ */
+static int label_cmp(const struct watch_row *x, const struct watch_row *y)
+{
+	int c = memcmp(x->key.comm, y->key.comm, sizeof(x->key.comm));
+
+	if (c)
+		return c;
+	if (x->key.family != y->key.family)
+		return x->key.family < y->key.family ? -1 : 1;
+	if (x->key.port != y->key.port)
+		return x->key.port < y->key.port ? -1 : 1;
+	c = memcmp(x->key.addr, y->key.addr, sizeof(x->key.addr));
+	if (!c)
+		c = memcmp(x->key.path, y->key.path, sizeof(x->key.path));
+	if (c)
+		return c;
+	if (x->rec.verdict != y->rec.verdict)
+		return x->rec.verdict < y->rec.verdict ? -1 : 1;
+	if (x->key.err != y->key.err)
+		return x->key.err < y->key.err ? -1 : 1;
+	return 0;
+}
+
+static int label_qcmp(const void *a, const void *b)
+{
+	return label_cmp(a, b);
 }
 
 int watch_row_cmp(const void *a, const void *b)
@@ -70,7 +101,7 @@ int watch_row_cmp(const void *a, const void *b)
 		return rx - ry;
 	if (x->val.count != y->val.count)
 		return x->val.count > y->val.count ? -1 : 1;
-	return memcmp(&x->key, &y->key, sizeof(x->key));
+	return label_cmp(x, y);
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -184,19 +215,48 @@ static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, 
 	return 0;
 }
 
-/* Decode and name each row exactly like a traced event: one naming path. */
-static void name_rows(struct watch_ctx *w, struct watch_row *rows, size_t n)
+/* Name each row like a traced event (its own constructor, the same enrichment and refine
+ * step), then merge the rows whose labels are now the same. Returns the new row count.
+ */
+static size_t name_rows(struct watch_ctx *w, struct watch_row *rows, size_t n)
 {
-	size_t i, size;
+	size_t i, m;
 
 	for (i = 0; i < n; i++) {
 		struct watch_row *r = &rows[i];
 
-		size = agg_to_event(&r->key, &r->val, r->has_names ? &r->names : NULL, &r->es);
-		record_decode(&r->rec, &r->es.ev, size, w->wall_offset);
+		record_from_counter(&r->rec, &r->key, &r->val, r->has_names ? &r->names : NULL,
+				    w->wall_offset);
 		enrich_record(w->enr, &r->rec);
 		enrich_port_type(w->enr, &r->rec, r->port_type, sizeof(r->port_type));
 	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), label_qcmp);
+	for (i = 0, m = 0; i < n; i++) {
+		if (m && !label_cmp(&rows[m - 1], &rows[i])) {
+			struct watch_row *into = &rows[m - 1];
+			bool later = rows[i].val.last_ns > into->val.last_ns;
+
+			/* the names of the latest attempt stand for the row */
+			if (later) {
+				struct watch_row keep = rows[i];
+
+				keep.val = into->val;
+				keep.delta = into->delta;
+				keep.ncgroups = into->ncgroups;
+				*into = keep;
+			}
+			merge_val(&into->val, &rows[i].val);
+			into->delta += rows[i].delta;
+			into->ncgroups += rows[i].ncgroups;
+			into->rec.count = into->val.count;
+			continue;
+		}
+		if (m != i)
+			rows[m] = rows[i];
+		m++;
+	}
+	return m;
 }
 
 static const char *hidden_note(const struct conn_record *rec)
@@ -416,11 +476,19 @@ static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_
 		if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
 			continue;
 		record_to_finding(rec, &f);
+		/* the row's attempts, all of its one (refined) verdict */
+		memset(&f.counts, 0, sizeof(f.counts));
 		f.count = rows[i].val.count;
+		finding_normalize(&f);
 		f.first_seen = (double)rows[i].val.first_ns / 1e9 + w->wall_offset;
 		f.last_seen = (double)rows[i].val.last_ns / 1e9 + w->wall_offset;
-		err = finding_set_add(&set, &f);
+		err = finding_set_add(&set, &f, NULL);
+		if (err == -ENOSPC || err > 0)
+			err = 0; /* a full set counts what it drops */
 	}
+	if (set.overflow)
+		p_warn("%s: %llu attempt(s) of findings beyond the first %d were left out",
+		       w->export_path, (unsigned long long)set.overflow, FINDING_SET_DEFAULT_MAX);
 	if (!err)
 		err = export_write_file(w->export_path, w->export_fmt, &set,
 					enricher_policy(w->enr));
@@ -445,9 +513,9 @@ static int report(struct watch_ctx *w)
 		p_err("reading the counters: %s", strerror(-err));
 		return err;
 	}
+	n = rows ? name_rows(w, rows, n) : 0;
 	if (n)
 		qsort(rows, n, sizeof(*rows), watch_row_cmp);
-	name_rows(w, rows, n);
 	if (w->json)
 		print_json_rows(w, rows, n, st, entries, max);
 	else if (!w->quiet || n)
@@ -460,22 +528,12 @@ static int report(struct watch_ctx *w)
 		pa.t.overflow = st[STAT_AGG_OVERFLOW];
 		pa.t.entries = entries;
 		pa.t.max_entries = max;
-		err = write_file_atomic(w->prom_path, prom_cb, &pa);
+		err = safe_file_write(w->prom_path, PROM_FILE_MODE, prom_cb, &pa);
 	}
 	if (w->export_path && !err)
 		err = write_export(w, rows, n);
 	free(rows);
 	return err;
-}
-
-/* Sleep secs unless a signal sets *stop first. */
-static void wait_interval(double secs, volatile sig_atomic_t *stop)
-{
-	struct timespec ts = { .tv_sec = (time_t)secs,
-			       .tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9) };
-
-	while (!*stop && nanosleep(&ts, &ts) && errno == EINTR)
-		;
 }
 
 static void watch_usage(FILE *f)
@@ -489,7 +547,7 @@ static void watch_usage(FILE *f)
 	      "                        (comm, destination, verdict) triples count as overflow\n"
 	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
-	      "      --prometheus FILE node_exporter textfile, rewritten (FILE.tmp + rename) each report\n"
+	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
 	      "      --format json|avc export as findings JSON lines (default) or AVC records\n"
 	      "      --pin DIR         pin counters and programs under DIR (bpffs): counting goes on\n"
@@ -592,12 +650,12 @@ static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features
 	on_exit_signals(&stop);
 	if (!w->interval) /* dump */
 		return report(w);
-	/* a signal cuts the wait short: that report is the final one */
+	/* a signal or a closed stdout (| head) cuts the wait short: that report is the final one */
 	while (!stop && (!a->count || done < a->count)) {
-		wait_interval(w->interval, &stop);
+		wait_for_stop(w->interval, &stop, w->out);
 		err = report(w);
 		done++;
-		if (err)
+		if (err || output_closed(w->out))
 			break;
 	}
 	return err;
@@ -692,9 +750,7 @@ int cmd_watch(int argc, char **argv)
 				       a.pin_dir, nlinks,
 				       nlinks ? "" : ": nothing counts any more");
 		} else if (err != -ENOENT) {
-			p_err("--pin %s: reading the pinned counters: %s", a.pin_dir,
-			      strerror(-err));
-			return 1;
+			return 1; /* pinned_open named the pin and the problem */
 		}
 	}
 	if (!reused) {
@@ -772,8 +828,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	err = pinned_open(argv[optind], &w.maps, &nlinks);
 	if (err) {
-		p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin %s'",
-		      argv[optind], strerror(-err), argv[optind]);
+		if (err == -ENOENT) /* otherwise pinned_open named the pin and the problem */
+			p_err("dump %s: no counters pinned there (%s); start 'avcsnoop watch --pin "
+			      "%s'",
+			      argv[optind], strerror(-err), argv[optind]);
 		return 1;
 	}
 	if (!nlinks && !w.quiet)

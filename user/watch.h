@@ -19,14 +19,13 @@ struct watch_row {
 	bool has_names;
 	unsigned int ncgroups;
 	unsigned long long delta; /* attempts since the previous report */
-	/* named (watch_name_rows) */
-	struct conn_event_sel es;
+	/* named: record_from_counter + enrich (the refined verdict is rec.verdict) */
 	struct conn_record rec;
 	char port_type[64];
 };
 
-/* Display order: hidden SELinux denials first, then other SELinux, other failures, the
- * rest; by count (descending) within each.
+/* Display order, by the refined verdict: hidden SELinux denials first, then other SELinux
+ * (permissive would-denies included), other failures, the rest; by count within each.
  */
 int watch_row_rank(const struct watch_row *r);
 int watch_row_cmp(const void *a, const void *b);

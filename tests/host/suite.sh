@@ -144,6 +144,43 @@ else
 fi
 grep -q "lost (ring buffer full: $rb" "$B.err" && ok "(h) drops reported on stderr at exit" || bad "(h) drops reported on stderr" "$(cat "$B.err")"
 
+# ---- (i) an unprivileged flood of distinct destinations: the finding set is capped, its
+# overflow counted, and --export loses no event that a run without it keeps ----
+if command -v setpriv >/dev/null; then
+	NF=6000
+	ports=()
+	for ((p = 20001; p <= 20000 + NF; p++)); do ports+=("tcp4:127.0.0.1:$p"); done
+	for mode in plain export; do
+		FL=$W/flood-$mode.json
+		extra=()
+		[ "$mode" = export ] && extra=(--export "$W/flood.findings" --max-findings 1000)
+		start_avc "$FL" trace -j -c avc-flood "${extra[@]}" || finish
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$CONN" --comm avc-flood "${ports[@]}" >/dev/null
+		sleep 0.3
+		hwm=$(awk '/VmHWM/ {print $2, $3}' "/proc/$avc_pid/status")
+		stop_avc
+		read -r att lost fo < <(jq -r 'select(.type=="stats") | "\(.attempts) \(.lost_ringbuf_full + .lost_table_full) \(.findings_overflow)"' "$FL")
+		echo "# flood ($mode): $att attempts, $lost lost, findings overflow $fo, avcsnoop peak RSS $hwm"
+		eval "flood_${mode}_lost=\$lost flood_${mode}_att=\$att flood_${mode}_fo=\$fo"
+	done
+	nf=$(grep -c '"type":"finding"' "$W/flood.findings" 2>/dev/null || echo 0)
+	if [ "$flood_export_att" = "$NF" ] && [ "$nf" = 1000 ] && [ "$flood_export_fo" = $((NF - 1000)) ]; then
+		ok "(i) flood of $NF distinct ports by nobody: 1000 findings kept (--max-findings), $((NF - 1000)) attempts counted as overflow"
+	else
+		bad "(i) flood: capped finding set" "attempts=$flood_export_att findings=$nf overflow=$flood_export_fo"
+	fi
+	if [ "$flood_plain_att" = "$NF" ] && [ "$flood_export_lost" -le "$flood_plain_lost" ]; then
+		ok "(i) flood: --export loses no more events than a run without it ($flood_export_lost vs $flood_plain_lost)"
+	else
+		bad "(i) flood: events lost with --export" "plain: $flood_plain_att attempts, $flood_plain_lost lost; export: $flood_export_att, $flood_export_lost lost"
+	fi
+	grep -q "findings kept; $((NF - 1000)) failing attempt(s) of further findings were not" "$W/flood-export.json.err" &&
+		ok "(i) flood: the overflow is reported on stderr" ||
+		bad "(i) flood: overflow reported" "$(cat "$W/flood-export.json.err")"
+else
+	skipped "(i) flood" "setpriv (util-linux) is missing"
+fi
+
 # ---- errors: bad flags, no root ----
 out=$("$AVC" trace -p abc 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ $out == *"-p: 'abc' is not a number"* ]] && ok "bad -p value: named, non-zero exit" || bad "bad -p value" "rc=$rc $out"

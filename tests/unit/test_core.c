@@ -214,7 +214,7 @@ TEST(decode_and_print_inet_selinux_event)
 	strcpy(es.names.scontext, "system_u:system_r:httpd_t:s0");
 	strcpy(es.names.tcontext, "system_u:object_r:ntop_port_t:s0");
 	strcpy(es.names.tclass, "tcp_socket");
-	record_decode(&r, &es.ev, sizeof(es), 0);
+	record_from_event(&r, &es.ev, sizeof(es), 0);
 	strcpy(r.perms[0], "name_connect");
 	r.nperms = 1;
 	CHECK_STR(r.daddr, "127.0.0.1");
@@ -255,7 +255,7 @@ TEST(decode_inet6_and_hidden_detail)
 	e.err = 13;
 	e.flags = AF_SEL_DENIED;
 	e.verdict = VERDICT_SELINUX_HIDDEN;
-	record_decode(&r, &e, sizeof(e), 0);
+	record_from_event(&r, &e, sizeof(e), 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "[::1]:3000");
 	CHECK(r.has_selinux);
@@ -279,7 +279,7 @@ TEST(decode_unix_paths)
 	make_event(&e, AVC_AF_UNIX);
 	strcpy(e.path, "/run/backend/app.sock");
 	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
-	record_decode(&r, &e, sizeof(e), 0);
+	record_from_event(&r, &e, sizeof(e), 0);
 	CHECK(!r.abstract);
 	CHECK_INT(r.path_len, strlen("/run/backend/app.sock"));
 	record_dest(&r, dest, sizeof(dest));
@@ -290,7 +290,7 @@ TEST(decode_unix_paths)
 	memcpy(e.path, "\0ab\0c\n", 6);
 	e.addrlen = 2 + 6;
 	e.flags = AF_ABSTRACT;
-	record_decode(&r, &e, sizeof(e), 0);
+	record_from_event(&r, &e, sizeof(e), 0);
 	CHECK(r.abstract);
 	CHECK_INT(r.path_len, 5);
 	json_init(&j, cap_open(&c));
@@ -315,7 +315,7 @@ TEST(text_output_escapes_comm_and_path)
 	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
 	e.err = ENOENT;
 	e.verdict = VERDICT_ERROR;
-	record_decode(&r, &e, sizeof(e), 0);
+	record_from_event(&r, &e, sizeof(e), 0);
 	cap_open(&c);
 	print_text(c.f, &r);
 	out = cap_close(&c);
@@ -391,4 +391,42 @@ TEST(escape_terminal_keeps_commands_pasteable)
 	fputs_safe(out, c.f);
 	CHECK_INT(strlen(cap_close(&c)), 2 * (sizeof(out) - 1));
 	free(c.buf);
+}
+
+/* The one refine step: what user space adds to the kernel's verdict, and nothing else. */
+TEST(refine_verdict_adds_only_what_user_space_knows)
+{
+	struct verdict_facts none = { 0 }, would_deny = { .policy_would_deny = true };
+	struct verdict_facts dontaudit = { .auditdeny_known = true, .audit_hook = true };
+	struct verdict_facts audit_off = { .auditdeny_known = true,
+					   .auditdeny = true,
+					   .audit_hook = true };
+	struct verdict_facts no_hook = { .auditdeny_known = true, .auditdeny = true };
+	struct refined_verdict r;
+	int v;
+
+	/* without facts every verdict stays the kernel's */
+	for (v = 0; v < VERDICT_MAX; v++) {
+		r = refine_verdict((enum avc_verdict)v, &none);
+		CHECK_INT(r.verdict, v);
+		CHECK(!r.hidden_by && !r.audited_by_policy);
+	}
+	CHECK_INT(refine_verdict(VERDICT_ALLOWED, &would_deny).verdict, VERDICT_SELINUX_PERMISSIVE);
+	CHECK_INT(refine_verdict(VERDICT_IN_PROGRESS, &would_deny).verdict,
+		  VERDICT_SELINUX_PERMISSIVE);
+	/* a failure stays a failure whatever the policy says of a success */
+	CHECK_INT(refine_verdict(VERDICT_REFUSED, &would_deny).verdict, VERDICT_REFUSED);
+	CHECK_INT(refine_verdict(VERDICT_SELINUX_DENIED, &would_deny).verdict,
+		  VERDICT_SELINUX_DENIED);
+	r = refine_verdict(VERDICT_SELINUX_HIDDEN, &dontaudit);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_HIDDEN);
+	CHECK_STR(r.hidden_by, "dontaudit");
+	r = refine_verdict(VERDICT_SELINUX_HIDDEN, &audit_off);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_HIDDEN);
+	CHECK_STR(r.hidden_by, "audit_off");
+	r = refine_verdict(VERDICT_SELINUX_HIDDEN, &no_hook);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_DENIED);
+	CHECK(r.audited_by_policy && !r.hidden_by);
+	/* auditdeny facts never touch a verdict that is not hidden */
+	CHECK_INT(refine_verdict(VERDICT_LSM_DENIED, &no_hook).verdict, VERDICT_LSM_DENIED);
 }

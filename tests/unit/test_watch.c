@@ -127,29 +127,31 @@ TEST(watch_prometheus_escape_and_histogram)
 	free(buf);
 }
 
-TEST(watch_key_named_like_an_event)
+TEST(watch_counter_row_is_a_record)
 {
 	struct agg_key k = { .family = AVC_AF_UNIX, .verdict = VERDICT_REFUSED, .err = 111 };
 	struct agg_val v = { .count = 4, .sum_ns = 8000, .pid = 77, .last_ns = 5000000000ULL };
-	struct conn_event_sel es;
 	struct conn_record r;
 	char dest[128];
-	size_t size;
 
 	strcpy(k.comm, "nginx");
 	memcpy(k.path, "\0app.sock", 9); /* abstract */
-	size = agg_to_event(&k, &v, NULL, &es);
-	CHECK_INT(size, sizeof(struct conn_event));
-	record_decode(&r, &es.ev, size, 0);
+	record_from_counter(&r, &k, &v, NULL, 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "@app.sock");
-	CHECK_INT(r.ev->duration_ns, 2000); /* the mean */
-	CHECK_INT(r.ev->pid, 77);
+	CHECK_INT(r.duration_ns, 2000); /* the mean */
+	CHECK_INT(r.pid, 77);
+	CHECK_INT(r.count, 4);
+	CHECK(!r.has_ret); /* a row keeps no syscall return: none is made up */
+	CHECK_INT(r.tid, 0);
+	CHECK_INT(r.verdict, VERDICT_REFUSED);
+	CHECK(r.wall == 5.0);
 	memset(k.path, 0, sizeof(k.path));
 	strcpy(k.path, "/run/app.sock");
-	record_decode(&r, &es.ev, agg_to_event(&k, &v, NULL, &es), 0);
+	record_from_counter(&r, &k, &v, NULL, 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "/run/app.sock");
+	CHECK(!r.abstract);
 }
 
 static void selinux_finding(struct finding *f)

@@ -40,6 +40,18 @@ check_event "second request: verdict selinux_permissive (derived in user space)"
 check_event "second request: selinux.perms name_connect, target ntop_port_t" \
 	'any(.selinux.perms[]?; . == "name_connect") and .selinux.target_type == "ntop_port_t"'
 
+# trace -f (failures only) must still show the would-deny: the kernel saw a success, only
+# the refined verdict says otherwise, so the filter runs after refine_verdict().
+F=$LAB_OUT/d-failed-only.json
+lab_setup lab_trace_start "$F" -j -f -c nginx
+st=$(curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT/" || true)
+lab_trace_stop
+check_eq "trace -f request: HTTP status 200" "$st" 200
+check "trace -f shows the permissive would-deny (selinux_permissive, ntop_port_t)" \
+	jq -e -s '[.[] | select(.type == "connect" and .comm == "nginx" and .verdict == "selinux_permissive" and .selinux.target_type == "ntop_port_t")] | length >= 1' "$F"
+check "trace -f shows no plain success" \
+	jq -e -s '[.[] | select(.type == "connect" and .verdict == "allowed")] | length == 0' "$F"
+
 # Enforcing again: the would-deny check must not mislabel a plain allowed connect.
 lab_setup setenforce 1
 lab_bool httpd_can_network_connect 1

@@ -20,7 +20,7 @@ fix_until_ok() {
 		[ "$round" = 1 ] && check_eq "$name: 502 before any fix" "$LAB_STATUS" 502
 		advice="$LAB_OUT/$name-round$round.advice.json"
 		avcsnoop recommend -j "$LAB_TRACE" >"$advice" 2>"$advice.err" || true
-		top=$(jq -c 'select(.type == "advice") | .fixes[0]' "$advice" | head -n 1)
+		top=$(jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0] // empty' "$advice" | head -n 1)
 		kind=$(jq -r '.kind // empty' <<<"$top")
 		lab_say "# round $round: top fix: $kind: $(jq -r '.commands | join(" ; ")' <<<"$top" 2>/dev/null | tr '\n' ' ')"
 		check "$name round $round: a fix is recommended" test -n "$kind"

@@ -58,7 +58,7 @@ step "3. applying avcsnoop's top recommendation for this policy"
 sleep 0.5
 kill -INT "$FINDINGS_PID" 2>/dev/null
 wait "$FINDINGS_PID" 2>/dev/null
-top=$(avcsnoop recommend -j "$FINDINGS" 2>/dev/null | jq -c 'select(.type == "advice") | .fixes[0]' | head -n 1)
+top=$(avcsnoop recommend -j "$FINDINGS" 2>/dev/null | jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0] // empty' | head -n 1)
 echo "top fix ($(jq -r .kind <<<"$top")):"
 jq -r '.commands[]' <<<"$top" | sed 's/^/    # /'
 echo "(semanage and setsebool -P rebuild the policy store: ~20 s each under software emulation)"

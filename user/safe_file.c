@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "safe_file.h"
+
+/* Fresh random names tried before giving up: a collision takes 2^64 luck or a flood. */
+#define TEMP_TRIES 64
+/* The target's name in its temporary file's name is only a hint for a person: cut it. */
+#define TEMP_BASE_MAX 200
+
+/* Split path into its directory (copied to dir) and its last component (*base, in path). */
+static int split_path(const char *path, char *dir, size_t dirsz, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (!*path)
+		return -ENOENT;
+	if (!slash) {
+		snprintf(dir, dirsz, ".");
+		*base = path;
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= dirsz)
+			return -ENAMETOOLONG;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		*base = slash + 1;
+	}
+	if (!**base || !strcmp(*base, ".") || !strcmp(*base, ".."))
+		return -EISDIR;
+	if (strlen(*base) > NAME_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/*
+ * May the entry base be replaced by a regular file? Yes when it is absent, a regular file, or
+ * a symlink (replaced, not followed) to a regular file or to nothing. -EISDIR for a directory,
+ * -EINVAL for a device, FIFO or socket, or a symlink to one of those.
+ */
+static int check_target(int dirfd, const char *base)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : -errno;
+	/* stat through a symlink only looks: /dev/stdout must not become a regular file */
+	if (S_ISLNK(st.st_mode) && fstatat(dirfd, base, &st, 0))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	return S_ISREG(st.st_mode) ? 0 : -EINVAL;
+}
+
+/* A new file ".BASE.RANDOM" in dirfd that nobody else has opened; its fd, or -errno. */
+static int create_temp(int dirfd, const char *base, char *tmp, size_t len)
+{
+	unsigned long long rnd;
+	int i, fd;
+
+	for (i = 0; i < TEMP_TRIES; i++) {
+		if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return errno ? -errno : -EIO;
+		snprintf(tmp, len, ".%.*s.%016llx", TEMP_BASE_MAX, base, rnd);
+		/* 0600 until fchmod: the umask may only narrow it, nobody can open it meanwhile */
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    S_IRUSR | S_IWUSR);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* Write fn's content to fd, with mode, durably. Closes fd. 0 or -errno. */
+static int write_temp(int fd, mode_t mode, safe_file_fn fn, void *arg)
+{
+	FILE *f;
+	int err;
+
+	if (fchmod(fd, mode)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	err = fn(f, arg);
+	if (!err && fflush(f))
+		err = -errno;
+	if (!err && ferror(f))
+		err = -EIO;
+	if (!err && fsync(fd))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg)
+{
+	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	const char *base;
+	int dirfd, fd, err;
+
+	err = split_path(path, dir, sizeof(dir), &base);
+	if (err) {
+		if (!*path)
+			p_err("an empty file name");
+		else
+			p_err("%s: %s", path,
+			      err == -EISDIR ? "names a directory, not a file" : strerror(-err));
+		return err;
+	}
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		err = -errno;
+		p_err("%s: opening its directory %s: %s", path, dir, strerror(errno));
+		return err;
+	}
+	err = check_target(dirfd, base);
+	if (err) {
+		if (err == -EISDIR)
+			p_err("%s: is a directory: not replaced", path);
+		else if (err == -EINVAL)
+			p_err("%s: is a device, FIFO or socket, or a symbolic link to one: not "
+			      "replaced by a regular file",
+			      path);
+		else
+			p_err("%s: %s", path, strerror(-err));
+		goto out;
+	}
+	fd = create_temp(dirfd, base, tmp, sizeof(tmp));
+	if (fd < 0) {
+		err = fd;
+		p_err("%s: creating a temporary file in %s: %s", path, dir, strerror(-err));
+		goto out;
+	}
+	err = write_temp(fd, mode, fn, arg);
+	if (err) {
+		p_err("writing %s: %s", path, strerror(-err));
+		goto fail;
+	}
+	if (renameat(dirfd, tmp, dirfd, base)) {
+		err = -errno;
+		p_err("%s: renaming %s/%s over it: %s", path, dir, tmp, strerror(errno));
+		goto fail;
+	}
+	/* the rename is durable too (best effort: not every filesystem syncs a directory) */
+	(void)fsync(dirfd);
+	goto out;
+fail:
+	unlinkat(dirfd, tmp, 0);
+out:
+	close(dirfd);
+	return err;
+}
