@@ -4,13 +4,13 @@
 
   advice_check.py advice --text T --json J --work DIR --stubs DIR [options]
       Pair every text Do block with the JSON fix that prints the same commands, run both in
-      bash (as an unprivileged uid, PATH = recording stubs) and compare what ran with the fix's "argv".
+      bash (an unprivileged uid, PATH = recording stubs), compare what ran with the fix's "argv".
   advice_check.py prom FILE --comm C...       strict exposition parse, distinct comm labels
   advice_check.py events JSON --comm=C --dest=D...  the tracer saw each hostile name intact
   advice_check.py text FILE --name N          text output: no raw control byte, no injected line
   advice_check.py finding [--comm C --path P ...]  print one findings JSON line
   advice_check.py connect-padded --path P --comm C   connect() with bytes after the path's NUL
-  advice_check.py retag EXPORT --path P        that finding, as an SELinux dir search denial
+  advice_check.py retag FILE --path P          that event/finding, as an SELinux denial
   advice_check.py stubs DIR NAME...           write the recording stubs
 
 Strings on the command line are bytes (os.fsencode). avcsnoop's JSON carries a byte >= 0x80
@@ -651,12 +651,14 @@ def cmd_connect_padded(a):
 
 
 def cmd_retag(a):
-    """The finding for one unix path from a findings export, as if SELinux had denied the
-    search of its directory: the kernel's own bytes through the SELinux fixes."""
+    """The first connect event or finding for one unix path (trace -j output, a findings
+    export), as if SELinux had denied the search of its directory: the kernel's own bytes
+    through the SELinux fixes."""
     want = argb(a.path)
     for raw in open(a.export, "rb"):
         f = json.loads(raw)
-        if f.get("family") == "unix" and jbytes(f.get("path", "")) == want:
+        if (f.get("type") in ("connect", "finding") and f.get("family") == "unix" and
+                jbytes(f.get("path", "")) == want):
             f.update(verdict="selinux_denied", errno="EACCES")
             f["selinux"] = {"scontext": "system_u:system_r:web_t:s0",
                             "tcontext": "system_u:object_r:other_runtime_t:s0",
@@ -740,8 +742,8 @@ def main():
     p.add_argument("dir")
     p.add_argument("names", nargs="+")
     a = ap.parse_args()
-    {"advice": cmd_advice, "prom": cmd_prom, "text": cmd_text, "events": cmd_events, "finding": cmd_finding,
-     "connect-padded": cmd_connect_padded, "retag": cmd_retag,
+    {"advice": cmd_advice, "prom": cmd_prom, "text": cmd_text, "events": cmd_events,
+     "finding": cmd_finding, "connect-padded": cmd_connect_padded, "retag": cmd_retag,
      "stubs": cmd_stubs}[a.cmd](a)
     sys.exit(1 if failures else 0)
 
