@@ -279,8 +279,14 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 
 		if (len > AVC_KEY_PATH_LEN)
 			len = AVC_KEY_PATH_LEN;
-		bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
-				    (void *)(a->uaddr + 2));
+		/* a path name ends at its NUL: whatever the caller left after it (glibc passes
+		 * the whole sockaddr_un) must not make one destination many keys; an abstract
+		 * name (leading NUL) is every byte addrlen covers
+		 */
+		if (bpf_probe_read_user_str(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
+					    (void *)(a->uaddr + 2)) == 1)
+			bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
+					    (void *)(a->uaddr + 2));
 	}
 	v = bpf_map_lookup_elem(&agg, k);
 	if (!v) {

@@ -50,7 +50,9 @@ int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 	if (bpf_probe_read_user(&head, sizeof(head), (void *)a.uaddr))
 		head.family = 0;
 	a.family = head.family;
-	a.port = bpf_ntohs(head.port);
+	/* only inet addresses have a port: for a unix socket these bytes are the path's */
+	if (a.family == AVC_AF_INET || a.family == AVC_AF_INET6)
+		a.port = bpf_ntohs(head.port);
 	if (!port_wanted(a.family, a.port))
 		return 0;
 
