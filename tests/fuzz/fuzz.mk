@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# libFuzzer targets for the two parsers. `make fuzz` runs each for FUZZ_TIME seconds;
-# tests/fuzz/suite.sh (run by `make test`) runs each briefly on the committed corpus.
+# libFuzzer targets: the two parsers, and the advice (parse -> recommend on a CIL policy ->
+# text and JSON, checked for the argv property of issue 8). `make fuzz` runs each for FUZZ_TIME
+# seconds; tests/fuzz/suite.sh (run by `make test`) runs each briefly on the committed corpus.
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 600
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
 FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/policy.c \
-	user/recommend.c user/log.c
-FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings
+	user/recommend.c user/command.c user/log.c user/json_read.c user/finding_set.c \
+	user/advice_out.c
+FUZZ_ADVICE_SRCS := $(FUZZ_COMMON) user/auditlog.c
+FUZZ_POLICY := $(OUTPUT)/fuzz/bool_gate.policy
+FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings \
+	$(OUTPUT)/fuzz/fuzz_advice
+FUZZ_NAMES := auditlog findings advice
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
@@ -23,12 +29,24 @@ $(OUTPUT)/fuzz/fuzz_findings: tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) user/fin
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) \
 		-lselinux -l:libsepol.a
 
+# the advice target reasons about a real policy: the unit tests' CIL, compiled once
+$(FUZZ_POLICY): tests/policy/bool_gate.cil tests/policy/base.cil | $(OUTPUT)/fuzz
+	$(call msg,SECILC,$@)
+	$(Q)secilc -M true -o $@ -f /dev/null tests/policy/base.cil tests/policy/bool_gate.cil
+
+$(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/recommend.h \
+		user/command.h user/findings_io.h user/auditlog.h user/finding.h user/policy.h \
+		$(FUZZ_POLICY) | $(OUTPUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_POLICY='"$(abspath $(FUZZ_POLICY))"' -o $@ \
+		tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) -lselinux -l:libsepol.a
+
 .PHONY: fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
 
 # new inputs go to build/fuzz/corpus-*, the committed seeds stay as they are
 fuzz: $(FUZZ_TARGETS)
-	$(Q)for t in auditlog findings; do \
+	$(Q)for t in $(FUZZ_NAMES); do \
 		mkdir -p $(OUTPUT)/fuzz/corpus-$$t; \
 		$(OUTPUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 \
 			$(OUTPUT)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
