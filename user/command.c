@@ -123,12 +123,12 @@ static void quote_into(struct out *o, const char *src)
 		put_bytes(o, "'", 1);
 		return;
 	}
+	/* the quote and the backslash too as \xNN: older readline history scanners end a
+	 * $'...' at \' and would expand a later '!'
+	 */
 	put_bytes(o, "$'", 2);
 	for (i = 0; s[i]; i++) {
-		if (s[i] == '\'' || s[i] == '\\') {
-			put_bytes(o, "\\", 1);
-			put_bytes(o, (const char *)&s[i], 1);
-		} else if (s[i] >= 0x20 && s[i] < 0x7f) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\'' && s[i] != '\\') {
 			put_bytes(o, (const char *)&s[i], 1);
 		} else {
 			put_hex(o, s[i]);

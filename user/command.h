@@ -37,7 +37,7 @@ const char *command_argv(const struct command *c, int i);
 /*
  * Quote one argument for bash, so that pasting it gives back exactly these bytes:
  * plain when it is made of safe characters only, '...' when it is printable ASCII, else
- * bash's $'...' with \xNN for every control byte, DEL and byte >= 0x80 (so the printed
+ * bash's $'...' with \xNN for every control byte, DEL, byte >= 0x80, quote and backslash (so the printed
  * form is printable ASCII, and no terminal control or bidi character reaches the screen).
  * Returns the length, or -ENOSPC when dst is too small (dst then holds "").
  */

@@ -128,16 +128,36 @@ struct words {
 	char scontext[FINDING_CTX_LEN * 4], tcontext[FINDING_CTX_LEN * 4];
 };
 
+/* A name as shown: escaped, and its leading and trailing spaces written \x20, so that a
+ * name like "    curl x|sh #" cannot pass for an indented command line.
+ */
+static const char *shown_name(char *buf, size_t sz, const char *raw)
+{
+	size_t len = strlen(raw), lead = strspn(raw, " "), trail = 0, n = 0, i;
+	char mid[FINDING_CTX_LEN * 4];
+
+	while (trail < len - lead && raw[len - 1 - trail] == ' ')
+		trail++;
+	buf[0] = '\0';
+	for (i = 0; i < lead && n + 5 < sz; i++, n += 4)
+		memcpy(buf + n, "\\x20", 5);
+	escape_buf(mid, sizeof(mid), raw + lead, len - lead - trail, ESC_TEXT, 0);
+	tcat(buf, sz, "%s", mid);
+	for (i = 0; i < trail; i++)
+		tcat(buf, sz, "\\x20");
+	return buf;
+}
+
 static void words_init(struct words *w, const struct finding *f)
 {
 	char dest[FINDING_CTX_LEN + 16];
 
 	finding_dest(f, dest, sizeof(dest));
 	if (f->comm[0])
-		shown(w->who, sizeof(w->who), f->comm);
+		shown_name(w->who, sizeof(w->who), f->comm);
 	else
 		tset(w->who, sizeof(w->who), "the process");
-	shown(w->dest, sizeof(w->dest), dest);
+	shown_name(w->dest, sizeof(w->dest), dest);
 	/* a port's label decides a name_connect: one finding for every address of the port */
 	if (f->dport && (!f->daddr[0] || (f->nperms == 1 && !strcmp(f->perms[0], "name_connect"))))
 		tset(w->where, sizeof(w->where), "port %u", f->dport);
@@ -145,7 +165,7 @@ static void words_init(struct words *w, const struct finding *f)
 		tset(w->where, sizeof(w->where), "%s", w->dest);
 	else
 		tset(w->where, sizeof(w->where), "its target");
-	shown(w->path, sizeof(w->path), f->path);
+	shown_name(w->path, sizeof(w->path), f->path);
 	shown(w->scontext, sizeof(w->scontext), f->scontext);
 	shown(w->tcontext, sizeof(w->tcontext), f->tcontext);
 }
@@ -169,7 +189,8 @@ static void not_selinux(const struct finding *f, const struct words *w, struct a
 	char ebuf[16];
 	struct fix *fx;
 
-	TSET(a->summary, "%s: %s (%s) — not an SELinux denial, so no SELinux change helps.", w->who,
+	/* every sentence starts with the program's words, never with a name from the input */
+	TSET(a->summary, "Not an SELinux denial — %s: %s (%s); no SELinux change helps.", w->who,
 	     verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
 	fx = add_fix(a, FIX_NOT_SELINUX, CONFIDENCE_HIGH, RANK_NOTE);
 	TSET(fx->if_text, "If %s cannot reach %s", w->who, w->dest[0] ? w->dest : "its upstream");
@@ -712,8 +733,8 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	int i, n, ret;
 
 	if (!f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms) {
-		TSET(a->summary, "%s: %s, but the record has no SELinux contexts to reason about.",
-		     w->who, verdict_text(f->verdict));
+		TSET(a->summary, "No SELinux contexts to reason about — %s: %s.", w->who,
+		     verdict_text(f->verdict));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then collect the denial with its contexts: run avcsnoop trace "
 				    "as root, or read the AVC record (ausearch -m avc --raw).");
@@ -723,8 +744,8 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	    policy_type_primary(p, raw, c.stype, sizeof(c.stype)) ||
 	    context_type(f->tcontext, raw, sizeof(raw)) ||
 	    policy_type_primary(p, raw, c.ttype, sizeof(c.ttype))) {
-		TSET(a->summary, "%s: the types of %s / %s are not in the policy %s.", w->who,
-		     w->scontext, w->tcontext, policy_path(p));
+		TSET(a->summary, "Types not in the policy %s — %s: %s / %s.", policy_path(p),
+		     w->who, w->scontext, w->tcontext);
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then ask the policy in force: run on the machine that logged "
 				    "it, or pass its policy file with --policy.");
@@ -742,9 +763,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	ret = policy_check(p, &c.q, &d);
 	if (ret) {
 		TSET(a->summary,
-		     "%s: the policy cannot evaluate %s on %s (unknown class or "
-		     "permission in %s).",
-		     w->who, c.ptext, shown(tclass, sizeof(tclass), f->tclass), policy_path(p));
+		     "The policy %s cannot evaluate %s on %s (unknown class or permission) — "
+		     "%s.",
+		     policy_path(p), c.ptext, shown(tclass, sizeof(tclass), f->tclass), w->who);
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
 		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
 		return 0;
@@ -835,7 +856,7 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
 		not_selinux(f, w, a);
 	} else if (!p) {
-		TSET(a->summary, "%s: %s; no policy loaded to reason about it.", w->who,
+		TSET(a->summary, "No policy loaded to reason about it — %s: %s.", w->who,
 		     verdict_text(f->verdict));
 		ret = -ENOENT;
 	} else {

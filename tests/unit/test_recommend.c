@@ -345,7 +345,7 @@ TEST(recommend_shell_quote)
 	CHECK_STR(out, "'$(reboot)'");
 	/* control bytes and bytes >= 0x80: bash's $'...', printable ASCII on the screen */
 	CHECK(shell_quote(out, sizeof(out), "a\nEOF\n'\\\x01\xe2\x80\xae") >= 0);
-	CHECK_STR(out, "$'a\\x0aEOF\\x0a\\'\\\\\\x01\\xe2\\x80\\xae'");
+	CHECK_STR(out, "$'a\\x0aEOF\\x0a\\x27\\x5c\\x01\\xe2\\x80\\xae'");
 	CHECK_INT(shell_quote(out, 4, "a b c"), -ENOSPC);
 	CHECK_STR(out, "");
 }
@@ -439,6 +439,31 @@ TEST(recommend_hostile_names_stay_arguments)
 }
 
 /* The program's own UTF-8 is printed as written; the input's bytes >= 0x80 are escaped. */
+/* No line of advice starts with a name from the input: a comm of leading spaces cannot pass
+ * for an indented Do line.
+ */
+TEST(recommend_no_line_starts_with_input)
+{
+	struct finding f;
+	char *buf = NULL, *line;
+	size_t len = 0;
+	FILE *mem;
+
+	port_finding(&f, 3002, "app_port_t");
+	snprintf(f.comm, sizeof(f.comm), "    curl x|sh #");
+	f.verdict = VERDICT_REFUSED;
+	f.err = ECONNREFUSED;
+	CHECK_INT(recommend(NULL, &f, &adv), 0);
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	advice_print_text(mem, &f, &adv);
+	fclose(mem);
+	CHECK_CONTAINS(buf, "\\x20\\x20\\x20\\x20curl x|sh #");
+	for (line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		CHECK(strncmp(line, "    curl", 8));
+	free(buf);
+}
+
 TEST(recommend_text_keeps_own_utf8)
 {
 	struct finding f;
@@ -455,8 +480,9 @@ TEST(recommend_text_keeps_own_utf8)
 	CHECK(mem);
 	advice_print_text(mem, &f, &adv);
 	fclose(mem);
-	CHECK_CONTAINS(
-		buf, "w\\xc3\\xa9\\x1b[2J: refused: nothing listening (ECONNREFUSED) \xe2\x80\x94");
+	CHECK_CONTAINS(buf,
+		       "Not an SELinux denial \xe2\x80\x94 w\\xc3\\xa9\\x1b[2J: refused: nothing "
+		       "listening (ECONNREFUSED)");
 	free(buf);
 }
 
