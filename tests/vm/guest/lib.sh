@@ -198,7 +198,9 @@ LAB_NGINX_WORKER=""
 
 # lab_nginx_start UPSTREAM: nginx (httpd_t, one worker) on 127.0.0.1:80 proxying / to
 # UPSTREAM, as written after proxy_pass: http://127.0.0.1:3000, http://[::1]:3000,
-# http://unix:/run/backend/app.sock:/ . Sets LAB_NGINX_WORKER.
+# http://unix:/run/backend/app.sock:/ (or one quoted nginx word). Sets LAB_NGINX_WORKER.
+# LAB_NGINX_HTTP_EXTRA: more directives for the http block (e.g. a geo variable).
+LAB_NGINX_HTTP_EXTRA=""
 lab_nginx_start() {
 	local upstream=$1
 	lab_nginx_stop
@@ -211,6 +213,7 @@ lab_nginx_start() {
 		events { worker_connections 64; }
 		http {
 		    access_log /var/log/nginx/access.log;
+		    $LAB_NGINX_HTTP_EXTRA
 		    server {
 		        listen 127.0.0.1:$LAB_NGINX_PORT;
 		        location / {
