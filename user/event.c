@@ -162,6 +162,7 @@ void record_to_finding(const struct conn_record *r, struct finding *f)
 	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
 		snprintf(f->perms[i], sizeof(f->perms[i]), "%s", r->perms[i]);
 	f->nperms = i;
+	snprintf(f->object, sizeof(f->object), "%s", r->object);
 	f->family = r->family;
 	snprintf(f->daddr, sizeof(f->daddr), "%s", r->daddr);
 	f->dport = r->port;

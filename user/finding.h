@@ -63,10 +63,12 @@ struct finding {
 	char perms[FINDING_MAX_PERMS][FINDING_NAME_LEN]; /* "name_connect", ... */
 	int nperms;
 	/* where */
-	uint16_t family;	    /* AVC_AF_INET, AVC_AF_INET6, AVC_AF_UNIX, 0 when unknown */
-	char daddr[64];		    /* printable address, "" for unix or unknown */
-	uint16_t dport;		    /* 0 when unknown */
-	char path[FINDING_CTX_LEN]; /* unix socket path, or the audited path/name= of a dir */
+	uint16_t family;	      /* AVC_AF_INET, AVC_AF_INET6, AVC_AF_UNIX, 0 when unknown */
+	char daddr[64];		      /* printable address, "" for unix or unknown */
+	uint16_t dport;		      /* 0 when unknown */
+	char path[FINDING_CTX_LEN];   /* unix socket path, or the audited path/name= of a dir */
+	char object[FINDING_CTX_LEN]; /* the traced path of the object a file-class denial was
+				       * about (the denied directory), "" when unknown */
 	/* what happened */
 	enum avc_verdict verdict;
 	int err;	       /* positive errno, 0 when unknown or success */

@@ -32,6 +32,11 @@ void finding_fix_dir(const struct finding *f, char *out, size_t outsz)
 {
 	char *slash;
 
+	/* the tracer found the denied directory by its inode: that is what needs the label */
+	if (!strcmp(f->tclass, "dir") && f->object[0] == '/') {
+		snprintf(out, outsz, "%s", f->object);
+		return;
+	}
 	snprintf(out, outsz, "%s", f->path);
 	/* a traced unix connect carries the socket's path, whatever component was denied;
 	 * an audit record's path names the object itself (a sock_file lives in its parent)

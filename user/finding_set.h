@@ -31,9 +31,10 @@ struct finding_set {
 
 /* True when f is about SELinux: its verdict, or hidden/permissive facts. */
 bool finding_is_selinux(const struct finding *f);
-/* The directory a file-context fix would relabel for f: the socket's parent for a traced
- * unix socket (the denial may be on the directory or the socket), the audited path for a
- * record that names one. "" when f has no such path. Raw bytes; callers escape.
+/* The directory a file-context fix would relabel for f: the denied directory the tracer
+ * found by its inode, else the socket's parent for a traced unix socket (the denial may be
+ * on the directory or the socket), the audited path for a record that names one. "" when f
+ * has no such path. Raw bytes; callers escape.
  */
 void finding_fix_dir(const struct finding *f, char *out, size_t outsz);
 /* f's identity as text (fields separated by 0x1f). -ENOSPC when it does not fit. */

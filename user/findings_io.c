@@ -36,6 +36,8 @@ void finding_write_selinux_json(struct json *j, const char *key, const struct fi
 	json_str(j, "scontext", f->scontext);
 	json_str(j, "tcontext", f->tcontext);
 	json_str(j, "tclass", f->tclass);
+	if (f->object[0])
+		json_str(j, "object", f->object);
 	json_arr_begin(j, "perms");
 	for (i = 0; i < f->nperms && i < FINDING_MAX_PERMS; i++)
 		json_str(j, NULL, f->perms[i]);
@@ -274,6 +276,8 @@ static int read_selinux(struct jr *r, struct finding *f)
 			ret = jr_opt_string(r, f->tclass, sizeof(f->tclass));
 		} else if (!strcmp(key, "hidden_by")) {
 			ret = read_hidden_by(r, f);
+		} else if (!strcmp(key, "object")) {
+			ret = jr_opt_string(r, f->object, sizeof(f->object));
 		} else if (!strcmp(key, "perms")) {
 			ret = jr_expect(r, '[');
 			f->nperms = 0;

@@ -8,6 +8,7 @@
 #include <selinux/selinux.h>
 
 #include "escape.h"
+#include "finding_set.h"
 #include "findings_io.h"
 #include "recommend.h"
 #include "verdict.h"
@@ -591,17 +592,9 @@ static void fcontext_relabel(struct ctx *c)
 	}
 	if (!best)
 		return;
-	/* the directory: the socket's parent, or the denied directory itself */
-	if (is_sock_path(c->f)) {
-		tset(dir, sizeof(dir), "%s", c->f->path);
-		/* a tracer finding carries the socket path even for a denial on its directory */
-		if (!strcmp(c->f->tclass, "sock_file") || c->f->origin == ORIGIN_TRACE) {
-			char *slash = strrchr(dir, '/');
-
-			if (slash && slash != dir)
-				*slash = '\0';
-		}
-	} else {
+	/* the directory: the denied one the tracer found, else the socket's parent */
+	finding_fix_dir(c->f, dir, sizeof(dir));
+	if (dir[0] != '/') {
 		/* an audit record names only the last component: a guess under /run, and only
 		 * for a plain name (no '/', not "." or "..")
 		 */
@@ -913,18 +906,16 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		 * the peer process's socket label, which keeps the finding's tcontext
 		 */
 		char *con = NULL;
-		char parent[FINDING_CTX_LEN];
+		char dir[FINDING_CTX_LEN];
 		const char *probe = f->path;
 
+		/* a traced directory denial: the directory that was denied (by its inode), or
+		 * the socket's parent when it was not found
+		 */
 		if (!strcmp(f->tclass, "dir") && f->origin != ORIGIN_AUDIT &&
 		    f->family == AVC_AF_UNIX) {
-			char *slash;
-
-			tset(parent, sizeof(parent), "%s", f->path);
-			slash = strrchr(parent, '/');
-			if (slash && slash != parent)
-				*slash = '\0';
-			probe = parent;
+			finding_fix_dir(f, dir, sizeof(dir));
+			probe = dir;
 		}
 		if (getfilecon(probe, &con) >= 0) {
 			tset(target, sizeof(target), "%s", con);

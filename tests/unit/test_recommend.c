@@ -552,3 +552,31 @@ TEST(recommend_fcontext_spec_matches_exactly_the_directory)
 	unlink(fc_file);
 	policy_close(p);
 }
+
+/* The tracer names the denied directory by its inode: the fix labels that one, not the
+ * socket's parent (a nested path whose top directory is the one denied).
+ */
+TEST(recommend_fcontext_labels_the_denied_directory)
+{
+	char path[256];
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	const struct fix *fc;
+	struct finding f;
+
+	CHECK(p);
+	hostile_unix(&f, "web", "/run/top/mid/app.sock", "dir");
+	f.origin = ORIGIN_TRACE;
+	snprintf(f.object, sizeof(f.object), "/run/top");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fc = first_of(&adv, FIX_FCONTEXT);
+	CHECK(fc);
+	CHECK_STR(command_argv(&fc->cmds[0], fc->cmds[0].argc - 1), "/run/top(/.*)?");
+	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/top");
+	/* without the object: the socket's parent, as before */
+	f.object[0] = '\0';
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fc = first_of(&adv, FIX_FCONTEXT);
+	CHECK(fc);
+	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/top/mid");
+	policy_close(p);
+}
