@@ -103,7 +103,7 @@ function canonical(v,   i, c, h) {
 			h = substr(v, i + 1, 3)
 			if (h !~ /^x[0-9a-f][0-9a-f]$/ || (h >= "x20" && h < "x7f" && h != "x5c")) return 0
 			i += 3
-		} else if (c < " " || c > "~") return 0
+		} else if (c !~ /^[ -~]$/) return 0
 	}
 	return 1
 }
@@ -192,10 +192,12 @@ printf '%s\n%s\n%s\n%s\n' "$prom_head" 'm_total{a="x;b=y"} 1' 'm_total{a="x",b="
 printf '%s\n%s\n' "$prom_head" 'm_total{comm="a\\x41"} 1' >"$W/noncanon-escaped-A.prom"
 printf '%s\n%s\n' "$prom_head" 'm_total{comm="a\nb"} 1' >"$W/noncanon-newline.prom"
 printf '%s\n%s\n' "$prom_head" 'm_total{dest="a\\b"} 1' >"$W/noncanon-backslash.prom"
+printf '%s\n%s\n' "$prom_head" $'m_total{comm="a\x01b"} 1' >"$W/noncanon-raw-byte.prom"
 for t in 'dup:duplicate series (first on line 3)' 'dup-order:duplicate series (first on line 3)' \
 	'dup-esc:duplicate series (first on line 3)' 'dup-label:label a twice' \
 	'noncanon-escaped-A:not the reversible form: comm' 'noncanon-newline:not the reversible form: comm' \
-	'noncanon-backslash:not the reversible form: dest'; do
+	'noncanon-backslash:not the reversible form: dest' \
+	'noncanon-raw-byte:not the reversible form: comm'; do
 	f=${t%%:*}
 	out=$(awk -f "$W/prom.awk" "$W/$f.prom" 2>&1); rc=$?
 	DETAIL="rc=$rc $out"
