@@ -38,7 +38,7 @@ HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
 Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-.PHONY: all deps run demo test unit hosttest policytest vmtest bench fuzz clean format format-check lint install
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install
 all: avcsnoop
 
 deps:
@@ -116,6 +116,11 @@ run: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all $(HOSTHELP_BINS)
 	$(Q)tests/bench/run.sh
+
+# only the second part of make bench: recommend on 10k-1M-line audit logs (no root needed)
+bench-recommend: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/recommend.sh
 
 PREFIX ?= /usr/local
 install: avcsnoop

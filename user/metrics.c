@@ -1,44 +1,85 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hist.h"
 #include "metrics.h"
 
-size_t prom_escape_label(char *dst, size_t dstsz, const char *src)
+int prom_escape_label(char *dst, size_t dstsz, const char *src)
 {
 	const unsigned char *c;
 	size_t n = 0;
 
 	if (!dstsz)
-		return 0;
+		return -ENOSPC;
 	for (c = (const unsigned char *)src; *c; c++) {
 		char piece[8];
 		size_t plen;
 
-		if (*c == '\\')
-			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\");
+		/* layer 1 gives \xNN, layer 2 doubles its backslash: \\xNN in the file */
+		if (*c == '\\' || *c < 0x20 || *c >= 0x7f)
+			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\x%02x", *c);
 		else if (*c == '"')
 			plen = (size_t)snprintf(piece, sizeof(piece), "\\\"");
-		else if (*c == '\n')
-			plen = (size_t)snprintf(piece, sizeof(piece), "\\n");
-		else if (*c < 0x20 || *c >= 0x7f)
-			plen = (size_t)snprintf(piece, sizeof(piece), "\\\\x%02x", *c);
 		else
 			plen = (size_t)snprintf(piece, sizeof(piece), "%c", *c);
-		if (n + plen >= dstsz)
-			break; /* never cut an escape in half */
+		if (n + plen >= dstsz) {
+			dst[n] = '\0'; /* never cut an escape in half */
+			return -ENOSPC;
+		}
 		memcpy(dst + n, piece, plen);
 		n += plen;
 	}
 	dst[n] = '\0';
-	return n;
+	return 0;
+}
+
+static int series_cmp(const void *a, const void *b)
+{
+	const struct prom_series *x = a, *y = b;
+	int d;
+
+	d = strcmp(x->comm, y->comm);
+	if (!d)
+		d = strcmp(x->dest, y->dest);
+	if (!d)
+		d = strcmp(x->verdict, y->verdict);
+	if (!d)
+		d = strcmp(x->errno_name, y->errno_name);
+	return d;
+}
+
+size_t prom_merge_series(struct prom_series *s, size_t n)
+{
+	size_t i, m, slot;
+
+	if (n < 2)
+		return n;
+	qsort(s, n, sizeof(*s), series_cmp);
+	for (i = 1, m = 1; i < n; i++) {
+		struct prom_series *into = &s[m - 1];
+
+		if (series_cmp(into, &s[i])) {
+			if (m != i)
+				s[m] = s[i];
+			m++;
+			continue;
+		}
+		into->count += s[i].count;
+		into->sum_ns += s[i].sum_ns;
+		for (slot = 0; slot < AVC_HIST_SLOTS; slot++)
+			into->hist[slot] += s[i].hist[slot];
+	}
+	return m;
 }
 
 static void labels(FILE *f, const struct prom_series *s, const char *le)
 {
-	char comm[4 * sizeof(s->comm) + 1], dest[4 * sizeof(s->dest) + 1];
+	char comm[PROM_LABEL_SIZE(sizeof(s->comm))], dest[PROM_LABEL_SIZE(sizeof(s->dest))];
 
+	/* sized for any string the fields hold: cannot fail */
 	prom_escape_label(comm, sizeof(comm), s->comm);
 	prom_escape_label(dest, sizeof(dest), s->dest);
 	fprintf(f, "{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\"", comm, dest, s->verdict,

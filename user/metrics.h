@@ -35,11 +35,34 @@ struct prom_totals {
 	unsigned long long max_entries;
 };
 
-/* A label value per the exposition format: \ → \\, " → \", newline → \n; other control
- * bytes and bytes ≥ 0x7f become the text \xNN (its backslash escaped), so the file stays
- * ASCII. Always NUL-terminated; returns the length.
+/*
+ * Label values are written reversibly, in two layers, so that distinct strings always give
+ * distinct label values (two series never share a label set by accident):
+ *
+ *   1. The label value: printable ASCII (0x20-0x7e) other than the backslash stands for
+ *      itself; every other byte, the backslash included, becomes the four characters \xNN
+ *      (lower-case hex). A backslash is \x5c, byte 0x01 is \x01, and the four characters
+ *      "\x01" are \x5cx01. Every backslash in a value starts such an escape, so a consumer
+ *      decodes it unambiguously; the value is ASCII and holds no newline.
+ *   2. The exposition format's own escaping of that value: \ -> \\, " -> \" (and newline ->
+ *      \n, which step 1 leaves no occasion for).
+ *
+ * In the file, byte 0x01 is then \\x01, the text "\x01" is \\x5cx01, a backslash is \\x5c and
+ * a double quote is \". PROM_LABEL_SIZE(n) bytes hold the escape of any n-byte string.
  */
-size_t prom_escape_label(char *dst, size_t dstsz, const char *src);
+#define PROM_LABEL_SIZE(n) (5 * (n) + 1)
+
+/* Returns 0, or -ENOSPC when dst is too small: dst then holds the whole escapes that fit,
+ * NUL-terminated, a prefix that must not be written as a label (it could name another string).
+ */
+int prom_escape_label(char *dst, size_t dstsz, const char *src);
+
+/* Merge the series whose labels are equal, adding their counts, sums and histograms, so the
+ * exposition never repeats a series: distinct counter keys can carry the same labels (a unix
+ * path's bytes after its NUL; an abstract name's inner NUL, shown as '@'). Sorts s by its
+ * labels; returns the number of series left.
+ */
+size_t prom_merge_series(struct prom_series *s, size_t n);
 
 void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct prom_totals *t);
 

@@ -458,7 +458,7 @@ static int prom_cb(FILE *f, void *arg)
 		return -ENOMEM;
 	for (i = 0; i < pa->n; i++)
 		watch_row_series(&pa->rows[i], &s[i]);
-	prom_write(f, s, pa->n, &pa->t);
+	prom_write(f, s, prom_merge_series(s, pa->n), &pa->t);
 	free(s);
 	return 0;
 }

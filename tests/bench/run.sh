@@ -14,6 +14,8 @@
 #   bpftrace       bpftrace counting connects by comm (Debian's bpftrace; skipped if missing)
 #   audit          an audit rule on connect (auditctl -S connect; skipped if auditd can't run)
 # Then: time from start to the first counted event, watch's RSS (VmHWM), kernel map memory.
+# Last, tests/bench/recommend.sh: `avcsnoop recommend` on 10k to 1M-line audit logs, to see
+# whether reading scales linearly (BENCH_RECOMMEND=0 leaves it out; its own knobs are there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 AVC=./avcsnoop
@@ -208,3 +210,8 @@ printf '\nstart to first counted event (watch, 10 ms interval): %s ms (runs: %s)
 	"$(printf '%s\n' "${firsts[@]}" | median)" "${firsts[*]}"
 printf 'watch RSS while counting (VmRSS): %s KiB; peak during load (VmHWM): %s KiB\n' "$rss_now" "$rss"
 printf 'kernel map memory of watch (sum of memlock over its maps): %s KiB\n' "$maps_kb"
+
+# ---- recommend on large audit logs: its own script, its own table ----
+if [ "${BENCH_RECOMMEND:-1}" != 0 ]; then
+	tests/bench/recommend.sh
+fi

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Watch mode's pure logic: histogram slots and their printing, Prometheus bounds and escaping,
- * the naming of a counter key, findings export (JSON with advice, AVC) read back.
+ * the naming of a counter key, findings export (JSON with advice, AVC) read back. Label values
+ * are checked against a decoder written here from the mapping documented in metrics.h.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "auditlog.h"
@@ -93,10 +95,15 @@ TEST(watch_prometheus_escape_and_histogram)
 	size_t len = 0;
 	FILE *f;
 
-	prom_escape_label(out, sizeof(out), "a\\b\"c\nd\x01\xff");
-	CHECK_STR(out, "a\\\\b\\\"c\\nd\\\\x01\\\\xff");
-	prom_escape_label(out, 6, "ab\\\\cd"); /* an escape is never cut in half */
-	CHECK_STR(out, "ab\\\\");
+	CHECK_INT(prom_escape_label(out, sizeof(out), "a\\b\"c\nd\x01\xff"), 0);
+	CHECK_STR(out, "a\\\\x5cb\\\"c\\\\x0ad\\\\x01\\\\xff");
+	/* too small: an escape is never cut in half, and the prefix is an error */
+	CHECK_INT(prom_escape_label(out, 7, "ab\\cd"), -ENOSPC);
+	CHECK_STR(out, "ab");
+	CHECK_INT(prom_escape_label(out, 8, "ab\\cd"), -ENOSPC);
+	CHECK_STR(out, "ab\\\\x5c");
+	CHECK_INT(prom_escape_label(out, 10, "ab\\cd"), 0);
+	CHECK_STR(out, "ab\\\\x5ccd");
 	strcpy(s.comm, "ng\"x");
 	strcpy(s.dest, "127.0.0.1:3000");
 	strcpy(s.errno_name, "ECONNREFUSED");
@@ -124,6 +131,205 @@ TEST(watch_prometheus_escape_and_histogram)
 		"avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
 		"verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
 	CHECK_CONTAINS(buf, "avcsnoop_counter_max_entries 10\n");
+	free(buf);
+}
+
+static int lower_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The reader's side of metrics.h's mapping, written from its documentation: undo the exposition
+ * format's escapes (\\, \", \n), then each \xNN of the label value. Strict: -EINVAL for
+ * anything prom_escape_label never writes (an unescaped quote or newline, another escape, a
+ * backslash in the value not starting \xNN, an escape of a byte that stands for itself, a raw
+ * byte that does not), so that decoding is the exact inverse of encoding.
+ */
+static int prom_unescape_label(char *dst, size_t dstsz, const char *src)
+{
+	char value[PROM_LABEL_SIZE(512)];
+	size_t n = 0, i;
+	unsigned int byte;
+	const char *c;
+	int hi, lo;
+
+	for (c = src; *c; c++) {
+		if (n + 1 >= sizeof(value) || *c == '"' || *c == '\n')
+			return -EINVAL;
+		if (*c == '\\') {
+			c++;
+			if (*c == '\\' || *c == '"')
+				value[n++] = *c;
+			else if (*c == 'n')
+				value[n++] = '\n';
+			else
+				return -EINVAL;
+			continue;
+		}
+		value[n++] = *c;
+	}
+	value[n] = '\0';
+	for (i = 0, n = 0; value[i]; i++) {
+		unsigned char v = (unsigned char)value[i];
+
+		if (n + 1 >= dstsz)
+			return -EINVAL;
+		if (v != '\\') {
+			if (v < 0x20 || v >= 0x7f)
+				return -EINVAL;
+			dst[n++] = (char)v;
+			continue;
+		}
+		hi = lower_hex(value[i + 1] == 'x' ? value[i + 2] : 0);
+		lo = hi < 0 ? -1 : lower_hex(value[i + 3]);
+		if (lo < 0)
+			return -EINVAL;
+		byte = (unsigned int)(hi * 16 + lo);
+		if (!byte || (byte >= 0x20 && byte < 0x7f && byte != '\\'))
+			return -EINVAL; /* not the canonical form */
+		dst[n++] = (char)byte;
+		i += 3;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+/* The encoding of s, checked to be plain ASCII, quote- and newline-free, and to decode to s. */
+static bool label_round_trips(const char *s, char *enc, size_t encsz)
+{
+	char dec[512];
+	const char *c;
+
+	if (prom_escape_label(enc, encsz, s))
+		return false;
+	for (c = enc; *c; c++)
+		if (*c < 0x20 || *c >= 0x7f || *c == '\n' ||
+		    (*c == '"' && (c == enc || c[-1] != '\\')))
+			return false;
+	return !prom_unescape_label(dec, sizeof(dec), enc) && !strcmp(dec, s);
+}
+
+TEST(watch_prometheus_labels_are_reversible)
+{
+	static const char *const hostile[] = {
+		"\x01",
+		"\\x01",
+		"\\\\x01",
+		"\\",
+		"\\x5c",
+		"\\\\",
+		"\"",
+		"\\\"",
+		"\\\\\"",
+		"\n",
+		"\\n",
+		"\\\n",
+		"\r\n",
+		"a\"b\\c\nd",
+		"\nEOF\n. ./q #",
+		"$(id)`id`'x'",
+		"-Hhost",
+		"\xe2\x80\x94",
+		"\\xe2\\x80\\x94",
+		"\x7f\x80\xff",
+		"}{comm=\"x\"} 1\n",
+		"x\",dest=\"y",
+		"@a@b",
+		"/run/a.b(/.*)?",
+	};
+	char enc[PROM_LABEL_SIZE(64)], enc2[PROM_LABEL_SIZE(64)], dec[64], s[3] = { 0 };
+	size_t i, j;
+
+	/* the collisions of the old mapping, now distinct */
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "\x01"), 0);
+	CHECK_STR(enc, "\\\\x01");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "\\x01"), 0);
+	CHECK_STR(enc, "\\\\x5cx01");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "\\"), 0);
+	CHECK_STR(enc, "\\\\x5c");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "\\x5c"), 0);
+	CHECK_STR(enc, "\\\\x5cx5c");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "\"q\""), 0);
+	CHECK_STR(enc, "\\\"q\\\"");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "a\nb"), 0);
+	CHECK_STR(enc, "a\\\\x0ab");
+	CHECK_INT(prom_escape_label(enc, sizeof(enc), "a\\nb"), 0);
+	CHECK_STR(enc, "a\\\\x5cnb");
+
+	/* the decoder is strict: what the writer never writes is refused */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "a\"b"), -EINVAL);
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "a\\tb"), -EINVAL);
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "a\\\\b"), -EINVAL);  /* value: a\b */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "\\\\x41"), -EINVAL); /* 'A' escaped */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "\\\\x0"), -EINVAL);  /* cut short */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "\\\\x0A"), -EINVAL); /* upper case */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "\\\\x00"), -EINVAL); /* no NUL */
+	CHECK_INT(prom_unescape_label(dec, sizeof(dec), "\\\\x5cx01"), 0);
+	CHECK_STR(dec, "\\x01");
+
+	/* hostile strings: each decodes back, and no two share an encoding */
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		if (!label_round_trips(hostile[i], enc, sizeof(enc)))
+			FAIL_AT("\"%s\" (#%zu) does not round-trip: \"%s\"", hostile[i], i, enc);
+		for (j = 0; j < i; j++) {
+			CHECK(strcmp(hostile[i], hostile[j]));
+			prom_escape_label(enc2, sizeof(enc2), hostile[j]);
+			if (!strcmp(enc, enc2))
+				FAIL_AT("#%zu and #%zu share the label \"%s\"", i, j, enc);
+		}
+	}
+	/* every string of one and two bytes round-trips, so none two share an encoding */
+	for (i = 1; i < 256; i++) {
+		s[0] = (char)i;
+		for (j = 0; j < 256; j++) {
+			s[1] = (char)j;
+			if (!label_round_trips(s, enc, sizeof(enc))) {
+				FAIL_AT("bytes 0x%02zx 0x%02zx do not round-trip: \"%s\"", i, j,
+					enc);
+				return;
+			}
+		}
+	}
+}
+
+TEST(watch_prometheus_distinct_comms_distinct_series)
+{
+	struct prom_series s[4] = { 0 };
+	struct prom_totals t = { .attempts = 15 };
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		strcpy(s[i].dest, "127.0.0.1:3000");
+		s[i].verdict = "refused";
+		strcpy(s[i].errno_name, "ECONNREFUSED");
+		s[i].count = (unsigned long long)i + 1;
+		s[i].sum_ns = 1000;
+		s[i].hist[0] = i + 1;
+	}
+	strcpy(s[0].comm, "p\x01");
+	strcpy(s[1].comm, "p\\x01");
+	strcpy(s[2].comm, "p\x01"); /* same labels as s[0]: one series of 1 + 3 */
+	strcpy(s[3].comm, "p\\x5cx01");
+	n = prom_merge_series(s, 4);
+	CHECK_INT(n, 3);
+	f = open_memstream(&buf, &len);
+	prom_write(f, s, n, &t);
+	fclose(f);
+	CHECK_CONTAINS(buf,
+		       "avcsnoop_connect_attempts_total{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\","
+		       "verdict=\"refused\",errno=\"ECONNREFUSED\"} 4\n");
+	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx01\",dest=");
+	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx5cx01\",dest=");
+	CHECK_CONTAINS(buf, "_bucket{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
+			    "errno=\"ECONNREFUSED\",le=\"2e-06\"} 4\n");
+	CHECK_CONTAINS(buf, "_sum{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
+			    "errno=\"ECONNREFUSED\"} 0.000002000\n");
 	free(buf);
 }
 

@@ -89,17 +89,24 @@ DETAIL="entries=$ent overflow=$ovf"
 check "overflow: 2 counted, 3 counted as overflow" [ "$ent:$ovf" = "2:3" ]
 
 # ---- Prometheus textfile, parsed strictly; label escaping ----
-P=$W/m.prom
-COMM='avc"w\q'
-start_avc "$W/p.out" watch --prometheus "$P" -c "$COMM" 0.3 || finish
-$CONN --comm "$COMM" --count 9 --closed tcp4:127.0.0.1:0 >/dev/null
-sleep 0.8
-stop_avc
-left=$(find "$W" -maxdepth 1 -name '.m.prom.*' -o -name 'm.prom.tmp')
-[ -n "$left" ] && bad "no temp file left behind" "$left"
+# The strict parser first, then its self-test on crafted files, then a live file.
 cat >"$W/prom.awk" <<'AWK'
-# Strict text exposition format 0.0.4 checker for what avcsnoop writes.
+# Strict text exposition format 0.0.4 checker for what avcsnoop writes. A series is its metric
+# name and its set of labels (order does not matter, le included): a repeated one is an error.
+# comm and dest values must be avcsnoop's reversible form (metrics.h): every backslash in the
+# value starts \xNN, for a byte that does not stand for itself.
 function fail(msg) { print FILENAME ":" NR ": " msg ": " $0; bad = 1 }
+function canonical(v,   i, c, h) {
+	for (i = 1; i <= length(v); i++) {
+		c = substr(v, i, 1)
+		if (c == "\\") {
+			h = substr(v, i + 1, 3)
+			if (h !~ /^x[0-9a-f][0-9a-f]$/ || (h >= "x20" && h < "x7f" && h != "x5c")) return 0
+			i += 3
+		} else if (c !~ /^[ -~]$/) return 0
+	}
+	return 1
+}
 BEGIN { name_re = "^[a-zA-Z_:][a-zA-Z0-9_:]*$"; num_re = "^([-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|[-+]?Inf|NaN)$" }
 /^# HELP / { if ($3 !~ name_re) fail("bad HELP name"); help[$3] = 1; next }
 /^# TYPE / { if ($3 !~ name_re || $4 !~ /^(counter|gauge|histogram|summary|untyped)$/ || NF != 4) fail("bad TYPE");
@@ -109,12 +116,15 @@ BEGIN { name_re = "^[a-zA-Z_:][a-zA-Z0-9_:]*$"; num_re = "^([-+]?[0-9]+(\\.[0-9]
 {
 	line = $0
 	if (!match(line, /^[a-zA-Z_:][a-zA-Z0-9_:]*/)) { fail("bad metric name"); next }
-	name = substr(line, 1, RLENGTH); rest = substr(line, RLENGTH + 1); labels = ""
+	name = substr(line, 1, RLENGTH); rest = substr(line, RLENGTH + 1); labels = ""; le = ""; np = 0
+	split("", seen)
 	if (substr(rest, 1, 1) == "{") {
 		rest = substr(rest, 2)
 		while (substr(rest, 1, 1) != "}") {
 			if (!match(rest, /^[a-zA-Z_][a-zA-Z0-9_]*="/)) { fail("bad label"); next }
 			lname = substr(rest, 1, RLENGTH - 2); rest = substr(rest, RLENGTH + 1); val = ""
+			if (lname in seen) { fail("label " lname " twice"); next }
+			seen[lname] = 1
 			while (1) {
 				c = substr(rest, 1, 1)
 				if (c == "") { fail("unterminated label value"); next }
@@ -126,6 +136,10 @@ BEGIN { name_re = "^[a-zA-Z_:][a-zA-Z0-9_:]*$"; num_re = "^([-+]?[0-9]+(\\.[0-9]
 				}
 				val = val c; rest = substr(rest, 2)
 			}
+			if ((lname == "comm" || lname == "dest") && !canonical(val)) { fail("not the reversible form: " lname); next }
+			# insertion by name: the series identity does not depend on label order
+			for (k = ++np; k > 1 && pn[k - 1] > lname; k--) { pn[k] = pn[k - 1]; pv[k] = pv[k - 1] }
+			pn[k] = lname; pv[k] = val
 			if (lname != "le") labels = labels lname "=" val ";"; else le = val
 			if (substr(rest, 1, 1) == ",") rest = substr(rest, 2)
 			else if (substr(rest, 1, 1) != "}") { fail("expected , or }"); next }
@@ -135,10 +149,16 @@ BEGIN { name_re = "^[a-zA-Z_:][a-zA-Z0-9_:]*$"; num_re = "^([-+]?[0-9]+(\\.[0-9]
 	if (substr(rest, 1, 1) != " ") { fail("no space before value"); next }
 	value = substr(rest, 2)
 	if (value !~ num_re) { fail("bad value"); next }
+	# the identity: name, then each label as lengths and bytes (no separator can be forged)
+	id = name
+	for (k = 1; k <= np; k++) id = id "|" length(pn[k]) ":" pn[k] "=" length(pv[k]) ":" pv[k]
+	if (id in series) { fail("duplicate series (first on line " series[id] ")"); next }
+	series[id] = NR
 	fam = name; sub(/_(bucket|sum|count)$/, "", fam)
 	if (!(fam in type) && !(name in type)) { fail("sample before its TYPE"); next }
 	if (!(fam in help) && !(name in help)) fail("no HELP")
 	if (name ~ /_bucket$/) {
+		if (le == "") { fail("bucket without le"); next }
 		key = fam "|" labels
 		if (le == "+Inf") { inf[key] = value } else {
 			if ((key in lastle) && le + 0 <= lastle[key] + 0) fail("le not increasing")
@@ -160,13 +180,71 @@ END {
 	exit bad
 }
 AWK
+# self-test: the parser refuses repeated series however they are spelled, and does not take
+# distinct label sets whose naive join is equal for one
+prom_head='# HELP m_total a counter.
+# TYPE m_total counter'
+printf '%s\n%s\n%s\n' "$prom_head" 'm_total{a="1",b="2"} 1' 'm_total{a="1",b="2"} 2' >"$W/dup.prom"
+printf '%s\n%s\n%s\n' "$prom_head" 'm_total{a="1",b="2"} 1' 'm_total{b="2",a="1"} 1' >"$W/dup-order.prom"
+printf '%s\n%s\n%s\n' "$prom_head" 'm_total{a="x\\",b="2"} 1' 'm_total{b="2",a="x\\"} 1' >"$W/dup-esc.prom"
+printf '%s\n%s\n' "$prom_head" 'm_total{a="1",a="2"} 1' >"$W/dup-label.prom"
+printf '%s\n%s\n%s\n%s\n' "$prom_head" 'm_total{a="x;b=y"} 1' 'm_total{a="x",b="y"} 1' 'm_total 3' >"$W/distinct.prom"
+printf '%s\n%s\n' "$prom_head" 'm_total{comm="a\\x41"} 1' >"$W/noncanon-escaped-A.prom"
+printf '%s\n%s\n' "$prom_head" 'm_total{comm="a\nb"} 1' >"$W/noncanon-newline.prom"
+printf '%s\n%s\n' "$prom_head" 'm_total{dest="a\\b"} 1' >"$W/noncanon-backslash.prom"
+printf '%s\n%s\n' "$prom_head" $'m_total{comm="a\x01b"} 1' >"$W/noncanon-raw-byte.prom"
+for t in 'dup:duplicate series (first on line 3)' 'dup-order:duplicate series (first on line 3)' \
+	'dup-esc:duplicate series (first on line 3)' 'dup-label:label a twice' \
+	'noncanon-escaped-A:not the reversible form: comm' 'noncanon-newline:not the reversible form: comm' \
+	'noncanon-backslash:not the reversible form: dest' \
+	'noncanon-raw-byte:not the reversible form: comm'; do
+	f=${t%%:*}
+	out=$(awk -f "$W/prom.awk" "$W/$f.prom" 2>&1); rc=$?
+	DETAIL="rc=$rc $out"
+	check "Prometheus parser self-test: $f.prom is rejected (${t#*:})" eval '[ $rc != 0 ] && grep -qF "${t#*:}" <<<"$out"'
+done
+out=$(awk -f "$W/prom.awk" "$W/distinct.prom" 2>&1); rc=$?
+DETAIL="rc=$rc $out"
+check "Prometheus parser self-test: distinct label sets are not duplicates" [ "$rc" = 0 ]
+
+# live: a comm with a quote and a backslash; byte 0x01 and the four characters \x01 (one
+# series each, same destination); a unix path whose bytes after its NUL differ (two counter keys, one series)
+P=$W/m.prom
+COMM='avc"w\q' C01=$'avc-p\x01' CTXT='avc-p\x01' CDUP=avc-pdup
+start_avc "$W/p.out" watch --prometheus "$P" -c "$COMM" -c "$C01" -c "$CTXT" -c "$CDUP" 0.3 || finish
+$CONN --comm "$COMM" --count 9 --closed tcp4:127.0.0.1:0 >/dev/null
+# the same destination for both, so only the comm label tells the two series apart
+$CONN --comm "$C01" --count 5 --closed tcp4:127.0.0.1:0 >"$W/c01"
+$CONN --comm "$CTXT" --count 7 --closed "tcp4:127.0.0.1:$(port_of "$W/c01" tcp4:127.0.0.1:0)" >/dev/null
+python3 - "$CDUP" "$W/no-such.sock" <<'PY'
+import ctypes, socket, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)  # PR_SET_NAME
+for tail in (b"a", b"b", b"c"):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sys.argv[2].encode() + b"\0" + tail)
+    except OSError:
+        pass
+    s.close()
+PY
+sleep 0.8
+stop_avc
+left=$(find "$W" -maxdepth 1 -name '.m.prom.*' -o -name 'm.prom.tmp')
+[ -n "$left" ] && bad "no temp file left behind" "$left"
 out=$(awk -f "$W/prom.awk" "$P" 2>&1); rc=$?
 DETAIL="$out"
-check "Prometheus textfile parses strictly (HELP/TYPE, escapes, cumulative buckets, +Inf = _count)" [ "$rc" = 0 ]
+check "Prometheus textfile parses strictly (HELP/TYPE, escapes, reversible labels, no duplicate series, cumulative buckets, +Inf = _count)" [ "$rc" = 0 ]
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: escaped comm label reads back, 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\q;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED; 9\$" <<<"$out"
+check "Prometheus: comm with a quote and a backslash reads back (avc\"w\\x5cq), 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\x5cq;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED; 9\$" <<<"$out"
+P01=$(port_of "$W/c01" tcp4:127.0.0.1:0)
+DETAIL="$(grep ATTEMPTS <<<"$out")"
+check "Prometheus: byte 0x01 in a comm is the label value avc-p\\x01 (5 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED; 5\$" <<<"$out"
+DETAIL="$(grep ATTEMPTS <<<"$out")"
+check "Prometheus: the text \\x01 in a comm is another series to the same port, avc-p\\x5cx01 (7 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x5cx01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED; 7\$" <<<"$out"
+DETAIL="$(grep ATTEMPTS <<<"$out")"
+check "Prometheus: one unix destination counted under several keys is one series of 3" grep -q "^ATTEMPTS comm=$CDUP;dest=$W/no-such.sock;verdict=[a-z_]*;errno=ENOENT; 3\$" <<<"$out"
 DETAIL=$(grep -c 'le="2e-06"' "$P")
-check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\q",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",le="2e-06"}' "$P"
+check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\x5cq",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",le="2e-06"}' "$P"
 
 # ---- export -> recommend round trips (watch and trace) ----
 E=$W/w-export.json
