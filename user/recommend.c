@@ -18,7 +18,7 @@ enum {
 	RANK_NOTE = 0,
 	RANK_TARGETED_BOOL = 1,
 	RANK_RELABEL = 2,
-	RANK_CATCHALL_BOOL = 3,
+	RANK_BROAD_BOOL = 3, /* opens every port to the source, or reaches well beyond it */
 	RANK_MODULE = 4,
 };
 
@@ -281,22 +281,64 @@ static size_t affinity(const char *source, const char *type)
 
 #define MIN_AFFINITY 3
 
+/* A boolean reaches "well beyond" the source when it opens something to more than this many
+ * other domains, or switches a dontaudit rule: another service's boolean (NIS's allow_ypbind
+ * opens ports to ~370 nsswitch domains and hides their denials), never a targeted fix.
+ */
+#define BROAD_OTHER_DOMAINS 8
+
 struct bool_choice {
-	struct policy_breadth br;
+	struct policy_breadth br;     /* what the source alone gains */
+	struct policy_bool_cost cost; /* what the whole policy gains, loses, hides */
 	struct policy_bool_effect e;
-	bool catchall;
+	bool catchall; /* every port type for the source */
 };
+
+/* The cost of a boolean: every permission it grants or revokes, in every domain, and every
+ * denial whose audit it switches.
+ */
+static unsigned long bool_total_cost(const struct policy_bool_cost *c)
+{
+	return c->granted + c->revoked + c->hidden + c->revealed;
+}
+
+static bool bool_is_broad(const struct bool_choice *b)
+{
+	return b->catchall || b->cost.other_domains_granted > BROAD_OTHER_DOMAINS ||
+	       b->cost.other_domains_revoked > BROAD_OTHER_DOMAINS || b->cost.dontaudit_rules_on ||
+	       b->cost.dontaudit_rules_off;
+}
 
 static int cmp_choice(const void *x, const void *y)
 {
 	const struct bool_choice *a = x, *b = y;
+	unsigned long ca = bool_total_cost(&a->cost), cb = bool_total_cost(&b->cost);
 
+	if (bool_is_broad(a) != bool_is_broad(b))
+		return bool_is_broad(a) ? 1 : -1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
 	if (a->br.perms != b->br.perms)
 		return a->br.perms < b->br.perms ? -1 : 1;
 	return strcmp(a->e.name, b->e.name);
 }
 
-/* Booleans that, flipped alone, allow q: sorted narrowest first. */
+/* Does the boolean open every port type to the source (httpd_can_network_connect)? */
+static bool opens_every_port(struct ctx *c, const struct bool_choice *b)
+{
+	static char with[MAX_TYPES][POLICY_NAME_LEN];
+	int nwith, universe = 0;
+
+	if (!c->name_connect)
+		return false;
+	nwith = policy_connectable_ports(c->p, c->stype, b->e.name, b->e.value, with, MAX_TYPES,
+					 &universe);
+	return nwith > 0 && nwith >= universe;
+}
+
+/* Booleans that, flipped alone, allow q: targeted ones first, each group by its cost to the
+ * whole policy.
+ */
 static int allowing_booleans(struct ctx *c, const struct policy_query *q, struct bool_choice *out,
 			     int max)
 {
@@ -312,6 +354,8 @@ static int allowing_booleans(struct ctx *c, const struct policy_query *q, struct
 		memset(&out[k], 0, sizeof(out[k]));
 		out[k].e = eff[i];
 		policy_bool_breadth(c->p, c->stype, eff[i].name, eff[i].value, &out[k].br);
+		policy_bool_cost(c->p, eff[i].name, eff[i].value, c->stype, &out[k].cost);
+		out[k].catchall = opens_every_port(c, &out[k]);
 		k++;
 	}
 	qsort(out, (size_t)k, sizeof(*out), cmp_choice);
@@ -328,6 +372,28 @@ static void list_names(char *out, size_t sz, char (*names)[POLICY_NAME_LEN], int
 		tcat(out, sz, " and %d more", n - show);
 }
 
+/* "opens 15 permission(s) to httpd_t and 11487 to 373 other domain(s); hides 229343
+ * denial(s) (238 dontaudit rule(s))": what a boolean does to the whole policy.
+ */
+static void whole_policy_words(const struct ctx *c, const struct bool_choice *b, char *out,
+			       size_t sz)
+{
+	const struct policy_bool_cost *k = &b->cost;
+
+	tcat(out, sz,
+	     "; in the whole policy it opens %lu permission(s) to %s and %lu to %lu other "
+	     "domain(s)",
+	     k->granted_source, c->stype, k->granted_others, k->other_domains_granted);
+	if (k->revoked)
+		tcat(out, sz, ", takes %lu away from %lu domain(s)", k->revoked,
+		     k->domains_revoked);
+	if (k->dontaudit_rules_on || k->dontaudit_rules_off)
+		tcat(out, sz,
+		     ", and switches %lu dontaudit rule(s) (%lu denial(s) hidden, %lu "
+		     "revealed)",
+		     k->dontaudit_rules_on + k->dontaudit_rules_off, k->hidden, k->revealed);
+}
+
 /* Plain words for what a boolean grants the source. */
 static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t sz)
 {
@@ -341,7 +407,6 @@ static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t 
 		nwith = policy_connectable_ports(c->p, c->stype, b->e.name, b->e.value, with,
 						 MAX_TYPES, &universe);
 		if (nwith > 0 && nwith >= universe) {
-			b->catchall = true;
 			tset(out, sz, "%s may connect to every TCP port", c->stype);
 		} else if (nwith > 0 && nnow >= 0) {
 			for (i = 0; i < nwith && i < MAX_TYPES; i++) {
@@ -361,6 +426,7 @@ static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t 
 		     b->br.perms, b->br.targets);
 	else
 		tcat(out, sz, " (%lu permission(s) in all)", b->br.perms);
+	whole_policy_words(c, b, out, sz);
 }
 
 static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, int total)
@@ -371,11 +437,11 @@ static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, 
 	if (!fx)
 		return;
 	grant_words(c, b, fx->grant, sizeof(fx->grant));
-	if (b->catchall)
-		fx->rank_class = RANK_CATCHALL_BOOL;
+	if (bool_is_broad(b))
+		fx->rank_class = RANK_BROAD_BOOL;
 	tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 	fx->bool_value = b->e.value;
-	fx->breadth = b->br.perms;
+	fx->breadth = bool_total_cost(&b->cost);
 	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", c->w->who, c->stype, c->ptext,
 	     c->w->where, c->ttype, c->f->tclass);
 	TSET(fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
@@ -385,14 +451,26 @@ static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, 
 		     "allows it, but opens every port type to %s (%lu permissions, "
 		     "measured in this policy): ranked after targeted fixes",
 		     c->stype, b->br.perms);
+	else if (bool_is_broad(b))
+		TSET(fx->why,
+		     "allows it, but reaches %lu other domain(s)%s: another service's boolean, "
+		     "ranked after targeted fixes (%lu permission(s) and audit switches in all)",
+		     b->cost.other_domains_granted,
+		     b->cost.dontaudit_rules_on || b->cost.dontaudit_rules_off
+			     ? " and switches dontaudit rules"
+			     : "",
+		     bool_total_cost(&b->cost));
 	else if (total > 1)
 		TSET(fx->why,
-		     "%s of %d booleans that allow it: %lu newly granted permission(s), "
-		     "measured in this policy",
-		     position == 0 ? "narrowest" : "next narrowest", total, b->br.perms);
+		     "%s of %d booleans that allow it: %lu permission(s) newly granted in the "
+		     "whole policy (%lu to %s), measured in this policy",
+		     position == 0 ? "narrowest" : "next narrowest", total,
+		     bool_total_cost(&b->cost), b->cost.granted_source, c->stype);
 	else
-		TSET(fx->why, "the only boolean that allows it: %lu newly granted permission(s)",
-		     b->br.perms);
+		TSET(fx->why,
+		     "the only boolean that allows it: %lu permission(s) newly granted in the "
+		     "whole policy (%lu to %s)",
+		     bool_total_cost(&b->cost), b->cost.granted_source, c->stype);
 	ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
 }
 
@@ -402,6 +480,8 @@ struct relabel_choice {
 	bool needs_bool;
 	struct bool_choice companions[4];
 	int ncompanions;
+	struct policy_relabel_cost relabel; /* who gains and loses the port */
+	unsigned long cost; /* the relabel's permissions gained and lost + its companion's */
 };
 
 /* Port relabel: a port type named like the source (affinity) that the source may
@@ -447,33 +527,31 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 			int m, t;
 
 			m = allowing_booleans(c, &q, all, 8);
-			/* a boolean that allows the original label too makes the relabel moot */
+			/* a boolean that allows the original label too makes the relabel moot; a
+			 * broad one (another service's) is no companion of a narrow fix
+			 */
 			for (t = 0, k = 0; t < m && k < 4; t++)
-				if (!in_choices(all[t].e.name, direct, ndirect))
+				if (!in_choices(all[t].e.name, direct, ndirect) &&
+				    !bool_is_broad(&all[t]))
 					cand.companions[k++] = all[t];
 			if (k <= 0)
 				continue;
 			cand.ncompanions = k;
 			cand.needs_bool = true;
 		}
-		if (!have) {
+		/* the cost over the whole policy: who gains and loses the port, plus the
+		 * companion boolean's cost
+		 */
+		if (policy_port_relabel_cost(c->p, PROTO_TCP, c->f->dport, cand.type,
+					     &cand.relabel))
+			continue;
+		cand.cost = cand.relabel.perms_gained + cand.relabel.perms_lost +
+			    (cand.needs_bool ? bool_total_cost(&cand.companions[0].cost) : 0);
+		/* the cheapest; then the type named most like the source */
+		if (!have || cand.cost < best.cost ||
+		    (cand.cost == best.cost && cand.aff > best.aff))
 			best = cand;
-			have = true;
-			continue;
-		}
-		/* no boolean needed beats one; then the narrower companion; then affinity */
-		if (best.needs_bool != cand.needs_bool) {
-			if (!cand.needs_bool)
-				best = cand;
-			continue;
-		}
-		if (cand.needs_bool && cand.companions[0].br.perms != best.companions[0].br.perms) {
-			if (cand.companions[0].br.perms < best.companions[0].br.perms)
-				best = cand;
-			continue;
-		}
-		if (cand.aff > best.aff)
-			best = cand;
+		have = true;
 	}
 	if (!have)
 		return;
@@ -494,15 +572,18 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 	ADD_ARGS(cmd, "port", local == 1 ? "-m" : "-a", "-t", best.type, "-p", "tcp");
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
-	TSET(fx->grant, "port %u becomes %s for every domain (domains that use %s lose it)",
-	     c->f->dport, best.type, c->ttype);
+	TSET(fx->grant,
+	     "port %u becomes %s for every domain: %lu domain(s) gain it (%lu permission(s)), %lu "
+	     "lose what %s gave them (%lu)",
+	     c->f->dport, best.type, best.relabel.domains_gaining, best.relabel.perms_gained,
+	     best.relabel.domains_losing, c->ttype, best.relabel.perms_lost);
+	fx->breadth = best.cost;
 	if (best.needs_bool) {
 		struct bool_choice *b = &best.companions[0];
 		int k;
 
 		tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 		fx->bool_value = b->e.value;
-		fx->breadth = b->br.perms + 1;
 		ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
 		tcat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)", b->e.name,
 		     c->stype, b->br.perms);
@@ -512,18 +593,20 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 			     best.companions[k].br.perms);
 		TSET(fx->why,
 		     "%s may name_connect to %s only with '%s' on (the narrowest of %d "
-		     "booleans that allow it); a relabel changes the port for every domain",
-		     c->stype, best.type, b->e.name, best.ncompanions);
+		     "booleans that allow it); of the port types %s may reach, this relabel costs "
+		     "the whole policy least (%lu permission(s) gained or lost, the boolean's "
+		     "included)",
+		     c->stype, best.type, b->e.name, best.ncompanions, c->stype, best.cost);
 		if (fx->alternatives[0])
 			tcat(fx->then_text, sizeof(fx->then_text),
 			     " Instead of '%s', any one of these also does: %s.", b->e.name,
 			     fx->alternatives);
 	} else {
-		fx->breadth = 1;
 		TSET(fx->why,
-		     "%s may already name_connect to %s with the current booleans; a "
-		     "relabel changes the port for every domain",
-		     c->stype, best.type);
+		     "%s may already name_connect to %s with the current booleans; of the port "
+		     "types %s may reach, this relabel costs the whole policy least (%lu "
+		     "permission(s) gained or lost)",
+		     c->stype, best.type, c->stype, best.cost);
 	}
 	if (local == 1)
 		tcat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",

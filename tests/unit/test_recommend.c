@@ -580,3 +580,35 @@ TEST(recommend_fcontext_labels_the_denied_directory)
 	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/top/mid");
 	policy_close(p);
 }
+
+/* Breadth is counted over the whole policy: a boolean that gives the source less but opens
+ * the port to ten other domains and switches a dontaudit rule (NIS-like) ranks after the
+ * targeted one, and its advice says how far it reaches.
+ */
+TEST(recommend_whole_policy_breadth_ranks_targeted_first)
+{
+	char path[256];
+	struct policy *p = test_open_cil("ranking", path, sizeof(path));
+	const struct fix *top = NULL, *nis = NULL;
+	struct finding f;
+	int i;
+
+	CHECK(p);
+	port_finding(&f, 4000, "legacy_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	for (i = 0; i < adv.nfixes; i++) {
+		if (adv.fixes[i].kind == FIX_BOOLEAN && !top)
+			top = &adv.fixes[i];
+		if (!strcmp(adv.fixes[i].boolean, "nis_like"))
+			nis = &adv.fixes[i];
+	}
+	CHECK(top && nis);
+	CHECK_STR(top->boolean, "web_legacy");
+	CHECK(nis > top);
+	CHECK(nis->rank_class > top->rank_class);
+	CHECK_CONTAINS(nis->grant, "1 permission(s) to web_t and 10 to 10 other domain(s)");
+	CHECK_CONTAINS(nis->grant, "switches 1 dontaudit rule(s)");
+	CHECK_CONTAINS(nis->why, "another service's boolean");
+	CHECK_CONTAINS(top->grant, "2 permission(s) to web_t and 0 to 0 other domain(s)");
+	policy_close(p);
+}
