@@ -49,7 +49,14 @@ struct policy {
 	struct bool_cost_entry *cost_cache;
 	/* the AV rules by (source, class), for policy_bool_cost(); built on first use */
 	struct te_index *te;
+	/* new whenever a boolean changes: what callers derive from answers keys on it */
+	unsigned long state;
 };
+
+/* Every state of every policy opened in this process has its own number: a policy freed and
+ * another allocated at the same address never share one.
+ */
+static unsigned long policy_states;
 
 static policydb_t *pdb(const struct policy *p)
 {
@@ -224,6 +231,7 @@ int policy_open(struct policy **out, const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
 	}
+	p->state = ++policy_states;
 	if (!path) {
 		if (is_selinux_enabled() <= 0) {
 			snprintf(err, errsz,
@@ -325,6 +333,11 @@ void policy_close(struct policy *p)
 const char *policy_path(const struct policy *p)
 {
 	return p->path;
+}
+
+unsigned long policy_state(const struct policy *p)
+{
+	return p->state;
 }
 
 bool policy_is_live(const struct policy *p)
@@ -737,8 +750,10 @@ int policy_bool_set(struct policy *p, const char *name, bool value)
 	    sepol_bool_create(p->handle, &rec) < 0 || sepol_bool_set_name(p->handle, rec, name) < 0)
 		goto out;
 	sepol_bool_set_value(rec, value);
-	if (policy_bool_get(p, name) != value)
+	if (policy_bool_get(p, name) != value) {
 		cost_cache_drop(p); /* every cost depends on the other booleans */
+		p->state = ++policy_states;
+	}
 	ret = sepol_bool_set(p->handle, p->spdb, key, rec) < 0 ? -EINVAL : 0;
 out:
 	sepol_bool_key_free(key);

@@ -31,6 +31,10 @@ int policy_open(struct policy **out, const char *path, char *err, size_t errsz);
 void policy_close(struct policy *p);
 const char *policy_path(const struct policy *p);
 bool policy_is_live(const struct policy *p);
+/* Changes whenever a boolean of p changes (policy_bool_set): a cache of answers derived from
+ * p is valid while it stays the same.
+ */
+unsigned long policy_state(const struct policy *p);
 unsigned int policy_version(const struct policy *p);
 
 /* ---- types ---- */

@@ -288,6 +288,7 @@ static size_t affinity(const char *source, const char *type)
 #define BROAD_OTHER_DOMAINS 8
 
 struct bool_choice {
+	char grant[FIX_TEXT_LEN];     /* what it grants, in words (grant_words) */
 	struct policy_breadth br;     /* what the source alone gains */
 	struct policy_bool_cost cost; /* what the whole policy gains, loses, hides */
 	struct policy_bool_effect e;
@@ -395,7 +396,7 @@ static void whole_policy_words(const struct ctx *c, const struct bool_choice *b,
 }
 
 /* Plain words for what a boolean grants the source. */
-static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t sz)
+static void grant_words(struct ctx *c, const struct bool_choice *b, char *out, size_t sz)
 {
 	static char now[MAX_TYPES][POLICY_NAME_LEN], with[MAX_TYPES][POLICY_NAME_LEN];
 	char extra[MAX_TYPES / 4][POLICY_NAME_LEN];
@@ -429,14 +430,14 @@ static void grant_words(struct ctx *c, struct bool_choice *b, char *out, size_t 
 	whole_policy_words(c, b, out, sz);
 }
 
-static void add_boolean_fix(struct ctx *c, struct bool_choice *b, int position, int total)
+static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int position, int total)
 {
 	struct fix *fx;
 
 	fx = add_fix(c->a, FIX_BOOLEAN, CONFIDENCE_HIGH, RANK_TARGETED_BOOL);
 	if (!fx)
 		return;
-	grant_words(c, b, fx->grant, sizeof(fx->grant));
+	tset(fx->grant, sizeof(fx->grant), "%s", b->grant);
 	if (bool_is_broad(b))
 		fx->rank_class = RANK_BROAD_BOOL;
 	tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
@@ -497,16 +498,15 @@ static bool in_choices(const char *name, const struct bool_choice *direct, int n
 	return false;
 }
 
-static void port_relabel(struct ctx *c, const struct bool_choice *direct, int ndirect)
+/* The port type to relabel the finding's port to, the cheapest for the whole policy. */
+static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int ndirect,
+			   struct relabel_choice *out)
 {
 	static char types[MAX_TYPES][POLICY_NAME_LEN];
 	static const char *const nc[] = { "name_connect" };
 	struct relabel_choice best = { 0 }, cand;
-	char local_type[POLICY_NAME_LEN], ranges[256];
-	int n, i, local;
-	struct command *cmd;
-	struct fix *fx;
 	bool have = false;
+	int n, i;
 
 	n = policy_port_types(c->p, types, MAX_TYPES);
 	for (i = 0; i < n && i < MAX_TYPES; i++) {
@@ -553,8 +553,18 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 			best = cand;
 		have = true;
 	}
-	if (!have)
-		return;
+	*out = best;
+	return have;
+}
+
+static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
+{
+	const struct relabel_choice best = *chosen;
+	char local_type[POLICY_NAME_LEN], ranges[256];
+	struct command *cmd;
+	struct fix *fx;
+	int local;
+
 	fx = add_fix(c->a, FIX_PORT_RELABEL, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
@@ -579,7 +589,7 @@ static void port_relabel(struct ctx *c, const struct bool_choice *direct, int nd
 	     best.relabel.domains_losing, c->ttype, best.relabel.perms_lost);
 	fx->breadth = best.cost;
 	if (best.needs_bool) {
-		struct bool_choice *b = &best.companions[0];
+		const struct bool_choice *b = &best.companions[0];
 		int k;
 
 		tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
@@ -643,22 +653,17 @@ static bool path_is_normal(const char *path)
 /* Unix sockets: a file type the source may search (dir) and write (sock_file), for the
  * directory that holds the socket.
  */
-static void fcontext_relabel(struct ctx *c)
+/* A file type the source may search (dir) and write (sock_file), named after it. */
+static bool choose_fcontext_type(struct ctx *c, char *out, size_t outsz, bool *is_pid)
 {
 	static const char *const search[] = { "search" }, *const write[] = { "write" };
 	static char types[MAX_TYPES][POLICY_NAME_LEN];
 	struct policy_need needs[2] = { { "dir", search, 1 }, { "sock_file", write, 1 } };
-	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
-	char aliases[256];
-	struct command *cmd;
 	const char *best = NULL;
 	size_t best_aff = 0;
-	bool best_pid = false, whole_dir = true;
-	struct fix *fx;
+	bool best_pid = false;
 	int n, i;
 
-	if (strcmp(c->f->tclass, "dir") && strcmp(c->f->tclass, "sock_file"))
-		return;
 	n = policy_types_allowing(c->p, c->stype, needs, 2, types, MAX_TYPES);
 	for (i = 0; i < n && i < MAX_TYPES; i++) {
 		size_t aff = affinity(c->stype, types[i]);
@@ -674,6 +679,21 @@ static void fcontext_relabel(struct ctx *c)
 		}
 	}
 	if (!best)
+		return false;
+	tset(out, outsz, "%s", best);
+	*is_pid = best_pid;
+	return true;
+}
+
+static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
+{
+	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
+	char aliases[256];
+	struct command *cmd;
+	bool whole_dir = true;
+	struct fix *fx;
+
+	if (strcmp(c->f->tclass, "dir") && strcmp(c->f->tclass, "sock_file"))
 		return;
 	/* the directory: the denied one the tracer found, else the socket's parent */
 	finding_fix_dir(c->f, dir, sizeof(dir));
@@ -794,19 +814,104 @@ static int sort_fixes_cmp(const void *x, const void *y)
 	return 0;
 }
 
+/*
+ * What the policy says about one access, whatever its port number, path or process: the
+ * expensive part of the advice (every boolean flipped, the cost of each over the whole
+ * policy, every port type and file type tried). It is computed once per (source context,
+ * target context, class, permissions, the port's current label) while the booleans stay as
+ * they are (policy_state), and reused by every finding of the same kind: 50,000 denied ports
+ * of one type cost one analysis.
+ */
+struct analysis {
+	char key[FINDING_KEY_LEN];
+	const struct policy *p;
+	unsigned long state;
+	int check_ret;
+	struct policy_decision d;
+	struct policy_bool_effect eff[MAX_EFFECTS];
+	int neff;
+	struct bool_choice bools[16];
+	int nbools;
+	bool have_relabel;
+	struct relabel_choice relabel;
+	bool have_fc;
+	bool fc_pid;
+	char fc_type[POLICY_NAME_LEN];
+};
+
+#define ANALYSIS_CACHE 32
+
+static struct analysis *analyses[ANALYSIS_CACHE];
+static unsigned int analysis_next;
+
+static void analysis_key(const struct ctx *c, char *key, size_t sz)
+{
+	struct port_label pl = { .type = "" };
+	int i;
+
+	if (c->name_connect)
+		policy_port_lookup(c->p, PROTO_TCP, c->f->dport, &pl);
+	tset(key, sz, "%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f", c->f->scontext, c->f->tcontext,
+	     c->f->tclass, c->name_connect, pl.type);
+	for (i = 0; i < c->f->nperms; i++)
+		tcat(key, sz, "%s,", c->f->perms[i]);
+}
+
+/* The analysis of c's access: cached, or computed now (NULL when out of memory). */
+static const struct analysis *analyse(struct ctx *c)
+{
+	char key[FINDING_KEY_LEN];
+	struct analysis *an;
+	unsigned int i;
+
+	analysis_key(c, key, sizeof(key));
+	for (i = 0; i < ANALYSIS_CACHE; i++) {
+		an = analyses[i];
+		/* states are unique in the process: the pointer alone could be a reused one */
+		if (an && an->p == c->p && an->state == policy_state(c->p) && !strcmp(an->key, key))
+			return an;
+	}
+	i = analysis_next++ % ANALYSIS_CACHE;
+	if (!analyses[i] && !(analyses[i] = malloc(sizeof(*an))))
+		return NULL;
+	an = analyses[i];
+	memset(an, 0, sizeof(*an));
+	an->p = c->p;
+	an->state = policy_state(c->p);
+	tset(an->key, sizeof(an->key), "%s", key);
+	an->check_ret = policy_check(c->p, &c->q, &an->d);
+	if (an->check_ret || an->d.allowed)
+		return an;
+	an->neff = policy_bool_sweep(c->p, &c->q, an->eff, MAX_EFFECTS);
+	an->nbools = allowing_booleans(c, &c->q, an->bools, 16);
+	if (an->nbools < 0)
+		an->nbools = 0;
+	for (i = 0; i < (unsigned int)an->nbools; i++)
+		grant_words(c, &an->bools[i], an->bools[i].grant, sizeof(an->bools[i].grant));
+	if (c->name_connect)
+		an->have_relabel = choose_relabel(c, an->bools, an->nbools, &an->relabel);
+	if (!strcmp(c->f->tclass, "dir") || !strcmp(c->f->tclass, "sock_file"))
+		an->have_fc =
+			choose_fcontext_type(c, an->fc_type, sizeof(an->fc_type), &an->fc_pid);
+	/* the policy's state may have moved while we flipped booleans: it did not, they are
+	 * restored; what counts is the state the answers were computed in
+	 */
+	an->state = policy_state(c->p);
+	return an;
+}
+
 static int selinux_advice(struct policy *p, const struct finding *f, const struct words *w,
 			  struct advice *a)
 {
 	struct ctx c = { .p = p, .f = f, .a = a, .w = w };
 	char tclass[FINDING_NAME_LEN * 4];
+	const struct analysis *an;
 	bool only_permissive;
 	struct command *cmd;
-	struct bool_choice bools[16] = { 0 };
-	struct policy_bool_effect eff[MAX_EFFECTS];
 	struct policy_decision d;
 	char raw[POLICY_NAME_LEN];
 	struct fix *fx;
-	int i, n, ret;
+	int i;
 
 	if (!f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms) {
 		TSET(a->summary, "No SELinux contexts to reason about — %s: %s.", w->who,
@@ -836,8 +941,11 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	c.name_connect = f->dport && !strcmp(f->tclass, "tcp_socket") && f->nperms == 1 &&
 			 !strcmp(f->perms[0], "name_connect");
 
-	ret = policy_check(p, &c.q, &d);
-	if (ret) {
+	an = analyse(&c);
+	if (!an)
+		return -ENOMEM;
+	d = an->d;
+	if (an->check_ret) {
 		TSET(a->summary,
 		     "The policy %s cannot evaluate %s on %s (unknown class or permission) — "
 		     "%s.",
@@ -870,7 +978,6 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	}
 
 	/* dontaudit: what the policy says now, and which booleans hide or reveal it */
-	n = policy_bool_sweep(p, &c.q, eff, MAX_EFFECTS);
 	if (f->hidden || f->verdict == VERDICT_SELINUX_HIDDEN || d.dontaudit) {
 		fx = add_fix(a, FIX_HIDDEN_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
 		TSET(fx->if_text, "If you are looking for this denial in the audit log");
@@ -880,12 +987,12 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		TSET(fx->why, "%s",
 		     d.dontaudit ? "the policy in force has no auditdeny bit for it"
 				 : "no AVC record was seen for this denial");
-		for (i = 0; i < n; i++)
-			if (eff[i].reveals)
+		for (i = 0; i < an->neff; i++)
+			if (an->eff[i].reveals)
 				tcat(fx->why, sizeof(fx->why),
 				     "; the dontaudit rule depends on "
 				     "boolean %s=%d",
-				     eff[i].name, eff[i].value ? 0 : 1);
+				     an->eff[i].name, an->eff[i].value ? 0 : 1);
 		cmd = add_cmd(fx, "semodule");
 		ADD_ARGS(cmd, "-DB");
 		tset(cmd->note, sizeof(cmd->note), "show dontaudit'd denials while you debug");
@@ -893,12 +1000,12 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		ADD_ARGS(cmd, "-B");
 		tset(cmd->note, sizeof(cmd->note), "hide them again");
 	} else {
-		for (i = 0; i < n; i++)
-			if (eff[i].hides)
+		for (i = 0; i < an->neff; i++)
+			if (an->eff[i].hides)
 				tcat(a->notes, sizeof(a->notes),
 				     "Setting %s=%d would hide this denial (dontaudit) without "
 				     "allowing it. ",
-				     eff[i].name, eff[i].value);
+				     an->eff[i].name, an->eff[i].value);
 	}
 	if (f->permissive)
 		tcat(a->notes, sizeof(a->notes),
@@ -906,14 +1013,12 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		     "is permissive; in enforcing mode it fails. ",
 		     only_permissive ? "It" : "Some attempts");
 
-	n = allowing_booleans(&c, &c.q, bools, 16);
-	for (i = 0; i < n; i++)
-		add_boolean_fix(&c, &bools[i], i, n);
-	if (c.name_connect)
-		port_relabel(&c, bools, n);
-	if (c.f->family == AVC_AF_UNIX || !strcmp(f->tclass, "sock_file") ||
-	    !strcmp(f->tclass, "dir"))
-		fcontext_relabel(&c);
+	for (i = 0; i < an->nbools; i++)
+		add_boolean_fix(&c, &an->bools[i], i, an->nbools);
+	if (an->have_relabel)
+		port_relabel(&c, &an->relabel);
+	if (an->have_fc)
+		fcontext_relabel(&c, an->fc_type, an->fc_pid);
 	local_module(&c);
 	return 0;
 }
