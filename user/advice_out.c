@@ -338,8 +338,7 @@ static void access_text(const struct finding *f, char *out, size_t sz)
 		snprintf(out + n, sz - n, " }");
 }
 
-/* The first fix that is not a note, as one line a person can paste. */
-static void top_fix_text(const struct advice *a, char *out, size_t sz)
+void advice_top_fix_text(const struct advice *a, char *out, size_t sz)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
 	size_t n = 0;
@@ -364,18 +363,16 @@ static void top_fix_text(const struct advice *a, char *out, size_t sz)
 		}
 }
 
-void advice_print_summary_line(FILE *out, int index, const struct finding *f,
-			       const struct advice *a)
+void advice_print_summary_line(FILE *out, int index, const struct finding *f, const char *top_fix)
 {
-	static char acc[2048], cnt[256], seen[2048], fix[8192];
+	static char acc[2048], cnt[256], seen[2048];
 
 	access_text(f, acc, sizeof(acc));
 	counts_text(f, cnt, sizeof(cnt));
 	seen_text(f, seen, sizeof(seen));
-	top_fix_text(a, fix, sizeof(fix));
 	put(out, "%3d. %-2s %s; %s; %s\n", index, f->counts.hidden ? "!!" : "", acc, cnt, seen);
-	if (fix[0])
-		put(out, "     %s %s\n", finding_is_selinux(f) ? "top fix" : "diagnosis", fix);
+	if (top_fix && top_fix[0])
+		put(out, "     %s %s\n", finding_is_selinux(f) ? "top fix" : "diagnosis", top_fix);
 }
 
 void advice_print_header(FILE *out, int index, int total, const struct finding *f)

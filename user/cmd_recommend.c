@@ -114,24 +114,10 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 /* One finding and its advice, with where it goes in the output. */
 struct item {
 	const struct finding *f;
-	struct advice *a; /* NULL with --verify */
-	int rank;	  /* 0 SELinux to act on, 1 SELinux already allowed now, 2 not SELinux */
-	size_t seq;	  /* first seen */
+	int rank;      /* 0 SELinux to act on, 1 SELinux already allowed now, 2 not SELinux */
+	size_t seq;    /* first seen */
+	char *top_fix; /* the summary line's fix (text output) */
 };
-
-static int item_rank(const struct item *it)
-{
-	int i;
-
-	if (!finding_is_selinux(it->f))
-		return 2;
-	if (!it->a)
-		return 0;
-	for (i = 0; i < it->a->nfixes; i++)
-		if (it->a->fixes[i].kind != FIX_NOTE)
-			return 0;
-	return 1;
-}
 
 /* SELinux findings to act on first, then those the policy now allows, then the others;
  * each group by attempts, most first, then as first seen.
@@ -147,15 +133,40 @@ static int cmp_items(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/*
+ * Advice is computed into one scratch struct advice at a time (~130 KiB each: thousands of
+ * them must not be held at once); the policy analysis behind it is cached by the engine, so
+ * computing it again to print is cheap.
+ */
 struct run {
 	struct policy *pol;
 	bool json, verify;
 	struct json j;
 	struct item *items; /* in output order */
-	struct advice *advice;
+	struct advice *scratch;
 	size_t n, nselinux;
 	int still_denied;
 };
+
+static int rank_of(const struct finding *f, const struct advice *a)
+{
+	int i;
+
+	if (!finding_is_selinux(f))
+		return 2;
+	if (!a)
+		return 0;
+	for (i = 0; i < a->nfixes; i++)
+		if (a->fixes[i].kind != FIX_NOTE)
+			return 0;
+	return 1;
+}
+
+static const struct advice *advise(struct run *rn, const struct finding *f)
+{
+	recommend(rn->pol, f, rn->scratch);
+	return rn->scratch;
+}
 
 static void print_verify(struct run *rn)
 {
@@ -187,18 +198,13 @@ static void print_text(struct run *rn, const struct read_stats *st)
 	       "read, %lu success(es) skipped)\n",
 	       rn->n, rn->nselinux, rn->n - rn->nselinux, st->records, st->successes);
 	for (k = 0; k < rn->n; k++)
-		advice_print_summary_line(stdout, (int)k + 1, rn->items[k].f, rn->items[k].a);
-	for (k = 0; k < rn->nselinux; k++) {
+		advice_print_summary_line(stdout, (int)k + 1, rn->items[k].f, rn->items[k].top_fix);
+	for (k = 0; k < rn->n; k++) {
+		if (k == rn->nselinux)
+			printf("\nNot SELinux (no SELinux change helps these):\n");
 		fputs("\n", stdout);
 		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
-		advice_print_text(stdout, rn->items[k].f, rn->items[k].a);
-	}
-	if (rn->nselinux < rn->n)
-		printf("\nNot SELinux (no SELinux change helps these):\n");
-	for (k = rn->nselinux; k < rn->n; k++) {
-		fputs("\n", stdout);
-		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
-		advice_print_text(stdout, rn->items[k].f, rn->items[k].a);
+		advice_print_text(stdout, rn->items[k].f, advise(rn, rn->items[k].f));
 	}
 }
 
@@ -307,24 +313,26 @@ int cmd_recommend(int argc, char **argv)
 	}
 	rn.n = set.n;
 	rn.items = calloc(set.n, sizeof(*rn.items));
-	/* the advice of each finding, computed once */
-	rn.advice = rn.verify ? NULL : calloc(set.n, sizeof(*rn.advice));
-	if (!rn.items || (!rn.verify && !rn.advice)) {
+	rn.scratch = malloc(sizeof(*rn.scratch));
+	if (!rn.items || !rn.scratch) {
 		p_err("no memory for %zu findings", set.n);
 		ret = 1;
 		goto out;
 	}
 	for (k = 0; k < set.n; k++) {
 		struct item *it = &rn.items[k];
+		const struct advice *a = rn.verify ? NULL : advise(&rn, &set.v[k]);
 
 		it->f = &set.v[k];
 		it->seq = k;
-		if (rn.advice) {
-			it->a = &rn.advice[k];
-			recommend(rn.pol, it->f, it->a);
-		}
-		it->rank = item_rank(it);
+		it->rank = rank_of(it->f, a);
 		rn.nselinux += finding_is_selinux(it->f);
+		if (a && !rn.json) {
+			char line[8192];
+
+			advice_top_fix_text(a, line, sizeof(line));
+			it->top_fix = strdup(line);
+		}
 	}
 	qsort(rn.items, set.n, sizeof(*rn.items), cmp_items);
 	json_init(&rn.j, stdout);
@@ -332,14 +340,16 @@ int cmd_recommend(int argc, char **argv)
 		print_verify(&rn);
 	else if (rn.json)
 		for (k = 0; k < set.n; k++)
-			advice_write_json(&rn.j, rn.items[k].f, rn.items[k].a);
+			advice_write_json(&rn.j, rn.items[k].f, advise(&rn, rn.items[k].f));
 	else
 		print_text(&rn, &st);
 	fflush(stdout);
 	if (rn.verify && rn.still_denied && !ret)
 		ret = EXIT_STILL_DENIED;
 out:
-	free(rn.advice);
+	for (k = 0; rn.items && k < rn.n; k++)
+		free(rn.items[k].top_fix);
+	free(rn.scratch);
 	free(rn.items);
 	policy_close(rn.pol);
 	finding_set_free(&set);

@@ -6,6 +6,7 @@
 #include "escape.h"
 #include "event.h"
 #include "finding_set.h"
+#include "findings_io.h"
 #include "policy.h"
 #include "verdict.h"
 
@@ -178,21 +179,16 @@ void record_to_finding(const struct conn_record *r, struct finding *f)
 	finding_normalize(f);
 }
 
-static void format_time(double wall, char *buf, size_t len, bool iso)
+/* The local time of day of a text line: "22:26:33.324" */
+static void format_time(double wall, char *buf, size_t len)
 {
 	time_t secs = (time_t)wall;
 	struct tm tm;
-	char base[32];
+	char base[16];
 
-	gmtime_r(&secs, &tm);
-	if (iso) {
-		strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(buf, len, "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
-	} else {
-		localtime_r(&secs, &tm);
-		strftime(base, sizeof(base), "%H:%M:%S", &tm);
-		snprintf(buf, len, "%s.%03ld", base, (long)((wall - (double)secs) * 1e3));
-	}
+	localtime_r(&secs, &tm);
+	strftime(base, sizeof(base), "%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%03ld", base, (long)((wall - (double)secs) * 1e3));
 }
 
 void print_text_header(FILE *f)
@@ -259,7 +255,7 @@ void print_text(FILE *f, const struct conn_record *r)
 	char when[32], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
 	char errbuf[16], detail[512];
 
-	format_time(r->wall, when, sizeof(when), false);
+	format_time(r->wall, when, sizeof(when));
 	escape_str(comm, sizeof(comm), r->comm, ESC_TEXT);
 	record_dest(r, raw, sizeof(raw));
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
@@ -269,15 +265,36 @@ void print_text(FILE *f, const struct conn_record *r)
 		(double)r->duration_ns / 1e3, detail);
 }
 
-void print_json(struct json *j, const struct conn_record *r)
+void record_write_selinux_json(struct json *j, const struct conn_record *r)
 {
-	char when[40], dest[4 * AVC_PATH_LEN], errbuf[16];
+	struct selinux_json s = {
+		.scontext = r->scontext,
+		.tcontext = r->tcontext,
+		.tclass = r->tclass,
+		.object = r->object,
+		.have_flags = true,
+		.audited = r->sel_audited,
+		.permissive = r->sel_permissive,
+		.derived = r->derived,
+		.hidden_by = r->hidden_by,
+		.audited_from = r->audit_from_policy ? "policy" : NULL,
+	};
 	int i;
 
-	format_time(r->wall, when, sizeof(when), true);
+	if (!r->has_selinux)
+		return;
+	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
+		s.perms[s.nperms++] = r->perms[i];
+	selinux_json_write(j, "selinux", &s);
+}
+
+void print_json(struct json *j, const struct conn_record *r)
+{
+	char dest[4 * AVC_PATH_LEN], errbuf[16];
+
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "connect");
-	json_str(j, "time", when);
+	json_time(j, "time", r->wall);
 	json_uint(j, "pid", r->pid);
 	json_uint(j, "tid", r->tid);
 	json_str(j, "comm", r->comm);
@@ -304,28 +321,7 @@ void print_json(struct json *j, const struct conn_record *r)
 		json_str(j, "lsms", r->lsms ? r->lsms : "");
 	if (r->verdict == VERDICT_CGROUP_DENIED)
 		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
-	if (r->has_selinux) {
-		json_obj_begin(j, "selinux");
-		json_str(j, "scontext", r->scontext);
-		json_str(j, "tcontext", r->tcontext);
-		json_str(j, "tclass", r->tclass);
-		json_arr_begin(j, "perms");
-		for (i = 0; i < r->nperms; i++)
-			json_str(j, NULL, r->perms[i]);
-		json_arr_end(j);
-		json_str(j, "source_type", r->source_type);
-		json_str(j, "target_type", r->target_type);
-		if (r->object[0])
-			json_str(j, "object", r->object);
-		json_bool(j, "audited", r->sel_audited);
-		json_bool(j, "permissive", r->sel_permissive);
-		json_bool(j, "derived", r->derived);
-		if (r->hidden_by)
-			json_str(j, "hidden_by", r->hidden_by);
-		if (r->audit_from_policy)
-			json_str(j, "audited_from", "policy");
-		json_obj_end(j);
-	}
+	record_write_selinux_json(j, r);
 	json_obj_end(j);
 	json_line_end(j);
 }

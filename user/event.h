@@ -86,5 +86,7 @@ void record_to_finding(const struct conn_record *r, struct finding *f);
 void print_text_header(FILE *f);
 void print_text(FILE *f, const struct conn_record *r);
 void print_json(struct json *j, const struct conn_record *r);
+/* The record's "selinux" object (nothing when it has none), for every writer of records. */
+void record_write_selinux_json(struct json *j, const struct conn_record *r);
 
 #endif

@@ -23,28 +23,47 @@ void finding_dest(const struct finding *f, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
-void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f)
+void selinux_json_write(struct json *j, const char *key, const struct selinux_json *s)
 {
 	char type[FINDING_CTX_LEN];
+	int i;
+
+	json_obj_begin(j, key);
+	json_str(j, "scontext", s->scontext);
+	json_str(j, "tcontext", s->tcontext);
+	json_str(j, "tclass", s->tclass);
+	json_arr_begin(j, "perms");
+	for (i = 0; i < s->nperms; i++)
+		json_str(j, NULL, s->perms[i]);
+	json_arr_end(j);
+	json_str(j, "source_type", context_type(s->scontext, type, sizeof(type)) ? "" : type);
+	json_str(j, "target_type", context_type(s->tcontext, type, sizeof(type)) ? "" : type);
+	if (s->object && s->object[0])
+		json_str(j, "object", s->object);
+	if (s->have_flags) {
+		json_bool(j, "audited", s->audited);
+		json_bool(j, "permissive", s->permissive);
+		json_bool(j, "derived", s->derived);
+	}
+	if (s->hidden_by)
+		json_str(j, "hidden_by", s->hidden_by);
+	if (s->audited_from)
+		json_str(j, "audited_from", s->audited_from);
+	json_obj_end(j);
+}
+
+void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f)
+{
+	struct selinux_json s = { f->scontext, f->tcontext, f->tclass, f->object };
 	int i;
 
 	if (!f->scontext[0] && !f->tcontext[0] && !f->tclass[0] && !f->nperms) {
 		json_null(j, key);
 		return;
 	}
-	json_obj_begin(j, key);
-	json_str(j, "scontext", f->scontext);
-	json_str(j, "tcontext", f->tcontext);
-	json_str(j, "tclass", f->tclass);
-	if (f->object[0])
-		json_str(j, "object", f->object);
-	json_arr_begin(j, "perms");
 	for (i = 0; i < f->nperms && i < FINDING_MAX_PERMS; i++)
-		json_str(j, NULL, f->perms[i]);
-	json_arr_end(j);
-	json_str(j, "source_type", context_type(f->scontext, type, sizeof(type)) ? "" : type);
-	json_str(j, "target_type", context_type(f->tcontext, type, sizeof(type)) ? "" : type);
-	json_obj_end(j);
+		s.perms[s.nperms++] = f->perms[i];
+	selinux_json_write(j, key, &s);
 }
 
 void finding_write_json(struct json *j, const struct finding *f)

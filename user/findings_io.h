@@ -35,7 +35,23 @@ void finding_json_end(struct json *j);
  * "dests" [...], "dests_unlisted", "processes" [{comm, pid}], "processes_unlisted".
  */
 void finding_write_seen_json(struct json *j, const struct finding *f);
-/* The "selinux" object alone (used inside other records, e.g. advice). */
+/* The "selinux" object of every record that has one (trace events, watch rows, findings,
+ * advice, verify), written by selinux_json_write() alone: scontext, tcontext, tclass,
+ * perms, source_type and target_type (derived), then what applies: object, audited,
+ * permissive, derived (attempts and rows), hidden_by, audited_from.
+ */
+struct selinux_json {
+	const char *scontext, *tcontext, *tclass;
+	const char *object; /* "" or NULL when unknown */
+	const char *perms[FINDING_MAX_PERMS];
+	int nperms;
+	bool have_flags; /* audited, permissive and derived apply */
+	bool audited, permissive, derived;
+	const char *hidden_by;	  /* NULL, "dontaudit", "audit_off" */
+	const char *audited_from; /* NULL, "policy" */
+};
+void selinux_json_write(struct json *j, const char *key, const struct selinux_json *s);
+/* The "selinux" object of a finding (null when it has no SELinux names). */
 void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f);
 /* "127.0.0.1:3000", "[::1]:3000", ":3000" (port only), "/run/app.sock", or "" */
 void finding_dest(const struct finding *f, char *out, size_t outsz);

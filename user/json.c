@@ -2,6 +2,8 @@
 #include <string.h>
 
 #include "escape.h"
+#include <time.h>
+
 #include "json.h"
 
 void json_init(struct json *j, FILE *f)
@@ -125,4 +127,16 @@ void json_line_end(struct json *j)
 	fputc('\n', j->f);
 	j->depth = 0;
 	j->need_comma[0] = false;
+}
+
+void json_time(struct json *j, const char *key, double wall)
+{
+	time_t secs = (time_t)wall;
+	char base[32], when[48];
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when, sizeof(when), "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
+	json_str(j, key, when);
 }

@@ -28,6 +28,8 @@ void json_int(struct json *j, const char *key, long long val);
 void json_uint(struct json *j, const char *key, unsigned long long val);
 void json_double(struct json *j, const char *key, double val, int decimals);
 void json_bool(struct json *j, const char *key, bool val);
+/* unix time as ISO 8601 UTC with microseconds: "2026-12-01T22:26:33.324567Z" */
+void json_time(struct json *j, const char *key, double wall);
 void json_null(struct json *j, const char *key);
 /* ends the current top-level value with a newline and flushes nothing */
 void json_line_end(struct json *j);

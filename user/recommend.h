@@ -80,11 +80,14 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
  * "then","commands","argv"}]}. Readers of findings skip it.
  */
 void advice_write_compact(struct json *j, const char *key, const struct advice *a);
-/* One summary line for finding number index (hidden ones marked "!!"): the access, its
- * counts by verdict, destinations and processes; then its top fix (or diagnosis).
+/* The first fix that is not a note, as one line a person can paste ("KIND: CMD && CMD"), or
+ * the first note's text.
  */
-void advice_print_summary_line(FILE *out, int index, const struct finding *f,
-			       const struct advice *a);
+void advice_top_fix_text(const struct advice *a, char *out, size_t sz);
+/* One summary line for finding number index (hidden ones marked "!!"): the access, its
+ * counts by verdict, destinations and processes; then its top fix (advice_top_fix_text).
+ */
+void advice_print_summary_line(FILE *out, int index, const struct finding *f, const char *top_fix);
 /* The heading of a finding's If/Then/Do details: "=== 2/5: ..." and what it was seen with. */
 void advice_print_header(FILE *out, int index, int total, const struct finding *f);
 /* A finding JSON line (user/findings_io.h) with its advice as "recommendation". */

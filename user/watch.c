@@ -344,32 +344,21 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 	}
 }
 
-static void iso_time(double wall, char *buf, size_t len)
-{
-	time_t secs = (time_t)wall;
-	struct tm tm;
-	char base[32];
-
-	gmtime_r(&secs, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, len, "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
-}
-
 static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, size_t n,
 			    const unsigned long long *st, size_t entries, unsigned long long max)
 {
 	struct json *j = &w->j;
-	char when[40], dest[4 * AVC_PATH_LEN], errbuf[16];
+	char dest[4 * AVC_PATH_LEN], errbuf[16];
 	struct timespec now;
 	unsigned int s, last;
+	double wall;
 	size_t i;
-	int k;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	iso_time((double)now.tv_sec + (double)now.tv_nsec / 1e9, when, sizeof(when));
+	wall = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "watch_interval");
-	json_str(j, "time", when);
+	json_time(j, "time", wall);
 	json_double(j, "interval_s", w->interval, 3);
 	json_uint(j, "attempts", st[STAT_ATTEMPTS]);
 	json_uint(j, "rows", n);
@@ -384,7 +373,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 
 		json_obj_begin(j, NULL);
 		json_str(j, "type", "watch");
-		json_str(j, "time", when);
+		json_time(j, "time", wall);
 		json_strn(j, "comm", r->key.comm, strnlen(r->key.comm, AVC_COMM_LEN));
 		json_uint(j, "cgroups", r->ncgroups);
 		json_str(j, "family", family_name(r->key.family));
@@ -414,21 +403,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 			json_str(j, "lsms", rec->lsms ? rec->lsms : "");
 		if (rec->verdict == VERDICT_CGROUP_DENIED)
 			json_bool(j, "cgroup_program", r->val.flags & AF_CGROUP_ERR);
-		if (rec->has_selinux) {
-			json_obj_begin(j, "selinux");
-			json_str(j, "scontext", rec->scontext);
-			json_str(j, "tcontext", rec->tcontext);
-			json_str(j, "tclass", rec->tclass);
-			json_arr_begin(j, "perms");
-			for (k = 0; k < rec->nperms; k++)
-				json_str(j, NULL, rec->perms[k]);
-			json_arr_end(j);
-			json_str(j, "source_type", rec->source_type);
-			json_str(j, "target_type", rec->target_type);
-			if (rec->hidden_by)
-				json_str(j, "hidden_by", rec->hidden_by);
-			json_obj_end(j);
-		}
+		record_write_selinux_json(j, rec);
 		/* slot i: latency in [2^i, 2^(i+1)) us; trailing empty slots left out */
 		for (s = 0, last = 0; s < AVC_HIST_SLOTS; s++)
 			if (r->val.hist[s])
