@@ -283,7 +283,7 @@ void record_write_selinux_json(struct json *j, const struct conn_record *r)
 
 	if (!r->has_selinux)
 		return;
-	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
+	for (i = 0; i < r->nperms && i < REC_MAX_PERMS; i++)
 		s.perms[s.nperms++] = r->perms[i];
 	selinux_json_write(j, "selinux", &s);
 }
