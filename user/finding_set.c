@@ -16,7 +16,7 @@ bool finding_is_selinux(const struct finding *f)
 	return verdict_is_selinux(f->verdict) || f->hidden || f->permissive;
 }
 
-static bool is_file_class(const char *tclass)
+bool finding_is_file_class(const char *tclass)
 {
 	static const char *const classes[] = { "dir",	    "sock_file", "file",    "lnk_file",
 					       "fifo_file", "chr_file",	 "blk_file" };
@@ -116,7 +116,7 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 	proto = port_proto(f);
 	if (proto && f->dport && (has_perm(f, "name_connect") || has_perm(f, "name_bind")))
 		PUT(SEP "%s/%u", proto, f->dport);
-	else if (is_file_class(f->tclass)) {
+	else if (finding_is_file_class(f->tclass)) {
 		finding_fix_dir(f, dir, sizeof(dir));
 		PUT(SEP "dir %s", dir);
 	}

@@ -29,6 +29,8 @@ struct finding_set {
 	char **keys;
 };
 
+/* Classes whose objects are files (their labels come from the file system). */
+bool finding_is_file_class(const char *tclass);
 /* True when f is about SELinux: its verdict, or hidden/permissive facts. */
 bool finding_is_selinux(const struct finding *f);
 /* The directory a file-context fix would relabel for f: the denied directory the tracer

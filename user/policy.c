@@ -906,17 +906,27 @@ struct u32_vec {
 	size_t n, cap;
 };
 
+/* Room for one more element of size elem in *v (n used, *cap allocated): 0 or -ENOMEM. */
+static int vec_reserve(void **v, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	nv = realloc(*v, ncap * elem);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
 static int u32_vec_push(struct u32_vec *vec, uint32_t value)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-		uint32_t *nv = realloc(vec->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		vec->v = nv;
-		vec->cap = cap;
-	}
+	if (vec_reserve((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)))
+		return -ENOMEM;
 	vec->v[vec->n++] = value;
 	return 0;
 }
@@ -1051,15 +1061,8 @@ struct u64_vec {
 
 static int u64_vec_push(struct u64_vec *vec, uint64_t value)
 {
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 256;
-		uint64_t *nv = realloc(vec->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		vec->v = nv;
-		vec->cap = cap;
-	}
+	if (vec_reserve((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)))
+		return -ENOMEM;
 	vec->v[vec->n++] = value;
 	return 0;
 }

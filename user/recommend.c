@@ -1051,19 +1051,6 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 
 /* ---- --verify ---- */
 
-/* Classes whose objects are files: their labels come from the file system. */
-static bool is_file_class(const char *tclass)
-{
-	static const char *const classes[] = { "dir",	    "sock_file", "file",    "lnk_file",
-					       "fifo_file", "chr_file",	 "blk_file" };
-	size_t i;
-
-	for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (!strcmp(tclass, classes[i]))
-			return true;
-	return false;
-}
-
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v)
 {
 	const char *perms[FINDING_MAX_PERMS];
@@ -1089,7 +1076,8 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		/* the port's label as the policy gives it now: an applied relabel counts */
 		if (!policy_port_lookup(p, PROTO_TCP, f->dport, &pl))
 			tset(target, sizeof(target), "%s", pl.type);
-	} else if (f->path[0] == '/' && is_file_class(f->tclass) && is_selinux_enabled() > 0) {
+	} else if (f->path[0] == '/' && finding_is_file_class(f->tclass) &&
+		   is_selinux_enabled() > 0) {
 		/* a relabel changes files only: unix_stream_socket connectto is checked against
 		 * the peer process's socket label, which keeps the finding's tcontext
 		 */
