@@ -152,6 +152,8 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 	json_str(j, "summary", a->summary);
 	json_str(j, "notes", a->notes);
 	json_str(j, "policy", a->policy);
+	if (a->policy_seqno)
+		json_uint(j, "policy_seqno", a->policy_seqno);
 	json_str(j, "source_type", a->source_type);
 	json_str(j, "target_type", a->target_type);
 	json_arr_begin(j, "fixes");
@@ -192,6 +194,8 @@ void advice_write_compact(struct json *j, const char *key, const struct advice *
 
 	json_obj_begin(j, key);
 	json_str(j, "summary", a->summary);
+	if (a->policy_seqno)
+		json_uint(j, "policy_seqno", a->policy_seqno);
 	json_arr_begin(j, "fixes");
 	for (i = 0; i < a->nfixes; i++) {
 		const struct fix *fx = &a->fixes[i];

@@ -43,8 +43,11 @@ struct enricher {
 	bool pol_failed;
 	struct perm_cache_entry cache[PERM_CACHE];
 	int ncache;
-	int enforcing; /* cached security_getenforce() */
-	time_t enforcing_at;
+	int enforcing; /* from the status page, read again whenever it changes */
+	/* following SELinux's state (user/selstate.h): off with --policy FILE */
+	bool following;
+	struct sel_status_source src;
+	struct sel_status status;
 };
 
 void lsms_that_deny(const char *lsm_list, bool selinux_enabled, char *out, size_t len)
@@ -74,7 +77,64 @@ struct enricher *enricher_new(const struct kernel_features *kf, const char *poli
 	enr->audit_tp = kf->tp_selinux_audited;
 	enr->policy_path = policy_path;
 	enr->enforcing = kf->selinux_enforcing;
+	/* the live policy is followed through the status page; a policy file stays as it is */
+	if (enr->selinux && !policy_path && !sel_status_live(&enr->src))
+		enricher_follow_source(enr, &enr->src);
 	return enr;
+}
+
+void enricher_follow_source(struct enricher *enr, const struct sel_status_source *src)
+{
+	enr->src = *src;
+	enr->following = !enr->src.read(enr->src.ctx, &enr->status);
+	if (enr->following && enr->status.enforcing >= 0)
+		enr->enforcing = enr->status.enforcing;
+}
+
+/* Everything derived from the policy in force goes: the policy itself (read again on next
+ * use; the recommender's analyses key on the new one's policy_state()), the kernel's answers
+ * cached for would-deny checks.
+ */
+static void drop_policy(struct enricher *enr)
+{
+	if (enr->pol)
+		policy_close(enr->pol);
+	enr->pol = NULL;
+	enr->pol_failed = false;
+	enr->ncache = 0;
+}
+
+int enricher_follow(struct enricher *enr, struct sel_change *chg)
+{
+	struct sel_status now;
+	struct timespec ts;
+	int ret;
+
+	if (!enr || !enr->following)
+		return 0;
+	ret = enr->src.updated(enr->src.ctx);
+	if (ret <= 0)
+		return 0;
+	if (enr->src.read(enr->src.ctx, &now))
+		return 0;
+	memset(chg, 0, sizeof(*chg));
+	chg->before = enr->status;
+	chg->after = now;
+	chg->enforcing_changed = now.enforcing != enr->status.enforcing;
+	chg->policy_loaded = now.policyload != enr->status.policyload;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	chg->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	enr->status = now;
+	if (now.enforcing >= 0)
+		enr->enforcing = now.enforcing;
+	if (chg->policy_loaded || chg->enforcing_changed)
+		drop_policy(enr); /* a permissive answer depends on enforcing mode too */
+	return chg->policy_loaded || chg->enforcing_changed;
+}
+
+unsigned long enricher_policy_seqno(const struct enricher *enr)
+{
+	return enr && enr->following ? enr->status.policyload : 0;
 }
 
 void enricher_free(struct enricher *enr)
@@ -92,11 +152,13 @@ struct policy *enricher_policy(struct enricher *enr)
 
 	if (enr->pol || enr->pol_failed)
 		return enr->pol;
-	if (!enr->selinux && !enr->policy_path) {
+	if (!enr->selinux && !enr->policy_path && !enr->following) {
 		enr->pol_failed = true;
 		return NULL;
 	}
-	if (policy_open(&enr->pol, enr->policy_path, err, sizeof(err))) {
+	if (policy_open(&enr->pol,
+			enr->following ? enr->src.policy_path(enr->src.ctx) : enr->policy_path, err,
+			sizeof(err))) {
 		p_warn("cannot read the SELinux policy (%s): port types of hidden denials will be "
 		       "missing",
 		       err);
@@ -245,14 +307,11 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	return 0;
 }
 
+/* Enforcing mode as of the last enricher_follow() (every event): changes show at once. */
 static bool enforcing_now(struct enricher *enr)
 {
-	time_t now = time(NULL);
-
-	if (now != enr->enforcing_at) {
+	if (!enr->following)
 		enr->enforcing = security_getenforce();
-		enr->enforcing_at = now;
-	}
 	return enr->enforcing == 1;
 }
 

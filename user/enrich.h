@@ -8,6 +8,7 @@
 
 #include "event.h"
 #include "probe.h"
+#include "selstate.h"
 
 struct enricher;
 
@@ -21,6 +22,16 @@ void enrich_record(struct enricher *enr, struct conn_record *r);
 void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len);
 /* The policy the enricher reads (opened on first use), or NULL when there is none. */
 struct policy *enricher_policy(struct enricher *enr);
+
+/* Follow SELinux through src instead of the kernel's status page (tests swap policies). */
+void enricher_follow_source(struct enricher *enr, const struct sel_status_source *src);
+/* Has enforcing mode or the policy changed? Cheap (a read of the status page): call it per
+ * event and per poll. 1 with *chg filled when it has (the policy and every answer derived
+ * from it were dropped, to be read again on next use), 0 when not or when not following.
+ */
+int enricher_follow(struct enricher *enr, struct sel_change *chg);
+/* The policyload sequence number the current answers come from (0 when not following). */
+unsigned long enricher_policy_seqno(const struct enricher *enr);
 
 /* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
  * capability, lockdown and yama never do; selinux only when it is enforcing a policy.

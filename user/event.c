@@ -8,6 +8,7 @@
 #include "finding_set.h"
 #include "findings_io.h"
 #include "policy.h"
+#include "selstate.h"
 #include "verdict.h"
 
 double mono_to_wall_offset(void)
@@ -324,4 +325,41 @@ void print_json(struct json *j, const struct conn_record *r)
 	record_write_selinux_json(j, r);
 	json_obj_end(j);
 	json_line_end(j);
+}
+
+static const char *mode_name(int enforcing)
+{
+	return enforcing == 1 ? "enforcing" : enforcing == 0 ? "permissive" : "unknown";
+}
+
+void sel_change_write_json(struct json *j, const struct sel_change *c)
+{
+	json_obj_begin(j, NULL);
+	json_str(j, "type", "policy_change");
+	json_time(j, "time", c->wall);
+	json_bool(j, "policy_loaded", c->policy_loaded);
+	json_uint(j, "seqno", c->after.policyload);
+	json_uint(j, "previous_seqno", c->before.policyload);
+	json_str(j, "mode", mode_name(c->after.enforcing));
+	json_str(j, "previous_mode", mode_name(c->before.enforcing));
+	json_int(j, "deny_unknown", c->after.deny_unknown);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+void sel_change_print_text(FILE *f, const struct sel_change *c)
+{
+	char when[32];
+
+	format_time(c->wall, when, sizeof(when));
+	fprintf(f, "%-12s -- SELinux changed:", when);
+	if (c->policy_loaded)
+		fprintf(f,
+			" policy loaded or booleans committed (seqno %lu -> %lu): names, verdicts "
+			"and advice now come from it;",
+			c->before.policyload, c->after.policyload);
+	if (c->enforcing_changed)
+		fprintf(f, " %s -> %s;", mode_name(c->before.enforcing),
+			mode_name(c->after.enforcing));
+	fputc('\n', f);
 }

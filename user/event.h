@@ -86,6 +86,10 @@ void record_to_finding(const struct conn_record *r, struct finding *f);
 void print_text_header(FILE *f);
 void print_text(FILE *f, const struct conn_record *r);
 void print_json(struct json *j, const struct conn_record *r);
+struct sel_change;
+/* A change of SELinux's state while tracing: {"type":"policy_change",...} or one text line. */
+void sel_change_write_json(struct json *j, const struct sel_change *c);
+void sel_change_print_text(FILE *f, const struct sel_change *c);
 /* The record's "selinux" object (nothing when it has none), for every writer of records. */
 void record_write_selinux_json(struct json *j, const struct conn_record *r);
 

@@ -83,7 +83,7 @@ int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial)
 }
 
 void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, struct policy *pol,
-		  unsigned long *skipped)
+		  unsigned long seqno, unsigned long *skipped)
 {
 	struct advice *a = NULL;
 	struct json j;
@@ -103,6 +103,7 @@ void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, 
 			if (!a)
 				a = calloc(1, sizeof(*a));
 			if (a && recommend(pol, fi, a) == 0) {
+				a->policy_seqno = seqno;
 				finding_write_json_advice(&j, fi, a);
 				continue;
 			}
@@ -116,6 +117,7 @@ struct export_args {
 	enum export_format fmt;
 	const struct finding_set *s;
 	struct policy *pol;
+	unsigned long seqno;
 	unsigned long skipped;
 };
 
@@ -123,14 +125,14 @@ static int export_cb(FILE *f, void *arg)
 {
 	struct export_args *ea = arg;
 
-	export_write(f, ea->fmt, ea->s, ea->pol, &ea->skipped);
+	export_write(f, ea->fmt, ea->s, ea->pol, ea->seqno, &ea->skipped);
 	return 0;
 }
 
 int export_write_file(const char *path, enum export_format fmt, const struct finding_set *s,
-		      struct policy *pol)
+		      struct policy *pol, unsigned long seqno)
 {
-	struct export_args ea = { .fmt = fmt, .s = s, .pol = pol };
+	struct export_args ea = { .fmt = fmt, .s = s, .pol = pol, .seqno = seqno };
 	int err = safe_file_write(path, EXPORT_FILE_MODE, export_cb, &ea);
 
 	if (!err && ea.skipped)

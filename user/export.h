@@ -30,14 +30,17 @@ int export_format_parse(const char *s, enum export_format *out);
 int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial);
 
 /* Every finding of s to f; *skipped counts findings AVC format cannot express. */
+/* seqno: the SELinux policyload sequence number pol stands for (0: not followed), written
+ * with each recommendation as "policy_seqno".
+ */
 void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, struct policy *pol,
-		  unsigned long *skipped);
+		  unsigned long seqno, unsigned long *skipped);
 
 /* Findings are for root to act on: only root reads or edits the export. */
 #define EXPORT_FILE_MODE 0600
 
 /* export_write into path through safe_file_write() (user/safe_file.h), mode EXPORT_FILE_MODE. */
 int export_write_file(const char *path, enum export_format fmt, const struct finding_set *s,
-		      struct policy *pol);
+		      struct policy *pol, unsigned long seqno);
 
 #endif

@@ -86,6 +86,10 @@ struct finding {
 	struct finding_proc procs[FINDING_MAX_PROCS];
 	int nprocs;
 	uint64_t procs_unlisted;
+	/* trace --recommend: the SELinux state its advice was given in (advice again after a
+	 * policy change when the access is seen again)
+	 */
+	unsigned long advised_state;
 };
 
 /* A first_seen/last_seen value: finite, in 0..FINDING_TIME_MAX (false for NaN and inf) */

@@ -505,9 +505,12 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 	static char types[MAX_TYPES][POLICY_NAME_LEN];
 	static const char *const nc[] = { "name_connect" };
 	struct relabel_choice best = { 0 }, cand;
+	struct port_label now = { .type = "" };
 	bool have = false;
 	int n, i;
 
+	/* never the label the port has now (the finding may be older than a relabel) */
+	policy_port_lookup(c->p, PROTO_TCP, c->f->dport, &now);
 	n = policy_port_types(c->p, types, MAX_TYPES);
 	for (i = 0; i < n && i < MAX_TYPES; i++) {
 		struct policy_query q = { c->q.source, types[i], "tcp_socket", nc, 1 };
@@ -515,7 +518,8 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 		size_t aff = affinity(c->stype, types[i]);
 		int k;
 
-		if (aff < MIN_AFFINITY || !strcmp(types[i], c->ttype))
+		if (aff < MIN_AFFINITY || !strcmp(types[i], c->ttype) ||
+		    !strcmp(types[i], now.type))
 			continue;
 		memset(&cand, 0, sizeof(cand));
 		tset(cand.type, sizeof(cand.type), "%s", types[i]);

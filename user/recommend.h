@@ -64,6 +64,8 @@ struct advice {
 	char source_type[POLICY_NAME_LEN];
 	char target_type[POLICY_NAME_LEN];
 	char policy[512];
+	unsigned long policy_seqno; /* SELinux's policyload number it was computed on (0: not
+				     * followed); set by the caller */
 	struct fix fixes[ADVICE_MAX_FIXES];
 	int nfixes;
 };

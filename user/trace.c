@@ -36,7 +36,24 @@ struct trace_ctx {
 	const char *export_path; /* --export: the findings, written at exit */
 	enum export_format export_fmt;
 	struct finding_set findings; /* for --recommend and --export: one entry per access */
+	unsigned long sel_changes;   /* SELinux state changes seen (policy loads, setenforce) */
 };
+
+/* A change of SELinux's state: one record in the output, and what derives from the policy
+ * (names, verdicts, advice) comes from the new state from here on.
+ */
+static void follow_selinux(struct trace_ctx *t)
+{
+	struct sel_change chg;
+
+	if (!enricher_follow(t->enr, &chg))
+		return;
+	t->sel_changes++;
+	if (t->json)
+		sel_change_write_json(&t->j, &chg);
+	else
+		sel_change_print_text(t->out, &chg);
+}
 
 /* A failure (or permissive would-deny) joins its finding; a new finding gets its advice. */
 static int note_finding(struct trace_ctx *t, const struct conn_record *rec)
@@ -52,13 +69,18 @@ static int note_finding(struct trace_ctx *t, const struct conn_record *rec)
 		return 0; /* counted in findings.overflow, reported at exit */
 	if (ret < 0)
 		return ret;
-	if (ret == 0 || !t->recommend)
+	if (!t->recommend)
 		return 0;
+	/* advice once per access, and again when SELinux changed since it was given */
+	if (ret == 0 && (!finding_is_selinux(found) || found->advised_state == t->sel_changes + 1))
+		return 0;
+	found->advised_state = t->sel_changes + 1;
 	if (recommend(finding_is_selinux(found) ? enricher_policy(t->enr) : NULL, found,
 		      t->advice)) {
 		p_warn("no advice for this finding: the policy could not be read");
 		return 0;
 	}
+	t->advice->policy_seqno = enricher_policy_seqno(t->enr);
 	if (t->json)
 		advice_write_json(&t->j, found, t->advice);
 	else
@@ -106,6 +128,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct conn_event))
 		return 0;
+	follow_selinux(t); /* before naming: setenforce and policy loads count at once */
 	record_from_event(&rec, data, size, t->wall_offset);
 	enrich_record(t->enr, &rec);
 	/* -f on the refined verdict: a permissive would-deny is a connect the kernel saw
@@ -351,6 +374,7 @@ static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loa
 			break;
 		}
 		ring_buffer__consume(rb);
+		follow_selinux(t); /* a change is shown even when nothing connects */
 		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
 		if (output_closed(t->out))
 			break;
@@ -362,7 +386,8 @@ static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loa
 	print_summary(t, ld);
 	fflush(t->out);
 	if (t->export_path &&
-	    export_write_file(t->export_path, t->export_fmt, &t->findings, enricher_policy(t->enr)))
+	    export_write_file(t->export_path, t->export_fmt, &t->findings, enricher_policy(t->enr),
+			      enricher_policy_seqno(t->enr)))
 		err = -EIO;
 	return err;
 }

@@ -466,7 +466,7 @@ static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_
 		       w->export_path, (unsigned long long)set.overflow, FINDING_SET_DEFAULT_MAX);
 	if (!err)
 		err = export_write_file(w->export_path, w->export_fmt, &set,
-					enricher_policy(w->enr));
+					enricher_policy(w->enr), enricher_policy_seqno(w->enr));
 	finding_set_free(&set);
 	return err;
 }
@@ -478,11 +478,19 @@ static int report(struct watch_ctx *w)
 	__u32 info_len = sizeof(info);
 	struct watch_row *rows = NULL;
 	size_t n = 0, entries = 0;
+	struct sel_change chg;
 	int err;
 
 	read_stats_fd(w->maps.stats_fd, st);
 	if (!bpf_obj_get_info_by_fd(w->maps.agg_fd, &info, &info_len))
 		max = info.max_entries;
+	/* SELinux changed since the last report: say so, and name this one with the new state */
+	if (enricher_follow(w->enr, &chg)) {
+		if (w->json)
+			sel_change_write_json(&w->j, &chg);
+		else
+			sel_change_print_text(w->out, &chg);
+	}
 	err = read_rows(w, &rows, &n, &entries);
 	if (err) {
 		p_err("reading the counters: %s", strerror(-err));
