@@ -127,7 +127,7 @@ advise() {
 # --verify; nginx must now get past the denied directory DENIED, as --verify predicted
 real_fix() {
 	local id=$1 dir=$2 denied=$3 trace=$4 json="$LAB_OUT/$1.advice.json" fx type spec rc
-	local scratch got predicted actual
+	local scratch got predicted actual tree
 	fx=$(jq -c 'select(.type == "advice") | .fixes[] | select(.kind == "fcontext_relabel")' \
 		"$json" | head -n 1)
 	check_eq "the top fix (rank 1) is fcontext_relabel" \
@@ -138,11 +138,16 @@ real_fix() {
 	fi
 	type=$(jq -r '.new_type' <<<"$fx")
 	spec=$(jq -r '.argv[] | select(.argv[0] == "semanage") | .argv[-1]' <<<"$fx")
+	# the tree the fix labels: the directory the kernel denied, which may be an ancestor of
+	# the socket's own directory (restorecon's argument)
+	tree=$(jq -r '.argv[] | select(.argv[0] == "restorecon") | .argv[-1]' <<<"$fx")
+	check "the fix labels a tree that holds the socket's directory" \
+		bash -c 'case "$2/" in "$1"/*) exit 0 ;; esac; exit 1' _ "$tree" "$dir"
 	lab_say "# applying for real: $(jq -r '.commands | join(" ; ")' <<<"$fx")"
 	DECOYS+=("$W/$id.decoys")
-	pycheck decoys "$W/$id.decoys" --dir "$dir"
+	pycheck decoys "$W/$id.decoys" --dir "$tree"
 	python3 "$HC" labels /run "$W/$id.labels.before"
-	python3 "$HC" lookup "$W/$id.lookup.before" --dir "$dir"
+	python3 "$HC" lookup "$W/$id.lookup.before" --dir "$tree"
 	restorecon -Rnv /run >"$W/$id.restorecon-n.before" 2>&1 || true
 	rm -f /tmp/pwned
 	scratch=$W/$id-apply
@@ -161,7 +166,7 @@ real_fix() {
 	check_eq "ls -Z: the socket is now $type" "$got" "$type"
 	python3 "$HC" labels /run "$W/$id.labels.after"
 	pycheck labels-diff "$W/$id.labels.before" "$W/$id.labels.after" --name "real fix" \
-		--dir "$dir"
+		--dir "$tree"
 	restorecon -Rnv /run >"$W/$id.restorecon-n.after" 2>&1 || true
 	got=$(grep -vxF -f "$W/$id.restorecon-n.before" "$W/$id.restorecon-n.after" || true)
 	check_eq "a later restorecon -R /run would relabel nothing new (restorecon -Rnv /run)" "$got" ""
@@ -171,9 +176,9 @@ real_fix() {
 	restorecon -- "$dir/s.sock"
 	check_eq "control: restorecon -Rnv /run does report the socket put back to initrc_runtime_t" \
 		"$got" 1
-	python3 "$HC" lookup "$W/$id.lookup.after" --dir "$dir"
+	python3 "$HC" lookup "$W/$id.lookup.after" --dir "$tree"
 	pycheck lookup-diff "$W/$id.lookup.before" "$W/$id.lookup.after" --name "real fix" \
-		--dir "$dir" --type "$type"
+		--dir "$tree" --type "$type"
 	rc=0
 	avcsnoop recommend --verify -j "$trace" >"$LAB_OUT/$id.verify.json" 2>"$LAB_OUT/$id.verify.err" || rc=$?
 	lab_say "# verify (exit $rc): $(head -c 500 "$LAB_OUT/$id.verify.json")"

@@ -451,10 +451,17 @@ def cmd_advice(a):
     objs = read_json_lines(a.json, problems)
     advices = [o for o in objs if o.get("type") == "advice"]
     mine = []
+    # one finding per access: the destinations and processes of an access are listed in it
+    def seen(o, comm):
+        fi = o.get("finding", {})
+        dests = [jbytes(fi.get("dest", ""))] + [jbytes(x) for x in fi.get("dests", [])]
+        comms = [jbytes(fi.get("comm", ""))] + [jbytes(p.get("comm", ""))
+                                               for p in fi.get("processes", [])]
+        return path in dests and (comm is None or comm in comms)
+
     for comm in [os.fsencode(c) for c in a.comm] or [None]:
-        got = [o for o in advices if jbytes(o.get("finding", {}).get("dest", "")) == path and
-               (comm is None or jbytes(o.get("finding", {}).get("comm", "")) == comm)]
-        if not got:
+        got = [o for o in advices if seen(o, comm) and o not in mine]
+        if not got and not any(seen(o, comm) for o in mine):
             problems.append("no advice for dest %s%s among %d" % (
                 show(path), "" if comm is None else " comm " + show(comm), len(advices)))
         mine += got
