@@ -127,8 +127,12 @@ int enricher_follow(struct enricher *enr, struct sel_change *chg)
 	enr->status = now;
 	if (now.enforcing >= 0)
 		enr->enforcing = now.enforcing;
-	if (chg->policy_loaded || chg->enforcing_changed)
-		drop_policy(enr); /* a permissive answer depends on enforcing mode too */
+	/* enforcing mode is read live (enforcing_now) and the policy did not change with it:
+	 * reading the policy again (a second under emulation) would only delay the events of
+	 * the moment; a policy load or boolean commit drops everything derived from the policy
+	 */
+	if (chg->policy_loaded)
+		drop_policy(enr);
 	return chg->policy_loaded || chg->enforcing_changed;
 }
 

@@ -139,10 +139,14 @@ real_fix() {
 	type=$(jq -r '.new_type' <<<"$fx")
 	spec=$(jq -r '.argv[] | select(.argv[0] == "semanage") | .argv[-1]' <<<"$fx")
 	# the tree the fix labels: the directory the kernel denied, which may be an ancestor of
-	# the socket's own directory (restorecon's argument)
-	tree=$(jq -r '.argv[] | select(.argv[0] == "restorecon") | .argv[-1]' <<<"$fx")
-	check "the fix labels a tree that holds the socket's directory" \
-		bash -c 'case "$2/" in "$1"/*) exit 0 ;; esac; exit 1' _ "$tree" "$dir"
+	# the socket's own directory; restorecon's argument must be exactly it (bytes >= 0x80
+	# are \u00XX in avcsnoop's JSON)
+	tree=$denied
+	check "the fix's restorecon acts on the directory the kernel denied" python3 -c '
+import json, os, sys
+fx = json.loads(sys.argv[1])
+arg = [c["argv"][-1] for c in fx["argv"] if c["argv"][0] == "restorecon"][0]
+sys.exit(arg.encode("latin-1") != os.fsencode(sys.argv[2]))' "$fx" "$denied"
 	lab_say "# applying for real: $(jq -r '.commands | join(" ; ")' <<<"$fx")"
 	DECOYS+=("$W/$id.decoys")
 	pycheck decoys "$W/$id.decoys" --dir "$tree"
