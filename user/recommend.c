@@ -734,6 +734,11 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	if (!whole_dir)
 		ADD_ARGS(cmd, "-f", "s");
 	ADD_ARGS(cmd, "--", spec);
+	/* restorecon passed a directory whose name ends in white space relabels nothing (seen
+	 * in the lab): "DIR/" names the same directory and keeps the space inside the name
+	 */
+	if (whole_dir && dir[0] && strchr(" \t\n\v\f\r", dir[strlen(dir) - 1]))
+		tcat(dir, sizeof(dir), "/");
 	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--",
 		 whole_dir ? dir : c->f->path);
 	shown(shown_dir, sizeof(shown_dir), dir);

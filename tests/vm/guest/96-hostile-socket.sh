@@ -146,6 +146,8 @@ real_fix() {
 import json, os, sys
 fx = json.loads(sys.argv[1])
 arg = [c["argv"][-1] for c in fx["argv"] if c["argv"][0] == "restorecon"][0]
+# DIR/ for a name that ends in white space (restorecon relabels nothing given DIR itself)
+arg = arg[:-1] if len(arg) > 1 and arg.endswith("/") else arg
 sys.exit(arg.encode("latin-1") != os.fsencode(sys.argv[2]))' "$fx" "$denied"
 	lab_say "# applying for real: $(jq -r '.commands | join(" ; ")' <<<"$fx")"
 	DECOYS+=("$W/$id.decoys")

@@ -354,6 +354,9 @@ def check_fcontext(name, fx, obj, extra_not, work, selabel):
     if not all(0x21 <= c < 0x7F for c in spec):
         problems.append("SPEC is not one word of printable ASCII: %s" % show(spec))
     d = rc[-1]
+    # "DIR/" for a name that ends in white space: the same directory
+    if len(d) > 1 and d.endswith(b"/"):
+        d = d[:-1]
     fc = os.path.join(work, "file_contexts.%d" % id(fx))
     with open(fc, "wb") as f:
         f.write(spec + b"\tsystem_u:object_r:" + ctype + b":s0\n")
