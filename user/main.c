@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "preflight.h"
 #include "recommend.h"
 
 #ifndef AVCSNOOP_VERSION
@@ -22,6 +23,8 @@ static const struct cmd cmds[] = {
 	{ "watch", cmd_watch, "count connects in the kernel; report failures every INTERVAL" },
 	{ "dump", cmd_dump, "print the counters pinned by 'watch --pin DIR' once" },
 	{ "recommend", cmd_recommend, "advise fixes for findings or AVC records, from the policy" },
+	{ "preflight", cmd_preflight,
+	  "predict the denials of an nginx configuration, before it runs" },
 };
 
 static void usage(FILE *f)
@@ -41,7 +44,8 @@ static void usage(FILE *f)
 	      "  avcsnoop trace -f -j     # only failures, as JSON lines\n"
 	      "  avcsnoop trace --recommend          # live, with fix advice per finding\n"
 	      "  ausearch -m avc --raw | avcsnoop recommend\n"
-	      "  avcsnoop recommend --policy policy.33 audit.log   # offline\n",
+	      "  avcsnoop recommend --policy policy.33 audit.log   # offline\n"
+	      "  avcsnoop preflight /etc/nginx/nginx.conf        # before a deploy\n",
 	      f);
 }
 

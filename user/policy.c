@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <selinux/selinux.h>
 #include <sepol/booleans.h>
@@ -1988,4 +1989,79 @@ int policy_types_allowing(struct policy *p, const char *source, const struct pol
 	}
 	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
 	return n;
+}
+
+/* ---- domains and nodes ---- */
+
+#define ISID_NODE 12 /* kernel ABI, as ISID_PORT */
+
+/* The type of a SID's context. */
+static int sid_type(sepol_security_id_t sid, char *out, size_t outsz)
+{
+	char *ctx = NULL;
+	size_t len;
+	int r;
+
+	if (sepol_sid_to_context(sid, &ctx, &len) < 0)
+		return -ENOENT;
+	r = context_type(ctx, out, outsz);
+	free(ctx);
+	return r ? -ENOENT : 0;
+}
+
+int policy_exec_transition(struct policy *p, const char *source, const char *exec_type, char *out,
+			   size_t outsz)
+{
+	sepol_security_id_t ssid, tsid, nsid;
+	sepol_security_class_t tclass;
+
+	activate(p);
+	if (name_sid(p, source, true, &ssid) || name_sid(p, exec_type, false, &tsid))
+		return -ENOENT;
+	if (sepol_string_to_security_class("process", &tclass) < 0)
+		return -ENOENT;
+	if (sepol_transition_sid(ssid, tsid, tclass, &nsid) < 0)
+		return -ENOENT;
+	return sid_type(nsid, out, outsz);
+}
+
+bool policy_type_permissive(const struct policy *p, const char *type)
+{
+	type_datum_t *td = type_lookup(p, type);
+
+	return td && td->flavor != TYPE_ATTRIB &&
+	       ebitmap_get_bit(&pdb(p)->permissive_map, td->s.value);
+}
+
+static bool node_match(const ocontext_t *c, int family, const uint32_t *a)
+{
+	int i;
+
+	if (family == AF_INET)
+		return (a[0] & c->u.node.mask) == c->u.node.addr;
+	for (i = 0; i < 4; i++)
+		if ((a[i] & c->u.node6.mask[i]) != c->u.node6.addr[i])
+			return false;
+	return true;
+}
+
+int policy_node_lookup(struct policy *p, int family, const void *addr, char *type, size_t typesz)
+{
+	ocontext_t *c;
+	uint32_t a[4] = { 0 };
+	char ctx[256];
+
+	memcpy(a, addr, family == AF_INET ? 4 : 16);
+	/* the kernel takes the first match in the policy's order (most specific first, as
+	 * the compilers sort nodecon)
+	 */
+	for (c = pdb(p)->ocontexts[family == AF_INET ? OCON_NODE : OCON_NODE6]; c; c = c->next) {
+		if (!node_match(c, family, a))
+			continue;
+		snprintf(type, typesz, "%s", pdb(p)->p_type_val_to_name[c->context[0].type - 1]);
+		return 0;
+	}
+	if (!isid_context(p, ISID_NODE, ctx, sizeof(ctx)) || context_type(ctx, type, typesz))
+		return -ENOENT;
+	return 0;
 }

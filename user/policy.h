@@ -254,4 +254,18 @@ struct policy_need {
 int policy_types_allowing(struct policy *p, const char *source, const struct policy_need *needs,
 			  int nneeds, char (*names)[POLICY_NAME_LEN], int max);
 
+/* ---- domains and nodes (for predictions before anything runs) ---- */
+/* The type a process of type source gets when it executes a file of type exec_type: the
+ * type_transition rule for class process, else source itself (no transition). 0 or -ENOENT.
+ */
+int policy_exec_transition(struct policy *p, const char *source, const char *exec_type, char *out,
+			   size_t outsz);
+/* Whether type is a permissive domain (typepermissive / semanage permissive). */
+bool policy_type_permissive(const struct policy *p, const char *type);
+/* The label the kernel gives an IP address for node_bind (nodecon, else the "node" initial
+ * SID). family is AF_INET or AF_INET6, addr 4 or 16 bytes in network order. 0, or
+ * -ENOENT when the policy has neither.
+ */
+int policy_node_lookup(struct policy *p, int family, const void *addr, char *type, size_t typesz);
+
 #endif
