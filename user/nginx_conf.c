@@ -666,7 +666,7 @@ static int do_include(struct parser *p, const struct lexer *lx, struct frame *fr
 	if (!has_glob(full))
 		return parse_file(p, full, fr, depth + 1, lx->name, lx->start_line);
 	memset(&g, 0, sizeof(g));
-	r = glob(full, GLOB_NOSORT | GLOB_ERR, NULL, &g);
+	r = glob(full, GLOB_NOSORT, NULL, &g);
 	if (r == GLOB_NOMATCH) {
 		globfree(&g);
 		return 0; /* nginx: a pattern that matches nothing is fine */
