@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# libFuzzer targets: the two parsers, and the advice (parse -> recommend on a CIL policy ->
+# libFuzzer targets: the two parsers, nginx's configuration reader, and the advice (parse -> recommend on a CIL policy ->
 # text and JSON, checked for the argv property of issue 8). `make fuzz` runs each for FUZZ_TIME
 # seconds; tests/fuzz/suite.sh (run by `make test`) runs each briefly on the committed corpus.
 FUZZ_CC ?= clang
@@ -12,8 +12,8 @@ FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/
 FUZZ_ADVICE_SRCS := $(FUZZ_COMMON) user/auditlog.c
 FUZZ_POLICY := $(OUTPUT)/fuzz/bool_gate.policy
 FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings \
-	$(OUTPUT)/fuzz/fuzz_advice
-FUZZ_NAMES := auditlog findings advice
+	$(OUTPUT)/fuzz/fuzz_advice $(OUTPUT)/fuzz/fuzz_nginx_conf
+FUZZ_NAMES := auditlog findings advice nginx_conf
 
 $(OUTPUT)/fuzz:
 	$(Q)mkdir -p $@
@@ -40,6 +40,12 @@ $(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/re
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_POLICY='"$(abspath $(FUZZ_POLICY))"' -o $@ \
 		tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) -lselinux -l:libsepol.a
+
+$(OUTPUT)/fuzz/fuzz_nginx_conf: tests/fuzz/fuzz_nginx_conf.c user/nginx_conf.c user/nginx_conf.h \
+		user/escape.c | $(OUTPUT)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_nginx_conf.c user/nginx_conf.c \
+		user/escape.c
 
 .PHONY: fuzz-build
 fuzz-build: $(FUZZ_TARGETS)

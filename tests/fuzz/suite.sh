@@ -11,7 +11,7 @@ pass=0 fail=0 skip=0
 
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/ 2>/dev/null | grep -q 'libclang_rt.fuzzer-x86_64\|libclang_rt.fuzzer-aarch64'; then
 	echo "skip fuzz: libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"
-	echo "fuzz: 0 passed, 0 failed, 3 skipped"
+	echo "fuzz: 0 passed, 0 failed, 4 skipped"
 	exit 0
 fi
 if ! make -s --no-print-directory OUTPUT="$OUT" fuzz-build >/tmp/fuzz-build.$$ 2>&1; then
@@ -21,7 +21,7 @@ if ! make -s --no-print-directory OUTPUT="$OUT" fuzz-build >/tmp/fuzz-build.$$ 2
 	exit 1
 fi
 rm -f /tmp/fuzz-build.$$
-for t in auditlog findings advice; do
+for t in auditlog findings advice nginx_conf; do
 	work=$(mktemp -d)
 	log=$(mktemp)
 	if "$OUT/fuzz/fuzz_$t" -runs="$RUNS" -max_len=4096 -seed=1 "$work" tests/fuzz/corpus/$t >"$log" 2>&1; then
