@@ -561,6 +561,11 @@ static void check_spec(const struct fix_state *st)
 		path[n++] = (char)ch;
 	}
 	path[n] = '\0';
+	/* restorecon gets "DIR/" for a name that ends in white space, and only then */
+	if (st->whole_dir && n && strchr(" \t\n\v\f\r", path[n - 1]) && n + 1 < sizeof(path)) {
+		path[n++] = '/';
+		path[n] = '\0';
+	}
 	if (strcmp(path, st->dir))
 		fail("the fcontext spec %s does not name the restorecon path %s", st->spec,
 		     st->dir);
