@@ -185,3 +185,16 @@ int fcontext_regex_escape(char *dst, size_t dstsz, const char *path)
 	}
 	return out_end(&o);
 }
+
+int glob_escape(char *dst, size_t dstsz, const char *path)
+{
+	struct out o = { dst, dstsz, 0, false };
+	const char *s;
+
+	for (s = path; *s; s++) {
+		if (strchr("*?[]{}\\~", *s))
+			put_bytes(&o, "\\", 1);
+		put_bytes(&o, s, 1);
+	}
+	return out_end(&o);
+}

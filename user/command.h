@@ -54,4 +54,10 @@ int command_shell_line(const struct command *c, char *dst, size_t dstsz);
  */
 int fcontext_regex_escape(char *dst, size_t dstsz, const char *path);
 
+/* A path as a glob(3) pattern that matches exactly that path: * ? [ ] { } \ and ~ escaped
+ * with a backslash (restorecon and setfiles expand their arguments with glob). Returns the
+ * length or -ENOSPC.
+ */
+int glob_escape(char *dst, size_t dstsz, const char *path);
+
 #endif

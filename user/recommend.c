@@ -692,7 +692,7 @@ static bool choose_fcontext_type(struct ctx *c, char *out, size_t outsz, bool *i
 static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 {
 	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
-	char aliases[256];
+	char aliases[256], restore[FINDING_CTX_LEN * 2];
 	struct command *cmd;
 	bool whole_dir = true;
 	struct fix *fx;
@@ -734,13 +734,14 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	if (!whole_dir)
 		ADD_ARGS(cmd, "-f", "s");
 	ADD_ARGS(cmd, "--", spec);
-	/* restorecon passed a directory whose name ends in white space relabels nothing (seen
-	 * in the lab): "DIR/" names the same directory and keeps the space inside the name
+	/* restorecon expands its arguments as glob(3) patterns (policycoreutils' restore.c,
+	 * GLOB_NOCHECK|GLOB_BRACE|GLOB_TILDE): "/run/a.b(x)*[y]" would act on whatever that
+	 * pattern matches, not on this directory (seen in the lab). The argument is the path
+	 * with every glob metacharacter escaped, which glob reads back as exactly the path.
 	 */
-	if (whole_dir && dir[0] && strchr(" \t\n\v\f\r", dir[strlen(dir) - 1]))
-		tcat(dir, sizeof(dir), "/");
-	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--",
-		 whole_dir ? dir : c->f->path);
+	if (glob_escape(restore, sizeof(restore), whole_dir ? dir : c->f->path) < 0)
+		return;
+	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
 	shown(shown_dir, sizeof(shown_dir), dir);
 	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", c->w->who, c->stype,
 	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->w->path : " in that directory");

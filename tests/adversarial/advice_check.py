@@ -31,6 +31,25 @@ LINE_END = "avcsnoop-adversarial-line-end"  # a stub run after each pasted line
 failures = 0
 
 
+
+def glob_literal(pat):
+    """restorecon's argument as glob(3) reads it: backslash escapes the next byte; None when
+    a metacharacter is unescaped (restorecon would expand it) or a backslash ends it."""
+    out, i = bytearray(), 0
+    while i < len(pat):
+        c = pat[i:i + 1]
+        if c == b"\\":
+            if i + 1 >= len(pat):
+                return None
+            out += pat[i + 1:i + 2]
+            i += 2
+            continue
+        if c in (b"*", b"?", b"[", b"]", b"{", b"}", b"~"):
+            return None
+        out += c
+        i += 1
+    return bytes(out)
+
 def report(name, problems):
     """One assertion: ok when problems is empty."""
     global failures
@@ -370,7 +389,8 @@ def check_fcontext(name, fx, want_dir, want_sock, extra_not, work, selabel):
         problems.append("spec %s also matches the neighbour %s" % (show(spec), show(path)))
     rest = [e for e in fx.get("argv", []) if e.get("argv", [])[:1] == ["restorecon"]]
     for e in rest:
-        if jbytes(e["argv"][-1]) != target:
+        # restorecon globs its arguments: the argument must read back as exactly the path
+        if glob_literal(jbytes(e["argv"][-1])) != target:
             problems.append("restorecon acts on %s, not %s" % (show(jbytes(e["argv"][-1])),
                                                                 show(target)))
     if not rest:

@@ -442,7 +442,28 @@ struct fix_state {
 	const char *cil;
 	const char *spec, *dir;
 	bool whole_dir, file_spec;
+	char dir_buf[COMMAND_BUF_LEN]; /* restorecon's argument read back as glob(3) reads it */
 };
+
+/* What glob(3) makes of a pattern with no unescaped metacharacter: the path itself. False
+ * when a metacharacter is not escaped (restorecon would expand it) or a backslash ends it.
+ */
+static bool glob_literal(const char *pat, char *out, size_t outsz)
+{
+	size_t n = 0;
+
+	for (; *pat && n + 1 < outsz; pat++) {
+		if (*pat == '\\') {
+			if (!*++pat)
+				return false;
+		} else if (strchr("*?[]{}~", *pat)) {
+			return false;
+		}
+		out[n++] = *pat;
+	}
+	out[n] = '\0';
+	return !*pat;
+}
 
 static bool check_slot(const char *slot, const char *arg, const struct finding *f,
 		       const struct advice *a, const struct fix *fx, const struct command *c,
@@ -471,9 +492,12 @@ static bool check_slot(const char *slot, const char *arg, const struct finding *
 		return true;
 	}
 	if (!strcmp(slot, "<dir>")) {
-		st->dir = arg;
+		/* restorecon globs its arguments: every metacharacter must come escaped */
+		if (!glob_literal(arg, st->dir_buf, sizeof(st->dir_buf)))
+			fail("restorecon gets a glob pattern, not a path: %s", arg);
+		st->dir = st->dir_buf;
 		st->whole_dir = !strcmp(command_argv(c, 1), "-Rv");
-		return arg[0] == '/';
+		return st->dir[0] == '/';
 	}
 	if (!strcmp(slot, "<fpath>"))
 		return f->path[0] == '/' && !strcmp(arg, f->path);
@@ -561,11 +585,6 @@ static void check_spec(const struct fix_state *st)
 		path[n++] = (char)ch;
 	}
 	path[n] = '\0';
-	/* restorecon gets "DIR/" for a name that ends in white space, and only then */
-	if (st->whole_dir && n && strchr(" \t\n\v\f\r", path[n - 1]) && n + 1 < sizeof(path)) {
-		path[n++] = '/';
-		path[n] = '\0';
-	}
 	if (strcmp(path, st->dir))
 		fail("the fcontext spec %s does not name the restorecon path %s", st->spec,
 		     st->dir);

@@ -612,3 +612,22 @@ TEST(recommend_whole_policy_breadth_ranks_targeted_first)
 	CHECK_CONTAINS(top->grant, "2 permission(s) to web_t and 0 to 0 other domain(s)");
 	policy_close(p);
 }
+
+/* restorecon expands its arguments with glob(3): the argument escapes every metacharacter. */
+TEST(recommend_restorecon_argument_is_no_glob)
+{
+	char path[256], out[128];
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	const struct fix *fc;
+	struct finding f;
+
+	CHECK(glob_escape(out, sizeof(out), "/run/a.b(x)*[y]{1,2}?~\\") >= 0);
+	CHECK_STR(out, "/run/a.b(x)\\*\\[y\\]\\{1,2\\}\\?\\~\\\\");
+	CHECK(p);
+	hostile_unix(&f, "web", "/run/a*[y]/app.sock", "dir");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fc = first_of(&adv, FIX_FCONTEXT);
+	CHECK(fc);
+	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/a\\*\\[y\\]");
+	policy_close(p);
+}

@@ -142,13 +142,20 @@ real_fix() {
 	# the socket's own directory; restorecon's argument must be exactly it (bytes >= 0x80
 	# are \u00XX in avcsnoop's JSON)
 	tree=$denied
-	check "the fix's restorecon acts on the directory the kernel denied" python3 -c '
+	check "the fix's restorecon acts on the directory the kernel denied (its glob metacharacters escaped)" python3 -c '
 import json, os, sys
 fx = json.loads(sys.argv[1])
-arg = [c["argv"][-1] for c in fx["argv"] if c["argv"][0] == "restorecon"][0]
-# DIR/ for a name that ends in white space (restorecon relabels nothing given DIR itself)
-arg = arg[:-1] if len(arg) > 1 and arg.endswith("/") else arg
-sys.exit(arg.encode("latin-1") != os.fsencode(sys.argv[2]))' "$fx" "$denied"
+arg = [c["argv"][-1] for c in fx["argv"] if c["argv"][0] == "restorecon"][0].encode("latin-1")
+# restorecon globs its arguments: every metacharacter comes escaped with a backslash
+path, i = bytearray(), 0
+while i < len(arg):
+    if arg[i:i + 1] == b"\\":
+        i += 1
+    elif arg[i:i + 1] in (b"*", b"?", b"[", b"]", b"{", b"}", b"~"):
+        sys.exit(2)
+    path += arg[i:i + 1]
+    i += 1
+sys.exit(bytes(path) != os.fsencode(sys.argv[2]))' "$fx" "$denied"
 	lab_say "# applying for real: $(jq -r '.commands | join(" ; ")' <<<"$fx")"
 	DECOYS+=("$W/$id.decoys")
 	pycheck decoys "$W/$id.decoys" --dir "$tree"

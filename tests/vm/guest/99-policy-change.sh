@@ -60,6 +60,8 @@ check_eq "HTTP statuses: permissive 200 200, boolean 200, relabelled+hidden 502,
 ev() { jq -c -s '[.[] | select(.type == "connect" and .comm == "nginx" and .dport == 3000)]' "$T"; }
 verdicts=$(ev | jq -r 'map(.verdict) | join(" ")')
 lab_say "# nginx -> :3000 verdicts in order: $verdicts"
+ev | jq -c '.[] | {time, verdict, ret, selinux}' | sed 's/^/# event: /' || true
+jq -c 'select(.type == "policy_change")' "$T" | sed 's/^/# change: /' || true
 check_eq "verdicts follow the state: permissive x2 (the second derived), allowed, hidden, allowed" \
 	"$verdicts" "selinux_permissive selinux_permissive allowed selinux_hidden allowed"
 check "the second permissive would-deny is derived in user space (no AVC record)" \

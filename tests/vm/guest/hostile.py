@@ -50,6 +50,25 @@ PASS_THROUGH = {"printf": "/usr/bin/printf", "echo": "/bin/echo", "touch": "/usr
 # ---- reporting ----
 
 
+
+def glob_literal(pat):
+    """restorecon's argument as glob(3) reads it: backslash escapes the next byte; None when
+    a metacharacter is unescaped (restorecon would expand it) or a backslash ends it."""
+    out, i = bytearray(), 0
+    while i < len(pat):
+        c = pat[i:i + 1]
+        if c == b"\\":
+            if i + 1 >= len(pat):
+                return None
+            out += pat[i + 1:i + 2]
+            i += 2
+            continue
+        if c in (b"*", b"?", b"[", b"]", b"{", b"}", b"~"):
+            return None
+        out += c
+        i += 1
+    return bytes(out)
+
 def show(b):
     """Bytes (or str) as printable ASCII for a report line."""
     if isinstance(b, str):
@@ -353,10 +372,11 @@ def check_fcontext(name, fx, obj, extra_not, work, selabel):
         problems.append("not restorecon -Rv -- DIR: %s" % show(b" ".join(rc)))
     if not all(0x21 <= c < 0x7F for c in spec):
         problems.append("SPEC is not one word of printable ASCII: %s" % show(spec))
-    d = rc[-1]
-    # "DIR/" for a name that ends in white space: the same directory
-    if len(d) > 1 and d.endswith(b"/"):
-        d = d[:-1]
+    # restorecon globs its arguments: its argument must read back as exactly a path
+    d = glob_literal(rc[-1])
+    if d is None:
+        problems.append("restorecon's argument is a glob pattern: %s" % show(rc[-1]))
+        d = rc[-1]
     fc = os.path.join(work, "file_contexts.%d" % id(fx))
     with open(fc, "wb") as f:
         f.write(spec + b"\tsystem_u:object_r:" + ctype + b":s0\n")
