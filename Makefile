@@ -23,7 +23,9 @@ LDLIBS := -lbpf -lelf -lz -lselinux -l:libsepol.a -lm
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -I$(OUTPUT) -Wall \
 	-Wno-unused-function -Werror=implicit-function-declaration -MMD -MP
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
+# maps.bpf.c defines what the others declare extern: libbpf 1.1's linker resolves extern maps
+# only when the definition comes first.
+BPF_SRCS := bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
 LIB_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(LIB_SRCS))
@@ -93,6 +95,18 @@ $(OUTPUT)/tests/host/%: tests/host/%.c | $(OUTPUT)/tests/host
 $(OUTPUT)/tests/host/%.bpf.o: tests/host/%.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)/tests/host
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# A test program that runs the connect path's own code (bpf/common.bpf.h) against the maps
+# of bpf/maps.bpf.c: linked and given a skeleton like avcsnoop's.
+$(OUTPUT)/tests/host/selstr_leak.linked.o: $(OUTPUT)/bpf/maps.bpf.o $(OUTPUT)/tests/host/selstr_leak.bpf.o
+	$(call msg,LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/tests/host/selstr_leak.skel.h: $(OUTPUT)/tests/host/selstr_leak.linked.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name selstr_leak_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUTPUT)/tests/host/selstr_leak: $(OUTPUT)/tests/host/selstr_leak.skel.h
 
 unit: $(OUTPUT)/unit-tests
 	$(Q)$(OUTPUT)/unit-tests

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * State shared by avcsnoop's BPF objects, which bpftool links into one: connect.bpf.c owns
- * (defines) the maps and the configuration, the others declare them extern.
+ * State shared by avcsnoop's BPF objects, which bpftool links into one: maps.bpf.c defines
+ * the maps and the configuration once; this header only declares them (extern) and holds
+ * the helpers every path shares.
  */
 #ifndef AVC_COMMON_BPF_H
 #define AVC_COMMON_BPF_H
@@ -14,12 +15,6 @@
 
 #include "avcsnoop.h"
 
-#ifdef AVC_OWNER
-#define AVC_SHARED
-#else
-#define AVC_SHARED extern
-#endif
-
 /* One connect() in flight on a thread: what later hooks add facts to. */
 struct attempt {
 	__u64 ts_ns;
@@ -30,18 +25,18 @@ struct attempt {
 	__u32 uid;
 	__u32 flags; /* enum avc_attempt_flag */
 	__s32 lsm_err;
-	__s32 cgroup_err;
 	__u16 family;
 	__u16 port;
 	__u16 addrlen;
 	__u16 early; /* the TCP outcome arrived before connect() returned EINPROGRESS */
 	__s32 early_err;
-	__u8 audit_seen; /* selinux_audited fired since the last SELinux hook consumed it */
-	__u8 pad[3];
+	__u8 audit_seen;  /* selinux_audited fired since the last SELinux hook consumed it */
+	__u8 has_strings; /* a selstr entry exists for this attempt: free it when it ends */
+	__u8 pad[2];
 	__u32 audit_denied;
 	__s32 audit_result;
 	__u8 addr[16];
-	char comm[AVC_COMM_LEN];
+	char comm[AVC_COMM_LEN] __attribute__((aligned(8))); /* comm_wanted() reads it as __u64s */
 	struct avc_decision sel;
 };
 
@@ -52,69 +47,8 @@ struct sel_key {
 	__u32 pad;
 };
 
-AVC_SHARED const volatile struct avc_config cfg;
-
-/* tid → the attempt in its connect() syscall */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
-	__type(value, struct attempt);
-} inflight SEC(".maps");
-
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct sel_key);
-	__type(value, struct avc_sel_names);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-} selstr SEC(".maps");
-
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STAT_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} stats SEC(".maps");
-
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20); /* resized by the loader */
-} events SEC(".maps");
-
-/* struct sock * → an attempt whose connect() returned EINPROGRESS */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, struct attempt);
-} pending SEC(".maps");
-
-/* --cgroup: slot 0 holds the target cgroup (descendants match too) */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} cgroup_filter SEC(".maps");
-
-/* watch mode: counters by (cgroup, comm, destination, verdict, errno); full = counted, never
- * silently evicted. Sized by the loader (--max-entries).
- */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct agg_key);
-	__type(value, struct agg_val);
-} agg SEC(".maps");
-
-/* watch mode: the kernel's names for SELinux decisions of an agg entry (rare, large) */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct agg_key);
-	__type(value, struct avc_sel_names);
-} agg_names SEC(".maps");
+/* Defined in maps.bpf.c, like every map below. */
+extern const volatile struct avc_config cfg;
 
 /*
  * Attempts stored in inflight + pending. While it is 0, which is the common state when the
@@ -123,11 +57,103 @@ AVC_SHARED struct {
  * raised for an entry really stored and lowered for one really deleted, so it never
  * under-counts; an LRU eviction leaves it high, which costs lookups, never events.
  */
-#ifdef AVC_OWNER
-__u64 avc_active = 0;
-#else
 extern __u64 avc_active;
-#endif
+
+/* tid → the attempt in its connect() syscall */
+struct inflight_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct attempt);
+};
+extern struct inflight_map inflight SEC(".maps");
+
+/*
+ * Context strings from selinux_audited and the class map, per attempt (rare and large).
+ * complete_attempt() frees an attempt's entry on every path; LRU so that an attempt that
+ * never completes (evicted from pending) cannot hold a slot for the rest of the run.
+ */
+struct selstr_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct sel_key);
+	__type(value, struct avc_sel_names);
+};
+extern struct selstr_map selstr SEC(".maps");
+
+struct stats_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+};
+extern struct stats_map stats SEC(".maps");
+
+struct events_map {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20); /* resized by the loader */
+};
+extern struct events_map events SEC(".maps");
+
+/* struct sock * → an attempt whose connect() returned EINPROGRESS */
+struct pending_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct attempt);
+};
+extern struct pending_map pending SEC(".maps");
+
+/* --cgroup: slot 0 holds the target cgroup (descendants match too) */
+struct cgroup_filter_map {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+extern struct cgroup_filter_map cgroup_filter SEC(".maps");
+
+/* watch mode: counters by (cgroup, comm, destination, verdict, errno); full = counted, never
+ * silently evicted. Sized by the loader (--max-entries).
+ */
+struct agg_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct agg_key);
+	__type(value, struct agg_val);
+};
+extern struct agg_map agg SEC(".maps");
+
+/* watch mode: the kernel's names for SELinux decisions of an agg entry (rare, large) */
+struct agg_names_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct agg_key);
+	__type(value, struct avc_sel_names);
+};
+extern struct agg_names_map agg_names SEC(".maps");
+
+/* Per-CPU scratch for the aggregation key (too large for the 512-byte stack budget). */
+struct agg_scratch_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct agg_key);
+};
+extern struct agg_scratch_map agg_scratch SEC(".maps");
+
+/*
+ * Sockets whose connect was opened at security_socket_connect. io_uring re-issues
+ * __sys_connect_file() on the same socket after EINPROGRESS (io_connect's in_progress retry):
+ * that second pass through the LSM hook is the same attempt, not a new one.
+ */
+struct nosys_socks_map {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+};
+extern struct nosys_socks_map nosys_socks SEC(".maps");
 
 static __always_inline bool nothing_in_flight(void)
 {
@@ -248,13 +274,52 @@ static __always_inline __u64 submit_flags(void)
 		       : BPF_RB_NO_WAKEUP;
 }
 
-/* Per-CPU scratch for the aggregation key (too large for the 512-byte stack budget). */
-AVC_SHARED struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct agg_key);
-} agg_scratch SEC(".maps");
+static __always_inline struct sel_key attempt_sel_key(const struct attempt *a)
+{
+	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
+
+	return key;
+}
+
+/* The attempt's SELinux names, created on first use by the SELinux path. */
+static __always_inline struct avc_sel_names *attempt_strings(struct attempt *a)
+{
+	struct sel_key key = attempt_sel_key(a);
+	static const struct avc_sel_names zero;
+	struct avc_sel_names *s;
+
+	if (a->has_strings) {
+		s = bpf_map_lookup_elem(&selstr, &key);
+		if (s)
+			return s;
+	}
+	if (bpf_map_update_elem(&selstr, &key, &zero, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&selstr, &key))
+		return NULL;
+	a->has_strings = 1;
+	return bpf_map_lookup_elem(&selstr, &key);
+}
+
+/* The names captured for this attempt, if any (read only when it is reported). */
+static __always_inline struct avc_sel_names *attempt_names(const struct attempt *a)
+{
+	struct sel_key key = attempt_sel_key(a);
+
+	return a->has_strings ? bpf_map_lookup_elem(&selstr, &key) : NULL;
+}
+
+/* Every way an attempt ends goes through here: its names die with it, whether or not the
+ * ring buffer or the counter table had room for the report.
+ */
+static __always_inline void free_attempt_strings(struct attempt *a)
+{
+	struct sel_key key = attempt_sel_key(a);
+
+	if (!a->has_strings)
+		return;
+	bpf_map_delete_elem(&selstr, &key);
+	a->has_strings = 0;
+}
 
 static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 verdict, bool in_task)
 {
@@ -309,14 +374,11 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 	v->pid = a->pid_tgid >> 32;
 	v->flags |= a->flags;
 	if (a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
-		struct sel_key skey = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
-		struct avc_sel_names *names = bpf_map_lookup_elem(&selstr, &skey);
+		struct avc_sel_names *names = attempt_names(a);
 
 		v->sel = a->sel;
-		if (names) {
+		if (names)
 			bpf_map_update_elem(&agg_names, k, names, BPF_ANY);
-			bpf_map_delete_elem(&selstr, &skey);
-		}
 	}
 }
 
@@ -324,20 +386,10 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
  * The attempt is over: classify it and report it. in_task is false in softirq context
  * (async TCP outcomes), where user memory must not be read.
  */
-static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err, bool in_task)
+static __always_inline void report_attempt(struct attempt *a, __s32 ret, __s32 err, __u16 verdict,
+					   bool in_task)
 {
-	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
-
-	if (cfg.mode == MODE_WATCH) {
-		count_attempt(a, err, verdict, in_task);
-		return;
-	}
-	if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS)) {
-		stat_inc(STAT_FILTERED);
-		return;
-	}
 	if (a->flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE)) {
-		struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
 		struct conn_event_sel *es = bpf_ringbuf_reserve(&events, sizeof(*es), 0);
 		struct avc_sel_names *names;
 
@@ -346,13 +398,11 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 			return;
 		}
 		fill_event(&es->ev, a, ret, err, verdict, in_task);
-		names = bpf_map_lookup_elem(&selstr, &key);
-		if (names) {
+		names = attempt_names(a);
+		if (names)
 			__builtin_memcpy(&es->names, names, sizeof(es->names));
-			bpf_map_delete_elem(&selstr, &key);
-		} else {
+		else
 			__builtin_memset(&es->names, 0, sizeof(es->names));
-		}
 		bpf_ringbuf_submit(es, submit_flags());
 	} else {
 		struct conn_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -365,6 +415,23 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 		bpf_ringbuf_submit(e, submit_flags());
 	}
 	stat_inc(STAT_EVENTS);
+}
+
+/*
+ * The attempt is over: classify it and report it. in_task is false in softirq context
+ * (async TCP outcomes), where user memory must not be read.
+ */
+static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err, bool in_task)
+{
+	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
+
+	if (cfg.mode == MODE_WATCH)
+		count_attempt(a, err, verdict, in_task);
+	else if (cfg.failed_only && (verdict == VERDICT_ALLOWED || verdict == VERDICT_IN_PROGRESS))
+		stat_inc(STAT_FILTERED);
+	else
+		report_attempt(a, ret, err, verdict, in_task);
+	free_attempt_strings(a);
 }
 
 #endif /* AVC_COMMON_BPF_H */

@@ -13,16 +13,11 @@
  * (include/avcsnoop.h) to a verdict. Events leave through a ring buffer without a wakeup per
  * event: user space polls it (a wakeup per event cost 40 % of connect throughput).
  */
-#define AVC_OWNER
 #include "common.bpf.h"
 
 #define TCP_ESTABLISHED_ 1
 #define TCP_SYN_SENT_	 2
 #define TCP_CLOSE_	 7
-
-const volatile struct avc_config cfg = {};
-
-char LICENSE[] SEC("license") = "GPL";
 
 SEC("tracepoint/syscalls/sys_enter_connect")
 int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
@@ -176,10 +171,8 @@ static __always_inline int cgroup_hook(void)
 		return 1;
 	a->flags |= AF_CGROUP_HOOK;
 	retval = bpf_get_retval();
-	if (retval < 0) {
+	if (retval < 0)
 		a->flags |= AF_CGROUP_ERR;
-		a->cgroup_err = retval;
-	}
 	return 1;
 }
 

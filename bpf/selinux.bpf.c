@@ -50,19 +50,6 @@ static __always_inline void class_perm_names(struct avc_sel_names *s, __u16 tcla
 		bpf_probe_read_kernel_str(s->perm, sizeof(s->perm), (void *)ptr);
 }
 
-/* The per-attempt strings entry, created on first use. */
-static __always_inline struct avc_sel_names *attempt_strings(const struct attempt *a)
-{
-	struct sel_key key = { .ts_ns = a->ts_ns, .tid = (__u32)a->pid_tgid };
-	struct avc_sel_names *s = bpf_map_lookup_elem(&selstr, &key);
-	static const struct avc_sel_names zero;
-
-	if (s)
-		return s;
-	bpf_map_update_elem(&selstr, &key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&selstr, &key);
-}
-
 SEC("tp_btf/selinux_audited")
 int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, char *tcontext,
 	     const char *tclass)
@@ -83,7 +70,7 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 		return 0; /* the first decision is the one reported */
 	if (a->audit_result == 0) {
 		/* denied bits but granted: permissive (global or per domain) */
-		a->flags |= AF_SEL_PERMISSIVE | AF_SEL_AUDITED | AF_SEL_SEEN;
+		a->flags |= AF_SEL_PERMISSIVE | AF_SEL_AUDITED;
 		a->sel.ssid = BPF_CORE_READ(sad, ssid);
 		a->sel.tsid = BPF_CORE_READ(sad, tsid);
 		a->sel.tclass = BPF_CORE_READ(sad, tclass);
@@ -112,7 +99,7 @@ static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 t
 	a->audit_seen = 0;
 	if (a->flags & AF_SEL_DENIED)
 		return;
-	a->flags |= AF_SEL_DENIED | AF_SEL_SEEN | (audited ? AF_SEL_AUDITED : 0);
+	a->flags |= AF_SEL_DENIED | (audited ? AF_SEL_AUDITED : 0);
 	a->sel.ssid = ssid;
 	a->sel.tsid = tsid;
 	a->sel.tclass = tclass;
@@ -134,7 +121,6 @@ int avc_sel_has_perm(__u64 *ctx)
 
 	if (!a)
 		return 0;
-	a->flags |= AF_SEL_SEEN;
 	bpf_get_func_ret(ctx, &ret);
 	if ((int)ret != -AVC_EACCES) {
 		a->audit_seen = 0;
@@ -156,7 +142,6 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 
 	if (!a || a->family != AVC_AF_UNIX)
 		return 0;
-	a->flags |= AF_SEL_SEEN;
 	if (ret != -AVC_EACCES) {
 		a->audit_seen = 0;
 		return 0;
@@ -173,18 +158,6 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 	a->sel.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	return 0;
 }
-
-/*
- * Sockets whose connect was opened here. io_uring re-issues __sys_connect_file() on the same
- * socket after EINPROGRESS (io_connect's in_progress retry): that second pass through the LSM
- * hook is the same attempt, not a new one.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u8);
-} nosys_socks SEC(".maps");
 
 /* Connects that never pass sys_enter_connect (io_uring, in-kernel users) start here. */
 SEC("fentry/security_socket_connect")

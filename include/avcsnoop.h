@@ -59,8 +59,8 @@ enum avc_attempt_flag {
 	AF_SEL_AUDITED = 1U << 3,    /* selinux_audited fired for that denial */
 	AF_SEL_PERMISSIVE = 1U << 4, /* selinux_audited: denied bits set but result 0 */
 	AF_LSM_SEEN = 1U << 5,	     /* fexit security_socket_connect ran: lsm_err is valid */
-	AF_ASYNC = 1U << 6,	  /* outcome taken from the TCP state machine after EINPROGRESS */
-	AF_SEL_SEEN = 1U << 7,	  /* the SELinux path made at least one decision */
+	AF_ASYNC = 1U << 6, /* outcome taken from the TCP state machine after EINPROGRESS */
+	/* 1U << 7: unused (was AF_SEL_SEEN, set and never read); pinned counters may have it */
 	AF_ABSTRACT = 1U << 8,	  /* unix destination is in the abstract namespace */
 	AF_SEL_INODE = 1U << 9,	  /* the SELinux denial was on a path component (inode) */
 	AF_NO_SYSCALL = 1U << 10, /* seen only at security_socket_connect (io_uring, kernel) */
