@@ -26,19 +26,25 @@
  */
 extern const void secclass_map __ksym __weak;
 
-/* Names of class tclass and of the lowest bit of perms, from the kernel's class map. */
+/*
+ * Names of class tclass and of the lowest bit of perms, from the kernel's class map: an
+ * array of struct security_class_mapping { name; perms[] }, whose size and field offsets
+ * come from the running kernel's BTF (CO-RE), not from this build's layout.
+ */
 static __always_inline void class_perm_names(struct avc_sel_names *s, __u16 tclass, __u32 perms,
 					     bool want_class)
 {
 	__u64 base = (__u64)&secclass_map, entry, ptr = 0;
 	__u32 sz = bpf_core_type_size(struct security_class_mapping);
+	__u32 name_off = bpf_core_field_offset(struct security_class_mapping, name);
+	__u32 perms_off = bpf_core_field_offset(struct security_class_mapping, perms);
 	int bit;
 
 	if (!base || !tclass || !sz)
 		return;
 	entry = base + (__u64)(tclass - 1) * sz;
 	if (want_class && !s->tclass[0] &&
-	    !bpf_probe_read_kernel(&ptr, sizeof(ptr), (void *)entry) && ptr)
+	    !bpf_probe_read_kernel(&ptr, sizeof(ptr), (void *)(entry + name_off)) && ptr)
 		bpf_probe_read_kernel_str(s->tclass, sizeof(s->tclass), (void *)ptr);
 	for (bit = 0; bit < 32; bit++)
 		if (perms & (1U << bit))
@@ -46,7 +52,11 @@ static __always_inline void class_perm_names(struct avc_sel_names *s, __u16 tcla
 	if (bit >= 32)
 		return;
 	ptr = 0;
-	if (!bpf_probe_read_kernel(&ptr, sizeof(ptr), (void *)(entry + 8 + bit * 8)) && ptr)
+	/* perms[] holds const char *: the element size is the pointer size on every kernel */
+	if (!bpf_probe_read_kernel(
+		    &ptr, sizeof(ptr),
+		    (void *)(entry + perms_off + (__u64)bit * sizeof(const char *))) &&
+	    ptr)
 		bpf_probe_read_kernel_str(s->perm, sizeof(s->perm), (void *)ptr);
 }
 
