@@ -21,15 +21,10 @@
 #include "loader.h"
 #include "log.h"
 
-static const struct {
-	const char *prefix;
-	const char *what;
-} groups[GRP_MAX] = {
-	[GRP_CONNECT] = { "avc_connect_", "connect path" },
-	[GRP_SOCK] = { "avc_sock_", "async outcomes" },
-	[GRP_CGROUP] = { "avc_cgroup_", "LSM/cgroup split" },
-	[GRP_SEL] = { "avc_sel_", "SELinux path" },
-	[GRP_LSM] = { "avc_lsm_", "LSM verdict" },
+static const char *const group_what[GRP_MAX] = {
+	[GRP_CONNECT] = "connect path",	   [GRP_SOCK] = "async outcomes",
+	[GRP_CGROUP] = "LSM/cgroup split", [GRP_SEL] = "SELinux path",
+	[GRP_LSM] = "LSM verdict",
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -39,64 +34,78 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static enum prog_group prog_group_of(const struct bpf_program *p)
-{
-	const char *name = bpf_program__name(p);
-	int g;
-
-	for (g = 0; g < GRP_MAX; g++)
-		if (!strncmp(name, groups[g].prefix, strlen(groups[g].prefix)))
-			return (enum prog_group)g;
-	return GRP_CONNECT;
-}
-
-/* Programs that need one particular trampoline target, beyond their group's needs. */
-static const struct {
-	const char *prog;
-	enum probe_fn fn;
-	const char *loses; /* what is lost without it */
-} prog_needs[] = {
-	/* FN_MAX: the selinux_audited tracepoint, not a function */
-	{ "avc_sel_audited", FN_MAX,
-	  "audit records seen in-kernel: audited vs hidden is decided "
-	  "from the policy's auditdeny bit" },
-	{ "avc_sel_has_perm", FN_AVC_HAS_PERM, "TCP and connectto decisions" },
-	{ "avc_sel_inode", FN_SELINUX_INODE_PERMISSION,
-	  "unix path-walk denials (dir search, "
-	  "sock_file write)" },
-	{ "avc_lsm_connect_enter", FN_SECURITY_SOCKET_CONNECT, "connects outside the syscall" },
-	{ "avc_lsm_connect_exit", FN_SECURITY_SOCKET_CONNECT, "the final LSM verdict" },
+/*
+ * Every program of the skeleton, by handle: its group, and for those that need one
+ * particular trampoline target beyond their group's needs, that target (FN_MAX with a
+ * `loses` text: the selinux_audited tracepoint) and what is lost without it. A program the
+ * object has and this table lacks is an error at open, never a silent default.
+ */
+struct prog_role {
+	struct bpf_program *prog;
+	enum prog_group group;
+	int fn; /* enum probe_fn, FN_MAX = the selinux_audited tracepoint, -1 = nothing more */
+	const char *loses;
 };
 
-/* Should this program load? Records in ld->partial what a missing target costs. */
-static bool prog_wanted(struct loader *ld, const struct bpf_program *p)
-{
-	const char *name = bpf_program__name(p);
-	size_t i, n;
+#define MAX_PROGS 16
 
-	if (!ld->group_on[prog_group_of(p)])
+static size_t prog_roles(const struct avcsnoop_bpf *skel, struct prog_role r[MAX_PROGS])
+{
+	const struct prog_role all[] = {
+		{ skel->progs.avc_connect_enter, GRP_CONNECT, -1, NULL },
+		{ skel->progs.avc_connect_exit, GRP_CONNECT, -1, NULL },
+		{ skel->progs.avc_sock_state, GRP_SOCK, -1, NULL },
+		{ skel->progs.avc_cgroup_connect4, GRP_CGROUP, -1, NULL },
+		{ skel->progs.avc_cgroup_connect6, GRP_CGROUP, -1, NULL },
+		{ skel->progs.avc_sel_audited, GRP_SEL, FN_MAX,
+		  "audit records seen in-kernel: audited vs hidden is decided "
+		  "from the policy's auditdeny bit" },
+		{ skel->progs.avc_sel_has_perm, GRP_SEL, FN_AVC_HAS_PERM,
+		  "TCP and connectto decisions" },
+		{ skel->progs.avc_sel_inode, GRP_SEL, FN_SELINUX_INODE_PERMISSION,
+		  "unix path-walk denials (dir search, sock_file write)" },
+		{ skel->progs.avc_lsm_connect_enter, GRP_LSM, FN_SECURITY_SOCKET_CONNECT,
+		  "connects outside the syscall" },
+		{ skel->progs.avc_lsm_connect_exit, GRP_LSM, FN_SECURITY_SOCKET_CONNECT,
+		  "the final LSM verdict" },
+	};
+
+	_Static_assert(sizeof(all) / sizeof(all[0]) <= MAX_PROGS, "raise MAX_PROGS");
+	memcpy(r, all, sizeof(all));
+	return sizeof(all) / sizeof(all[0]);
+}
+
+static const struct prog_role *role_of(const struct prog_role *r, size_t n,
+				       const struct bpf_program *p)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].prog == p)
+			return &r[i];
+	return NULL;
+}
+
+/* Should this program load? Records in ld->partial what a missing target costs. */
+static bool prog_wanted(struct loader *ld, const struct prog_role *r)
+{
+	size_t n;
+
+	if (!ld->group_on[r->group])
 		return false;
-	for (i = 0; i < sizeof(prog_needs) / sizeof(prog_needs[0]); i++) {
-		if (strcmp(name, prog_needs[i].prog))
-			continue;
-		if (prog_needs[i].fn == FN_MAX ? ld->kf.tp_selinux_audited
-					       : ld->kf.fn_attachable[prog_needs[i].fn])
-			continue;
-		n = strlen(ld->partial);
-		if (prog_needs[i].fn == FN_MAX)
-			snprintf(ld->partial + n, sizeof(ld->partial) - n,
-				 "%s%s (no selinux_audited tracepoint)", n ? ", " : "",
-				 prog_needs[i].loses);
-		else
-			snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)",
-				 n ? ", " : "", prog_needs[i].loses,
-				 probe_fn_name(prog_needs[i].fn),
-				 ld->kf.fn_errno[prog_needs[i].fn] == ECANCELED
-					 ? "disabled by AVCSNOOP_DISABLE"
-					 : strerror(ld->kf.fn_errno[prog_needs[i].fn]));
-		return false;
-	}
-	return true;
+	if (r->fn < 0 ||
+	    (r->fn == FN_MAX ? ld->kf.tp_selinux_audited : ld->kf.fn_attachable[r->fn]))
+		return true;
+	n = strlen(ld->partial);
+	if (r->fn == FN_MAX)
+		snprintf(ld->partial + n, sizeof(ld->partial) - n,
+			 "%s%s (no selinux_audited tracepoint)", n ? ", " : "", r->loses);
+	else
+		snprintf(ld->partial + n, sizeof(ld->partial) - n, "%s%s (%s: %s)", n ? ", " : "",
+			 r->loses, probe_fn_name((enum probe_fn)r->fn),
+			 ld->kf.fn_errno[r->fn] == ECANCELED ? "disabled by AVCSNOOP_DISABLE"
+							     : strerror(ld->kf.fn_errno[r->fn]));
+	return false;
 }
 
 static void group_off(struct loader *ld, enum prog_group g, const char *fmt, ...)
@@ -233,7 +242,8 @@ static int add_link(struct loader *ld, struct bpf_link *link, const struct bpf_p
 static int attach_all(struct loader *ld)
 {
 	struct avcsnoop_bpf *skel = ld->skel;
-	struct bpf_program *prog;
+	struct prog_role roles[MAX_PROGS];
+	size_t i, n;
 	int err, cg_fd;
 
 	err = attach_tracepoint(ld, skel->progs.avc_connect_enter, "syscalls", "sys_enter_connect");
@@ -260,12 +270,12 @@ static int attach_all(struct loader *ld)
 			return err;
 	}
 	/* Everything else (tp_btf, fentry/fexit) attaches from its SEC() name. */
-	bpf_object__for_each_program (prog, skel->obj) {
-		enum prog_group g = prog_group_of(prog);
-
-		if (g == GRP_CONNECT || g == GRP_CGROUP || !bpf_program__autoload(prog))
+	n = prog_roles(skel, roles);
+	for (i = 0; i < n; i++) {
+		if (roles[i].group == GRP_CONNECT || roles[i].group == GRP_CGROUP ||
+		    !bpf_program__autoload(roles[i].prog))
 			continue;
-		err = add_link(ld, bpf_program__attach(prog), prog);
+		err = add_link(ld, bpf_program__attach(roles[i].prog), roles[i].prog);
 		if (err)
 			return err;
 	}
@@ -293,7 +303,9 @@ static int set_cgroup_filter(struct loader *ld, const char *path)
 
 int loader_start(struct loader *ld, const struct loader_opts *o)
 {
+	struct prog_role roles[MAX_PROGS];
 	struct bpf_program *prog;
+	size_t nroles;
 	int err;
 
 	memset(ld, 0, sizeof(*ld));
@@ -347,8 +359,18 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		bpf_map__set_max_entries(ld->skel->maps.agg, o->max_entries);
 	}
 
-	bpf_object__for_each_program (prog, ld->skel->obj)
-		bpf_program__set_autoload(prog, prog_wanted(ld, prog));
+	nroles = prog_roles(ld->skel, roles);
+	bpf_object__for_each_program (prog, ld->skel->obj) {
+		const struct prog_role *r = role_of(roles, nroles, prog);
+
+		if (!r) {
+			p_err("BPF program %s has no role in the loader (user/loader.c prog_roles)",
+			      bpf_program__name(prog));
+			err = -EINVAL;
+			goto fail;
+		}
+		bpf_program__set_autoload(prog, prog_wanted(ld, r));
+	}
 
 	err = avcsnoop_bpf__load(ld->skel);
 	if (err) {
@@ -399,14 +421,14 @@ void loader_describe(const struct loader *ld, FILE *f)
 	fputs("avcsnoop: have:", f);
 	for (g = 0; g < GRP_MAX; g++)
 		if (ld->group_on[g]) {
-			fprintf(f, "%s %s", sep, groups[g].what);
+			fprintf(f, "%s %s", sep, group_what[g]);
 			sep = ",";
 		}
 	fputs("; lacks:", f);
 	sep = "";
 	for (g = 0; g < GRP_MAX; g++)
 		if (!ld->group_on[g]) {
-			fprintf(f, "%s %s (%s)", sep, groups[g].what, ld->group_why[g]);
+			fprintf(f, "%s %s (%s)", sep, group_what[g], ld->group_why[g]);
 			sep = ",";
 		}
 	if (!*sep)

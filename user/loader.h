@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The BPF lifecycle, in one place: probe → open → configure (rodata, map sizes, which
- * programs load) → load → attach → (run) → destroy. Programs are grouped by name prefix:
+ * programs load) → load → attach → (run) → destroy. Programs are grouped by skeleton handle
+ * (loader.c prog_roles; the names below are the programs' names, for reading):
  *   avc_connect_*  syscall tracepoints (required)
  *   avc_sock_*     tp_btf/inet_sock_set_state: outcomes of non-blocking connects
  *   avc_cgroup_*   cgroup/connect4|6 at the cgroup2 root: tells LSM from cgroup denials
