@@ -136,22 +136,59 @@ for target in closed listen; do
 done
 
 # ---- exact in-kernel cost: kernel.bpf_stats_enabled counts each program's runs and time ----
+# avcsnoop beside bpftrace (Debian's), rounds alternating in order (A B C ... then C B A), the
+# programs of each tracer found by the BPF fds it holds (other tracers on the machine don't count).
+BPFTRACE_HIST='tracepoint:syscalls:sys_enter_connect { @start[tid] = nsecs; }
+tracepoint:syscalls:sys_exit_connect /@start[tid]/ {
+	@lat[comm, args->ret] = hist(nsecs - @start[tid]); delete(@start[tid]); }'
+BPFTRACE_COUNT='tracepoint:syscalls:sys_enter_connect { @[comm] = count(); }'
+STATS_ROUNDS=${BENCH_STATS_ROUNDS:-3}
+stats_cfgs="watch watch-untraced trace"
+command -v bpftrace >/dev/null && stats_cfgs="$stats_cfgs bpftrace-hist bpftrace-count"
 stats_was=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 sysctl -q -w kernel.bpf_stats_enabled=1 2>/dev/null || true
-prog_costs=()
-for mode in "watch -q -c avc-bench 3600" "watch -q -c nomatch 3600" "trace --all -q"; do
-	# shellcheck disable=SC2086
-	"$AVC" $mode >/dev/null 2>&1 &
+# stats_round CONFIG: appends "ns-per-connect per-program-detail" to $W/stats-CONFIG
+stats_round() {
+	local ready=
+	: >"$W/err"
+	case $1 in
+	watch) "$AVC" watch -c avc-bench 3600 >/dev/null 2>"$W/err" & ready='have:' ;;
+	watch-untraced) "$AVC" watch -c nomatch 3600 >/dev/null 2>"$W/err" & ready='have:' ;;
+	trace) "$AVC" trace -c avc-bench >/dev/null 2>"$W/err" & ready='have:' ;;
+	bpftrace-hist) bpftrace -e "$BPFTRACE_HIST" >"$W/err" 2>&1 & ready='Attaching' ;;
+	bpftrace-count) bpftrace -e "$BPFTRACE_COUNT" >"$W/err" 2>&1 & ready='Attaching' ;;
+	esac
 	TPID=$!
-	sleep 1
+	for _ in $(seq 200); do grep -q "$ready" "$W/err" 2>/dev/null && break; sleep 0.05; done
+	sleep 0.5
 	n=$($CONN --comm avc-bench --closed --seconds 2 tcp4:127.0.0.1:0 | sed -n 's/^attempts //p')
-	prog_costs+=("$(printf '%-24s' "${mode% 3600}")$(bpftool prog show -j 2>/dev/null | jq -r --argjson n "$n" \
-		'[.[] | select((.name // "") | startswith("avc_")) | select(.run_cnt > 0)] |
-		 "\((map(.run_time_ns) | add) / $n | floor) ns per connect (" +
-		 (map("\(.name | sub("avc_"; "")) \(.run_time_ns / $n | floor)") | join(", ")) + ")"')")
+	# the tracer's programs: the prog_id of each BPF fd it holds
+	ids=$(cat /proc/"$TPID"/fdinfo/* 2>/dev/null | awk '/^prog_id:/ { print $2 }' | sort -u |
+		jq -s -c .)
+	bpftool prog show -j 2>/dev/null | jq -r --argjson n "$n" --argjson ids "$ids" \
+		'[.[] | select(.id as $i | $ids | index($i)) | select(.run_cnt > 0)] |
+		 "\((map(.run_time_ns) | add // 0) / $n | floor) " +
+		 (map("\(.name | sub("^avc_"; "")) \(.run_time_ns / $n | floor)") | join(", "))' \
+		>>"$W/stats-$1"
 	kill -INT "$TPID"; wait "$TPID" || true
+}
+for r in $(seq "$STATS_ROUNDS"); do
+	order=$stats_cfgs
+	[ $((r % 2)) -eq 0 ] && order=$(echo "$stats_cfgs" | tr ' ' '\n' | tac | tr '\n' ' ')
+	for c in $order; do stats_round "$c"; done
 done
 sysctl -q -w kernel.bpf_stats_enabled="$stats_was" 2>/dev/null || true
+stat_med() { cut -d' ' -f1 "$W/stats-$1" | median; }
+stat_row() {
+	local c=$1 what=$2 ref=${3:-} ratio=
+	[ -s "$W/stats-$c" ] || return 0
+	[ -n "$ref" ] && [ -s "$W/stats-$ref" ] && ratio=$(echo "$(stat_med "$c") / $(stat_med "$ref")" | bc -l)
+	printf '  %-16s %-38s %6.0f %6s-%-6s %8s  %s\n' "$c" "$what" "$(stat_med "$c")" \
+		"$(cut -d' ' -f1 "$W/stats-$c" | sort -n | head -1)" \
+		"$(cut -d' ' -f1 "$W/stats-$c" | sort -n | tail -1)" \
+		"${ratio:+$(printf '%.2f x %s' "$ratio" "$ref")}" \
+		"$(sort -n "$W/stats-$c" | sed -n "$(( ($(wc -l <"$W/stats-$c") + 1) / 2 ))p" | cut -d' ' -f2-)"
+}
 
 # ---- start to first counted event: a storm runs; watch reports every 10 ms ----
 $CONN --comm avc-bench --closed --seconds 30 tcp4:127.0.0.1:0 >/dev/null &
@@ -203,9 +240,16 @@ for target in closed listen; do
 done
 printf '(ratio: connects per wall-clock second; cpu ratio: connects per CPU second of the\n'
 printf ' storm process, which pays for the BPF programs run in its context. Paired rounds.)\n'
-printf '\nin-kernel cost per connect (closed-port storm, kernel.bpf_stats_enabled; each program run\n'
-printf 'also pays the stats clock reads, the floor seen for programs that return at once):\n'
-printf '  %s\n' "${prog_costs[@]}"
+printf '\nin-kernel ns per connect (closed-port storm, kernel.bpf_stats_enabled, %s alternating rounds;\n' "$STATS_ROUNDS"
+printf 'each program run also pays the stats clock reads; programs of each tracer by the BPF fds it holds):\n'
+printf '  %-16s %-38s %6s %13s %8s  %s\n' config what median min-max ratio "per program (median round)"
+stat_row watch "avcsnoop watch, traced process" bpftrace-hist
+stat_row watch-untraced "avcsnoop watch, untraced process" bpftrace-count
+stat_row trace "avcsnoop trace (ring buffer)" watch
+stat_row bpftrace-hist "bpftrace enter/exit + hist by comm,ret"
+stat_row bpftrace-count "bpftrace count by comm"
+[ -s "$W/stats-bpftrace-hist" ] || printf '  (bpftrace rows skipped: bpftrace is not installed)\n'
+printf '  (targets, issue 12: watch <= bpftrace-hist, untraced <= bpftrace-count, trace <= 1.2 x watch)\n'
 printf '\nstart to first counted event (watch, 10 ms interval): %s ms (runs: %s)\n' \
 	"$(printf '%s\n' "${firsts[@]}" | median)" "${firsts[*]}"
 printf 'watch RSS while counting (VmRSS): %s KiB; peak during load (VmHWM): %s KiB\n' "$rss_now" "$rss"
