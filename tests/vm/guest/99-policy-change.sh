@@ -32,14 +32,23 @@ WATCH_PID=$!
 lab_wait 120 grep -q '"type":"watch_interval"' "$W" || lab_say "# watch did not report within 120 s"
 get() { curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT/" || true; }
 step() { lab_say "# $*"; sleep 1.5; } # let watch report between phases
+# seen N: wait until trace has printed N of nginx's connects to :3000. A verdict is judged
+# with the state avcsnoop knows when it reads the event, and reading lags while it computes
+# advice (seconds under emulation): the next change waits until the last request is judged.
+seen() {
+	lab_wait 120 bash -c "[ \$(jq -s '[.[] | select(.type == \"connect\" and .comm == \"nginx\" and .dport == 3000)] | length' '$T' 2>/dev/null || echo 0) -ge $1 ]" ||
+		lab_say "# trace had not printed $1 connects within 120 s"
+}
 
 setenforce 0
 step "setenforce 0 -> $(getenforce)"
 s1=$(get)
 s2=$(get)
+seen 2
 lab_bool httpd_can_network_connect 1
 step "runtime boolean on"
 s3=$(get)
+seen 3
 lab_bool httpd_can_network_connect 0
 setenforce 1
 step "setenforce 1, boolean off -> $(getenforce)"
@@ -47,6 +56,7 @@ semanage port -a -t memcache_port_t -p tcp 3000
 lab_bool allow_ypbind 1
 step "port 3000 relabelled: $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1); semanage port -l: $(semanage port -l | awk '$1 == "memcache_port_t"' | head -1)"
 s4=$(get)
+seen 4
 M=$(mktemp -d)
 printf '%s\n' '(allow httpd_t memcache_port_t (tcp_socket (name_connect)))' >"$M/avc-lab-p.cil"
 semodule -i "$M/avc-lab-p.cil"
