@@ -350,8 +350,8 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 			      &c->permissive_domain))
 			c->denied = false;
 	}
-	p_debug("would-deny check: %s -> %s: denied %d, permissive domain %d, enforcing %d",
-		scon, tcon, c->denied, c->permissive_domain, enr->enforcing);
+	p_debug("would-deny check: %s -> %s: denied %d, permissive domain %d, enforcing %d", scon,
+		tcon, c->denied, c->permissive_domain, enr->enforcing);
 	if (!c->denied || (enforcing_now(enr) && !c->permissive_domain))
 		return false;
 	r->has_selinux = true;

@@ -24,6 +24,7 @@
 #include "policy.h"
 #include "preflight.h"
 #include "recommend.h"
+#include "util.h"
 
 #define MAX_ADDRS  16 /* addresses of one host name */
 #define MAX_CHECKS 40 /* accesses of one (directive, address): a deep unix path */
@@ -80,30 +81,6 @@ struct pf {
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
 };
 
-static void tcatf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tcatf(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strnlen(buf, sz);
-	va_list ap;
-
-	if (used + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
-/* snprintf into a buffer where truncation is acceptable (text for people, bounded). */
-static void tsetf(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tsetf(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- the domain ---- */
 
 /* The file_contexts that belongs to a policy file: <root>/policy/policy.N ->
@@ -124,7 +101,7 @@ static void fc_for_policy(const char *policy, char *out, size_t outsz)
 	if (!slash || strcmp(slash, "/policy"))
 		return;
 	*slash = '\0';
-	tsetf(out, outsz, "%s/contexts/files/file_contexts", dir);
+	text_set(out, outsz, "%s/contexts/files/file_contexts", dir);
 	if (access(out, R_OK))
 		out[0] = '\0';
 }
@@ -161,17 +138,18 @@ static int decide_domain(struct pf *pf)
 	escape_str(efc, sizeof(efc), fc, ESC_TEXT);
 	if (pf->o->domain) {
 		snprintf(d->type, sizeof(d->type), "%s", pf->o->domain);
-		tsetf(d->why, sizeof(d->why), "given with --domain");
+		text_set(d->why, sizeof(d->why), "given with --domain");
 	} else if (!pf->labels) {
 		snprintf(d->type, sizeof(d->type), "httpd_t");
-		tsetf(d->why, sizeof(d->why),
-		      "assumed: no file_contexts for this policy to label " PREFLIGHT_NGINX_BIN
-		      " with (use --domain or --file-contexts)");
+		text_set(d->why, sizeof(d->why),
+			 "assumed: no file_contexts for this policy to label " PREFLIGHT_NGINX_BIN
+			 " with (use --domain or --file-contexts)");
 	} else if (selabel_lookup(pf->labels, &con, PREFLIGHT_NGINX_BIN, S_IFREG) < 0 ||
 		   context_type(con, exec_type, sizeof(exec_type))) {
 		snprintf(d->type, sizeof(d->type), "httpd_t");
-		tsetf(d->why, sizeof(d->why),
-		      "assumed: %s gives no label for " PREFLIGHT_NGINX_BIN " (use --domain)", efc);
+		text_set(d->why, sizeof(d->why),
+			 "assumed: %s gives no label for " PREFLIGHT_NGINX_BIN " (use --domain)",
+			 efc);
 	} else {
 		for (i = 0; i < sizeof(managers) / sizeof(managers[0]); i++) {
 			char to[POLICY_NAME_LEN];
@@ -181,18 +159,18 @@ static int decide_domain(struct pf *pf)
 			    !strcmp(to, managers[i]))
 				continue;
 			snprintf(d->type, sizeof(d->type), "%s", to);
-			tsetf(d->why, sizeof(d->why),
-			      "from the policy: " PREFLIGHT_NGINX_BIN " is %s by %s, and %s "
-			      "executing it becomes %s (type_transition)",
-			      exec_type, efc, managers[i], to);
+			text_set(d->why, sizeof(d->why),
+				 "from the policy: " PREFLIGHT_NGINX_BIN " is %s by %s, and %s "
+				 "executing it becomes %s (type_transition)",
+				 exec_type, efc, managers[i], to);
 			break;
 		}
 		if (!d->type[0]) {
 			snprintf(d->type, sizeof(d->type), "httpd_t");
-			tsetf(d->why, sizeof(d->why),
-			      "assumed: " PREFLIGHT_NGINX_BIN " is %s by %s, but no "
-			      "type_transition from init_t or initrc_t on it (use --domain)",
-			      exec_type, efc);
+			text_set(d->why, sizeof(d->why),
+				 "assumed: " PREFLIGHT_NGINX_BIN " is %s by %s, but no "
+				 "type_transition from init_t or initrc_t on it (use --domain)",
+				 exec_type, efc);
 		}
 	}
 	freecon(con);
@@ -231,7 +209,7 @@ static struct finding base_finding(const struct pf *pf, const struct row *r)
 		f.dport = (uint16_t)r->e->port;
 	} else if (r->family == AF_UNIX) {
 		f.family = AVC_AF_UNIX;
-		tsetf(f.path, sizeof(f.path), "%s", r->e->path);
+		text_set(f.path, sizeof(f.path), "%s", r->e->path);
 	}
 	return f;
 }
@@ -246,7 +224,7 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	struct finding f, *where = NULL;
 	int ret;
 
-	tcatf(r->perms, sizeof(r->perms), "%s%s", r->perms[0] ? " " : "", a->perm);
+	text_cat(r->perms, sizeof(r->perms), "%s%s", r->perms[0] ? " " : "", a->perm);
 	ret = policy_check(pf->pol, &q, &d);
 	if (ret) {
 		if (r->verdict < PF_UNKNOWN) {
@@ -285,7 +263,7 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 
 			r->verdict = v;
 			if (context_type(a->target, et, sizeof(et)))
-				tsetf(et, sizeof(et), "%s", a->target);
+				text_set(et, sizeof(et), "%s", a->target);
 			snprintf(r->target, sizeof(r->target), "%s", et);
 			snprintf(r->why, sizeof(r->why), "%s %s on %s", a->tclass, a->perm, et);
 		}
@@ -317,7 +295,7 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 		return;
 	}
 	snprintf(r->target, sizeof(r->target), "%s", pl.type);
-	tsetf(a.target, sizeof(a.target), "%s", pl.context[0] ? pl.context : pl.type);
+	text_set(a.target, sizeof(a.target), "%s", pl.context[0] ? pl.context : pl.type);
 	if (!e->listen) {
 		a.perm = "name_connect";
 		check(pf, r, &a);
@@ -328,16 +306,16 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 		a.perm = "name_bind";
 		check(pf, r, &a);
 	} else {
-		tcatf(r->why, sizeof(r->why),
-		      "port %u is in ip_local_port_range %u-%u: the kernel "
-		      "does not check name_bind; ",
-		      e->port, pf->local_low, pf->local_high);
+		text_cat(r->why, sizeof(r->why),
+			 "port %u is in ip_local_port_range %u-%u: the kernel "
+			 "does not check name_bind; ",
+			 e->port, pf->local_low, pf->local_high);
 	}
 	{
 		char node[POLICY_NAME_LEN];
 
 		if (policy_node_lookup(pf->pol, r->family, bytes, node, sizeof(node))) {
-			tcatf(r->perms, sizeof(r->perms), " node_bind");
+			text_cat(r->perms, sizeof(r->perms), " node_bind");
 			if (r->verdict < PF_UNKNOWN) {
 				r->verdict = PF_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
@@ -512,7 +490,7 @@ static void check_unix(struct pf *pf, struct row *r)
 		a.tclass = "unix_stream_socket";
 		a.perm = "connectto";
 		if (unix_listener(path, &pid) || getpidcon(pid, &con) < 0) {
-			tcatf(r->perms, sizeof(r->perms), " connectto");
+			text_cat(r->perms, sizeof(r->perms), " connectto");
 			if (r->verdict == PF_ALLOWED) {
 				r->verdict = PF_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
@@ -602,8 +580,8 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
 		snprintf(row->dest, sizeof(row->dest), "%s:%u", e->host, e->port);
 		row->verdict = PF_UNKNOWN;
-		tsetf(row->why, sizeof(row->why), "%s does not resolve here: %s", eh,
-		      gai_strerror(r));
+		text_set(row->why, sizeof(row->why), "%s does not resolve here: %s", eh,
+			 gai_strerror(r));
 		return 0;
 	}
 	for (ai = res; ai && nseen < MAX_ADDRS; ai = ai->ai_next) {

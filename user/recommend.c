@@ -11,6 +11,7 @@
 #include "finding_set.h"
 #include "findings_io.h"
 #include "recommend.h"
+#include "util.h"
 #include "verdict.h"
 
 /* rank classes, lowest first */
@@ -25,31 +26,7 @@ enum {
 #define MAX_EFFECTS 64
 #define MAX_TYPES   512
 
-static void tcat(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tcat(char *buf, size_t sz, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, sz - used, fmt, ap);
-	va_end(ap);
-}
-
-/* snprintf through a function: texts are cut at their buffer size on purpose */
-static void tset(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tset(char *buf, size_t sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sz, fmt, ap);
-	va_end(ap);
-}
-
-#define TSET(field, ...) tset(field, sizeof(field), __VA_ARGS__)
+#define TSET(field, ...) text_set(field, sizeof(field), __VA_ARGS__)
 
 const char *fix_kind_name(enum fix_kind k)
 {
@@ -143,9 +120,9 @@ static const char *shown_name(char *buf, size_t sz, const char *raw)
 	for (i = 0; i < lead && n + 5 < sz; i++, n += 4)
 		memcpy(buf + n, "\\x20", 5);
 	escape_buf(mid, sizeof(mid), raw + lead, len - lead - trail, ESC_TEXT, 0);
-	tcat(buf, sz, "%s", mid);
+	text_cat(buf, sz, "%s", mid);
 	for (i = 0; i < trail; i++)
-		tcat(buf, sz, "\\x20");
+		text_cat(buf, sz, "\\x20");
 	return buf;
 }
 
@@ -157,15 +134,15 @@ static void words_init(struct words *w, const struct finding *f)
 	if (f->comm[0])
 		shown_name(w->who, sizeof(w->who), f->comm);
 	else
-		tset(w->who, sizeof(w->who), "the process");
+		text_set(w->who, sizeof(w->who), "the process");
 	shown_name(w->dest, sizeof(w->dest), dest);
 	/* a port's label decides a name_connect: one finding for every address of the port */
 	if (f->dport && (!f->daddr[0] || (f->nperms == 1 && !strcmp(f->perms[0], "name_connect"))))
-		tset(w->where, sizeof(w->where), "port %u", f->dport);
+		text_set(w->where, sizeof(w->where), "port %u", f->dport);
 	else if (dest[0])
-		tset(w->where, sizeof(w->where), "%s", w->dest);
+		text_set(w->where, sizeof(w->where), "%s", w->dest);
 	else
-		tset(w->where, sizeof(w->where), "its target");
+		text_set(w->where, sizeof(w->where), "its target");
 	shown_name(w->path, sizeof(w->path), f->path);
 	shown(w->scontext, sizeof(w->scontext), f->scontext);
 	shown(w->tcontext, sizeof(w->tcontext), f->tcontext);
@@ -179,7 +156,7 @@ static void perms_text(const struct finding *f, char *out, size_t sz)
 
 	out[0] = '\0';
 	for (i = 0; i < f->nperms; i++)
-		tcat(out, sz, "%s%s", i ? " " : "", shown(perm, sizeof(perm), f->perms[i]));
+		text_cat(out, sz, "%s%s", i ? " " : "", shown(perm, sizeof(perm), f->perms[i]));
 }
 
 /* ---- not SELinux ---- */
@@ -368,9 +345,9 @@ static void list_names(char *out, size_t sz, char (*names)[POLICY_NAME_LEN], int
 	int i;
 
 	for (i = 0; i < n && i < show; i++)
-		tcat(out, sz, "%s%s", i ? ", " : "", names[i]);
+		text_cat(out, sz, "%s%s", i ? ", " : "", names[i]);
 	if (n > show)
-		tcat(out, sz, " and %d more", n - show);
+		text_cat(out, sz, " and %d more", n - show);
 }
 
 /* "opens 15 permission(s) to httpd_t and 11487 to 373 other domain(s); hides 229343
@@ -381,18 +358,18 @@ static void whole_policy_words(const struct ctx *c, const struct bool_choice *b,
 {
 	const struct policy_bool_cost *k = &b->cost;
 
-	tcat(out, sz,
-	     "; in the whole policy it opens %lu permission(s) to %s and %lu to %lu other "
-	     "domain(s)",
-	     k->granted_source, c->stype, k->granted_others, k->other_domains_granted);
+	text_cat(out, sz,
+		 "; in the whole policy it opens %lu permission(s) to %s and %lu to %lu other "
+		 "domain(s)",
+		 k->granted_source, c->stype, k->granted_others, k->other_domains_granted);
 	if (k->revoked)
-		tcat(out, sz, ", takes %lu away from %lu domain(s)", k->revoked,
-		     k->domains_revoked);
+		text_cat(out, sz, ", takes %lu away from %lu domain(s)", k->revoked,
+			 k->domains_revoked);
 	if (k->dontaudit_rules_on || k->dontaudit_rules_off)
-		tcat(out, sz,
-		     ", and switches %lu dontaudit rule(s) (%lu denial(s) hidden, %lu "
-		     "revealed)",
-		     k->dontaudit_rules_on + k->dontaudit_rules_off, k->hidden, k->revealed);
+		text_cat(out, sz,
+			 ", and switches %lu dontaudit rule(s) (%lu denial(s) hidden, %lu "
+			 "revealed)",
+			 k->dontaudit_rules_on + k->dontaudit_rules_off, k->hidden, k->revealed);
 }
 
 /* Plain words for what a boolean grants the source. */
@@ -408,7 +385,7 @@ static void grant_words(struct ctx *c, const struct bool_choice *b, char *out, s
 		nwith = policy_connectable_ports(c->p, c->stype, b->e.name, b->e.value, with,
 						 MAX_TYPES, &universe);
 		if (nwith > 0 && nwith >= universe) {
-			tset(out, sz, "%s may connect to every TCP port", c->stype);
+			text_set(out, sz, "%s may connect to every TCP port", c->stype);
 		} else if (nwith > 0 && nnow >= 0) {
 			for (i = 0; i < nwith && i < MAX_TYPES; i++) {
 				bool had = false;
@@ -416,17 +393,17 @@ static void grant_words(struct ctx *c, const struct bool_choice *b, char *out, s
 				for (j = 0; j < nnow && j < MAX_TYPES && !had; j++)
 					had = !strcmp(now[j], with[i]);
 				if (!had && nextra < MAX_TYPES / 4)
-					tset(extra[nextra++], POLICY_NAME_LEN, "%s", with[i]);
+					text_set(extra[nextra++], POLICY_NAME_LEN, "%s", with[i]);
 			}
-			tset(out, sz, "%s may connect to TCP ports labelled ", c->stype);
+			text_set(out, sz, "%s may connect to TCP ports labelled ", c->stype);
 			list_names(out, sz, extra, nextra, 8);
 		}
 	}
 	if (!out[0])
-		tset(out, sz, "%s gains %lu permission(s) on %lu (type, class) pair(s)", c->stype,
-		     b->br.perms, b->br.targets);
+		text_set(out, sz, "%s gains %lu permission(s) on %lu (type, class) pair(s)",
+			 c->stype, b->br.perms, b->br.targets);
 	else
-		tcat(out, sz, " (%lu permission(s) in all)", b->br.perms);
+		text_cat(out, sz, " (%lu permission(s) in all)", b->br.perms);
 	whole_policy_words(c, b, out, sz);
 }
 
@@ -437,10 +414,10 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 	fx = add_fix(c->a, FIX_BOOLEAN, CONFIDENCE_HIGH, RANK_TARGETED_BOOL);
 	if (!fx)
 		return;
-	tset(fx->grant, sizeof(fx->grant), "%s", b->grant);
+	text_set(fx->grant, sizeof(fx->grant), "%s", b->grant);
 	if (bool_is_broad(b))
 		fx->rank_class = RANK_BROAD_BOOL;
-	tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+	text_set(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 	fx->bool_value = b->e.value;
 	fx->breadth = bool_total_cost(&b->cost);
 	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", c->w->who, c->stype, c->ptext,
@@ -522,7 +499,7 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 		    !strcmp(types[i], now.type))
 			continue;
 		memset(&cand, 0, sizeof(cand));
-		tset(cand.type, sizeof(cand.type), "%s", types[i]);
+		text_set(cand.type, sizeof(cand.type), "%s", types[i]);
 		cand.aff = aff;
 		if (policy_check(c->p, &q, &d))
 			continue;
@@ -572,7 +549,7 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	fx = add_fix(c->a, FIX_PORT_RELABEL, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
-	tset(fx->type, sizeof(fx->type), "%s", best.type);
+	text_set(fx->type, sizeof(fx->type), "%s", best.type);
 	local = policy_port_local(c->p, PROTO_TCP, c->f->dport, local_type, sizeof(local_type));
 	policy_port_ranges(c->p, PROTO_TCP, best.type, ranges, sizeof(ranges));
 	TSET(fx->if_text,
@@ -596,15 +573,15 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		const struct bool_choice *b = &best.companions[0];
 		int k;
 
-		tset(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+		text_set(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 		fx->bool_value = b->e.value;
 		ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
-		tcat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)", b->e.name,
-		     c->stype, b->br.perms);
+		text_cat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)",
+			 b->e.name, c->stype, b->br.perms);
 		for (k = 1; k < best.ncompanions; k++)
-			tcat(fx->alternatives, sizeof(fx->alternatives), "%s%s (%lu permissions)",
-			     k > 1 ? ", " : "", best.companions[k].e.name,
-			     best.companions[k].br.perms);
+			text_cat(fx->alternatives, sizeof(fx->alternatives),
+				 "%s%s (%lu permissions)", k > 1 ? ", " : "",
+				 best.companions[k].e.name, best.companions[k].br.perms);
 		TSET(fx->why,
 		     "%s may name_connect to %s only with '%s' on (the narrowest of %d "
 		     "booleans that allow it); of the port types %s may reach, this relabel costs "
@@ -612,9 +589,9 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		     "included)",
 		     c->stype, best.type, b->e.name, best.ncompanions, c->stype, best.cost);
 		if (fx->alternatives[0])
-			tcat(fx->then_text, sizeof(fx->then_text),
-			     " Instead of '%s', any one of these also does: %s.", b->e.name,
-			     fx->alternatives);
+			text_cat(fx->then_text, sizeof(fx->then_text),
+				 " Instead of '%s', any one of these also does: %s.", b->e.name,
+				 fx->alternatives);
 	} else {
 		TSET(fx->why,
 		     "%s may already name_connect to %s with the current booleans; of the port "
@@ -623,11 +600,12 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		     c->stype, best.type, c->stype, best.cost);
 	}
 	if (local == 1)
-		tcat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
-		     c->f->dport, local_type);
+		text_cat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
+			 c->f->dport, local_type);
 	else if (local < 0 && local != -ENOENT)
-		tcat(fx->why, sizeof(fx->why),
-		     "; semanage's local state is unreadable: if -a says 'already defined', use -m");
+		text_cat(
+			fx->why, sizeof(fx->why),
+			"; semanage's local state is unreadable: if -a says 'already defined', use -m");
 }
 
 static bool is_sock_path(const struct finding *f)
@@ -684,7 +662,7 @@ static bool choose_fcontext_type(struct ctx *c, char *out, size_t outsz, bool *i
 	}
 	if (!best)
 		return false;
-	tset(out, outsz, "%s", best);
+	text_set(out, outsz, "%s", best);
 	*is_pid = best_pid;
 	return true;
 }
@@ -709,7 +687,7 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 			     !strchr(c->f->path, '/') && strcmp(c->f->path, ".") &&
 			     strcmp(c->f->path, "..");
 
-		tset(dir, sizeof(dir), "/run/%s", plain ? c->f->path : "DIR");
+		text_set(dir, sizeof(dir), "/run/%s", plain ? c->f->path : "DIR");
 	}
 	/* a spec for a path that is not normal (., .., //) would not match the real one */
 	if (!path_is_normal(dir))
@@ -723,11 +701,11 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	if (fcontext_regex_escape(spec, sizeof(spec) - 8, whole_dir ? dir : c->f->path) < 0)
 		return;
 	if (whole_dir)
-		tcat(spec, sizeof(spec), "(/.*)?");
+		text_cat(spec, sizeof(spec), "(/.*)?");
 	fx = add_fix(c->a, FIX_FCONTEXT, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
-	tset(fx->type, sizeof(fx->type), "%s", best);
+	text_set(fx->type, sizeof(fx->type), "%s", best);
 	policy_type_aliases(c->p, best, aliases, sizeof(aliases));
 	cmd = add_cmd(fx, "semanage");
 	ADD_ARGS(cmd, "fcontext", "-a", "-t", best);
@@ -759,9 +737,10 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	     best, c->stype, best_pid ? " and a runtime-file type (pidfile)" : "");
 	if (!is_sock_path(c->f)) {
 		fx->confidence = CONFIDENCE_LOW;
-		tcat(fx->why, sizeof(fx->why),
-		     "; the record names only \"%s\": replace the guessed /run/ path with the real one",
-		     c->w->path);
+		text_cat(
+			fx->why, sizeof(fx->why),
+			"; the record names only \"%s\": replace the guessed /run/ path with the real one",
+			c->w->path);
 	}
 }
 
@@ -784,13 +763,13 @@ static void local_module(struct ctx *c)
 	}
 	name[n] = '\0';
 	if (n == 3)
-		tset(name, sizeof(name), "my-%s", c->stype);
+		text_set(name, sizeof(name), "my-%s", c->stype);
 	fx = add_fix(c->a, FIX_MODULE, CONFIDENCE_MEDIUM, RANK_MODULE);
 	if (!fx)
 		return;
 	/* types, class and permissions were checked against the policy before we got here */
-	tset(rule, sizeof(rule), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
-	     c->ptext);
+	text_set(rule, sizeof(rule), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
+		 c->ptext);
 	TSET(fx->if_text,
 	     "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
 	     "boolean or label fits",
@@ -803,13 +782,13 @@ static void local_module(struct ctx *c)
 	/* no heredoc: printf writes each argument as one line; the comment holds only names
 	 * the policy knows, so the file has exactly this rule and nothing from the input
 	 */
-	tset(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", c->stype, c->ptext, c->ttype,
-	     c->f->tclass);
-	tset(file, sizeof(file), "%s.cil", name);
+	text_set(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", c->stype, c->ptext, c->ttype,
+		 c->f->tclass);
+	text_set(file, sizeof(file), "%s.cil", name);
 	cmd = add_cmd(fx, "printf");
 	ADD_ARGS(cmd, "%s\\n", comment, rule);
 	if (cmd)
-		tset(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
+		text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
 	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
 }
 
@@ -861,10 +840,10 @@ static void analysis_key(const struct ctx *c, char *key, size_t sz)
 
 	if (c->name_connect)
 		policy_port_lookup(c->p, PROTO_TCP, c->f->dport, &pl);
-	tset(key, sz, "%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f", c->f->scontext, c->f->tcontext,
-	     c->f->tclass, c->name_connect, pl.type);
+	text_set(key, sz, "%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f", c->f->scontext, c->f->tcontext,
+		 c->f->tclass, c->name_connect, pl.type);
 	for (i = 0; i < c->f->nperms; i++)
-		tcat(key, sz, "%s,", c->f->perms[i]);
+		text_cat(key, sz, "%s,", c->f->perms[i]);
 }
 
 /* The analysis of c's access: cached, or computed now (NULL when out of memory). */
@@ -888,7 +867,7 @@ static const struct analysis *analyse(struct ctx *c)
 	memset(an, 0, sizeof(*an));
 	an->p = c->p;
 	an->state = policy_state(c->p);
-	tset(an->key, sizeof(an->key), "%s", key);
+	text_set(an->key, sizeof(an->key), "%s", key);
 	an->check_ret = policy_check(c->p, &c->q, &an->d);
 	if (an->check_ret || an->d.allowed)
 		return an;
@@ -942,8 +921,8 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 				    "it, or pass its policy file with --policy.");
 		return 0;
 	}
-	tset(a->source_type, sizeof(a->source_type), "%s", c.stype);
-	tset(a->target_type, sizeof(a->target_type), "%s", c.ttype);
+	text_set(a->source_type, sizeof(a->source_type), "%s", c.stype);
+	text_set(a->target_type, sizeof(a->target_type), "%s", c.ttype);
 	for (i = 0; i < f->nperms; i++)
 		c.perms[i] = f->perms[i];
 	c.q = (struct policy_query){ f->scontext, f->tcontext, f->tclass, c.perms, f->nperms };
@@ -979,12 +958,12 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		return 0;
 	}
 	if (d.reason & ~POLICY_REASON_TE) {
-		tcat(a->notes, sizeof(a->notes),
-		     "Denied also by %s%s%s: a boolean or TE rule "
-		     "alone may not be enough. ",
-		     d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
-		     d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
-		     d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
+		text_cat(a->notes, sizeof(a->notes),
+			 "Denied also by %s%s%s: a boolean or TE rule "
+			 "alone may not be enough. ",
+			 d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
+			 d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
+			 d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
 	}
 
 	/* dontaudit: what the policy says now, and which booleans hide or reveal it */
@@ -999,29 +978,29 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 				 : "no AVC record was seen for this denial");
 		for (i = 0; i < an->neff; i++)
 			if (an->eff[i].reveals)
-				tcat(fx->why, sizeof(fx->why),
-				     "; the dontaudit rule depends on "
-				     "boolean %s=%d",
-				     an->eff[i].name, an->eff[i].value ? 0 : 1);
+				text_cat(fx->why, sizeof(fx->why),
+					 "; the dontaudit rule depends on "
+					 "boolean %s=%d",
+					 an->eff[i].name, an->eff[i].value ? 0 : 1);
 		cmd = add_cmd(fx, "semodule");
 		ADD_ARGS(cmd, "-DB");
-		tset(cmd->note, sizeof(cmd->note), "show dontaudit'd denials while you debug");
+		text_set(cmd->note, sizeof(cmd->note), "show dontaudit'd denials while you debug");
 		cmd = add_cmd(fx, "semodule");
 		ADD_ARGS(cmd, "-B");
-		tset(cmd->note, sizeof(cmd->note), "hide them again");
+		text_set(cmd->note, sizeof(cmd->note), "hide them again");
 	} else {
 		for (i = 0; i < an->neff; i++)
 			if (an->eff[i].hides)
-				tcat(a->notes, sizeof(a->notes),
-				     "Setting %s=%d would hide this denial (dontaudit) without "
-				     "allowing it. ",
-				     an->eff[i].name, an->eff[i].value);
+				text_cat(a->notes, sizeof(a->notes),
+					 "Setting %s=%d would hide this denial (dontaudit) without "
+					 "allowing it. ",
+					 an->eff[i].name, an->eff[i].value);
 	}
 	if (f->permissive)
-		tcat(a->notes, sizeof(a->notes),
-		     "%s succeeded only because SELinux or the domain "
-		     "is permissive; in enforcing mode it fails. ",
-		     only_permissive ? "It" : "Some attempts");
+		text_cat(a->notes, sizeof(a->notes),
+			 "%s succeeded only because SELinux or the domain "
+			 "is permissive; in enforcing mode it fails. ",
+			 only_permissive ? "It" : "Some attempts");
 
 	for (i = 0; i < an->nbools; i++)
 		add_boolean_fix(&c, &an->bools[i], i, an->nbools);
@@ -1043,7 +1022,7 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 		return -ENOMEM;
 	words_init(w, f);
 	if (p)
-		tset(a->policy, sizeof(a->policy), "%s", policy_path(p));
+		text_set(a->policy, sizeof(a->policy), "%s", policy_path(p));
 	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
 		not_selinux(f, w, a);
 	} else if (!p) {
@@ -1079,13 +1058,13 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		TSET(v->note, "no contexts in the finding");
 		return 0;
 	}
-	tset(target, sizeof(target), "%s", f->tcontext);
+	text_set(target, sizeof(target), "%s", f->tcontext);
 	if (f->dport && !strncmp(f->tclass, "tcp_", 4)) {
 		struct port_label pl;
 
 		/* the port's label as the policy gives it now: an applied relabel counts */
 		if (!policy_port_lookup(p, PROTO_TCP, f->dport, &pl))
-			tset(target, sizeof(target), "%s", pl.type);
+			text_set(target, sizeof(target), "%s", pl.type);
 	} else if (f->path[0] == '/' && finding_is_file_class(f->tclass) &&
 		   is_selinux_enabled() > 0) {
 		/* a relabel changes files only: unix_stream_socket connectto is checked against
@@ -1104,7 +1083,7 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 			probe = dir;
 		}
 		if (getfilecon(probe, &con) >= 0) {
-			tset(target, sizeof(target), "%s", con);
+			text_set(target, sizeof(target), "%s", con);
 			freecon(con);
 		}
 	}
@@ -1112,7 +1091,7 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		perms[i] = f->perms[i];
 	q = (struct policy_query){ f->scontext, target, f->tclass, perms, f->nperms };
 	ret = policy_check(p, &q, &d);
-	tset(v->target, sizeof(v->target), "%s", target);
+	text_set(v->target, sizeof(v->target), "%s", target);
 	if (ret) {
 		TSET(v->note, "the policy cannot evaluate it (%s)", strerror(-ret));
 		return 0;
@@ -1125,6 +1104,6 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 	     : d.dontaudit ? "still denied, and hidden by dontaudit"
 			   : "still denied");
 	if (!d.allowed)
-		tcat(v->note, sizeof(v->note), " (%s)", d.denied_perms);
+		text_cat(v->note, sizeof(v->note), " (%s)", d.denied_perms);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
@@ -154,4 +155,25 @@ bool comm_running(const char comms[][16], int n)
 	}
 	closedir(d);
 	return found;
+}
+
+void text_set(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+void text_cat(char *buf, size_t sz, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, sz);
+	va_list ap;
+
+	if (used + 1 >= sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, sz - used, fmt, ap);
+	va_end(ap);
 }

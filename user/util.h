@@ -25,6 +25,12 @@ bool output_closed(FILE *f);
 /* Sleep secs, less when a signal sets *stop or out's reader goes away (then *stop = SIGPIPE). */
 void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out);
 
+/* Text into a bounded buffer, where cutting it at the buffer's size is acceptable (sentences
+ * for people): text_set is snprintf, text_cat appends; both always leave it NUL-terminated.
+ */
+void text_set(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void text_cat(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Is any process with one of these comms running? (for the "waiting for nginx" hint) */
 bool comm_running(const char comms[][16], int n);
 
