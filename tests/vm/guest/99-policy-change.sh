@@ -17,6 +17,14 @@ restore() {
 trap restore EXIT
 lab_scenario p "the policy changes while avcsnoop runs"
 
+# the state this scenario starts from: 95-recommend (which runs before it) applies its fixes
+# for real: booleans off again (runtime, instant) and port 3000 back to the policy's label
+setsebool httpd_can_network_relay 0 httpd_graceful_shutdown 0 httpd_can_network_connect 0 \
+	allow_ypbind 0
+if semanage port -l -C | awk '$1 ~ /_port_t$/ && $2 == "tcp"' | grep -qw 3000; then
+	semanage port -d -p tcp 3000
+fi
+lab_say "# port 3000 is $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1)"
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000
 lab_setup load_policy # a fresh AVC: the first permissive would-deny is the kernel's own
