@@ -19,8 +19,8 @@ lab_scenario p "the policy changes while avcsnoop runs"
 
 # the state this scenario starts from: 95-recommend (which runs before it) applies its fixes
 # for real: booleans off again (runtime, instant) and port 3000 back to the policy's label
-setsebool httpd_can_network_relay 0 httpd_graceful_shutdown 0 httpd_can_network_connect 0 \
-	allow_ypbind 0
+setsebool httpd_can_network_relay=0 httpd_graceful_shutdown=0 httpd_can_network_connect=0 \
+	allow_ypbind=0
 if semanage port -l -C | awk '$1 ~ /_port_t$/ && $2 == "tcp"' | grep -qw 3000; then
 	semanage port -d -p tcp 3000
 fi
