@@ -254,3 +254,43 @@ int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address
 	track_del(&inflight, &tid);
 	return 0;
 }
+
+/*
+ * SELinux's state changes, in event order: the kernel updates its status page (what
+ * libselinux's selinux_status_*() read) through these two functions on every setenforce and
+ * on every policy load or boolean commit. A record in the events ring between the attempts
+ * before and after lets user space judge each attempt with the state of its time. Rare: no
+ * cost on the connect path. (v6.4 dropped the struct selinux_state * first argument.)
+ */
+static __always_inline void sel_change(__u64 *ctx, __u32 kind)
+{
+	struct sel_change_event *e;
+	__u64 value = 0;
+
+	if (cfg.mode != MODE_TRACE)
+		return;
+	bpf_get_func_arg(ctx, cfg.status_arg_base, &value);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(STAT_RB_DROPS);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->value = (__u32)value;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fentry/selinux_status_update_setenforce")
+int avc_sel_setenforce(__u64 *ctx)
+{
+	sel_change(ctx, AVC_SEL_SETENFORCE);
+	return 0;
+}
+
+SEC("fentry/selinux_status_update_policyload")
+int avc_sel_policyload(__u64 *ctx)
+{
+	sel_change(ctx, AVC_SEL_POLICYLOAD);
+	return 0;
+}

@@ -123,8 +123,9 @@ struct avc_config {
 	__u8 ncomms;
 	__u8 nports;
 	__u8 avc_arg_base; /* index of ssid in avc_has_perm(): 1 with struct selinux_state * (<6.4) */
-	__u32 ringbuf_bytes;	    /* size of the events ring: wake the reader when half full */
-	__u16 ports[AVC_MAX_PORTS]; /* --port: host byte order */
+	__u8 status_arg_base; /* the same for selinux_status_update_*(): the new value's index */
+	__u32 ringbuf_bytes;  /* size of the events ring: wake the reader when half full */
+	__u16 ports[AVC_MAX_PORTS];		 /* --port: host byte order */
 	char comms[AVC_MAX_COMMS][AVC_COMM_LEN]; /* -c: exact task comm */
 };
 
@@ -160,6 +161,23 @@ struct conn_event {
 	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
 	char comm[AVC_COMM_LEN];
 	struct avc_decision sel;
+};
+
+/*
+ * A change of SELinux's state, written into the events ring (trace mode) by the kernel's
+ * own status-page updates (selinux_status_update_setenforce/_policyload): it sits between
+ * the attempts that happened before and after it, so user space judges each attempt with
+ * the state of its time however late it reads them. Told apart from attempts by its size.
+ */
+enum avc_sel_change_kind {
+	AVC_SEL_SETENFORCE = 1, /* value: the new enforcing mode (0/1) */
+	AVC_SEL_POLICYLOAD = 2, /* value: the policy's new sequence number (loads, booleans) */
+};
+
+struct sel_change_event {
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+	__u32 kind;  /* enum avc_sel_change_kind */
+	__u32 value;
 };
 
 /* Names captured in-kernel for a SELinux decision. An event whose attempt had one is a

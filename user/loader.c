@@ -45,6 +45,7 @@ struct prog_role {
 	enum prog_group group;
 	int fn; /* enum probe_fn, FN_MAX = the selinux_audited tracepoint, -1 = nothing more */
 	const char *loses;
+	bool trace_only; /* writes to the events ring: not loaded by watch */
 };
 
 #define MAX_PROGS 16
@@ -68,6 +69,10 @@ static size_t prog_roles(const struct avcsnoop_bpf *skel, struct prog_role r[MAX
 		  "connects outside the syscall" },
 		{ skel->progs.avc_lsm_connect_exit, GRP_LSM, FN_SECURITY_SOCKET_CONNECT,
 		  "the final LSM verdict" },
+		{ skel->progs.avc_sel_setenforce, GRP_SEL, FN_STATUS_SETENFORCE,
+		  "setenforce in event order (the status page, per poll)", true },
+		{ skel->progs.avc_sel_policyload, GRP_SEL, FN_STATUS_POLICYLOAD,
+		  "policy loads in event order (the status page, per poll)", true },
 	};
 
 	_Static_assert(sizeof(all) / sizeof(all[0]) <= MAX_PROGS, "raise MAX_PROGS");
@@ -91,7 +96,7 @@ static bool prog_wanted(struct loader *ld, const struct prog_role *r)
 {
 	size_t n;
 
-	if (!ld->group_on[r->group])
+	if (!ld->group_on[r->group] || (r->trace_only && ld->mode != MODE_TRACE))
 		return false;
 	if (r->fn < 0 ||
 	    (r->fn == FN_MAX ? ld->kf.tp_selinux_audited : ld->kf.fn_attachable[r->fn]))
@@ -328,6 +333,7 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		return err;
 	}
 	choose_groups(ld, o);
+	ld->mode = o->cfg.mode;
 
 	ld->skel = avcsnoop_bpf__open();
 	if (!ld->skel) {
@@ -338,6 +344,7 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	*(struct avc_config *)&ld->skel->rodata->cfg = o->cfg;
 	ld->skel->rodata->cfg.self_tgid = (__u32)getpid();
 	ld->skel->rodata->cfg.avc_arg_base = (__u8)ld->kf.avc_arg_base;
+	ld->skel->rodata->cfg.status_arg_base = (__u8)ld->kf.status_arg_base;
 	ld->skel->rodata->cfg.filter_cgroup = o->cgroup_path != NULL;
 	if (!ld->group_on[GRP_SOCK])
 		ld->skel->rodata->cfg.follow_async = 0;
@@ -373,6 +380,9 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	}
 
 	err = avcsnoop_bpf__load(ld->skel);
+	ld->sel_changes_in_ring = !err &&
+				  bpf_program__autoload(ld->skel->progs.avc_sel_setenforce) &&
+				  bpf_program__autoload(ld->skel->progs.avc_sel_policyload);
 	if (err) {
 		p_err("loading the BPF programs: %s (run with -v for the verifier's log)",
 		      strerror(-err));
@@ -441,6 +451,11 @@ void loader_describe(const struct loader *ld, FILE *f)
 int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 {
 	return read_stats_fd(bpf_map__fd(ld->skel->maps.stats), out);
+}
+
+bool loader_sel_changes_in_ring(const struct loader *ld)
+{
+	return ld->sel_changes_in_ring;
 }
 
 int loader_ringbuf_fd(const struct loader *ld)

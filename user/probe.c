@@ -22,6 +22,8 @@ static const char *const fn_names[FN_MAX] = {
 	[FN_AVC_HAS_PERM] = "avc_has_perm",
 	[FN_SELINUX_INODE_PERMISSION] = "selinux_inode_permission",
 	[FN_SECURITY_SOCKET_CONNECT] = "security_socket_connect",
+	[FN_STATUS_SETENFORCE] = "selinux_status_update_setenforce",
+	[FN_STATUS_POLICYLOAD] = "selinux_status_update_policyload",
 };
 
 const char *probe_fn_name(enum probe_fn fn)
@@ -184,6 +186,8 @@ int probe_kernel(struct kernel_features *kf)
 			p_debug("avc_has_perm has %d arguments, ssid is argument %d",
 				func_nargs(btf, id), kf->avc_arg_base);
 		}
+		if (fn == FN_STATUS_SETENFORCE)
+			kf->status_arg_base = first_arg_is_state(btf, id) ? 1 : 0;
 		kf->fn_errno[fn] = -try_fexit(id);
 		kf->fn_attachable[fn] = kf->fn_errno[fn] == 0;
 	}

@@ -15,6 +15,8 @@ enum probe_fn {
 	FN_AVC_HAS_PERM = 0,
 	FN_SELINUX_INODE_PERMISSION,
 	FN_SECURITY_SOCKET_CONNECT,
+	FN_STATUS_SETENFORCE, /* selinux_status_update_setenforce: state changes in event order */
+	FN_STATUS_POLICYLOAD, /* selinux_status_update_policyload */
 	FN_MAX,
 };
 
@@ -27,6 +29,7 @@ struct kernel_features {
 	bool tp_sock_state;	 /* tracepoint sock:inet_sock_set_state exists */
 	char cgroup2[PATH_MAX];	 /* cgroup v2 mount point, "" when none */
 	int avc_arg_base;	 /* avc_has_perm(): index of ssid, 1 before 6.4 (selinux_state) */
+	int status_arg_base;	 /* selinux_status_update_*(): index of the new value, likewise */
 	bool fn_exists[FN_MAX];	 /* function present in BTF */
 	bool fn_attachable[FN_MAX]; /* a trivial fexit program loaded and attached */
 	int fn_errno[FN_MAX];	    /* why not, when !fn_attachable */
