@@ -17,6 +17,7 @@
  * kernel accepts them and SELinux is active.
  */
 #include "common.bpf.h"
+#include "domain.bpf.h"
 
 #define S_IFMT_	  00170000
 #define MAY_MASK_ 0x7f /* MAY_NOT_BLOCK (0x80) and above are hints, not permissions */
@@ -212,9 +213,11 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	sk = (__u64)BPF_CORE_READ(sock, sk);
 	if (bpf_map_lookup_elem(&nosys_socks, &sk))
 		return 0;
+	a.ts_ns = bpf_ktime_get_ns();
+	if (!domain_wanted(pid_tgid, a.ts_ns))
+		return 0;
 	bpf_map_update_elem(&nosys_socks, &sk, &one, BPF_ANY);
 	stat_inc(STAT_ATTEMPTS);
-	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;
 	a.addrlen = (__u16)addrlen;
 	a.uid = (__u32)bpf_get_current_uid_gid();

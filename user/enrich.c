@@ -325,15 +325,13 @@ static void inode_object(struct conn_record *r, const struct avc_decision *d)
 	/* the root directory is component 0: "/" was tried with i == 1 only for "/x" paths */
 }
 
-static void task_context(const struct conn_record *r, char *out, size_t len)
+void proc_task_context(__u32 pid, __u32 tid, char *out, size_t len)
 {
 	char path[64], *con = NULL;
 	FILE *f;
 
 	out[0] = '\0';
-	/* a counter row keeps no thread: the process's main thread stands for it */
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", r->pid,
-		 r->tid ? r->tid : r->pid);
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", pid, tid ? tid : pid);
 	f = fopen(path, "r");
 	if (f) {
 		if (fgets(out, (int)len, f))
@@ -341,10 +339,16 @@ static void task_context(const struct conn_record *r, char *out, size_t len)
 		fclose(f);
 		return;
 	}
-	if (getpidcon((pid_t)r->pid, &con) == 0) {
+	if (getpidcon((pid_t)pid, &con) == 0) {
 		snprintf(out, len, "%s", con);
 		freecon(con);
 	}
+}
+
+static void task_context(const struct conn_record *r, char *out, size_t len)
+{
+	/* a counter row keeps no thread: the process's main thread stands for it */
+	proc_task_context(r->pid, r->tid, out, len);
 }
 
 static void port_context(struct enricher *enr, const struct conn_record *r, char *out, size_t len)

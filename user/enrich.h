@@ -50,6 +50,11 @@ bool enricher_following(const struct enricher *enr);
 /* The policyload sequence number the current answers come from (0 when not following). */
 unsigned long enricher_policy_seqno(const struct enricher *enr);
 
+/* A task's SELinux context from /proc/PID/task/TID/attr/current (tid 0: the process's main
+ * thread; else libselinux's getpidcon), "" when it cannot be read (the task is gone).
+ */
+void proc_task_context(__u32 pid, __u32 tid, char *out, size_t len);
+
 /* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
  * capability, lockdown and yama never do; selinux only when it is enforcing a policy.
  */

@@ -301,6 +301,8 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_str(j, "comm", r->comm);
 	json_uint(j, "uid", r->uid);
 	json_uint(j, "cgroup_id", r->cgroup_id);
+	if (r->domain[0])
+		json_str(j, "domain", r->domain);
 	json_str(j, "family", family_name(r->family));
 	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
 		json_str(j, "daddr", r->daddr);

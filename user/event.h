@@ -71,6 +71,7 @@ struct conn_record {
 	unsigned long judged_seqno;
 	bool audit_from_policy; /* audited decided from the auditdeny bit (no audit tracepoint) */
 	const char *lsms;	/* active LSMs, named for lsm_denied */
+	char domain[64];	/* --domain: the task's domain (one of the types asked for) */
 };
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */

@@ -19,6 +19,7 @@
 #include "probe.h"
 
 struct avcsnoop_bpf;
+struct domain_filter;
 struct bpf_link;
 
 enum prog_group { GRP_CONNECT, GRP_SOCK, GRP_CGROUP, GRP_SEL, GRP_LSM, GRP_MAX };
@@ -30,6 +31,7 @@ struct loader_opts {
 	bool no_selinux;	    /* don't attach the SELinux path even when possible */
 	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
 	bool failed_only;	    /* trace -f: the kernel may drop successes where it can */
+	struct domain_filter *domain; /* --domain (user/domain.h): NULL or no types = none */
 };
 
 /*
@@ -90,6 +92,7 @@ struct loader {
 	bool pinned;		  /* links are pinned: loader_stop() must leave them attached */
 	__u8 mode;		  /* enum avc_mode, from the options */
 	bool sel_changes_in_ring; /* SELinux state changes arrive in the events ring */
+	char domain_line[256];	  /* --domain: where it is filtered, for the capability line */
 };
 
 /* Returns 0 or -errno after printing a message that names the problem. */
