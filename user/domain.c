@@ -229,49 +229,49 @@ void domain_free(struct domain_filter *df)
 /* One pass of the task iterator: every task's (pid, tid, SID). 0 or -errno. */
 static int iter_pass(struct domain_filter *df, struct domain_task_rec **out, size_t *n)
 {
-	size_t cap = 256, used = 0;
-	char *buf = malloc(cap * sizeof(**out));
-	int fd;
-	ssize_t r;
+	size_t cap = 256, used = 0; /* in bytes */
+	struct domain_task_rec *recs = calloc(cap, sizeof(*recs));
+	ssize_t r = 0;
+	int fd, err;
 
 	*out = NULL;
 	*n = 0;
-	if (!buf)
+	if (!recs)
 		return -ENOMEM;
 	fd = bpf_iter_create(bpf_link__fd(df->iter));
 	if (fd < 0) {
-		int err = -errno;
-
-		free(buf);
+		err = errno ? -errno : -EIO;
+		free(recs);
 		return err;
 	}
 	for (;;) {
-		if (used == cap * sizeof(**out)) {
-			char *nb = realloc(buf, 2 * cap * sizeof(**out));
+		if (used == cap * sizeof(*recs)) {
+			struct domain_task_rec *more = realloc(recs, 2 * cap * sizeof(*recs));
 
-			if (!nb) {
-				free(buf);
+			if (!more) {
+				free(recs);
 				close(fd);
 				return -ENOMEM;
 			}
-			buf = nb;
+			recs = more;
 			cap *= 2;
 		}
-		r = read(fd, buf + used, cap * sizeof(**out) - used);
+		r = read(fd, (char *)recs + used, cap * sizeof(*recs) - used);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		used += (size_t)r;
 	}
+	err = r < 0 ? (errno ? -errno : -EIO) : 0;
 	close(fd);
-	if (r < 0) {
-		free(buf);
-		return -errno;
+	if (err) {
+		free(recs);
+		return err;
 	}
 	df->learn_passes++;
-	*out = (struct domain_task_rec *)buf;
-	*n = used / sizeof(**out);
+	*out = recs;
+	*n = used / sizeof(*recs);
 	return 0;
 }
 
@@ -335,6 +335,8 @@ int domain_learn(struct domain_filter *df)
 	err = iter_pass(df, &second, &n2);
 	if (err)
 		goto out;
+	if (!second || !n2)
+		goto out;
 	qsort(second, n2, sizeof(*second), rec_tid_cmp);
 	for (i = 0; i < nc; i++) {
 		__u8 answer = cand[i].st == DOMAIN_SID_WANTED ? DOMAIN_WANTED : DOMAIN_UNWANTED;
@@ -348,7 +350,8 @@ int domain_learn(struct domain_filter *df)
 		if (bpf_map_update_elem(df->sids_fd, &cand[i].sid, &answer, BPF_ANY))
 			df->sids_full++;
 		p_debug("--domain: SID %u is %s (%s)", cand[i].sid,
-			cand[i].st == DOMAIN_SID_WANTED ? "wanted" : "another domain", cand[i].type);
+			cand[i].st == DOMAIN_SID_WANTED ? "wanted" : "another domain",
+			cand[i].type);
 	}
 out:
 	free(first);
@@ -397,8 +400,8 @@ void domain_on_sid_event(struct domain_filter *df, const struct domain_sid_event
 }
 
 /* The domain of a task now, from its context (user-space mode, unreadable SIDs). */
-static enum domain_state task_now(const struct domain_filter *df, __u32 pid, __u32 tid,
-				  char *type, size_t typesz)
+static enum domain_state task_now(const struct domain_filter *df, __u32 pid, __u32 tid, char *type,
+				  size_t typesz)
 {
 	char con[256];
 
@@ -419,7 +422,8 @@ bool domain_keep_event(struct domain_filter *df, const struct conn_event *e, cha
 	if (!df->kernel) {
 		st = task_now(df, e->pid, e->tid, type, typesz);
 	} else if (domain_pending_take(df, e->tid, e->ts_ns, &sid)) {
-		st = sid ? domain_sid_state(df, sid, &t) : task_now(df, e->pid, e->tid, type, typesz);
+		st = sid ? domain_sid_state(df, sid, &t)
+			 : task_now(df, e->pid, e->tid, type, typesz);
 		if (sid)
 			snprintf(type, typesz, "%s", t);
 	} else {

@@ -52,20 +52,20 @@ struct domain_pending_slot {
 
 struct domain_filter {
 	int ntypes;
-	char types[DOMAIN_MAX_TYPES][DOMAIN_TYPE_LEN];	 /* primary type names once resolved */
-	char given[DOMAIN_MAX_TYPES][DOMAIN_TYPE_LEN];	 /* as on the command line */
-	bool kernel;		/* the kernel filters by SID (else user space per event) */
-	char why_user[192];	/* why not in the kernel */
-	int sids_fd, stats_fd;	/* maps domain_sids and domain_stats */
-	struct bpf_link *iter;	/* the task iterator's link */
+	char types[DOMAIN_MAX_TYPES][DOMAIN_TYPE_LEN]; /* primary type names once resolved */
+	char given[DOMAIN_MAX_TYPES][DOMAIN_TYPE_LEN]; /* as on the command line */
+	bool kernel;		      /* the kernel filters by SID (else user space per event) */
+	char why_user[192];	      /* why not in the kernel */
+	int sids_fd, stats_fd;	      /* maps domain_sids and domain_stats */
+	struct bpf_link *iter;	      /* the task iterator's link */
 	struct domain_sid_slot *sids; /* AVC_DOMAIN_SIDS * 2 slots, open addressing */
 	size_t nsids;
 	struct domain_pending_slot *pending; /* DOMAIN_PENDING slots */
 	/* user-space counts */
-	unsigned long long dropped;	   /* trace events of other domains dropped here */
-	unsigned long long unresolved;	   /* attempts whose domain could not be read */
-	unsigned long long pending_lost;   /* a report overwritten before its event came */
-	unsigned long long learn_passes;   /* task iterator passes */
+	unsigned long long dropped;	     /* trace events of other domains dropped here */
+	unsigned long long unresolved;	     /* attempts whose domain could not be read */
+	unsigned long long pending_lost;     /* a report overwritten before its event came */
+	unsigned long long learn_passes;     /* task iterator passes */
 	unsigned long long uncounted_wanted; /* watch: attempts of a --domain SID before learnt */
 	unsigned long long sids_full;	     /* the SID map had no room */
 };
@@ -88,8 +88,7 @@ enum domain_state domain_match_context(const struct domain_filter *df, const cha
 				       char *type, size_t typesz);
 
 /* The SID table (what user space learnt; the kernel's map mirrors it). */
-enum domain_state domain_sid_state(const struct domain_filter *df, __u32 sid,
-				   const char **type);
+enum domain_state domain_sid_state(const struct domain_filter *df, __u32 sid, const char **type);
 /* Record an answer; -ENOSPC when the table is full. */
 int domain_sid_set(struct domain_filter *df, __u32 sid, enum domain_state st, const char *type);
 

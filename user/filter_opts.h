@@ -20,14 +20,14 @@ enum { FOPT_CGROUP = 0x1000, FOPT_PORT, FOPT_DOMAIN };
 		"all", no_argument, NULL, 'a'                                              \
 	}
 
-#define FILTER_USAGE                                                                             \
-	"  -c, --comm COMM       trace tasks named COMM (repeatable, up to 8; default: nginx)\n" \
-	"  -p, --pid PID         trace only this process\n"                                      \
-	"      --cgroup PATH     trace only tasks in this cgroup v2 directory (and below)\n"     \
-	"      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"        \
+#define FILTER_USAGE                                                                              \
+	"  -c, --comm COMM       trace tasks named COMM (repeatable, up to 8; default: nginx)\n"  \
+	"  -p, --pid PID         trace only this process\n"                                       \
+	"      --cgroup PATH     trace only tasks in this cgroup v2 directory (and below)\n"      \
+	"      --port PORT       only TCP/UDP destinations with this port (repeatable)\n"         \
 	"      --domain TYPE     only tasks whose SELinux domain is TYPE (repeatable, up to 8;\n" \
 	"                        httpd_t covers nginx, httpd and php-fpm); in the kernel where\n" \
-	"                        it can read SIDs, else in user space (the first line says)\n"  \
+	"                        it can read SIDs, else in user space (the first line says)\n"    \
 	"  -a, --all             trace every process (no comm filter)\n"
 
 /* 1: opt was a filter option and is stored; 0: not a filter option; -EINVAL: bad value

@@ -188,8 +188,8 @@ static int domain_decide(struct loader *ld, const struct loader_opts *o)
 		return -ENOTSUP;
 	}
 	snprintf(ld->domain_line, sizeof(ld->domain_line),
-		 "domain %.60s: filtered in user space, per event (the kernel cannot: %.120s)", list,
-		 ld->kf.domain_why);
+		 "domain %.60s: filtered in user space, per event (the kernel cannot: %.120s)",
+		 list, ld->kf.domain_why);
 	return 0;
 }
 
@@ -426,8 +426,7 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		}
 		bpf_program__set_autoload(prog, prog_wanted(ld, r));
 	}
-	bpf_program__set_autoload(ld->skel->progs.avc_domain_iter,
-				  o->domain && o->domain->kernel);
+	bpf_program__set_autoload(ld->skel->progs.avc_domain_iter, o->domain && o->domain->kernel);
 
 	err = avcsnoop_bpf__load(ld->skel);
 	ld->sel_changes_in_ring = !err &&

@@ -239,7 +239,8 @@ int probe_domain_sid(struct kernel_features *kf)
 
 	kf->domain_sid = false;
 	if (!kf->selinux_enabled) {
-		snprintf(kf->domain_why, sizeof(kf->domain_why), "SELinux is not active (LSMs: %.150s)",
+		snprintf(kf->domain_why, sizeof(kf->domain_why),
+			 "SELinux is not active (LSMs: %.150s)",
 			 kf->lsms[0] ? kf->lsms : "unknown");
 		return -ENOTSUP;
 	}
@@ -262,17 +263,17 @@ int probe_domain_sid(struct kernel_features *kf)
 		sid_off = btf_member_offset(btf, "task_security_struct", "sid");
 	btf__free(btf);
 	if (lbs_cred < 0 || sid_off < 0) {
-		snprintf(kf->domain_why, sizeof(kf->domain_why),
-			 "the kernel's BTF lacks %s",
+		snprintf(kf->domain_why, sizeof(kf->domain_why), "the kernel's BTF lacks %s",
 			 lbs_cred < 0 ? "lsm_blob_sizes.lbs_cred"
 				      : "SELinux's cred blob (cred_security_struct.sid)");
 		return -ENOTSUP;
 	}
 	addr = kallsyms_addr("selinux_blob_sizes");
 	if (!addr || addr == -1ULL) {
-		snprintf(kf->domain_why, sizeof(kf->domain_why), "%s",
-			 addr ? "kallsyms hides addresses (kptr_restrict)"
-			      : "selinux_blob_sizes is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)");
+		snprintf(
+			kf->domain_why, sizeof(kf->domain_why), "%s",
+			addr ? "kallsyms hides addresses (kptr_restrict)"
+			     : "selinux_blob_sizes is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)");
 		return -ENOTSUP;
 	}
 	kf->domain_blob_addr = addr + (unsigned long long)lbs_cred;

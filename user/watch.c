@@ -48,7 +48,7 @@ struct watch_ctx {
 	const char *prom_path;
 	const char *export_path;
 	enum export_format export_fmt;
-	double interval; /* 0 for dump */
+	double interval;	      /* 0 for dump */
 	struct domain_filter *domain; /* --domain in the kernel, or NULL */
 	struct ring_buffer *rb;	      /* --domain: the kernel's reports of unknown SIDs */
 };
@@ -323,8 +323,8 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			"domain %s: %llu attempt(s) of other domains dropped; not counted: %llu of "
 			"these domains made before their SID was learnt, %llu of a domain that could "
 			"not be read, %llu lost (ring buffer full)\n",
-			list, dst[DSTAT_DROPPED], w->domain->uncounted_wanted, w->domain->unresolved,
-			dst[DSTAT_RING_FULL]);
+			list, dst[DSTAT_DROPPED], w->domain->uncounted_wanted,
+			w->domain->unresolved, dst[DSTAT_RING_FULL]);
 	}
 	fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM", "DEST",
 		"VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");

@@ -45,9 +45,9 @@ TEST(domain_aliases_resolve_attributes_and_unknown_names_refused)
 	CHECK_INT(domain_resolve(&df, p), 0);
 	CHECK_STR(df.types[0], "web_runtime_t");
 	CHECK_STR(df.given[0], "web_var_run_t");
-	CHECK_INT(domain_match_context(&df, "system_u:system_r:web_runtime_t:s0", type,
-				       sizeof(type)),
-		  DOMAIN_SID_WANTED);
+	CHECK_INT(
+		domain_match_context(&df, "system_u:system_r:web_runtime_t:s0", type, sizeof(type)),
+		DOMAIN_SID_WANTED);
 	CHECK_STR(type, "web_runtime_t");
 	CHECK_INT(domain_match_context(&df, "system_u:system_r:web_t:s0", type, sizeof(type)),
 		  DOMAIN_SID_WANTED);
