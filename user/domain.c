@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -379,11 +380,34 @@ int domain_attach(struct domain_filter *df, int sids_fd, int stats_fd,
 	return err;
 }
 
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* Was sid tried in a pass less than 100 ms ago (and not placed)? Records the try if not. */
+static bool tried_recently(struct domain_filter *df, __u32 sid)
+{
+	__u64 now = mono_ns();
+	unsigned int i;
+
+	for (i = 0; i < sizeof(df->tried) / sizeof(df->tried[0]); i++)
+		if (df->tried[i].sid == sid && now - df->tried[i].when_ns < 100000000ULL)
+			return true;
+	i = df->ntried++ % (sizeof(df->tried) / sizeof(df->tried[0]));
+	df->tried[i].sid = sid;
+	df->tried[i].when_ns = now;
+	return false;
+}
+
 void domain_on_sid_event(struct domain_filter *df, const struct domain_sid_event *e)
 {
 	enum domain_state st = domain_sid_state(df, e->sid, NULL);
 
-	if (st == DOMAIN_SID_UNSEEN && e->sid) {
+	if (st == DOMAIN_SID_UNSEEN && e->sid && !tried_recently(df, e->sid)) {
 		if (domain_learn(df))
 			p_debug("--domain: learning SID %u failed", e->sid);
 		st = domain_sid_state(df, e->sid, NULL);

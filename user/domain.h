@@ -61,6 +61,14 @@ struct domain_filter {
 	struct domain_sid_slot *sids; /* AVC_DOMAIN_SIDS * 2 slots, open addressing */
 	size_t nsids;
 	struct domain_pending_slot *pending; /* DOMAIN_PENDING slots */
+	/* SIDs a learning pass could not place, and when: not tried again for 100 ms, so a
+	 * storm of attempts by short-lived tasks of a new context costs one pass per 100 ms
+	 */
+	struct {
+		__u32 sid;
+		__u64 when_ns;
+	} tried[16];
+	unsigned int ntried;
 	/* user-space counts */
 	unsigned long long dropped;	     /* trace events of other domains dropped here */
 	unsigned long long unresolved;	     /* attempts whose domain could not be read */
