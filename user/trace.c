@@ -170,9 +170,13 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct trace_ctx *t = ctx;
 	struct conn_record rec;
-
 	char domain[64] = "";
 
+	/* the ring's records are told apart by their size */
+	_Static_assert(sizeof(struct sel_change_event) != sizeof(struct domain_sid_event) &&
+			       sizeof(struct domain_sid_event) < sizeof(struct conn_event) &&
+			       sizeof(struct sel_change_event) < sizeof(struct conn_event),
+		       "ring records of the same size");
 	if (size == sizeof(struct sel_change_event))
 		return handle_change(t, data);
 	if (size == sizeof(struct domain_sid_event)) {
