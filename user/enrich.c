@@ -20,11 +20,14 @@
 #include <time.h>
 
 #include "enrich.h"
+#include "json.h"
 #include "log.h"
 #include "policy.h"
 #include "verdict.h"
 
 #define PERM_CACHE 64
+/* cgroups whose unit and container are remembered (about 400 bytes each) */
+#define ENRICH_CGROUP_CACHE 1024
 
 /* One answer of the kernel: may scon name_connect to tcon? */
 struct perm_cache_entry {
@@ -51,6 +54,7 @@ struct enricher {
 	bool following;
 	struct sel_status_source src;
 	struct sel_status status;
+	struct cgroup_cache *cgroups; /* cgroup id -> unit and container; NULL without cgroup2 */
 };
 
 void lsms_that_deny(const char *lsm_list, bool selinux_enabled, char *out, size_t len)
@@ -80,6 +84,7 @@ struct enricher *enricher_new(const struct kernel_features *kf, const char *poli
 	enr->audit_tp = kf->tp_selinux_audited;
 	enr->policy_path = policy_path;
 	enr->enforcing = kf->selinux_enforcing;
+	enr->cgroups = cgroup_cache_new(kf->cgroup2, ENRICH_CGROUP_CACHE);
 	/* the live policy is followed through the status page; a policy file stays as it is */
 	if (enr->selinux && !policy_path && !sel_status_live(&enr->src))
 		enricher_follow_source(enr, &enr->src);
@@ -210,6 +215,20 @@ bool enricher_following(const struct enricher *enr)
 	return enr && enr->following;
 }
 
+void enricher_cgroup_stats(const struct enricher *enr, struct cgroup_cache_stats *st)
+{
+	cgroup_cache_get_stats(enr ? enr->cgroups : NULL, st);
+}
+
+void enricher_write_cgroup_stats(struct json *j, const struct enricher *enr)
+{
+	struct cgroup_cache_stats cs;
+
+	enricher_cgroup_stats(enr, &cs);
+	json_uint(j, "cgroups_unresolved", cs.failures);
+	json_uint(j, "cgroup_cache_evictions", cs.evictions);
+}
+
 unsigned long enricher_policy_seqno(const struct enricher *enr)
 {
 	return enr && enr->following ? enr->status.policyload : 0;
@@ -221,6 +240,7 @@ void enricher_free(struct enricher *enr)
 		return;
 	if (enr->pol)
 		policy_close(enr->pol);
+	cgroup_cache_free(enr->cgroups);
 	free(enr);
 }
 
@@ -503,6 +523,7 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 		return;
 	r->lsms = enr->lsms;
 	r->policy_seqno = enr->following ? enr->status.policyload : 0;
+	cgroup_cache_lookup(enr->cgroups, r->cgroup_id, &r->attrib);
 	if (!r->has_selinux) {
 		facts.policy_would_deny = permissive_would_deny(enr, r);
 		goto refine;

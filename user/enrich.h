@@ -54,6 +54,13 @@ unsigned long enricher_policy_seqno(const struct enricher *enr);
  * thread; else libselinux's getpidcon), "" when it cannot be read (the task is gone).
  */
 void proc_task_context(__u32 pid, __u32 tid, char *out, size_t len);
+/* How the cgroup id -> unit/container cache fared (all 0 without a cgroup2 mount). */
+void enricher_cgroup_stats(const struct enricher *enr, struct cgroup_cache_stats *st);
+/* Its members "cgroups_unresolved" (ids whose path could not be read: gone, or no right to
+ * open it) and "cgroup_cache_evictions", for watch_interval and trace's stats lines.
+ */
+struct json;
+void enricher_write_cgroup_stats(struct json *j, const struct enricher *enr);
 
 /* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
  * capability, lockdown and yama never do; selinux only when it is enforcing a policy.

@@ -176,6 +176,7 @@ void record_to_finding(const struct conn_record *r, struct finding *f)
 	f->hidden_by = f->hidden ? r->hidden_by : NULL;
 	f->permissive = r->verdict == VERDICT_SELINUX_PERMISSIVE;
 	f->count = r->count ? r->count : 1;
+	f->attrib = r->attrib;
 	f->first_seen = f->last_seen = r->wall;
 	finding_normalize(f);
 }
@@ -194,8 +195,8 @@ static void format_time(double wall, char *buf, size_t len)
 
 void print_text_header(FILE *f)
 {
-	fprintf(f, "%-12s %-7s %-16s %-28s %-18s %-12s %9s  %s\n", "TIME", "PID", "COMM", "DEST",
-		"RESULT", "ERRNO", "LAT(us)", "DETAIL");
+	fprintf(f, "%-12s %-7s %-16s %-28s %-18s %-12s %9s  %-24s %s\n", "TIME", "PID", "COMM",
+		"DEST", "RESULT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
 }
 
 static void text_detail(const struct conn_record *r, char *buf, size_t len)
@@ -254,16 +255,18 @@ static void text_detail(const struct conn_record *r, char *buf, size_t len)
 void print_text(FILE *f, const struct conn_record *r)
 {
 	char when[32], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
-	char errbuf[16], detail[512];
+	char errbuf[16], detail[512], who_raw[ATTRIB_UNIT_LEN], who[4 * ATTRIB_UNIT_LEN];
 
 	format_time(r->wall, when, sizeof(when));
+	attrib_short(&r->attrib, who_raw, sizeof(who_raw));
+	escape_str(who, sizeof(who), who_raw, ESC_TEXT);
 	escape_str(comm, sizeof(comm), r->comm, ESC_TEXT);
 	record_dest(r, raw, sizeof(raw));
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 	text_detail(r, detail, sizeof(detail));
-	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %s\n", when, r->pid, comm, dest,
+	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %-24s %s\n", when, r->pid, comm, dest,
 		verdict_column(r->verdict), errno_name(r->err, errbuf, sizeof(errbuf)),
-		(double)r->duration_ns / 1e3, detail);
+		(double)r->duration_ns / 1e3, who, detail);
 }
 
 void record_write_selinux_json(struct json *j, const struct conn_record *r)
@@ -303,6 +306,7 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_uint(j, "cgroup_id", r->cgroup_id);
 	if (r->domain[0])
 		json_str(j, "domain", r->domain);
+	attrib_write_json(j, &r->attrib);
 	json_str(j, "family", family_name(r->family));
 	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
 		json_str(j, "daddr", r->daddr);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "attrib.h"
 #include "avcsnoop.h"
 #include "finding.h"
 #include "json.h"
@@ -72,6 +73,8 @@ struct conn_record {
 	bool audit_from_policy; /* audited decided from the auditdeny bit (no audit tracepoint) */
 	const char *lsms;	/* active LSMs, named for lsm_denied */
 	char domain[64];	/* --domain: the task's domain (one of the types asked for) */
+	/* who: the systemd unit and container of the task's cgroup (enrich_record) */
+	struct attribution attrib;
 };
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */

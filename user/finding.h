@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "attrib.h"
 #include "avcsnoop.h"
 
 #define FINDING_CTX_LEN	  256
@@ -26,6 +27,7 @@
 struct finding_proc {
 	char comm[FINDING_NAME_LEN];
 	uint32_t pid;
+	struct attribution attrib; /* its unit and container */
 };
 
 /* Attempts of one finding, by verdict. total = sum of the buckets. */
@@ -57,6 +59,7 @@ struct finding {
 	/* who */
 	char comm[FINDING_NAME_LEN];
 	uint32_t pid;
+	struct attribution attrib;	/* the first observation's unit and container */
 	char scontext[FINDING_CTX_LEN]; /* "system_u:system_r:httpd_t:s0"; "" when unknown */
 	char tcontext[FINDING_CTX_LEN];
 	char tclass[FINDING_NAME_LEN]; /* "tcp_socket", "dir", "sock_file", "unix_stream_socket" */

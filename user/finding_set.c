@@ -175,7 +175,7 @@ static void representative_verdict(struct finding *f)
 
 void finding_normalize(struct finding *f)
 {
-	struct finding_proc self = { .pid = f->pid };
+	struct finding_proc self = { .pid = f->pid, .attrib = f->attrib };
 	char dest[FINDING_CTX_LEN + 16];
 	struct finding_counts *c = &f->counts;
 

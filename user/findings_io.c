@@ -97,6 +97,7 @@ void finding_json_begin(struct json *j, const struct finding *f)
 	json_str(j, "type", "finding");
 	json_str(j, "comm", f->comm);
 	json_uint(j, "pid", f->pid);
+	attrib_write_json(j, &f->attrib);
 	if (fam)
 		json_str(j, "family", fam);
 	else
@@ -140,6 +141,7 @@ void finding_write_seen_json(struct json *j, const struct finding *f)
 		json_obj_begin(j, NULL);
 		json_str(j, "comm", f->procs[i].comm);
 		json_uint(j, "pid", f->procs[i].pid);
+		attrib_write_json(j, &f->procs[i].attrib);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -212,6 +214,26 @@ static int read_dest(struct jr *r, void *arg)
 	return jr_string(r, f->dests[f->ndests++], FINDING_DEST_LEN);
 }
 
+/* unit, user_unit, container, runtime, pod_uid: validated as the cgroup parser would;
+ * any other key is skipped (depth: the nesting, for jr_skip)
+ */
+static int read_attrib_member(struct jr *r, const char *key, struct attribution *a, int depth)
+{
+	char val[ATTRIB_UNIT_LEN], why[160];
+	size_t at;
+	int ret;
+
+	if (strcmp(key, "unit") && strcmp(key, "user_unit") && strcmp(key, "container") &&
+	    strcmp(key, "runtime") && strcmp(key, "pod_uid"))
+		return jr_skip(r, depth);
+	jr_peek(r);
+	at = r->pos;
+	if (jr_string(r, val, sizeof(val)))
+		return -EINVAL;
+	ret = attrib_set(a, key, val, why, sizeof(why));
+	return ret < 0 ? jr_fail_at(r, at, "%s", why) : 0;
+}
+
 static int read_proc_member(struct jr *r, const char *key, void *arg)
 {
 	struct finding_proc *p = arg;
@@ -225,7 +247,7 @@ static int read_proc_member(struct jr *r, const char *key, void *arg)
 		p->pid = (uint32_t)u;
 		return 0;
 	}
-	return jr_skip(r, 3);
+	return read_attrib_member(r, key, &p->attrib, 3);
 }
 
 static int read_proc(struct jr *r, void *arg)
@@ -429,7 +451,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 			} else if (!strcmp(key, "hidden_by")) {
 				ret = read_hidden_by(&r, out);
 			} else {
-				ret = jr_skip(&r, 1);
+				ret = read_attrib_member(&r, key, &out->attrib, 1);
 			}
 			if (ret)
 				return -EINVAL;

@@ -48,6 +48,10 @@ static int series_cmp(const void *a, const void *b)
 		d = strcmp(x->verdict, y->verdict);
 	if (!d)
 		d = strcmp(x->errno_name, y->errno_name);
+	if (!d)
+		d = strcmp(x->unit, y->unit);
+	if (!d)
+		d = strcmp(x->container, y->container);
 	return d;
 }
 
@@ -78,12 +82,17 @@ size_t prom_merge_series(struct prom_series *s, size_t n)
 static void labels(FILE *f, const struct prom_series *s, const char *le)
 {
 	char comm[PROM_LABEL_SIZE(sizeof(s->comm))], dest[PROM_LABEL_SIZE(sizeof(s->dest))];
+	char unit[PROM_LABEL_SIZE(sizeof(s->unit))];
 
-	/* sized for any string the fields hold: cannot fail */
+	/* sized for any string the fields hold: cannot fail. A container id is 64 hex digits
+	 * (user/attrib.c accepts nothing else): nothing to escape.
+	 */
 	prom_escape_label(comm, sizeof(comm), s->comm);
 	prom_escape_label(dest, sizeof(dest), s->dest);
-	fprintf(f, "{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\"", comm, dest, s->verdict,
-		s->errno_name);
+	prom_escape_label(unit, sizeof(unit), s->unit);
+	fprintf(f,
+		"{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\",unit=\"%s\",container=\"%s\"",
+		comm, dest, s->verdict, s->errno_name, unit, s->container);
 	if (le)
 		fprintf(f, ",le=\"%s\"", le);
 	fputc('}', f);
@@ -97,7 +106,7 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 	unsigned int slot;
 
 	fputs("# HELP avcsnoop_connect_attempts_total connect() attempts by process, destination, "
-	      "verdict and errno.\n# TYPE avcsnoop_connect_attempts_total counter\n",
+	      "verdict, errno, systemd unit and container.\n# TYPE avcsnoop_connect_attempts_total counter\n",
 	      f);
 	for (i = 0; i < n; i++) {
 		fputs("avcsnoop_connect_attempts_total", f);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Watch mode's counters as a node_exporter textfile (Prometheus text exposition format 0.0.4):
- *   avcsnoop_connect_attempts_total{comm,dest,verdict,errno}     counter
- *   avcsnoop_connect_duration_seconds{comm,dest,verdict,errno}   histogram (log2 buckets)
+ *   avcsnoop_connect_attempts_total{comm,dest,verdict,errno,unit,container}     counter
+ *   avcsnoop_connect_duration_seconds{comm,dest,verdict,errno,unit,container}   histogram
  *   avcsnoop_traced_attempts_total, avcsnoop_counter_overflow_total, avcsnoop_counter_entries,
  *   avcsnoop_counter_max_entries
  */
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "attrib.h"
 #include "avcsnoop.h"
 
 /* node_exporter reads the textfile as its own user: world-readable, root-writable. */
@@ -23,6 +24,8 @@ struct prom_series {
 	char dest[512];
 	const char *verdict; /* verdict_name() */
 	char errno_name[16];
+	char unit[ATTRIB_UNIT_LEN];	      /* "" when unknown: the label is then "" */
+	char container[ATTRIB_CONTAINER_LEN]; /* id, "" when not in a container */
 	unsigned long long count;
 	unsigned long long sum_ns;
 	__u32 hist[AVC_HIST_SLOTS];

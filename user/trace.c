@@ -253,6 +253,7 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 			json_uint(&t->j, "domain_lost_ringbuf_full", dst[DSTAT_RING_FULL]);
 			json_uint(&t->j, "domain_sids_known", t->domain->nsids);
 		}
+		enricher_write_cgroup_stats(&t->j, t->enr);
 		json_obj_end(&t->j);
 		json_line_end(&t->j);
 	}

@@ -66,13 +66,30 @@ int watch_row_rank(const struct watch_row *r)
 	return 3;
 }
 
+static int attrib_cmp(const struct attribution *x, const struct attribution *y)
+{
+	int c = strcmp(x->unit, y->unit);
+
+	if (!c)
+		c = strcmp(x->user_unit, y->user_unit);
+	if (!c)
+		c = strcmp(x->container, y->container);
+	if (!c)
+		c = strcmp(x->pod_uid, y->pod_uid);
+	return c;
+}
+
 /* What a row is labelled by (table, JSON, Prometheus): comm, destination, refined verdict,
- * errno. Two kernel keys that refine to the same labels are one row.
+ * errno, unit and container. Two kernel keys (cgroups) that refine to the same labels are
+ * one row.
  */
 static int label_cmp(const struct watch_row *x, const struct watch_row *y)
 {
 	int c = memcmp(x->key.comm, y->key.comm, sizeof(x->key.comm));
 
+	if (c)
+		return c;
+	c = attrib_cmp(&x->rec.attrib, &y->rec.attrib);
 	if (c)
 		return c;
 	if (x->key.family != y->key.family)
@@ -124,6 +141,8 @@ void watch_row_series(const struct watch_row *r, struct prom_series *s)
 	s->verdict = verdict_name(r->rec.verdict);
 	snprintf(s->errno_name, sizeof(s->errno_name), "%s",
 		 errno_name(r->key.err, dest, sizeof(dest)));
+	snprintf(s->unit, sizeof(s->unit), "%s", r->rec.attrib.unit);
+	snprintf(s->container, sizeof(s->container), "%s", r->rec.attrib.container);
 	s->count = r->val.count;
 	s->sum_ns = r->val.sum_ns;
 	memcpy(s->hist, r->val.hist, sizeof(s->hist));
@@ -178,26 +197,15 @@ static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, 
 		r->key = key;
 		if (r->val.flags & (AF_SEL_DENIED | AF_SEL_PERMISSIVE))
 			r->has_names = !bpf_map_lookup_elem(w->maps.names_fd, &key, &r->names);
-		r->key.cgroup_id = 0;
+		/* one row per key, its cgroup kept: name_rows() attributes it to a unit or a
+		 * container, then merges the rows labelled alike
+		 */
 		r->ncgroups = 1;
 		n++;
 	}
+	m = n;
 	if (n)
 		qsort(rows, n, sizeof(*rows), key_cmp);
-	for (i = 0, m = 0; i < n; i++) {
-		if (m && !key_cmp(&rows[m - 1].key, &rows[i].key)) {
-			merge_val(&rows[m - 1].val, &rows[i].val);
-			rows[m - 1].ncgroups++;
-			if (!rows[m - 1].has_names && rows[i].has_names) {
-				rows[m - 1].names = rows[i].names;
-				rows[m - 1].has_names = true;
-			}
-			continue;
-		}
-		if (m != i)
-			rows[m] = rows[i];
-		m++;
-	}
 	for (i = 0; i < m; i++) {
 		struct prev_count *p = w->nprev ? bsearch(&rows[i].key, w->prev, w->nprev,
 							  sizeof(*w->prev), key_cmp)
@@ -299,9 +307,14 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 {
 	char when[16], comm[4 * AVC_COMM_LEN + 4], raw[4 * AVC_PATH_LEN], dest[4 * AVC_PATH_LEN];
 	char target[128], perms[4 * REC_MAX_PERMS * REC_NAME_LEN], errbuf[16];
+	char who_raw[ATTRIB_UNIT_LEN], who[4 * ATTRIB_UNIT_LEN + 4];
 	time_t now = time(NULL);
+	bool attributed = false; /* the UNIT/CONTAINER column, when any row has one */
 	struct tm tm;
 	size_t i;
+
+	for (i = 0; i < n; i++)
+		attributed = attributed || attrib_present(&rows[i].rec.attrib);
 
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
@@ -326,8 +339,11 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			list, dst[DSTAT_DROPPED], w->domain->uncounted_wanted,
 			w->domain->unresolved, dst[DSTAT_RING_FULL]);
 	}
-	fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM", "DEST",
-		"VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
+	fprintf(w->out, "%-2s %-16s ", "", "COMM");
+	if (attributed)
+		fprintf(w->out, "%-24s ", "UNIT/CONTAINER");
+	fprintf(w->out, "%-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "DEST", "VERDICT", "ERRNO",
+		"NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
 	for (i = 0; i < n; i++) {
 		const struct watch_row *r = &rows[i];
 		int rank = watch_row_rank(r);
@@ -337,11 +353,14 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 		row_target(r, target, sizeof(target));
 		row_perms(r, perms, sizeof(perms));
-		fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n",
-			rank == 0   ? "!!"
-			: rank <= 2 ? "!"
-				    : "",
-			comm, dest, verdict_column(r->rec.verdict),
+		fprintf(w->out, "%-2s %-16s ", rank == 0 ? "!!" : rank <= 2 ? "!" : "", comm);
+		if (attributed) {
+			attrib_short(&r->rec.attrib, who_raw, sizeof(who_raw));
+			escape_str(who, sizeof(who), who_raw, ESC_TEXT);
+			fprintf(w->out, "%-24s ", who);
+		}
+		fprintf(w->out, "%-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n", dest,
+			verdict_column(r->rec.verdict),
 			errno_name(r->key.err, errbuf, sizeof(errbuf)), r->delta,
 			(unsigned long long)r->val.count,
 			r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0.0,
@@ -395,6 +414,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		json_uint(j, "domain_unresolved", w->domain->unresolved);
 		json_uint(j, "domain_lost_ringbuf_full", dst[DSTAT_RING_FULL]);
 	}
+	enricher_write_cgroup_stats(j, w->enr);
 	json_obj_end(j);
 	json_line_end(j);
 	for (i = 0; i < n; i++) {
@@ -409,6 +429,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		if (w->domain && w->domain->ntypes == 1)
 			json_str(j, "domain", w->domain->types[0]);
 		json_uint(j, "cgroups", r->ncgroups);
+		attrib_write_json(j, &rec->attrib);
 		json_str(j, "family", family_name(r->key.family));
 		if (r->key.family == AVC_AF_INET || r->key.family == AVC_AF_INET6) {
 			json_str(j, "daddr", rec->daddr);

@@ -13,7 +13,7 @@
 #include "metrics.h"
 
 struct watch_row {
-	struct agg_key key; /* cgroup_id 0: rows merge cgroups */
+	struct agg_key key; /* a merged row keeps one of its cgroups' ids */
 	struct agg_val val; /* counts, sums and histograms summed over the merged entries */
 	struct avc_sel_names names;
 	bool has_names;
