@@ -287,7 +287,9 @@ struct cc_entry {
 };
 
 struct cgroup_cache {
-	int mount_fd;
+	cgroup_path_fn path_of;
+	void *ctx;
+	int mount_fd; /* -1 with another source */
 	char mount[PATH_MAX];
 	size_t mount_len;
 	unsigned int cap, n, nbuckets;
@@ -297,34 +299,28 @@ struct cgroup_cache {
 	struct cgroup_cache_stats st;
 };
 
-struct cgroup_cache *cgroup_cache_new(const char *cgroup2_mount, unsigned int cap)
+static int handle_path(void *ctx, __u64 id, char *out, size_t len);
+
+struct cgroup_cache *cgroup_cache_new_source(cgroup_path_fn path_of, void *ctx, unsigned int cap)
 {
 	struct cgroup_cache *c;
 	unsigned int i;
 
-	if (!cgroup2_mount || !cgroup2_mount[0] || !cap)
+	if (!cap)
 		return NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	snprintf(c->mount, sizeof(c->mount), "%s", cgroup2_mount);
-	c->mount_len = strlen(c->mount);
-	while (c->mount_len > 1 && c->mount[c->mount_len - 1] == '/')
-		c->mount[--c->mount_len] = '\0';
+	c->path_of = path_of;
+	c->ctx = ctx ? ctx : c;
+	c->mount_fd = -1;
 	c->cap = cap;
 	for (c->nbuckets = 1; c->nbuckets < cap; c->nbuckets <<= 1)
 		;
 	c->heads = malloc(c->nbuckets * sizeof(*c->heads));
 	c->e = calloc(cap, sizeof(*c->e));
-	c->mount_fd = open(c->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (!c->heads || !c->e || c->mount_fd < 0) {
-		if (c->mount_fd < 0)
-			p_debug("cgroup attribution off: %s: %s", c->mount, strerror(errno));
-		else
-			close(c->mount_fd);
-		free(c->heads);
-		free(c->e);
-		free(c);
+	if (!c->heads || !c->e) {
+		cgroup_cache_free(c);
 		return NULL;
 	}
 	for (i = 0; i < c->nbuckets; i++)
@@ -332,11 +328,34 @@ struct cgroup_cache *cgroup_cache_new(const char *cgroup2_mount, unsigned int ca
 	return c;
 }
 
+struct cgroup_cache *cgroup_cache_new(const char *cgroup2_mount, unsigned int cap)
+{
+	struct cgroup_cache *c;
+
+	if (!cgroup2_mount || !cgroup2_mount[0])
+		return NULL;
+	c = cgroup_cache_new_source(handle_path, NULL, cap);
+	if (!c)
+		return NULL;
+	snprintf(c->mount, sizeof(c->mount), "%s", cgroup2_mount);
+	c->mount_len = strlen(c->mount);
+	while (c->mount_len > 1 && c->mount[c->mount_len - 1] == '/')
+		c->mount[--c->mount_len] = '\0';
+	c->mount_fd = open(c->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (c->mount_fd < 0) {
+		p_debug("cgroup attribution off: %s: %s", c->mount, strerror(errno));
+		cgroup_cache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
 void cgroup_cache_free(struct cgroup_cache *c)
 {
 	if (!c)
 		return;
-	close(c->mount_fd);
+	if (c->mount_fd >= 0)
+		close(c->mount_fd);
 	free(c->heads);
 	free(c->e);
 	free(c);
@@ -348,8 +367,9 @@ static unsigned int bucket(const struct cgroup_cache *c, __u64 id)
 }
 
 /* The cgroup's path below the mount ("/system.slice/x.service"), or -errno. */
-static int cgroup_path(struct cgroup_cache *c, __u64 id, char *out, size_t len)
+static int handle_path(void *ctx, __u64 id, char *out, size_t len)
 {
+	struct cgroup_cache *c = ctx;
 	struct {
 		struct file_handle fh;
 		__u64 id;
@@ -416,7 +436,7 @@ void cgroup_cache_lookup(struct cgroup_cache *c, __u64 cgroup_id, struct attribu
 			return;
 		}
 	c->st.misses++;
-	err = cgroup_path(c, cgroup_id, path, sizeof(path));
+	err = c->path_of(c->ctx, cgroup_id, path, sizeof(path));
 	if (err) {
 		c->st.failures++;
 		p_debug("cgroup %llu: no path (%s)", (unsigned long long)cgroup_id, strerror(-err));

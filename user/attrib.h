@@ -81,6 +81,12 @@ struct cgroup_cache_stats {
 
 /* NULL when cgroup2_mount is "" or cannot be opened (no attribution then). */
 struct cgroup_cache *cgroup_cache_new(const char *cgroup2_mount, unsigned int cap);
+/* The same cache over another source of paths (tests): path_of fills out with the path below
+ * the mount and returns 0, or -ESTALE/-ENOENT for a cgroup that is gone (cached as such), or
+ * another -errno (not cached).
+ */
+typedef int (*cgroup_path_fn)(void *ctx, __u64 cgroup_id, char *out, size_t len);
+struct cgroup_cache *cgroup_cache_new_source(cgroup_path_fn path_of, void *ctx, unsigned int cap);
 void cgroup_cache_free(struct cgroup_cache *c);
 /* Fills *a (empty when the cgroup is gone or unreadable); the cache may be NULL. */
 void cgroup_cache_lookup(struct cgroup_cache *c, __u64 cgroup_id, struct attribution *a);
