@@ -8,7 +8,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
 FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/policy.c \
 	user/recommend.c user/command.c user/log.c user/json_read.c user/finding_set.c \
-	user/advice_out.c user/util.c
+	user/advice_out.c user/util.c user/attrib.c
 FUZZ_ADVICE_SRCS := $(FUZZ_COMMON) user/auditlog.c
 FUZZ_POLICY := $(OUTPUT)/fuzz/bool_gate.policy
 FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings \
