@@ -193,6 +193,132 @@ for mode in trace watch; do
 	esac
 done
 
+# ---- (u) attribution: systemd unit, container runtime and id, pod UID from the cgroup path ----
+# Cgroups named as systemd, docker, podman, containerd, CRI-O and kubelet name them, one
+# connecting process in each; trace JSON and text, the findings export, the watch table and
+# JSON and the Prometheus file must all name them. A hostile name yields no unit.
+ATTR_CGS=()
+suite_cleanup() {
+	local i
+	for ((i = ${#ATTR_CGS[@]} - 1; i >= 0; i--)); do rmdir "${ATTR_CGS[$i]}" 2>/dev/null; done
+}
+attr_mkdir() { mkdir "$1" && ATTR_CGS+=("$1"); }
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+ID_D=$(printf 'd%.0s' {1..64})
+ID_P=$(printf '%064x' 1234567)
+ID_C=$(printf 'c0ffee%.0s' {1..10})c0ff
+ID_O=$(printf '0%.0s' {1..63})1
+UID_K=1f2e3d4c-5b6a-7980-a1b2-c3d4e5f60718
+if [ -z "$CG2" ]; then
+	skipped "(u) attribution" "no cgroup v2 mount in /proc/mounts"
+else
+	R=$CG2/avcsnoop-attr-$$.slice
+	POD=$R/kubepods-burstable-pod${UID_K//-/_}.slice
+	declare -A ATTR=(
+		[svc]=$R/nginx.service
+		[docker]=$R/docker-$ID_D.scope
+		[podman]=$R/libpod-$ID_P.scope
+		[containerd]=$POD/cri-containerd-$ID_C.scope
+		[crio]=$POD/crio-$ID_O.scope
+		[user]=$R/user@1000.service/app.slice/x.scope
+		[evil]=$R/$'evil\x1b[31m.service'
+	)
+	attr_mkdir "$R"
+	attr_mkdir "$POD"
+	attr_mkdir "$R/user@1000.service" && attr_mkdir "$R/user@1000.service/app.slice"
+	for k in svc docker podman containerd crio user evil; do attr_mkdir "${ATTR[$k]}"; done
+	attr_run() { # attr_run OUTDIR: one refused connect from each cgroup
+		local k
+		for k in svc docker podman containerd crio user evil; do
+			$CONN --comm avc-attr --cgroup "${ATTR[$k]}" --closed tcp4:127.0.0.1:0 >"$1/$k"
+		done
+	}
+	mkdir "$W/ua" "$W/ub" "$W/uc"
+	U=$W/attr.json
+	start_avc "$U" trace -a -j --export "$W/attr.findings" || finish
+	attr_run "$W/ua"
+	sleep 0.3
+	stop_avc
+	pidk() { pid_of "$W/ua/$1"; }
+	expect "(u) nginx.service: unit" "$U" ".pid==$(pidk svc)" \
+		'.unit=="nginx.service" and (has("container")|not) and .cgroup_id > 0'
+	expect "(u) docker-ID.scope: docker container" "$U" ".pid==$(pidk docker)" \
+		".unit==\"docker-$ID_D.scope\" and .container==\"$ID_D\" and .runtime==\"docker\""
+	expect "(u) libpod-ID.scope: podman container" "$U" ".pid==$(pidk podman)" \
+		".container==\"$ID_P\" and .runtime==\"podman\""
+	expect "(u) kubepods pod + cri-containerd-ID.scope" "$U" ".pid==$(pidk containerd)" \
+		".container==\"$ID_C\" and .runtime==\"containerd\" and .pod_uid==\"$UID_K\""
+	expect "(u) kubepods pod + crio-ID.scope" "$U" ".pid==$(pidk crio)" \
+		".container==\"$ID_O\" and .runtime==\"cri-o\" and .pod_uid==\"$UID_K\""
+	expect "(u) user@1000.service/app.slice/x.scope: unit and user unit" "$U" ".pid==$(pidk user)" \
+		'.unit=="user@1000.service" and .user_unit=="x.scope"'
+	expect "(u) hostile cgroup name: no unit" "$U" ".pid==$(pidk evil)" \
+		'(has("unit")|not) and (has("container")|not)'
+	n=$(jq -s 'map(select(.type=="stats")) | .[0].cgroups_unresolved' "$U")
+	DETAIL="cgroups_unresolved: $n"
+	check "(u) every cgroup resolved (stats line)" [ "$n" = 0 ]
+	F=$W/attr.findings
+	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.comm==\"avc-attr\") | .unit // \"-\") | sort | join(\" \")" "$F")
+	DETAIL="units in the export: $n"
+	check "(u) export: each process carries its unit" [ "$n" = "\"- cri-containerd-$ID_C.scope crio-$ID_O.scope docker-$ID_D.scope libpod-$ID_P.scope nginx.service user@1000.service\"" ]
+	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.container==\"$ID_C\") | .pod_uid) | .[0]" "$F")
+	DETAIL="pod_uid of the containerd process: $n"
+	check "(u) export: container and pod UID" [ "$n" = "\"$UID_K\"" ]
+
+	# trace text: the UNIT/CONTAINER column, escaped
+	T=$W/attr.txt
+	if start_avc "$T" trace -c avc-attr; then
+		attr_run "$W/ub"
+		sleep 0.3
+		stop_avc
+		DETAIL=$(cat -v "$T")
+		check "(u) trace text: UNIT/CONTAINER column" grep -q '^TIME .* LAT(us)  UNIT/CONTAINER  *DETAIL' "$T"
+		check "(u) trace text: unit and short container id" \
+			bash -c "grep -q ' nginx.service ' '$T' && grep -q ' docker:${ID_D:0:12} ' '$T' && grep -q ' containerd:${ID_C:0:12} ' '$T'"
+		check "(u) trace text: no raw escape byte" bash -c "! grep -q $'\x1b' '$T'"
+	fi
+
+	# watch: table, JSON and Prometheus name the same
+	P=$W/attr.prom
+	V=$W/attr-watch.json
+	start_avc "$V" watch -j -c avc-attr --prometheus "$P" 0.5 || finish
+	attr_run "$W/uc"
+	sleep 0.8
+	stop_avc
+	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", .total]) | sort')
+	want="[[\"-\",\"-\",\"-\",\"-\",1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",1],[\"nginx.service\",\"-\",\"-\",\"-\",1],[\"user@1000.service\",\"-\",\"-\",\"-\",1]]"
+	DETAIL="rows: $n"
+	check "(u) watch JSON: one row per unit/container, named" [ "$n" = "$want" ]
+	for k in svc docker containerd; do
+		case $k in
+		svc) lab='unit="nginx.service",container=""' ;;
+		docker) lab="unit=\"docker-$ID_D.scope\",container=\"$ID_D\"" ;;
+		containerd) lab="unit=\"cri-containerd-$ID_C.scope\",container=\"$ID_C\"" ;;
+		esac
+		line="avcsnoop_connect_attempts_total{comm=\"avc-attr\",dest=\"127.0.0.1:$(port_of "$W/uc/$k" tcp4:127.0.0.1:0)\",verdict=\"refused\",errno=\"ECONNREFUSED\",$lab} 1"
+		DETAIL="wanted: $line; file: $(grep attempts_total "$P" | tr '\n' ' ')"
+		check "(u) Prometheus: $k series labelled unit and container" grep -qxF "$line" "$P"
+	done
+	if command -v promtool >/dev/null; then
+		DETAIL=$(promtool check metrics <"$P" 2>&1)
+		check "(u) Prometheus: promtool check metrics accepts the file" promtool check metrics <"$P"
+	fi
+	X=$W/attr-table.txt
+	if start_avc "$X" watch -c avc-attr 0.5; then
+		attr_run "$W/ua"
+		sleep 0.8
+		stop_avc
+		DETAIL=$(cat -v "$X")
+		check "(u) watch table: UNIT/CONTAINER column" grep -q '^ *COMM  *UNIT/CONTAINER  *DEST  *VERDICT' "$X"
+		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *nginx.service  *127' '$X' && grep -q 'avc-attr  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *-  *127' '$X'"
+	fi
+	suite_cleanup
+	ATTR_CGS=()
+	n=$(find "$R" -maxdepth 0 2>/dev/null | wc -l)
+	DETAIL="$R is still there"
+	check "(u) the test cgroups are removed" [ "$n" = 0 ]
+fi
+
 # ---- errors: bad flags, no root ----
 out=$("$AVC" trace -p abc 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ $out == *"-p: 'abc' is not a number"* ]] && ok "bad -p value: named, non-zero exit" || bad "bad -p value" "rc=$rc $out"
