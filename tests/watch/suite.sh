@@ -235,16 +235,16 @@ out=$(awk -f "$W/prom.awk" "$P" 2>&1); rc=$?
 DETAIL="$out"
 check "Prometheus textfile parses strictly (HELP/TYPE, escapes, reversible labels, no duplicate series, cumulative buckets, +Inf = _count)" [ "$rc" = 0 ]
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: comm with a quote and a backslash reads back (avc\"w\\x5cq), 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\x5cq;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED; 9\$" <<<"$out"
+check "Prometheus: comm with a quote and a backslash reads back (avc\"w\\x5cq), 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\x5cq;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED;unit=;container=; 9\$" <<<"$out"
 P01=$(port_of "$W/c01" tcp4:127.0.0.1:0)
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: byte 0x01 in a comm is the label value avc-p\\x01 (5 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED; 5\$" <<<"$out"
+check "Prometheus: byte 0x01 in a comm is the label value avc-p\\x01 (5 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;unit=;container=; 5\$" <<<"$out"
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: the text \\x01 in a comm is another series to the same port, avc-p\\x5cx01 (7 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x5cx01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED; 7\$" <<<"$out"
+check "Prometheus: the text \\x01 in a comm is another series to the same port, avc-p\\x5cx01 (7 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x5cx01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;unit=;container=; 7\$" <<<"$out"
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: one unix destination counted under several keys is one series of 3" grep -q "^ATTEMPTS comm=$CDUP;dest=$W/no-such.sock;verdict=[a-z_]*;errno=ENOENT; 3\$" <<<"$out"
+check "Prometheus: one unix destination counted under several keys is one series of 3" grep -q "^ATTEMPTS comm=$CDUP;dest=$W/no-such.sock;verdict=[a-z_]*;errno=ENOENT;unit=;container=; 3\$" <<<"$out"
 DETAIL=$(grep -c 'le="2e-06"' "$P")
-check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\x5cq",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",le="2e-06"}' "$P"
+check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\x5cq",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",unit="",container="",le="2e-06"}' "$P"
 
 # ---- export -> recommend round trips (watch and trace) ----
 E=$W/w-export.json
