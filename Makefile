@@ -15,8 +15,13 @@ VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
 CFLAGS ?= -O2 -g
+# full RELRO, as Debian's hardening flags ask (lintian: hardening-no-bindnow)
+LDFLAGS ?= -Wl,-z,relro -Wl,-z,now
+# The one source of the version: `avcsnoop --version` and the Debian package both read it.
+VERSION := $(shell cat VERSION)
 WARN := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT) -MMD -MP
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(OUTPUT) -MMD -MP \
+	-DAVCSNOOP_VERSION='"$(VERSION)"'
 # libsepol.a, not .so: evaluating access on a policy file (sepol_set_policydb, evaluate_conds)
 # is only in the static archive, as for audit2why (user/policy.c).
 LDLIBS := -lbpf -lelf -lz -lselinux -l:libsepol.a -lm
@@ -40,7 +45,7 @@ HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
 Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install deb
 all: avcsnoop
 
 deps:
@@ -71,13 +76,16 @@ $(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user $(OUTPUT)/avcsnoop.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# the version is compiled into main.c only
+$(OUTPUT)/user/main.o: VERSION
+
 $(OUTPUT)/libavc.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 avcsnoop: $(OUTPUT)/user/main.o $(OUTPUT)/libavc.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # ---- tests ----
 $(OUTPUT)/tests/unit/%.o: tests/unit/%.c | $(OUTPUT)/tests/unit $(OUTPUT)/avcsnoop.skel.h
@@ -140,6 +148,12 @@ PREFIX ?= /usr/local
 install: avcsnoop
 	install -D -m 0755 avcsnoop $(DESTDIR)$(PREFIX)/sbin/avcsnoop
 	install -D -m 0644 docs/avcsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/avcsnoop.8
+
+# The Debian package (packaging/deb/build.sh): /usr/sbin/avcsnoop, the man page, the systemd
+# unit and the Prometheus alerting rules; tests/deb checks it with lintian.
+deb: avcsnoop
+	$(call msg,DEB,$(OUTPUT)/deb)
+	$(Q)packaging/deb/build.sh avcsnoop $(OUTPUT)/deb
 
 clean:
 	rm -rf $(OUTPUT) avcsnoop

@@ -8,8 +8,9 @@
 #include "preflight.h"
 #include "recommend.h"
 
+/* from the file VERSION, through the Makefile (the Debian package carries the same) */
 #ifndef AVCSNOOP_VERSION
-#define AVCSNOOP_VERSION "0.1"
+#define AVCSNOOP_VERSION "unknown"
 #endif
 
 struct cmd {
