@@ -7,7 +7,8 @@ set -eu
 build_pkgs="make gcc clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libselinux1-dev \
 libsepol-dev pkg-config"
 test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev bc \
-policycoreutils-python-utils python3 clang-format clang-tidy cppcheck"
+policycoreutils-python-utils python3 clang-format clang-tidy cppcheck \
+dpkg-dev lintian prometheus"
 # the lab labels its image with tests/vm/label.c (gcc, libselinux)
 vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio gcc libselinux1-dev"
 
