@@ -10,7 +10,8 @@ test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev 
 policycoreutils-python-utils python3 clang-format clang-tidy cppcheck \
 dpkg-dev lintian prometheus"
 # the lab labels its image with tests/vm/label.c (gcc, libselinux)
-vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio gcc libselinux1-dev"
+# and installs avcsnoop's .deb in the guest (make deb: dpkg-dev)
+vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio gcc libselinux1-dev dpkg-dev"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;

@@ -128,6 +128,15 @@ make_share() {
 	else
 		log "warning: $REPO_DIR/avcsnoop does not exist: the guest has no avcsnoop"
 	fi
+	# The Debian package of this build (make deb), installed in the guest with dpkg; only when
+	# it is not older than ./avcsnoop (else the copy above is what the guest runs).
+	local deb
+	deb="$REPO_DIR/build/deb/avcsnoop_$(cat "$REPO_DIR/VERSION" 2>/dev/null)_amd64.deb"
+	if [ -f "$deb" ] && ! [ "$REPO_DIR/avcsnoop" -nt "$deb" ]; then
+		cp "$deb" "$share/bin/avcsnoop.deb"
+	elif [ -f "$REPO_DIR/avcsnoop" ]; then
+		log "note: no build/deb package as new as ./avcsnoop (make deb): the guest gets the binary"
+	fi
 	# the host tests' workload tool (io_uring connects, ...): same Debian 12 userland
 	if [ -f "$REPO_DIR/build/tests/host/connector" ]; then
 		cp "$REPO_DIR/build/tests/host/connector" "$share/bin/connector"

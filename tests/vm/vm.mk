@@ -15,7 +15,7 @@ vmbuild:
 vmtest:
 	$(Q)./scripts/deps.sh build
 	$(Q)./scripts/deps.sh vm
-	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/tests/host/connector
+	$(Q)$(MAKE) --no-print-directory all deb $(OUTPUT)/tests/host/connector
 	$(Q)tests/vm/suite.sh
 
 demo:
