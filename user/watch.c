@@ -166,7 +166,9 @@ static void merge_val(struct agg_val *into, const struct agg_val *v)
 		into->hist[i] += v->hist[i];
 }
 
-/* Read every counter, merge cgroups, compute the deltas. *entries: keys in the map. */
+/* Read every counter (one row per key: cgroups are merged by name_rows(), unit by unit),
+ * compute the deltas. *entries: keys in the map.
+ */
 static int read_rows(struct watch_ctx *w, struct watch_row **out, size_t *nout, size_t *entries)
 {
 	struct agg_key key, next;
