@@ -299,10 +299,6 @@ else
 		DETAIL="wanted: $line; file: $(grep attempts_total "$P" | tr '\n' ' ')"
 		check "(u) Prometheus: $k series labelled unit and container" grep -qxF "$line" "$P"
 	done
-	if command -v promtool >/dev/null; then
-		DETAIL=$(promtool check metrics <"$P" 2>&1)
-		check "(u) Prometheus: promtool check metrics accepts the file" promtool check metrics <"$P"
-	fi
 	X=$W/attr-table.txt
 	if start_avc "$X" watch -c avc-attr 0.5; then
 		attr_run "$W/ua"
