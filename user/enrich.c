@@ -248,7 +248,7 @@ struct policy *enricher_policy(struct enricher *enr)
 {
 	struct sel_status before, after;
 	bool have_before = false;
-	char err[256];
+	char err[512];
 
 	if (enr->pol || enr->pol_failed)
 		return enr->pol;

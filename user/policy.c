@@ -207,11 +207,25 @@ static int read_header(FILE *f, const char *path, unsigned int *version, char *e
 		return -EINVAL;
 	}
 	*version = le32toh(ver);
-	if (*version < (unsigned int)sepol_policy_kern_vers_min() ||
-	    *version > (unsigned int)sepol_policy_kern_vers_max()) {
+	/* e.g. Debian 13's on-disk policy.34 and Debian 12's libsepol (15-33): the kernel
+	 * loads such a file in a version it has (33) and gives that out as its live policy
+	 */
+	if (*version > (unsigned int)sepol_policy_kern_vers_max()) {
 		snprintf(err, errsz,
-			 "%s: policy version %u is not supported by this libsepol (%d-%d)", path,
-			 *version, sepol_policy_kern_vers_min(), sepol_policy_kern_vers_max());
+			 "%s: policy version %u: the libsepol avcsnoop was built with reads "
+			 "versions %d-%d only. Use the live policy instead (run without "
+			 "--policy: /sys/fs/selinux/policy, which the kernel writes in a version "
+			 "it loaded), or rebuild avcsnoop against a libsepol that reads version %u",
+			 path, *version, sepol_policy_kern_vers_min(), sepol_policy_kern_vers_max(),
+			 *version);
+		return -EPROTONOSUPPORT;
+	}
+	if (*version < (unsigned int)sepol_policy_kern_vers_min()) {
+		snprintf(err, errsz,
+			 "%s: policy version %u: the libsepol avcsnoop was built with reads "
+			 "versions %d-%d only",
+			 path, *version, sepol_policy_kern_vers_min(),
+			 sepol_policy_kern_vers_max());
 		return -EPROTONOSUPPORT;
 	}
 	rewind(f);

@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Policy queries against small CIL policies compiled by secilc at test time. */
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sepol/policydb.h>
 
 #include "policy.h"
 #include "test.h"
@@ -280,4 +286,68 @@ TEST(policy_open_errors_are_sentences)
 	CHECK(!q);
 	CHECK(err[0] != '\0');
 	unlink(trunc);
+}
+
+/* The header of a binary policy as libsepol documents it (policydb.h): the magic, the length
+ * of the identifier "SE Linux", the identifier, the version; the rest is not read.
+ */
+static bool write_policy_header(const char *path, unsigned int version)
+{
+	const unsigned char ident[] = "SE Linux";
+	const uint32_t w[2] = { htole32(0xf97cff8c), htole32(sizeof(ident) - 1) };
+	const uint32_t v = htole32(version), body[4] = { 0 };
+	FILE *f = fopen(path, "w");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fwrite(w, sizeof(w), 1, f) == 1 && fwrite(ident, sizeof(ident) - 1, 1, f) == 1 &&
+	     fwrite(&v, sizeof(v), 1, f) == 1 && fwrite(body, sizeof(body), 1, f) == 1;
+	return fclose(f) == 0 && ok;
+}
+
+/* Issue 11: Debian 13's on-disk policy.34 and Debian 12's libsepol (15-33). */
+TEST(policy_open_version_beyond_libsepol_names_versions_and_alternatives)
+{
+	const char *path = "build/tests/policy/version.unit.policy";
+	int min = sepol_policy_kern_vers_min(), max = sepol_policy_kern_vers_max();
+	unsigned int newer[2] = { (unsigned int)max + 1, 34 };
+	char err[512], want[128];
+	struct policy *q = NULL;
+	int i;
+
+	CHECK(mkdir("build/tests/policy", 0755) == 0 || errno == EEXIST);
+	for (i = 0; i < 2; i++) {
+		if (newer[i] <= (unsigned int)max) /* a libsepol that reads 34 has no such case */
+			continue;
+		CHECK(write_policy_header(path, newer[i]));
+		CHECK_INT(policy_open(&q, path, err, sizeof(err)), -EPROTONOSUPPORT);
+		CHECK(!q);
+		snprintf(want, sizeof(want),
+			 "%s: policy version %u: the libsepol avcsnoop was built with", path,
+			 newer[i]);
+		CHECK_CONTAINS(err, want);
+		snprintf(want, sizeof(want), "reads versions %d-%d only. Use", min, max);
+		CHECK_CONTAINS(err, want);
+		CHECK_CONTAINS(err, "the live policy instead (run without --policy: "
+				    "/sys/fs/selinux/policy");
+		snprintf(want, sizeof(want), "against a libsepol that reads version %u", newer[i]);
+		CHECK_CONTAINS(err, want);
+	}
+	CHECK(write_policy_header(path, (unsigned int)min - 1));
+	CHECK_INT(policy_open(&q, path, err, sizeof(err)), -EPROTONOSUPPORT);
+	snprintf(
+		want, sizeof(want),
+		"policy version %d: the libsepol avcsnoop was built with reads versions %d-%d only",
+		min - 1, min, max);
+	CHECK_CONTAINS(err, want);
+	CHECK(!strstr(err, "rebuild"));
+	/* the control: the same header with a version it reads gets past the header, and the
+	 * empty body is libsepol's to refuse
+	 */
+	CHECK(write_policy_header(path, (unsigned int)max));
+	CHECK(policy_open(&q, path, err, sizeof(err)) < 0);
+	CHECK(!strstr(err, "policy version"));
+	CHECK_CONTAINS(err, "libsepol could not read");
+	unlink(path);
 }

@@ -1,21 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# The SELinux lab: Debian 12's 6.1 kernel with SELinux enforcing, Debian's refpolicy and a
+# The SELinux labs: a Debian release's own kernel with SELinux enforcing, its refpolicy and a
 # real nginx in httpd_t, under qemu. Our own kernel has no SELinux (shared/VM-NOTES.md).
+# AVC_LAB chooses the lab: debian12 (6.1, the default) or debian13 (6.12); see labs/.
 #
 #   tests/vm/lab.sh build              build or reuse the cached layers
 #   tests/vm/lab.sh run SCRIPT [ARGS]  boot, run SCRIPT in the guest (root, initrc_t), power off;
 #                                      exit status = the script's; results in build/vm/results/
 #   tests/vm/lab.sh shell              boot to an interactive root shell on the serial console
 #   tests/vm/lab.sh info               print the cache paths and keys
+#   tests/vm/lab.sh labs               print the lab names, oldest first
 #   tests/vm/lab.sh clean              remove the cache
 #
 # Layers, each cached under $AVC_LAB_CACHE (default /var/cache/avcsnoop-lab) by a hash of its
-# inputs: rootfs (lib/rootfs.sh), kernel (apt package version), initramfs, image (lib/image.sh,
-# label.c, image/). Environment: AVC_LAB_TIMEOUT (seconds, default 1200), AVC_LAB_MEM (MB,
-# default 1024), AVC_LAB_SMP (vCPUs, default 1), AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots),
-# AVC_LAB_QUIET=1 (boot with "quiet": less in the serial console log).
+# inputs: rootfs (lib/rootfs.sh + labs/NAME.sh), kernel (apt package version), initramfs, image
+# (lib/image.sh, label.c, image/, the rootfs key). Environment: AVC_LAB, AVC_LAB_TIMEOUT
+# (seconds, default 1200), AVC_LAB_MEM (MB, default 1024), AVC_LAB_SMP (vCPUs, default 1),
+# AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots), AVC_LAB_QUIET=1 (boot
+# with "quiet": less in the serial console log), AVC_LAB_RESULTS (default build/vm/results).
 # Exit status of run: the script's; 125 when the VM did not boot or finish (serial log shown).
 set -euo pipefail
 
@@ -31,10 +34,10 @@ set -euo pipefail
 . "$LAB_DIR/lib/image.sh"
 
 VM_FAILED=125
-RESULTS_DIR="$REPO_DIR/build/vm/results"
+RESULTS_DIR=${AVC_LAB_RESULTS:-$REPO_DIR/build/vm/results}
 
 usage() {
-	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
@@ -52,14 +55,15 @@ cmd_build() {
 	need_cmds qemu-system-x86_64 mke2fs cpio
 	lock_cache
 	# Left behind by an interrupted build (we hold the lock: nobody else is building).
-	rm -rf -- "$LAB_CACHE"/initrd.?????? "$LAB_CACHE"/image.?????? "$LAB_CACHE"/*.tmp
+	rm -rf -- "$LAB_CACHE"/initrd.?????? "$LAB_CACHE"/initrd.??????.index* \
+		"$LAB_CACHE"/image.?????? "$LAB_CACHE"/*.tmp
 	build_rootfs
 	kdir=$(kernel_dir)
 	build_kernel "$kdir"
 	build_initramfs "$kdir"
 	build_image
 	flock -u 9
-	log "build: ready in $(elapsed)"
+	log "build: lab $LAB_NAME ready in $(elapsed)"
 }
 
 # Sets KERNEL, INITRD and IMAGE to the cached layers (building any that are missing).
@@ -192,7 +196,7 @@ cmd_run() {
 
 	timeout=${AVC_LAB_TIMEOUT:-1200}
 	start=$SECONDS
-	log "booting the lab (qemu ${AVC_LAB_ACCEL:-tcg}; ~15 s to the guest under TCG), timeout ${timeout}s"
+	log "booting the lab $LAB_NAME ($(cat "${KERNEL%/*}/release"); qemu ${AVC_LAB_ACCEL:-tcg}; ~15 s to the guest under TCG), timeout ${timeout}s"
 	boot_vm "$share" "$console" </dev/null &
 	qemu_pid=$!
 	# The kill guard: never leave a qemu behind, whatever happens to this script.
@@ -266,6 +270,7 @@ cmd_shell() {
 cmd_info() {
 	local kdir
 	kdir=$(kernel_dir)
+	printf 'lab:       %s (%s, kernel %s)\n' "$LAB_NAME" "$LAB_SUITE" "$LAB_KERNEL_SERIES"
 	printf 'cache:     %s\n' "$LAB_CACHE"
 	printf 'rootfs:    %s\n' "$(rootfs_dir)"
 	printf 'kernel:    %s\n' "$kdir"
@@ -278,7 +283,7 @@ cmd_clean() {
 	lock_cache
 	log "removing $LAB_CACHE"
 	rm -rf -- "${LAB_CACHE:?}"/rootfs-* "$LAB_CACHE"/kernel-* "$LAB_CACHE"/initrd-* \
-		"$LAB_CACHE"/image-*
+		"$LAB_CACHE"/image-* "$LAB_CACHE"/apt-*
 }
 
 [ $# -ge 1 ] || usage
@@ -289,6 +294,7 @@ build) cmd_build "$@" ;;
 run) cmd_run "$@" ;;
 shell) cmd_shell "$@" ;;
 info) cmd_info "$@" ;;
+labs) lab_names ;;
 clean) cmd_clean "$@" ;;
 -h | --help | help) usage ;;
 *)

@@ -1,37 +1,65 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# The SELinux VM suite: builds (or reuses) the lab, runs every scenario of tests/vm/guest in one
-# boot, and counts each assertion as a test. The last line is "vm: N passed, N failed"
-# (tests/run-all.sh parses it). A lab that cannot be built, a VM that does not boot or does not
-# finish counts as a failure, with the serial console shown by lab.sh: never a skip.
-# Usage: tests/vm/suite.sh [NN...]   (scenario numbers, default all)
+# The SELinux VM suite: for each lab (AVC_LAB, default every lab in tests/vm/labs, oldest
+# first) builds (or reuses) it, runs every scenario of tests/vm/guest in one boot, and counts
+# each assertion as a test. Each lab ends with "vm LAB (KERNEL): N passed, N failed", the last
+# line is the total "vm: N passed, N failed" (tests/run-all.sh parses it). A lab that cannot be
+# built, a VM that does not boot or does not finish counts as a failure, with the serial
+# console shown by lab.sh: never a skip.
+# Usage: [AVC_LAB=NAME] tests/vm/suite.sh [NN...]   (scenario numbers, default all)
+# Results: build/vm/results-LAB/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-results=build/vm/results
-rm -rf -- "$results"
-start=$SECONDS
-rc=0
-tests/vm/lab.sh run tests/vm/guest/all.sh "$@" || rc=$?
+if [ -n "${AVC_LAB:-}" ]; then
+	labs=("$AVC_LAB")
+else
+	mapfile -t labs < <(tests/vm/lab.sh labs)
+fi
+[ ${#labs[@]} -gt 0 ] || { echo "vm: no lab in tests/vm/labs"; echo "vm: 0 passed, 1 failed"; exit 1; }
 
-passed=0
-failed=0
-if [ -f "$results/results.txt" ]; then
-	passed=$(grep -c '^PASS ' "$results/results.txt" || true)
-	failed=$(grep -c '^FAIL ' "$results/results.txt" || true)
-fi
-if [ "$rc" -eq 125 ]; then
-	echo "vm: the lab VM did not boot or did not finish (serial console above): 1 failure"
-	failed=$((failed + 1))
-elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
-	echo "vm: the lab or the scenarios failed (exit $rc) without a failed assertion: 1 failure"
-	failed=$((failed + 1))
-fi
-if [ -f "$results/results.txt" ] && [ "$failed" -gt 0 ]; then
-	echo
-	echo "vm: failed assertions:"
-	grep '^FAIL ' "$results/results.txt" | sed 's/^/  /' || true
-fi
-echo "vm: suite took $((SECONDS - start)) s; avcsnoop JSON and logs in $results/"
-echo "vm: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+total_passed=0
+total_failed=0
+lines=()
+for lab in "${labs[@]}"; do
+	results=build/vm/results-$lab
+	rm -rf -- "$results"
+	start=$SECONDS
+	rc=0
+	echo "vm: === lab $lab"
+	AVC_LAB=$lab AVC_LAB_RESULTS=$PWD/$results tests/vm/lab.sh run tests/vm/guest/all.sh "$@" ||
+		rc=$?
+
+	passed=0
+	failed=0
+	if [ -f "$results/results.txt" ]; then
+		passed=$(grep -c '^PASS ' "$results/results.txt" || true)
+		failed=$(grep -c '^FAIL ' "$results/results.txt" || true)
+	fi
+	if [ "$rc" -eq 125 ]; then
+		echo "vm $lab: the lab VM did not boot or did not finish (serial console above): 1 failure"
+		failed=$((failed + 1))
+	elif [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+		echo "vm $lab: the lab or the scenarios failed (exit $rc) without a failed assertion: 1 failure"
+		failed=$((failed + 1))
+	fi
+	if [ -f "$results/results.txt" ] && [ "$failed" -gt 0 ]; then
+		echo
+		echo "vm $lab: failed assertions:"
+		grep '^FAIL ' "$results/results.txt" | sed 's/^/  /' || true
+	fi
+	# the kernel the guest itself reported (lab-job: "guest up: kernel RELEASE, ...")
+	kernel=$(sed -n 's/^lab: guest up: kernel \([^ ,]*\),.*/\1/p' "$results/output.log" 2>/dev/null |
+		head -n 1)
+	na=$(grep -c '^N/A ' "$results/results.txt" 2>/dev/null || true)
+	suffix=""
+	[ "${na:-0}" -gt 0 ] && suffix=", $na not applicable (reasons in the output above)"
+	echo "vm $lab: suite took $((SECONDS - start)) s; avcsnoop JSON and logs in $results/"
+	lines+=("vm $lab (${kernel:-did not boot}): $passed passed, $failed failed$suffix")
+	total_passed=$((total_passed + passed))
+	total_failed=$((total_failed + failed))
+done
+echo
+printf '%s\n' "${lines[@]}"
+echo "vm: $total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

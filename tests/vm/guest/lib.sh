@@ -41,6 +41,12 @@ lab_fail() {
 	fi
 }
 
+# lab_na WHAT REASON: WHAT does not apply to this lab (its kernel or policy), and why: a proven
+# difference, not an assumption. Neither a pass nor a failure: suite.sh counts it apart.
+lab_na() {
+	printf 'N/A %s: %s: %s\n' "$LAB_SCENARIO" "$1" "$2" | tee -a "$LAB_RESULTS"
+}
+
 # check WHAT CMD...: passes when CMD succeeds.
 check() {
 	local what=$1

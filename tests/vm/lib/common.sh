@@ -5,9 +5,31 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${AVC_LAB_CACHE:-/var/cache/avcsnoop-lab}
 LAB_START=$SECONDS
+# The mirror of every lab (mmdebstrap's default; the kernel comes from it too).
+LAB_MIRROR=http://deb.debian.org/debian
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# The labs are tests/vm/labs/NAME.sh, oldest first (version order of their names).
+lab_names() {
+	local f
+	for f in "$LAB_DIR"/labs/*.sh; do
+		f=${f##*/}
+		printf '%s\n' "${f%.sh}"
+	done | sort -V
+}
+
+# AVC_LAB chooses one (default debian12, the first lab); its definition (LAB_SUITE,
+# LAB_KERNEL_SERIES, LAB_PACKAGES) is read here and keys its layers.
+LAB_NAME=${AVC_LAB:-debian12}
+case "$LAB_NAME" in
+'' | *[!a-z0-9]*) die "AVC_LAB=$LAB_NAME: a lab name is lower-case letters and digits ($(lab_names | tr '\n' ' '))" ;;
+esac
+LAB_DEF=$LAB_DIR/labs/$LAB_NAME.sh
+[ -f "$LAB_DEF" ] || die "AVC_LAB=$LAB_NAME: no such lab (tests/vm/labs has: $(lab_names | tr '\n' ' '))"
+# shellcheck source=labs/debian12.sh
+. "$LAB_DEF"
 
 # Elapsed seconds since lab.sh started, for progress lines.
 elapsed() { printf '%ds' "$((SECONDS - LAB_START))"; }

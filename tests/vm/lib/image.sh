@@ -2,13 +2,13 @@
 # Layer 4: the boot disk. A copy of the rootfs plus tests/vm/image/ (the boot stages), SELinux
 # labels written by label.c inside a chroot (setfiles refuses to run on a host without
 # SELinux), then mke2fs -d, which copies the security.selinux xattrs into the ext4 image.
-# Cached as $LAB_CACHE/image-KEY.ext4, KEY = the rootfs key + this file + label.c + image/.
+# Cached as $LAB_CACHE/image-NAME-KEY.ext4, KEY = the rootfs key + this file + label.c + image/.
 # A few seconds to rebuild: this is the only layer that changes when our boot files do.
 
 IMAGE_SIZE=1536M
 
 image_path() {
-	printf '%s/image-%s.ext4' "$LAB_CACHE" \
+	printf '%s/image-%s-%s.ext4' "$LAB_CACHE" "$LAB_NAME" \
 		"$(key_of "$LAB_DIR/lib/image.sh" "$LAB_DIR/label.c" "$LAB_DIR/image" -- "$(rootfs_key)")"
 }
 
@@ -57,6 +57,6 @@ build_image() {
 		die "mke2fs failed"
 	mv -- "$out.tmp" "$out"
 	rm -rf -- "$stage"
-	prune_cache 'image-*.ext4' 3
+	prune_cache "image-$LAB_NAME-*.ext4" 2
 	log "image: ready ($out)"
 }

@@ -2,20 +2,17 @@
 # Layer 3: a tiny initramfs: static busybox, the modules that reach the root disk and the 9p
 # share, and image/initramfs-init. It mounts the labelled ext4 disk and switch_roots into
 # image/stage1 (cpio carries no xattrs, so the real root must be the disk).
-# Cached as $LAB_CACHE/initrd-KEY.gz, KEY = this file + the init + the kernel + busybox.
-
-# Loaded in this order; dependencies from modules.dep are added before each.
-INITRAMFS_MODULES=(
-	virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
-	crc16 mbcache jbd2 crc32c_generic ext4
-	netfs fscache 9pnet 9pnet_virtio 9p
-)
+# The modules are the lab's LAB_MODULES (labs/NAME.sh), loaded in that order; the dependencies
+# each names are added before it.
+# Cached as $LAB_CACHE/initrd-KEY.gz, KEY = this file + the init + the module list + the
+# kernel + busybox.
 
 initramfs_path() {
 	local kdir=$1 bb
 	bb=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || echo none)
 	printf '%s/initrd-%s.gz' "$LAB_CACHE" \
-		"$(key_of "$LAB_DIR/lib/initramfs.sh" "$LAB_DIR/image/initramfs-init" -- "${kdir##*/}" "$bb")"
+		"$(key_of "$LAB_DIR/lib/initramfs.sh" "$LAB_DIR/image/initramfs-init" -- \
+			"${kdir##*/}" "$bb" "${LAB_MODULES[@]}")"
 }
 
 # Appends module $1 and, first, its dependencies to the global ordered list. The package
@@ -24,7 +21,7 @@ initramfs_path() {
 _initramfs_add_module() {
 	local name=$1 moddir=$2 rel deps dep
 	rel=$(awk -v n="$name" '$1 == n { print $2; exit }' "$_initramfs_index")
-	[ -n "$rel" ] || die "module $name not found under $moddir"
+	[ -n "$rel" ] || die "module $name not found under $moddir (built in? see LAB_MODULES in $LAB_DEF)"
 	case " ${_initramfs_list[*]} " in *" $rel "*) return 0 ;; esac
 	deps=$(_initramfs_modinfo_depends "$moddir/$rel")
 	for dep in ${deps//,/ }; do
@@ -33,13 +30,17 @@ _initramfs_add_module() {
 	_initramfs_list+=("$rel")
 }
 
+# readelf needs a file it can seek: a compressed module is read from a decompressed copy.
 _initramfs_modinfo_depends() {
-	local ko=$1
+	local ko=$1 plain=$_initramfs_index.ko info
 	case "$ko" in
-	*.ko) readelf -p .modinfo "$ko" ;;
-	*.ko.xz) xz -dc "$ko" | readelf -p .modinfo /dev/stdin ;;
+	*.ko) plain=$ko ;;
+	*.ko.xz) xz -dc "$ko" >"$plain" || die "xz -d $ko failed" ;;
+	*.ko.zst) zstd -qdc "$ko" >"$plain" || die "zstd -d $ko failed" ;;
 	*) die "unsupported module compression: $ko" ;;
-	esac 2>/dev/null | sed -n 's/.*\]  *depends=//p' | head -n 1
+	esac
+	info=$(readelf -p .modinfo "$plain" 2>/dev/null) || die "readelf -p .modinfo $ko failed"
+	sed -n 's/.*\]  *depends=//p' <<<"$info" | head -n 1
 }
 
 build_initramfs() {
@@ -62,7 +63,7 @@ build_initramfs() {
 	_initramfs_index="$tmp.index"
 	(cd "$kdir/modules" && find kernel -name '*.ko*' | awk '{ b = $0; sub(".*/", "", b);
 		sub("\\.ko.*$", "", b); gsub("-", "_", b); print b, $0 }') >"$_initramfs_index"
-	for m in "${INITRAMFS_MODULES[@]}"; do
+	for m in "${LAB_MODULES[@]}"; do
 		_initramfs_add_module "$m" "$kdir/modules"
 	done
 	: >"$tmp/modules"
@@ -80,7 +81,7 @@ build_initramfs() {
 	(cd "$tmp" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0 |
 		gzip -9 >"$out.tmp") || die "cpio of the initramfs failed"
 	mv -- "$out.tmp" "$out"
-	rm -rf -- "$tmp" "$_initramfs_index"
-	prune_cache 'initrd-*.gz' 2
+	rm -rf -- "$tmp" "$_initramfs_index" "$_initramfs_index.ko"
+	prune_cache 'initrd-*.gz' 4 # two per lab
 	log "initramfs: ${#_initramfs_list[@]} modules, $(du -h "$out" | cut -f1)"
 }

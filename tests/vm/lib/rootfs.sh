@@ -1,25 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Layer 1: the Debian 12 rootfs (mmdebstrap). Cached in $LAB_CACHE/rootfs-KEY/, KEY = hash of
-# this file, so changing the package list or the mmdebstrap options rebuilds it (~50-80 s).
-
-ROOTFS_SUITE=bookworm
-# mount/kmod/cpio/netbase/iproute2/procps: boot and tools (netbase: semanage port needs
-# /etc/protocols); the SELinux userland and Debian's refpolicy; nginx and what the scenarios
-# use (curl, python3 backends, jq); avcsnoop's run-time libraries.
-ROOTFS_PACKAGES=(
-	mount kmod cpio netbase iproute2 procps curl python3 jq
-	nginx
-	selinux-policy-default selinux-utils policycoreutils policycoreutils-python-utils setools
-	auditd
-	libbpf1 libelf1 zlib1g libselinux1 libsepol2
-)
+# Layer 1: the lab's rootfs (mmdebstrap of $LAB_SUITE with $LAB_PACKAGES, from labs/NAME.sh).
+# Cached in $LAB_CACHE/rootfs-NAME-KEY/, KEY = hash of this file (the mmdebstrap options), the
+# mirror, the suite and the package list: changing one rebuilds it (~70-80 s); the labs never
+# share an entry.
 
 rootfs_key() {
-	key_of "$LAB_DIR/lib/rootfs.sh"
+	key_of "$LAB_DIR/lib/rootfs.sh" -- "$LAB_MIRROR" "$LAB_SUITE" "${LAB_PACKAGES[@]}"
 }
 
 rootfs_dir() {
-	printf '%s/rootfs-%s' "$LAB_CACHE" "$(rootfs_key)"
+	printf '%s/rootfs-%s-%s' "$LAB_CACHE" "$LAB_NAME" "$(rootfs_key)"
 }
 
 build_rootfs() {
@@ -35,21 +25,22 @@ build_rootfs() {
 	rm -rf -- "$tmp"
 	include=$(
 		IFS=,
-		printf '%s' "${ROOTFS_PACKAGES[*]}"
+		printf '%s' "${LAB_PACKAGES[*]}"
 	)
-	log "rootfs: building Debian $ROOTFS_SUITE with mmdebstrap (~80 s; the policy build dominates)"
-	# essential + --include gives a ~225 MB tree; docs, man pages and locales are dropped.
+	log "rootfs: building Debian $LAB_SUITE with mmdebstrap (~80 s; the policy build dominates)"
+	# essential + --include gives a ~200 MB tree; docs, man pages and locales are dropped.
 	prefix_run rootfs mmdebstrap --variant=essential --mode=root \
 		--dpkgopt='path-exclude=/usr/share/man/*' \
 		--dpkgopt='path-exclude=/usr/share/doc/*' \
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--dpkgopt='path-exclude=/usr/share/info/*' \
-		--include="$include" "$ROOTFS_SUITE" "$tmp" ||
+		--include="$include" "$LAB_SUITE" "$tmp" "$LAB_MIRROR" ||
 		die "mmdebstrap failed (see the lines above)"
-	[ -f "$tmp/etc/selinux/default/policy/policy.33" ] ||
-		die "rootfs has no compiled policy (/etc/selinux/default/policy/policy.33)"
+	# the version of the policy file is the suite's own (bookworm 33, trixie 34)
+	compgen -G "$tmp/etc/selinux/default/policy/policy.[0-9]*" >/dev/null ||
+		die "rootfs has no compiled policy (/etc/selinux/default/policy/policy.N)"
 	touch "$tmp/.lab-complete"
 	mv -- "$tmp" "$dir"
-	prune_cache 'rootfs-*' 2
+	prune_cache "rootfs-$LAB_NAME-*" 2
 	log "rootfs: done ($(du -sh "$dir" | cut -f1))"
 }
