@@ -9,9 +9,11 @@ libsepol-dev pkg-config"
 test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev bc \
 policycoreutils-python-utils python3 clang-format clang-tidy cppcheck \
 dpkg-dev lintian prometheus"
-# the lab labels its image with tests/vm/label.c (gcc, libselinux)
-# and installs avcsnoop's .deb in the guest (make deb: dpkg-dev)
-vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio gcc libselinux1-dev dpkg-dev"
+# the lab labels its image with tests/vm/label.c (gcc, libselinux) and installs avcsnoop's
+# .deb in the guest (make deb: dpkg-dev); xz: Debian 13's kernel modules; the keyring signs
+# every lab suite's apt lists (bookworm's has trixie's keys)
+vm_pkgs="qemu-system-x86 mmdebstrap busybox-static e2fsprogs cpio xz-utils gcc libselinux1-dev \
+dpkg-dev debian-archive-keyring"
 
 case "${1:-build}" in
 build) want="$build_pkgs" ;;
