@@ -7,7 +7,8 @@
 # built, a VM that does not boot or does not finish counts as a failure, with the serial
 # console shown by lab.sh: never a skip.
 # Usage: [AVC_LAB=NAME] tests/vm/suite.sh [NN...]   (scenario numbers, default all)
-# Results: build/vm/results-LAB/.
+# Results: build/vm/results-LAB/. AVC_LAB_JOBS: how many labs boot at once (default: the
+# number of cores).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -18,17 +19,17 @@ else
 fi
 [ ${#labs[@]} -gt 0 ] || { echo "vm: no lab in tests/vm/labs"; echo "vm: 0 passed, 1 failed"; exit 1; }
 
-total_passed=0
-total_failed=0
-lines=()
-for lab in "${labs[@]}"; do
+# One lab: runs the scenarios, prints its counts and leaves "PASSED FAILED LINE" in $2.
+run_lab() {
+	local lab=$1 out=$2 results start rc passed failed kernel na suffix
+	shift 2
 	results=build/vm/results-$lab
 	rm -rf -- "$results"
 	start=$SECONDS
 	rc=0
 	echo "vm: === lab $lab"
-	AVC_LAB=$lab AVC_LAB_RESULTS=$PWD/$results tests/vm/lab.sh run tests/vm/guest/all.sh "$@" ||
-		rc=$?
+	AVC_LAB=$lab AVC_LAB_RESULTS=$PWD/$results AVC_LAB_TIMEOUT=${AVC_LAB_TIMEOUT:-1800} \
+		tests/vm/lab.sh run tests/vm/guest/all.sh "$@" || rc=$?
 
 	passed=0
 	failed=0
@@ -55,11 +56,44 @@ for lab in "${labs[@]}"; do
 	suffix=""
 	[ "${na:-0}" -gt 0 ] && suffix=", $na not applicable (reasons in the output above)"
 	echo "vm $lab: suite took $((SECONDS - start)) s; avcsnoop JSON and logs in $results/"
-	lines+=("vm $lab (${kernel:-did not boot}): $passed passed, $failed failed$suffix")
-	total_passed=$((total_passed + passed))
-	total_failed=$((total_failed + failed))
+	printf '%s %s vm %s (%s): %s passed, %s failed%s\n' "$passed" "$failed" "$lab" \
+		"${kernel:-did not boot}" "$passed" "$failed" "$suffix" >"$out"
+}
+
+# Each lab's VM is one emulated vCPU: with 2 or more cores the labs run side by side (their
+# layers are still built one at a time, under the cache lock), each output line prefixed with
+# its lab. AVC_LAB_JOBS=1 runs them one after the other.
+jobs=${AVC_LAB_JOBS:-$(nproc)}
+case "$jobs" in '' | *[!0-9]* | 0) echo "vm: AVC_LAB_JOBS must be a positive number"; exit 2 ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf -- "$tmp"' EXIT
+start=$SECONDS
+pids=()
+for lab in "${labs[@]}"; do
+	if [ "$jobs" -gt 1 ] && [ ${#labs[@]} -gt 1 ]; then
+		run_lab "$lab" "$tmp/$lab" "$@" 2>&1 | sed -u "s/^/[$lab] /" &
+		pids+=($!)
+		# running jobs at most
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
+	else
+		run_lab "$lab" "$tmp/$lab" "$@"
+	fi
 done
+for p in "${pids[@]}"; do wait "$p" || true; done
+
+total_passed=0
+total_failed=0
 echo
-printf '%s\n' "${lines[@]}"
+for lab in "${labs[@]}"; do
+	if [ -s "$tmp/$lab" ]; then
+		read -r p f line <"$tmp/$lab"
+	else
+		p=0 f=1 line="vm $lab: no result (the suite died): 1 failure"
+	fi
+	echo "$line"
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+done
+echo "vm: all labs took $((SECONDS - start)) s"
 echo "vm: $total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
