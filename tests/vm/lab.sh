@@ -14,7 +14,8 @@
 #   tests/vm/lab.sh clean              remove the cache
 #
 # Layers, each cached under $AVC_LAB_CACHE (default /var/cache/avcsnoop-lab) by a hash of its
-# inputs: rootfs (lib/rootfs.sh + labs/NAME.sh), kernel (apt package version), initramfs, image
+# inputs: rootfs (lib/rootfs.sh, labs/NAME.sh's suite and packages), kernel (apt package
+# version), initramfs (its files, the lab's modules, the kernel), image
 # (lib/image.sh, label.c, image/, the rootfs key). Environment: AVC_LAB, AVC_LAB_TIMEOUT
 # (seconds, default 1200), AVC_LAB_MEM (MB, default 1024), AVC_LAB_SMP (vCPUs, default 1),
 # AVC_LAB_ACCEL (default: tcg; "kvm" only if a probe shows it boots), AVC_LAB_QUIET=1 (boot
@@ -37,7 +38,7 @@ VM_FAILED=125
 RESULTS_DIR=${AVC_LAB_RESULTS:-$REPO_DIR/build/vm/results}
 
 usage() {
-	sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '4,23p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 }
 
