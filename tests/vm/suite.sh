@@ -28,7 +28,7 @@ run_lab() {
 	start=$SECONDS
 	rc=0
 	echo "vm: === lab $lab"
-	AVC_LAB=$lab AVC_LAB_RESULTS=$PWD/$results AVC_LAB_TIMEOUT=${AVC_LAB_TIMEOUT:-1800} \
+	AVC_LAB=$lab AVC_LAB_RESULTS=$PWD/$results AVC_LAB_TIMEOUT=${AVC_LAB_TIMEOUT:-2400} \
 		tests/vm/lab.sh run tests/vm/guest/all.sh "$@" || rc=$?
 
 	passed=0
@@ -60,6 +60,8 @@ run_lab() {
 		"${kernel:-did not boot}" "$passed" "$failed" "$suffix" >"$out"
 }
 
+# The timeout guards against a hung VM only (a wedged kernel is caught at once): one debian13
+# run took 1679 s with both labs and other builds sharing 2 cores.
 # Each lab's VM is one emulated vCPU: with 2 or more cores the labs run side by side (their
 # layers are still built one at a time, under the cache lock), each output line prefixed with
 # its lab. AVC_LAB_JOBS=1 runs them one after the other.
