@@ -71,6 +71,8 @@ static int label_cmp(const struct watch_row *x, const struct watch_row *y)
 
 	if (c)
 		return c;
+	if (x->key.op != y->key.op)
+		return x->key.op < y->key.op ? -1 : 1;
 	if (x->key.family != y->key.family)
 		return x->key.family < y->key.family ? -1 : 1;
 	if (x->key.port != y->key.port)
@@ -309,8 +311,8 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			"!! %llu attempts were not counted: the counter table is full "
 			"(raise --max-entries)\n",
 			st[STAT_AGG_OVERFLOW]);
-	fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM", "DEST",
-		"VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
+	fprintf(w->out, "%-2s %-16s %-7s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM",
+		"OP", "DEST", "VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
 	for (i = 0; i < n; i++) {
 		const struct watch_row *r = &rows[i];
 		int rank = watch_row_rank(r);
@@ -320,11 +322,11 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 		row_target(r, target, sizeof(target));
 		row_perms(r, perms, sizeof(perms));
-		fprintf(w->out, "%-2s %-16s %-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n",
+		fprintf(w->out, "%-2s %-16s %-7s %-28s %-16s %-12s %8llu %10llu %9.1f  %-20s %s\n",
 			rank == 0   ? "!!"
 			: rank <= 2 ? "!"
 				    : "",
-			comm, dest, verdict_column(r->rec.verdict),
+			comm, op_name(r->rec.op), dest, verdict_column(r->rec.verdict),
 			errno_name(r->key.err, errbuf, sizeof(errbuf)), r->delta,
 			(unsigned long long)r->val.count,
 			r->val.count ? (double)r->val.sum_ns / (double)r->val.count / 1e3 : 0.0,
@@ -338,8 +340,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
 		record_dest(&r->rec, raw, sizeof(raw));
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
-		fprintf(w->out, "\n%s -> %s %s (%llu attempts, latency since counting began):\n",
-			comm, dest, verdict_name(r->rec.verdict), (unsigned long long)r->val.count);
+		fprintf(w->out, "\n%s %s %s %s (%llu attempts, latency since counting began):\n",
+			comm, op_name(r->rec.op), dest, verdict_name(r->rec.verdict),
+			(unsigned long long)r->val.count);
 		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
 	}
 }
@@ -376,6 +379,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		json_time(j, "time", wall);
 		json_strn(j, "comm", r->key.comm, strnlen(r->key.comm, AVC_COMM_LEN));
 		json_uint(j, "cgroups", r->ncgroups);
+		json_str(j, "op", op_name(rec->op));
 		json_str(j, "family", family_name(r->key.family));
 		if (r->key.family == AVC_AF_INET || r->key.family == AVC_AF_INET6) {
 			json_str(j, "daddr", rec->daddr);
