@@ -7,6 +7,10 @@
  *             PORT 0 with --listen picks a free port
  *   --listen            open a listener on each target first (so the connect succeeds)
  *   --closed            bind a free port, close it, and connect there (refused)
+ *   --bind              no connect: bind() a socket to each target and keep it (port 0 picks
+ *                       a free one); prints "bind TARGET PORT ret=R errno=NAME"
+ *   --again             with --bind: then bind a second socket to the same port
+ *                       (EADDRINUSE); prints "again TARGET PORT ret=R errno=NAME"
  *   --comm NAME         set the task's comm (may hold any bytes, e.g. control characters)
  *   --cgroup DIR        move into this cgroup v2 directory first
  *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
@@ -140,6 +144,27 @@ static void set_port(struct target *t, uint16_t port)
 		((struct sockaddr_in *)&t->ss)->sin_port = htons(port);
 	else if (t->family == AF_INET6)
 		((struct sockaddr_in6 *)&t->ss)->sin6_port = htons(port);
+}
+
+/* --bind: one bind() as a server would (no SO_REUSEADDR), the socket kept until exit. */
+static void bind_only(const char *what, struct target *t)
+{
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	int fd = socket(t->family, SOCK_STREAM, 0), err = 0;
+
+	if (fd < 0)
+		die("socket");
+	if (bind(fd, (struct sockaddr *)&t->ss, t->len))
+		err = errno;
+	else if (t->family != AF_UNIX && !target_port(t)) {
+		if (getsockname(fd, (struct sockaddr *)&got, &glen))
+			die("getsockname");
+		set_port(t, t->family == AF_INET ? ntohs(((struct sockaddr_in *)&got)->sin_port)
+						 : ntohs(((struct sockaddr_in6 *)&got)->sin6_port));
+	}
+	printf("%s %s %u ret=%d errno=%s\n", what, t->spec, target_port(t), err ? -1 : 0,
+	       err ? strerrorname_np(err) : "0");
 }
 
 /* Bind (and listen on) the target's address; port 0 becomes a free port. */
@@ -295,7 +320,7 @@ static int connect_once(const struct target *t, bool nonblock)
 
 int main(int argc, char **argv)
 {
-	bool do_listen = false, closed = false, nonblock = false;
+	bool do_listen = false, closed = false, nonblock = false, bind_mode = false, again = false;
 	long count = 1, attempts = 0, landlock_port = -1;
 	double seconds = 0;
 	const char *comm = NULL, *cgroup = NULL;
@@ -307,6 +332,10 @@ int main(int argc, char **argv)
 			do_listen = true;
 		else if (!strcmp(argv[i], "--closed"))
 			closed = true;
+		else if (!strcmp(argv[i], "--bind"))
+			bind_mode = true;
+		else if (!strcmp(argv[i], "--again"))
+			again = true;
 		else if (!strcmp(argv[i], "--nonblock"))
 			nonblock = true;
 		else if (!strcmp(argv[i], "--io-uring"))
@@ -337,6 +366,12 @@ int main(int argc, char **argv)
 		if (parse_target(argv[i], &t)) {
 			fprintf(stderr, "connector: bad target %s\n", argv[i]);
 			return 2;
+		}
+		if (bind_mode) {
+			bind_only("bind", &t);
+			if (again)
+				bind_only("again", &t);
+			continue;
 		}
 		if (do_listen || closed)
 			lfd = bind_target(&t, do_listen);
