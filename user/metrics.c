@@ -48,6 +48,8 @@ static int series_cmp(const void *a, const void *b)
 		d = strcmp(x->verdict, y->verdict);
 	if (!d)
 		d = strcmp(x->errno_name, y->errno_name);
+	if (!d)
+		d = strcmp(x->op ? x->op : "connect", y->op ? y->op : "connect");
 	return d;
 }
 
@@ -82,8 +84,8 @@ static void labels(FILE *f, const struct prom_series *s, const char *le)
 	/* sized for any string the fields hold: cannot fail */
 	prom_escape_label(comm, sizeof(comm), s->comm);
 	prom_escape_label(dest, sizeof(dest), s->dest);
-	fprintf(f, "{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\"", comm, dest, s->verdict,
-		s->errno_name);
+	fprintf(f, "{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\",op=\"%s\"", comm, dest,
+		s->verdict, s->errno_name, s->op ? s->op : "connect");
 	if (le)
 		fprintf(f, ",le=\"%s\"", le);
 	fputc('}', f);
@@ -96,16 +98,16 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 	size_t i;
 	unsigned int slot;
 
-	fputs("# HELP avcsnoop_connect_attempts_total connect() attempts by process, destination, "
-	      "verdict and errno.\n# TYPE avcsnoop_connect_attempts_total counter\n",
+	fputs("# HELP avcsnoop_connect_attempts_total connect() and bind() attempts by process, "
+	      "destination (bind: the local address), verdict, errno and op.\n# TYPE avcsnoop_connect_attempts_total counter\n",
 	      f);
 	for (i = 0; i < n; i++) {
 		fputs("avcsnoop_connect_attempts_total", f);
 		labels(f, &s[i], NULL);
 		fprintf(f, " %llu\n", s[i].count);
 	}
-	fputs("# HELP avcsnoop_connect_duration_seconds connect() latency, from the syscall to its "
-	      "outcome.\n# TYPE avcsnoop_connect_duration_seconds histogram\n",
+	fputs("# HELP avcsnoop_connect_duration_seconds connect() and bind() latency, from the "
+	      "syscall to its outcome.\n# TYPE avcsnoop_connect_duration_seconds histogram\n",
 	      f);
 	for (i = 0; i < n; i++) {
 		cum = 0;
@@ -129,7 +131,7 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 		fprintf(f, " %llu\n", cum);
 	}
 	fprintf(f,
-		"# HELP avcsnoop_traced_attempts_total connect() calls that passed avcsnoop's "
+		"# HELP avcsnoop_traced_attempts_total connect() and bind() calls that passed avcsnoop's "
 		"filters.\n# TYPE avcsnoop_traced_attempts_total counter\n"
 		"avcsnoop_traced_attempts_total %llu\n"
 		"# HELP avcsnoop_counter_overflow_total attempts not counted: the counter table was "

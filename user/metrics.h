@@ -22,6 +22,7 @@ struct prom_series {
 	char comm[AVC_COMM_LEN + 1];
 	char dest[512];
 	const char *verdict; /* verdict_name() */
+	const char *op;	     /* op_name(): "connect", "bind"; NULL is "connect" */
 	char errno_name[16];
 	unsigned long long count;
 	unsigned long long sum_ns;

@@ -120,6 +120,7 @@ void watch_row_series(const struct watch_row *r, struct prom_series *s)
 	record_dest(&r->rec, dest, sizeof(dest));
 	snprintf(s->dest, sizeof(s->dest), "%s", dest);
 	s->verdict = verdict_name(r->rec.verdict);
+	s->op = op_name(r->rec.op);
 	snprintf(s->errno_name, sizeof(s->errno_name), "%s",
 		 errno_name(r->key.err, dest, sizeof(dest)));
 	s->count = r->val.count;

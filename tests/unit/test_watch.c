@@ -116,7 +116,7 @@ TEST(watch_prometheus_escape_and_histogram)
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_attempts_total counter\n");
 	CHECK_CONTAINS(buf,
 		       "avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		       "verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+		       "verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\"} 6\n");
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_duration_seconds histogram\n");
 	CHECK_CONTAINS(buf, ",le=\"2e-06\"} 0\n");
 	CHECK_CONTAINS(buf, ",le=\"4e-06\"} 4\n"); /* cumulative */
@@ -125,11 +125,11 @@ TEST(watch_prometheus_escape_and_histogram)
 	CHECK_CONTAINS(
 		buf,
 		"avcsnoop_connect_duration_seconds_sum{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		"verdict=\"refused\",errno=\"ECONNREFUSED\"} 0.000030000\n");
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\"} 0.000030000\n");
 	CHECK_CONTAINS(
 		buf,
 		"avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		"verdict=\"refused\",errno=\"ECONNREFUSED\"} 6\n");
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\"} 6\n");
 	CHECK_CONTAINS(buf, "avcsnoop_counter_max_entries 10\n");
 	free(buf);
 }
@@ -323,13 +323,13 @@ TEST(watch_prometheus_distinct_comms_distinct_series)
 	fclose(f);
 	CHECK_CONTAINS(buf,
 		       "avcsnoop_connect_attempts_total{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\","
-		       "verdict=\"refused\",errno=\"ECONNREFUSED\"} 4\n");
+		       "verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\"} 4\n");
 	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx01\",dest=");
 	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx5cx01\",dest=");
 	CHECK_CONTAINS(buf, "_bucket{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
-			    "errno=\"ECONNREFUSED\",le=\"2e-06\"} 4\n");
+			    "errno=\"ECONNREFUSED\",op=\"connect\",le=\"2e-06\"} 4\n");
 	CHECK_CONTAINS(buf, "_sum{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
-			    "errno=\"ECONNREFUSED\"} 0.000002000\n");
+			    "errno=\"ECONNREFUSED\",op=\"connect\"} 0.000002000\n");
 	free(buf);
 }
 
