@@ -203,6 +203,8 @@ static struct finding base_finding(const struct pf *pf, const struct row *r)
 	snprintf(f.comm, sizeof(f.comm), "nginx");
 	snprintf(f.scontext, sizeof(f.scontext), "%s", pf->dom.context);
 	f.count = 1;
+	f.predicted = true;
+	f.op = r->e->listen ? AVC_OP_BIND : AVC_OP_CONNECT;
 	if (r->family == AF_INET || r->family == AF_INET6) {
 		f.family = r->family == AF_INET ? AVC_AF_INET : AVC_AF_INET6;
 		snprintf(f.daddr, sizeof(f.daddr), "%s", r->addr);

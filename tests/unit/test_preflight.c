@@ -220,7 +220,7 @@ TEST(preflight_predicts_on_cil)
 	CHECK_CONTAINS(out, "127.0.0.1:9999           quiet_port_t         denied_hidden");
 	CHECK_CONTAINS(out, "127.0.0.1:8081           port_t               denied");
 	/* the same access from two directives is one finding, advised once */
-	CHECK_CONTAINS(out, "2 attempts");
+	CHECK_CONTAINS(out, "2 directive sockets, predicted denied; 127.0.0.1:8080 by nginx\n");
 	CHECK_CONTAINS(out, "3 distinct denied access(es)");
 	free(out);
 	out = NULL;
