@@ -282,6 +282,44 @@ TEST(decode_and_print_inet_selinux_event)
 	free(c.buf);
 }
 
+TEST(decode_and_print_bind_event)
+{
+	struct conn_event e;
+	struct conn_record r;
+	struct finding f;
+	struct capture c;
+	struct json j;
+	const char *out;
+
+	make_event(&e, AVC_AF_INET);
+	inet_pton(AF_INET, "127.0.0.1", e.addr);
+	e.port = 8081;
+	e.ret = -98;
+	e.err = 98;
+	e.op = AVC_OP_BIND;
+	e.verdict = VERDICT_ERROR;
+	record_from_event(&r, &e, sizeof(e), 0);
+	CHECK_INT(r.op, AVC_OP_BIND);
+	json_init(&j, cap_open(&c));
+	print_json(&j, &r);
+	out = cap_close(&c);
+	CHECK_CONTAINS(out, "{\"type\":\"connect\",\"op\":\"bind\",");
+	CHECK_CONTAINS(out, "\"dest\":\"127.0.0.1:8081\"");
+	CHECK_CONTAINS(out, "\"errno\":\"EADDRINUSE\",\"verdict\":\"error\"");
+	free(c.buf);
+	cap_open(&c);
+	print_text(c.f, &r);
+	out = cap_close(&c);
+	CHECK_CONTAINS(out, " nginx            bind    127.0.0.1:8081 ");
+	free(c.buf);
+	record_to_finding(&r, &f);
+	CHECK_INT(f.op, AVC_OP_BIND);
+	/* an op the kernel never writes reads as connect, never out of the names' table */
+	e.op = 7;
+	record_from_event(&r, &e, sizeof(e), 0);
+	CHECK_INT(r.op, AVC_OP_CONNECT);
+}
+
 TEST(decode_inet6_and_hidden_detail)
 {
 	struct conn_event e;
