@@ -551,6 +551,8 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	char local_type[POLICY_NAME_LEN], ranges[256];
 	struct command *cmd;
 	struct fix *fx;
+	struct port_label now = { .type = "" };
+	bool exact;
 	int local;
 	const bool bind = !strcmp(c->port_perm, "name_bind");
 	const char *proto = proto_name(c->proto);
@@ -560,6 +562,12 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		return;
 	text_set(fx->type, sizeof(fx->type), "%s", best.type);
 	local = policy_port_local(c->p, c->proto, c->f->dport, local_type, sizeof(local_type));
+	/* semanage refuses -a for a port that has a record of its own ("Port tcp/8081 already
+	 * defined": refpolicy's transproxy_port_t), local or in the policy; a port that is only
+	 * inside a range (ntop_port_t 3000-3001) takes -a
+	 */
+	exact = !policy_port_lookup(c->p, c->proto, c->f->dport, &now) && now.low == c->f->dport &&
+		now.high == c->f->dport;
 	policy_port_ranges(c->p, c->proto, best.type, ranges, sizeof(ranges));
 	TSET(fx->if_text, "If you want %s (%s) to %s port %u%s%s as it %s %s ports (%s)", c->w->who,
 	     c->stype, bind ? "bind" : "connect to", c->f->dport, c->proto == PROTO_TCP ? "" : "/",
@@ -569,7 +577,7 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	     best.needs_bool ? " and enable the '" : "",
 	     best.needs_bool ? best.companions[0].e.name : "", best.needs_bool ? "' boolean" : "");
 	cmd = add_cmd(fx, "semanage");
-	ADD_ARGS(cmd, "port", local == 1 ? "-m" : "-a", "-t", best.type, "-p", proto);
+	ADD_ARGS(cmd, "port", local == 1 || exact ? "-m" : "-a", "-t", best.type, "-p", proto);
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
 	TSET(fx->grant,
@@ -612,6 +620,9 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	if (local == 1)
 		text_cat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
 			 c->f->dport, local_type);
+	else if (exact)
+		text_cat(fx->why, sizeof(fx->why), "; the policy defines port %u itself (%s): -m",
+			 c->f->dport, now.type);
 	else if (local < 0 && local != -ENOENT)
 		text_cat(
 			fx->why, sizeof(fx->why),

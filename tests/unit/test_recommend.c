@@ -652,24 +652,49 @@ TEST(recommend_name_bind_relabel_cheapest_for_the_whole_policy)
 	struct finding f;
 
 	CHECK(p);
-	/* 8081 has the default label (port_t): web_t may bind web_port_t and web_alt_port_t;
+	/* 8090 has the default label (port_t): web_t may bind web_port_t and web_alt_port_t;
 	 * relabelling to web_port_t would also let client_t connect there
 	 */
-	bind_finding(&f, "tcp_socket", "name_bind", 8081, "port_t");
+	bind_finding(&f, "tcp_socket", "name_bind", 8090, "port_t");
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	fx = first_of(&adv, FIX_PORT_RELABEL);
 	CHECK(fx);
 	CHECK_STR(fx->type, "web_alt_port_t");
 	CHECK_INT(fx->ncmds, 1);
-	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p tcp 8081");
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p tcp 8090");
 	CHECK_INT(fx->breadth, 1);
-	CHECK_CONTAINS(fx->if_text, "to bind port 8081 as it binds web_alt_port_t ports (8008)");
+	CHECK_CONTAINS(fx->if_text, "to bind port 8090 as it binds web_alt_port_t ports (8008)");
 	CHECK_CONTAINS(fx->why, "web_t may already name_bind web_alt_port_t");
-	CHECK_CONTAINS(adv.summary, "from name_bind on port 8081 (port_t, tcp_socket)");
+	CHECK_CONTAINS(adv.summary, "from name_bind on port 8090 (port_t, tcp_socket)");
 	/* no boolean of this policy grants name_bind on port_t: none is offered */
 	CHECK(first_of(&adv, FIX_BOOLEAN) == NULL);
 	CHECK(adv.fixes[0].kind == FIX_PORT_RELABEL);
 	CHECK(never_off(&adv));
+	policy_close(p);
+}
+
+/* semanage port -a refuses a port the policy defines by itself: -m; a port inside a range
+ * of the policy takes -a
+ */
+TEST(recommend_port_relabel_m_for_a_port_the_policy_defines)
+{
+	char path[256];
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	const struct fix *fx;
+	struct finding f;
+
+	CHECK(p);
+	bind_finding(&f, "tcp_socket", "name_bind", 8081, "other_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -m -t web_alt_port_t -p tcp 8081");
+	CHECK_CONTAINS(fx->why, "the policy defines port 8081 itself (other_port_t): -m");
+	bind_finding(&f, "tcp_socket", "name_bind", 9005, "other_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p tcp 9005");
 	policy_close(p);
 }
 
