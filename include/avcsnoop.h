@@ -61,7 +61,7 @@ enum avc_verdict {
 
 /* Facts gathered in-kernel during one attempt; classify_attempt() turns them into a verdict. */
 enum avc_attempt_flag {
-	AF_CGROUP_HOOK = 1U << 0,    /* avcsnoop's cgroup connect hook ran: the LSMs had allowed */
+	AF_CGROUP_HOOK = 1U << 0,    /* our cgroup connect/bind hook ran: the LSMs allowed */
 	AF_CGROUP_ERR = 1U << 1,     /* ... and a cgroup program before it had set an error */
 	AF_SEL_DENIED = 1U << 2,     /* avc_has_perm (or inode/unix hook) returned -EACCES */
 	AF_SEL_AUDITED = 1U << 3,    /* selinux_audited fired for that denial */
