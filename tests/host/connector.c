@@ -14,6 +14,8 @@
  *   --comm NAME         set the task's comm (may hold any bytes, e.g. control characters)
  *   --cgroup DIR        move into this cgroup v2 directory first
  *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
+ *   --landlock-bind-allow P
+ *                       Landlock: allow TCP bind only to port P (ABI >= 4), before --bind
  *   --count N           repeat each connect N times
  *   --nonblock          non-blocking sockets (waits for the outcome with poll)
  *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND" and
@@ -48,6 +50,7 @@
 
 /* Landlock network rules (Linux 6.7, ABI 4); Debian 12's uapi headers predate them. */
 #ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP	(1ULL << 0)
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
 #define LANDLOCK_RULE_NET_PORT		2
 struct landlock_net_port_attr {
@@ -192,13 +195,14 @@ static int bind_target(struct target *t, bool do_listen)
 	return fd;
 }
 
-static void landlock_allow_only(uint16_t port)
+/* access: LANDLOCK_ACCESS_NET_CONNECT_TCP or LANDLOCK_ACCESS_NET_BIND_TCP */
+static void landlock_allow_only(uint16_t port, __u64 access)
 {
 	struct landlock_ruleset_attr_v4 attr = {
-		.handled_access_net = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.handled_access_net = access,
 	};
 	struct landlock_net_port_attr rule = {
-		.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.allowed_access = access,
 		.port = port,
 	};
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
@@ -321,7 +325,7 @@ static int connect_once(const struct target *t, bool nonblock)
 int main(int argc, char **argv)
 {
 	bool do_listen = false, closed = false, nonblock = false, bind_mode = false, again = false;
-	long count = 1, attempts = 0, landlock_port = -1;
+	long count = 1, attempts = 0, landlock_port = -1, landlock_bind_port = -1;
 	double seconds = 0;
 	const char *comm = NULL, *cgroup = NULL;
 	struct target t;
@@ -346,6 +350,8 @@ int main(int argc, char **argv)
 			cgroup = argv[++i];
 		else if (!strcmp(argv[i], "--landlock-allow") && i + 1 < argc)
 			landlock_port = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--landlock-bind-allow") && i + 1 < argc)
+			landlock_bind_port = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
 			count = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
@@ -359,6 +365,8 @@ int main(int argc, char **argv)
 		join_cgroup(cgroup);
 	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
 		die("PR_SET_NAME");
+	if (landlock_bind_port >= 0)
+		landlock_allow_only((uint16_t)landlock_bind_port, LANDLOCK_ACCESS_NET_BIND_TCP);
 	printf("pid %d\n", getpid());
 	for (; i < argc; i++) {
 		long n;
@@ -381,7 +389,8 @@ int main(int argc, char **argv)
 		}
 		/* Landlock after the listener exists: only connect() is restricted. */
 		if (landlock_port >= 0) {
-			landlock_allow_only((uint16_t)landlock_port);
+			landlock_allow_only((uint16_t)landlock_port,
+					    LANDLOCK_ACCESS_NET_CONNECT_TCP);
 			landlock_port = -1;
 		}
 		if (seconds > 0) {

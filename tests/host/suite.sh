@@ -105,6 +105,10 @@ deny_bind_cgroup_create && have_bind_cgroup=1
 BJ=$W/bind.json BW=$W/bind-watch.json
 bind_run() { # the same binds for trace and for watch; outputs in $W/bind-$1-*
 	$CONN --comm avc-bind --bind --again tcp4:127.0.0.1:0 'tcp6:[::1]:0' >"$W/bind-$1-a"
+	# Landlock (another LSM) lets this process bind port 4300 only: 4301 is refused
+	bind_ll_rc=0
+	$CONN --comm avc-bind --landlock-bind-allow 4300 --bind tcp4:127.0.0.1:4301 \
+		tcp4:127.0.0.1:4300 >"$W/bind-$1-l" 2>"$W/bind-$1-l.err" || bind_ll_rc=$?
 	if [ "$have_bind_cgroup" = 1 ]; then
 		$CONN --comm avc-bind --cgroup "$CG" --bind tcp4:127.0.0.1:4242 'tcp6:[::1]:4243' \
 			tcp4:127.0.0.1:0 >"$W/bind-$1-d"
@@ -129,6 +133,14 @@ OP=bind expect "bind6: EADDRINUSE" "$BJ" ".pid==$P and .family==\"inet6\" and .d
 n=$(jq -c "select(.type==\"connect\" and .pid==$P and .op!=\"bind\")" "$BJ" | wc -l)
 [ "$n" -eq 0 ] && ok "bind: no connect events for a process that only binds" || bad "bind: only bind events" "$n other events"
 # the rows of watch's last report (it reports once more when stopped)
+if [ "$bind_ll_rc" -eq 3 ]; then
+	skipped "bind refused by Landlock" "$(cat "$W/bind-trace-l.err")"
+else
+	P=$(pid_of "$W/bind-trace-l")
+	OP=bind expect "bind refused by Landlock: lsm_denied, named" "$BJ" ".pid==$P and .dport==4301" \
+		'.verdict=="lsm_denied" and .errno=="EACCES" and .ret==-13 and (.lsms|split(",")|index("landlock")) != null'
+	OP=bind expect "bind to the port Landlock allows: allowed" "$BJ" ".pid==$P and .dport==4300" '.verdict=="allowed"'
+fi
 wrow() { tac "$BW" | sed '/"type":"watch_interval"/q' | tac |
 	jq -c -s "[.[] | select(.type==\"watch\" and .comm==\"avc-bind\" and .op==\"bind\" and $1)]"; }
 rows=$(wrow '.verdict=="allowed" and .dport==0')
