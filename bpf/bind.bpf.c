@@ -3,7 +3,8 @@
  * The bind path: every bind() of an inet socket by a traced task. The facts and the verdict
  * are the connect path's (an attempt in inflight, classify_attempt()):
  *
- *   sys_enter_bind   filters (pid, comm, cgroup, port), then opens an attempt for the tid
+ *   sys_enter_bind   filters (pid, comm, cgroup, port, --domain), then opens an attempt for
+ *                    the tid
  *   security_socket_bind   (SELinux: name_bind on the port's type, node_bind on the
  *                    address's node type) is seen by selinux.bpf.c's avc_has_perm hook,
  *                    which records any denial inside an open attempt
@@ -13,6 +14,7 @@
  * Unix sockets are left out: their bind() creates a file and no port or node decides it.
  */
 #include "common.bpf.h"
+#include "domain.bpf.h"
 
 SEC("tracepoint/syscalls/sys_enter_bind")
 int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
@@ -51,10 +53,12 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 	a.port = bpf_ntohs(sin6.sin6_port);
 	if (!port_wanted(a.family, a.port))
 		return 0;
+	a.ts_ns = bpf_ktime_get_ns();
+	if (!domain_wanted(pid_tgid, a.ts_ns))
+		return 0;
 
 	stat_inc(STAT_ATTEMPTS);
 	a.op = AVC_OP_BIND;
-	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;
 	if (track_add(&inflight, &tid, &a))
 		stat_inc(STAT_INFLIGHT_FULL);

@@ -14,6 +14,7 @@
  * event: user space polls it (a wakeup per event cost 40 % of connect throughput).
  */
 #include "common.bpf.h"
+#include "domain.bpf.h"
 
 #define TCP_ESTABLISHED_ 1
 #define TCP_SYN_SENT_	 2
@@ -50,9 +51,11 @@ int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 		a.port = bpf_ntohs(head.port);
 	if (!port_wanted(a.family, a.port))
 		return 0;
+	a.ts_ns = bpf_ktime_get_ns();
+	if (!domain_wanted(pid_tgid, a.ts_ns))
+		return 0;
 
 	stat_inc(STAT_ATTEMPTS);
-	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;
 	if (track_add(&inflight, &tid, &a))
 		stat_inc(STAT_INFLIGHT_FULL);

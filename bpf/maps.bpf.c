@@ -4,6 +4,7 @@
  * common.bpf.h, which the program files include (extern); bpftool's linker makes one object.
  */
 #include "common.bpf.h"
+#include "domain.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -21,3 +22,5 @@ struct agg_map agg SEC(".maps");
 struct agg_names_map agg_names SEC(".maps");
 struct agg_scratch_map agg_scratch SEC(".maps");
 struct nosys_socks_map nosys_socks SEC(".maps");
+struct domain_sids_map domain_sids SEC(".maps");
+struct domain_stats_map domain_stats SEC(".maps");

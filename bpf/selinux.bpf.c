@@ -17,6 +17,7 @@
  * kernel accepts them and SELinux is active.
  */
 #include "common.bpf.h"
+#include "domain.bpf.h"
 
 #define S_IFMT_	  00170000
 #define MAY_MASK_ 0x7f /* MAY_NOT_BLOCK (0x80) and above are hints, not permissions */
@@ -212,9 +213,11 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	sk = (__u64)BPF_CORE_READ(sock, sk);
 	if (bpf_map_lookup_elem(&nosys_socks, &sk))
 		return 0;
+	a.ts_ns = bpf_ktime_get_ns();
+	if (!domain_wanted(pid_tgid, a.ts_ns))
+		return 0;
 	bpf_map_update_elem(&nosys_socks, &sk, &one, BPF_ANY);
 	stat_inc(STAT_ATTEMPTS);
-	a.ts_ns = bpf_ktime_get_ns();
 	a.pid_tgid = pid_tgid;
 	a.addrlen = (__u16)addrlen;
 	a.uid = (__u32)bpf_get_current_uid_gid();
@@ -252,5 +255,45 @@ int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address
 	}
 	complete_attempt(a, ret, ret < 0 ? -ret : AVC_EINPROGRESS, true);
 	track_del(&inflight, &tid);
+	return 0;
+}
+
+/*
+ * SELinux's state changes, in event order: the kernel updates its status page (what
+ * libselinux's selinux_status_*() read) through these two functions on every setenforce and
+ * on every policy load or boolean commit. A record in the events ring between the attempts
+ * before and after lets user space judge each attempt with the state of its time. Rare: no
+ * cost on the connect path. (v6.4 dropped the struct selinux_state * first argument.)
+ */
+static __always_inline void sel_change(__u64 *ctx, __u32 kind)
+{
+	struct sel_change_event *e;
+	__u64 value = 0;
+
+	if (cfg.mode != MODE_TRACE)
+		return;
+	bpf_get_func_arg(ctx, cfg.status_arg_base, &value);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(STAT_RB_DROPS);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->value = (__u32)value;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fentry/selinux_status_update_setenforce")
+int avc_sel_setenforce(__u64 *ctx)
+{
+	sel_change(ctx, AVC_SEL_SETENFORCE);
+	return 0;
+}
+
+SEC("fentry/selinux_status_update_policyload")
+int avc_sel_policyload(__u64 *ctx)
+{
+	sel_change(ctx, AVC_SEL_POLICYLOAD);
 	return 0;
 }

@@ -138,9 +138,18 @@ struct avc_config {
 	__u8 ncomms;
 	__u8 nports;
 	__u8 avc_arg_base; /* index of ssid in avc_has_perm(): 1 with struct selinux_state * (<6.4) */
-	__u32 ringbuf_bytes;	    /* size of the events ring: wake the reader when half full */
-	__u16 ports[AVC_MAX_PORTS]; /* --port: host byte order */
+	__u8 status_arg_base; /* the same for selinux_status_update_*(): the new value's index */
+	__u32 ringbuf_bytes;  /* size of the events ring: wake the reader when half full */
+	__u16 ports[AVC_MAX_PORTS];		 /* --port: host byte order */
 	char comms[AVC_MAX_COMMS][AVC_COMM_LEN]; /* -c: exact task comm */
+	/* --domain (bpf/domain.bpf.h): 1 = the kernel reads each connecting task's SELinux SID
+	 * and looks it up in the domain_sids map (enum avc_domain_answer); 0 = no domain
+	 * filter in the kernel (none asked, or user space filters: user/domain.c)
+	 */
+	__u8 domain_filter;
+	__u8 domain_pad[3];
+	__u32 domain_sid_off;	/* offset of sid in SELinux's cred blob (user/probe.c, BTF) */
+	__u64 domain_blob_addr; /* &selinux_blob_sizes.lbs_cred, from /proc/kallsyms */
 };
 
 /* One SELinux decision taken inside a traced attempt (the first denial wins). */
@@ -179,6 +188,23 @@ struct conn_event {
 	struct avc_decision sel;
 };
 
+/*
+ * A change of SELinux's state, written into the events ring (trace mode) by the kernel's
+ * own status-page updates (selinux_status_update_setenforce/_policyload): it sits between
+ * the attempts that happened before and after it, so user space judges each attempt with
+ * the state of its time however late it reads them. Told apart from attempts by its size.
+ */
+enum avc_sel_change_kind {
+	AVC_SEL_SETENFORCE = 1, /* value: the new enforcing mode (0/1) */
+	AVC_SEL_POLICYLOAD = 2, /* value: the policy's new sequence number (loads, booleans) */
+};
+
+struct sel_change_event {
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+	__u32 kind;  /* enum avc_sel_change_kind */
+	__u32 value;
+};
+
 /* Names captured in-kernel for a SELinux decision. An event whose attempt had one is a
  * struct conn_event_sel (the record's size tells); the common case stays small.
  */
@@ -192,6 +218,49 @@ struct avc_sel_names {
 struct conn_event_sel {
 	struct conn_event ev;
 	struct avc_sel_names names;
+};
+
+/*
+ * --domain TYPE, filtered in the kernel: domain_sids maps a SID to what user space learnt of
+ * it. An attempt of a SID in no entry passes (trace) or is not counted (watch), and the
+ * kernel tells user space through the events ring (struct domain_sid_event) so that it
+ * learns the SID's domain (user/domain.c) and answers in the map.
+ */
+enum avc_domain_answer {
+	DOMAIN_UNWANTED = 0, /* another domain: dropped in the kernel */
+	DOMAIN_WANTED = 1,   /* one of the --domain types */
+};
+
+#define AVC_DOMAIN_SIDS 4096 /* entries of domain_sids: SIDs are contexts in use (hundreds) */
+
+/* Per-CPU counters of the domain filter (map domain_stats), summed by user space. */
+enum avc_domain_stat {
+	DSTAT_DROPPED = 0, /* attempts of a SID known to be of another domain */
+	DSTAT_UNKNOWN,	   /* attempts of a SID not known yet (reported through the ring) */
+	DSTAT_UNCOUNTED,   /* watch: of those, not counted (its domain was not learnt yet) */
+	DSTAT_RING_FULL,   /* the report of an unknown SID did not fit: attempt dropped */
+	DSTAT_MAX,
+};
+
+/* An attempt of an unknown SID (24 bytes: told apart from the other records by its size).
+ * (tid, ts_ns) is the attempt's own: trace's event of that attempt carries the same.
+ */
+struct domain_sid_event {
+	__u64 ts_ns;
+	__u32 pid;
+	__u32 tid;
+	__u32 sid;
+	__u32 mode; /* enum avc_mode of the program that saw it */
+};
+
+/* What the task iterator (avc_domain_iter) writes per task: user space pairs each SID with
+ * the task's /proc/PID/task/TID/attr/current.
+ */
+struct domain_task_rec {
+	__u32 pid;
+	__u32 tid;
+	__u32 sid;
+	__u32 pad;
 };
 
 /*

@@ -41,8 +41,11 @@ struct enricher {
 	bool selinux;  /* SELinux active here: live lookups make sense */
 	bool audit_tp; /* selinux_audited is traced: "no record seen" means hidden */
 	const char *policy_path;
-	struct policy *pol; /* opened on first need */
+	struct policy
+		*pol; /* opened on first need (at once, and after each load, when following) */
 	bool pol_failed;
+	unsigned long
+		pol_seqno; /* following: the load sequence number pol was read at; 0 unknown */
 	struct perm_cache_entry cache[PERM_CACHE];
 	int ncache;
 	int enforcing; /* from the status page, read again whenever it changes */
@@ -91,6 +94,11 @@ void enricher_follow_source(struct enricher *enr, const struct sel_status_source
 	enr->following = !enr->src.read(enr->src.ctx, &enr->status);
 	if (enr->following && enr->status.enforcing >= 0)
 		enr->enforcing = enr->status.enforcing;
+	/* the policy of this moment, before anything changes it: it judges the attempts that
+	 * are still queued when the kernel has moved on (judge_av)
+	 */
+	if (enr->following)
+		enricher_policy(enr);
 }
 
 /* Everything derived from the policy in force goes: the policy itself (read again on next
@@ -106,36 +114,102 @@ static void drop_policy(struct enricher *enr)
 	enr->ncache = 0;
 }
 
-int enricher_follow(struct enricher *enr, struct sel_change *chg)
+int enricher_status_peek(struct enricher *enr, struct sel_status *now)
 {
-	struct sel_status now;
-	struct timespec ts;
-	int ret;
+	if (!enr || !enr->following || enr->src.updated(enr->src.ctx) <= 0)
+		return 0;
+	return enr->src.read(enr->src.ctx, now) ? 0 : 1;
+}
 
-	if (!enr || !enr->following)
-		return 0;
-	ret = enr->src.updated(enr->src.ctx);
-	if (ret <= 0)
-		return 0;
-	if (enr->src.read(enr->src.ctx, &now))
-		return 0;
+/* The one place a new state is taken: the record of what changed, and what goes with it. */
+static int take_state(struct enricher *enr, const struct sel_status *now, struct sel_change *chg)
+{
+	struct timespec ts;
+
 	memset(chg, 0, sizeof(*chg));
 	chg->before = enr->status;
-	chg->after = now;
-	chg->enforcing_changed = now.enforcing != enr->status.enforcing;
-	chg->policy_loaded = now.policyload != enr->status.policyload;
+	chg->after = *now;
+	chg->enforcing_changed = now->enforcing != enr->status.enforcing;
+	chg->policy_loaded = now->policyload != enr->status.policyload;
+	if (!chg->enforcing_changed && !chg->policy_loaded)
+		return 0;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	chg->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-	enr->status = now;
-	if (now.enforcing >= 0)
-		enr->enforcing = now.enforcing;
+	enr->status = *now;
+	if (now->enforcing >= 0)
+		enr->enforcing = now->enforcing;
 	/* enforcing mode is read live (enforcing_now) and the policy did not change with it:
 	 * reading the policy again (a second under emulation) would only delay the events of
 	 * the moment; a policy load or boolean commit drops everything derived from the policy
 	 */
-	if (chg->policy_loaded)
+	if (chg->policy_loaded) {
+		bool had = enr->pol != NULL;
+
 		drop_policy(enr);
-	return chg->policy_loaded || chg->enforcing_changed;
+		/* read the new one now, while it is the one in force (see judge_av) */
+		if (had)
+			enricher_policy(enr);
+	}
+	return 1;
+}
+
+int enricher_follow_to(struct enricher *enr, const struct sel_status *now, struct sel_change *chg)
+{
+	if (!enr || !enr->following)
+		return 0;
+	return take_state(enr, now, chg);
+}
+
+int enricher_follow(struct enricher *enr, struct sel_change *chg)
+{
+	struct sel_status now;
+
+	if (!enricher_status_peek(enr, &now))
+		return 0;
+	return take_state(enr, &now, chg);
+}
+
+int enricher_follow_kernel(struct enricher *enr, unsigned int kind, unsigned long value,
+			   double wall, struct sel_change *chg)
+{
+	struct sel_status now;
+
+	if (!enr || !enr->following)
+		return 0;
+	now = enr->status;
+	if (kind == AVC_SEL_SETENFORCE)
+		now.enforcing = value ? 1 : 0;
+	else if (kind == AVC_SEL_POLICYLOAD)
+		now.policyload = value;
+	else
+		return 0;
+	if (!take_state(enr, &now, chg))
+		return 0;
+	chg->in_order = true;
+	chg->wall = wall;
+	return 1;
+}
+
+unsigned long long enricher_status_cost_ns(struct enricher *enr, int n)
+{
+	struct timespec a, b;
+	struct sel_status st;
+	int i;
+
+	if (!enr || !enr->following || n <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++)
+		enr->src.read(enr->src.ctx, &st);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (unsigned long long)((b.tv_sec - a.tv_sec) * 1000000000LL +
+				    (b.tv_nsec - a.tv_nsec)) /
+	       (unsigned long long)n;
+}
+
+bool enricher_following(const struct enricher *enr)
+{
+	return enr && enr->following;
 }
 
 unsigned long enricher_policy_seqno(const struct enricher *enr)
@@ -154,6 +228,8 @@ void enricher_free(struct enricher *enr)
 
 struct policy *enricher_policy(struct enricher *enr)
 {
+	struct sel_status before, after;
+	bool have_before = false;
 	char err[256];
 
 	if (enr->pol || enr->pol_failed)
@@ -162,6 +238,8 @@ struct policy *enricher_policy(struct enricher *enr)
 		enr->pol_failed = true;
 		return NULL;
 	}
+	if (enr->following && !enr->src.read(enr->src.ctx, &before))
+		have_before = true;
 	if (policy_open(&enr->pol,
 			enr->following ? enr->src.policy_path(enr->src.ctx) : enr->policy_path, err,
 			sizeof(err))) {
@@ -171,6 +249,11 @@ struct policy *enricher_policy(struct enricher *enr)
 		enr->pol_failed = true;
 		enr->pol = NULL;
 	}
+	/* the file is the policy of one load number only if none happened while reading it */
+	enr->pol_seqno = 0;
+	if (enr->pol && have_before && !enr->src.read(enr->src.ctx, &after) &&
+	    after.policyload == before.policyload)
+		enr->pol_seqno = before.policyload;
 	return enr->pol;
 }
 
@@ -244,15 +327,13 @@ static void inode_object(struct conn_record *r, const struct avc_decision *d)
 	/* the root directory is component 0: "/" was tried with i == 1 only for "/x" paths */
 }
 
-static void task_context(const struct conn_record *r, char *out, size_t len)
+void proc_task_context(__u32 pid, __u32 tid, char *out, size_t len)
 {
 	char path[64], *con = NULL;
 	FILE *f;
 
 	out[0] = '\0';
-	/* a counter row keeps no thread: the process's main thread stands for it */
-	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", r->pid,
-		 r->tid ? r->tid : r->pid);
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/attr/current", pid, tid ? tid : pid);
 	f = fopen(path, "r");
 	if (f) {
 		if (fgets(out, (int)len, f))
@@ -260,10 +341,16 @@ static void task_context(const struct conn_record *r, char *out, size_t len)
 		fclose(f);
 		return;
 	}
-	if (getpidcon((pid_t)r->pid, &con) == 0) {
+	if (getpidcon((pid_t)pid, &con) == 0) {
 		snprintf(out, len, "%s", con);
 		freecon(con);
 	}
+}
+
+static void task_context(const struct conn_record *r, char *out, size_t len)
+{
+	/* a counter row keeps no thread: the process's main thread stands for it */
+	proc_task_context(r->pid, r->tid, out, len);
 }
 
 static void port_context(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
@@ -350,6 +437,42 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	return 0;
 }
 
+/*
+ * One access, judged with the policy of the attempt's time. The kernel answers when its
+ * policy is still the one of that time (the usual case: nothing changed since). When the
+ * reader fell behind a change (the events ring still holds attempts from before it), the
+ * policy read at the attempt's time answers (libsepol, the same computation); when even that
+ * one is gone (two changes behind), the kernel answers and r->judged_seqno says on what.
+ */
+static int judge_av(struct enricher *enr, struct conn_record *r, const char *scon, const char *tcon,
+		    const char *tclass, const char *perm, bool *denied, bool *audited,
+		    bool *permissive_domain, bool *exact)
+{
+	struct policy_decision d;
+	struct sel_status now;
+	struct policy *pol;
+	char stype[REC_NAME_LEN];
+	struct policy_query q = { scon, tcon, tclass, &perm, 1 };
+
+	*exact = true;
+	if (!enr->following || enr->src.read(enr->src.ctx, &now) ||
+	    now.policyload == enr->status.policyload)
+		return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain);
+	pol = enricher_policy(enr);
+	if (pol && enr->pol_seqno == enr->status.policyload && !policy_check(pol, &q, &d) &&
+	    !context_type(scon, stype, sizeof(stype))) {
+		*denied = !d.allowed;
+		*audited = !d.dontaudit;
+		*permissive_domain = policy_type_permissive(pol, stype);
+		p_debug("judged on the policy of seqno %lu (the kernel is at %lu): %s -> %s %s",
+			enr->pol_seqno, now.policyload, scon, tcon, perm);
+		return 0;
+	}
+	*exact = false;
+	r->judged_seqno = now.policyload;
+	return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain);
+}
+
 /* Enforcing mode as of the last enricher_follow() (every event): changes show at once. */
 static bool enforcing_now(struct enricher *enr)
 {
@@ -367,8 +490,8 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 {
 	const char *perm = r->op == AVC_OP_BIND ? "name_bind" : "name_connect";
 	char scon[128], tcon[128];
-	struct perm_cache_entry *c = NULL;
-	bool audited;
+	struct perm_cache_entry *c = NULL, fresh;
+	bool audited, exact;
 	int i;
 
 	if (!enr->selinux || (r->family != AVC_AF_INET && r->family != AVC_AF_INET6))
@@ -387,13 +510,19 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 		    enr->cache[i].op == r->op)
 			c = &enr->cache[i];
 	if (!c) {
-		c = &enr->cache[enr->ncache < PERM_CACHE ? enr->ncache++ : 0];
-		snprintf(c->scon, sizeof(c->scon), "%s", scon);
-		snprintf(c->tcon, sizeof(c->tcon), "%s", tcon);
-		c->op = r->op;
-		if (kernel_av(scon, tcon, "tcp_socket", perm, &c->denied, &audited,
-			      &c->permissive_domain))
-			c->denied = false;
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.op = r->op;
+		if (judge_av(enr, r, scon, tcon, "tcp_socket", perm, &fresh.denied, &audited,
+			     &fresh.permissive_domain, &exact))
+			fresh.denied = false;
+		c = &fresh;
+		/* cached only when it is the answer of the policy in force */
+		if (exact && !r->judged_seqno) {
+			c = &enr->cache[enr->ncache < PERM_CACHE ? enr->ncache++ : 0];
+			*c = fresh;
+			snprintf(c->scon, sizeof(c->scon), "%s", scon);
+			snprintf(c->tcon, sizeof(c->tcon), "%s", tcon);
+		}
 	}
 	p_debug("would-deny check: %s -> %s: denied %d, permissive domain %d, enforcing %d", scon,
 		tcon, c->denied, c->permissive_domain, enr->enforcing);
@@ -412,12 +541,13 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 void enrich_record(struct enricher *enr, struct conn_record *r)
 {
 	struct verdict_facts facts = { .audit_hook = enr && enr->audit_tp };
-	bool denied = false, audited = false, permissive_domain = false;
+	bool denied = false, audited = false, permissive_domain = false, exact;
 	struct refined_verdict rv;
 
 	if (!enr)
 		return;
 	r->lsms = enr->lsms;
+	r->policy_seqno = enr->following ? enr->status.policyload : 0;
 	if (!r->has_selinux) {
 		facts.policy_would_deny = permissive_would_deny(enr, r);
 		goto refine;
@@ -453,8 +583,8 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 	}
 	if (r->kernel_verdict == VERDICT_SELINUX_HIDDEN && enr->selinux && r->scontext[0] &&
 	    r->tcontext[0] && r->tclass[0] && r->nperms &&
-	    kernel_av(r->scontext, r->tcontext, r->tclass, r->perms[0], &denied, &audited,
-		      &permissive_domain) == 0) {
+	    judge_av(enr, r, r->scontext, r->tcontext, r->tclass, r->perms[0], &denied, &audited,
+		     &permissive_domain, &exact) == 0) {
 		facts.auditdeny_known = true;
 		facts.auditdeny = audited;
 	}

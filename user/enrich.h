@@ -30,8 +30,30 @@ void enricher_follow_source(struct enricher *enr, const struct sel_status_source
  * from it were dropped, to be read again on next use), 0 when not or when not following.
  */
 int enricher_follow(struct enricher *enr, struct sel_change *chg);
+/*
+ * The same in two steps, for a reader that also gets changes in order from the events ring:
+ * peek at the status page (1 with *now when it may have changed), drain the ring (whose
+ * change records go through enricher_follow_kernel), then enricher_follow_to(now): a change
+ * the ring did not carry (a lost record) is caught up there; one it carried is not repeated.
+ */
+int enricher_status_peek(struct enricher *enr, struct sel_status *now);
+int enricher_follow_to(struct enricher *enr, const struct sel_status *now, struct sel_change *chg);
+/* A change record from the events ring (struct sel_change_event), at unix time wall. */
+int enricher_follow_kernel(struct enricher *enr, unsigned int kind, unsigned long value,
+			   double wall, struct sel_change *chg);
+/* What one read of the status source costs, in ns: n reads timed together (none is
+ * consumed: a change stays for the next check). 0 when not following.
+ */
+unsigned long long enricher_status_cost_ns(struct enricher *enr, int n);
+/* Is SELinux's state followed (the live policy, a status source)? */
+bool enricher_following(const struct enricher *enr);
 /* The policyload sequence number the current answers come from (0 when not following). */
 unsigned long enricher_policy_seqno(const struct enricher *enr);
+
+/* A task's SELinux context from /proc/PID/task/TID/attr/current (tid 0: the process's main
+ * thread; else libselinux's getpidcon), "" when it cannot be read (the task is gone).
+ */
+void proc_task_context(__u32 pid, __u32 tid, char *out, size_t len);
 
 /* The LSMs from a /sys/kernel/security/lsm list that can refuse a connect(), comma-joined:
  * capability, lockdown and yama never do; selinux only when it is enforcing a policy.

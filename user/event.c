@@ -306,6 +306,8 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_str(j, "comm", r->comm);
 	json_uint(j, "uid", r->uid);
 	json_uint(j, "cgroup_id", r->cgroup_id);
+	if (r->domain[0])
+		json_str(j, "domain", r->domain);
 	json_str(j, "family", family_name(r->family));
 	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
 		json_str(j, "daddr", r->daddr);
@@ -327,6 +329,11 @@ void print_json(struct json *j, const struct conn_record *r)
 		json_str(j, "lsms", r->lsms ? r->lsms : "");
 	if (r->verdict == VERDICT_CGROUP_DENIED)
 		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
+	if (r->policy_seqno)
+		json_uint(j, "policy_seqno", r->policy_seqno);
+	/* what user space added was judged on a later policy: the reader fell behind */
+	if (r->judged_seqno)
+		json_uint(j, "judged_on_seqno", r->judged_seqno);
 	record_write_selinux_json(j, r);
 	json_obj_end(j);
 	json_line_end(j);
@@ -348,6 +355,10 @@ void sel_change_write_json(struct json *j, const struct sel_change *c)
 	json_str(j, "mode", mode_name(c->after.enforcing));
 	json_str(j, "previous_mode", mode_name(c->before.enforcing));
 	json_int(j, "deny_unknown", c->after.deny_unknown);
+	/* "kernel": in the events ring, between the attempts before and after it; "status_page":
+	 * noticed when read, attempts read just before may postdate it
+	 */
+	json_str(j, "source", c->in_order ? "kernel" : "status_page");
 	json_obj_end(j);
 	json_line_end(j);
 }

@@ -64,8 +64,15 @@ struct conn_record {
 	bool sel_permissive;
 	bool derived;	       /* names rebuilt in user space (no audit record to take them from) */
 	const char *hidden_by; /* "dontaudit", "audit_off", or NULL when unknown / not hidden */
+	/* Following SELinux: the policy load sequence number of the attempt's time (as the
+	 * events ring told), and, when the facts user space added came from another policy
+	 * (the reader was late by more than a change), that policy's number; else 0.
+	 */
+	unsigned long policy_seqno;
+	unsigned long judged_seqno;
 	bool audit_from_policy; /* audited decided from the auditdeny bit (no audit tracepoint) */
 	const char *lsms;	/* active LSMs, named for lsm_denied */
+	char domain[64];	/* --domain: the task's domain (one of the types asked for) */
 };
 
 /* Offset to add to bpf_ktime_get_ns() (CLOCK_MONOTONIC) to get unix time. */

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "domain.h"
 #include "filter_opts.h"
 #include "log.h"
 #include "util.h"
@@ -44,6 +45,10 @@ int filter_opt(int opt, const char *arg, struct loader_opts *lo)
 	case 'a':
 		lo->cfg.trace_all = 1;
 		return 1;
+	case FOPT_DOMAIN:
+		if (!lo->domain)
+			return 0;
+		return domain_add(lo->domain, arg) ? -EINVAL : 1;
 	default:
 		return 0;
 	}
@@ -52,13 +57,19 @@ int filter_opt(int opt, const char *arg, struct loader_opts *lo)
 bool filter_given(const struct loader_opts *lo)
 {
 	return lo->cfg.ncomms || lo->cfg.trace_all || lo->cfg.target_tgid || lo->cgroup_path ||
-	       lo->cfg.nports;
+	       lo->cfg.nports || domain_given(lo);
+}
+
+bool domain_given(const struct loader_opts *lo)
+{
+	return lo->domain && lo->domain->ntypes;
 }
 
 void filter_finish(struct loader_opts *lo)
 {
-	if (!lo->cfg.ncomms && !lo->cfg.trace_all && !lo->cfg.target_tgid && !lo->cgroup_path)
+	if (!lo->cfg.ncomms && !lo->cfg.trace_all && !lo->cfg.target_tgid && !lo->cgroup_path &&
+	    !domain_given(lo))
 		strcpy(lo->cfg.comms[lo->cfg.ncomms++], "nginx");
-	if (lo->cfg.target_tgid || lo->cgroup_path)
+	if (lo->cfg.target_tgid || lo->cgroup_path || domain_given(lo))
 		lo->cfg.trace_all = lo->cfg.ncomms == 0;
 }

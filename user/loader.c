@@ -18,6 +18,7 @@
 
 #include "avcsnoop.h" /* before the skeleton, which names its structs */
 #include "avcsnoop.skel.h"
+#include "domain.h"
 #include "loader.h"
 #include "log.h"
 
@@ -47,6 +48,7 @@ struct prog_role {
 	enum prog_group group;
 	int fn; /* enum probe_fn, FN_MAX = the selinux_audited tracepoint, -1 = nothing more */
 	const char *loses;
+	bool trace_only; /* writes to the events ring: not loaded by watch */
 };
 
 #define MAX_PROGS 20
@@ -74,6 +76,12 @@ static size_t prog_roles(const struct avcsnoop_bpf *skel, struct prog_role r[MAX
 		  "connects outside the syscall" },
 		{ skel->progs.avc_lsm_connect_exit, GRP_LSM, FN_SECURITY_SOCKET_CONNECT,
 		  "the final LSM verdict" },
+		{ skel->progs.avc_sel_setenforce, GRP_SEL, FN_STATUS_SETENFORCE,
+		  "setenforce in event order (the status page, per poll)", true },
+		{ skel->progs.avc_sel_policyload, GRP_SEL, FN_STATUS_POLICYLOAD,
+		  "policy loads in event order (the status page, per poll)", true },
+		/* --domain: loaded only when the kernel filters by SID (domain_decide) */
+		{ skel->progs.avc_domain_iter, GRP_CONNECT, -1, NULL },
 	};
 
 	_Static_assert(sizeof(all) / sizeof(all[0]) <= MAX_PROGS, "raise MAX_PROGS");
@@ -97,7 +105,7 @@ static bool prog_wanted(struct loader *ld, const struct prog_role *r)
 {
 	size_t n;
 
-	if (!ld->group_on[r->group])
+	if (!ld->group_on[r->group] || (r->trace_only && ld->mode != MODE_TRACE))
 		return false;
 	if (r->fn < 0 ||
 	    (r->fn == FN_MAX ? ld->kf.tp_selinux_audited : ld->kf.fn_attachable[r->fn]))
@@ -154,6 +162,41 @@ static void choose_groups(struct loader *ld, const struct loader_opts *o)
 		probe_explain_fn(kf, FN_SECURITY_SOCKET_CONNECT, why, sizeof(why));
 		group_off(ld, GRP_LSM, "%s", why);
 	}
+}
+
+/*
+ * --domain: in the kernel where it can read task SIDs (user/probe.c probe_domain_sid), else
+ * per event in user space (trace) or not at all (watch, which counts in the kernel).
+ */
+static int domain_decide(struct loader *ld, const struct loader_opts *o)
+{
+	struct domain_filter *df = o->domain;
+	char list[256];
+
+	domain_list(df, list, sizeof(list));
+	if (!ld->kf.selinux_enabled) {
+		p_err("--domain %s: SELinux is not active on this kernel (LSMs: %s): no task has a "
+		      "domain to match",
+		      list, ld->kf.lsms[0] ? ld->kf.lsms : "unknown");
+		return -ENOTSUP;
+	}
+	df->kernel = !probe_domain_sid(&ld->kf);
+	if (df->kernel) {
+		snprintf(ld->domain_line, sizeof(ld->domain_line),
+			 "domain %.200s: filtered in the kernel (task SIDs)", list);
+		return 0;
+	}
+	snprintf(df->why_user, sizeof(df->why_user), "%s", ld->kf.domain_why);
+	if (o->cfg.mode == MODE_WATCH) {
+		p_err("watch --domain %s: the kernel cannot read task SIDs here (%s), and watch "
+		      "counts in the kernel; trace --domain filters in user space",
+		      list, ld->kf.domain_why);
+		return -ENOTSUP;
+	}
+	snprintf(ld->domain_line, sizeof(ld->domain_line),
+		 "domain %.60s: filtered in user space, per event (the kernel cannot: %.120s)",
+		 list, ld->kf.domain_why);
+	return 0;
 }
 
 /* The tracepoint's id under tracefs (or the old debugfs location). */
@@ -335,6 +378,12 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		return err;
 	}
 	choose_groups(ld, o);
+	ld->mode = o->cfg.mode;
+	if (o->domain && o->domain->ntypes) {
+		err = domain_decide(ld, o);
+		if (err)
+			return err;
+	}
 
 	ld->skel = avcsnoop_bpf__open();
 	if (!ld->skel) {
@@ -345,7 +394,13 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	*(struct avc_config *)&ld->skel->rodata->cfg = o->cfg;
 	ld->skel->rodata->cfg.self_tgid = (__u32)getpid();
 	ld->skel->rodata->cfg.avc_arg_base = (__u8)ld->kf.avc_arg_base;
+	ld->skel->rodata->cfg.status_arg_base = (__u8)ld->kf.status_arg_base;
 	ld->skel->rodata->cfg.filter_cgroup = o->cgroup_path != NULL;
+	if (o->domain && o->domain->kernel) {
+		ld->skel->rodata->cfg.domain_filter = 1;
+		ld->skel->rodata->cfg.domain_blob_addr = ld->kf.domain_blob_addr;
+		ld->skel->rodata->cfg.domain_sid_off = ld->kf.domain_sid_off;
+	}
 	if (!ld->group_on[GRP_SOCK])
 		ld->skel->rodata->cfg.follow_async = 0;
 	/* --failed is decided on the refined verdict (user/verdict.h refine_verdict): where
@@ -378,8 +433,12 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		}
 		bpf_program__set_autoload(prog, prog_wanted(ld, r));
 	}
+	bpf_program__set_autoload(ld->skel->progs.avc_domain_iter, o->domain && o->domain->kernel);
 
 	err = avcsnoop_bpf__load(ld->skel);
+	ld->sel_changes_in_ring = !err &&
+				  bpf_program__autoload(ld->skel->progs.avc_sel_setenforce) &&
+				  bpf_program__autoload(ld->skel->progs.avc_sel_policyload);
 	if (err) {
 		p_err("loading the BPF programs: %s (run with -v for the verifier's log)",
 		      strerror(-err));
@@ -387,6 +446,14 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	}
 	if (o->cgroup_path) {
 		err = set_cgroup_filter(ld, o->cgroup_path);
+		if (err)
+			goto fail;
+	}
+	/* the SIDs of the running tasks are known before the first attempt is seen */
+	if (o->domain && o->domain->kernel) {
+		err = domain_attach(o->domain, bpf_map__fd(ld->skel->maps.domain_sids),
+				    bpf_map__fd(ld->skel->maps.domain_stats),
+				    ld->skel->progs.avc_domain_iter);
 		if (err)
 			goto fail;
 	}
@@ -442,12 +509,19 @@ void loader_describe(const struct loader *ld, FILE *f)
 		fputs(" nothing", f);
 	if (ld->partial[0])
 		fprintf(f, "; partly lacks: %s", ld->partial);
+	if (ld->domain_line[0])
+		fprintf(f, "; %s", ld->domain_line);
 	fputc('\n', f);
 }
 
 int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 {
 	return read_stats_fd(bpf_map__fd(ld->skel->maps.stats), out);
+}
+
+bool loader_sel_changes_in_ring(const struct loader *ld)
+{
+	return ld->sel_changes_in_ring;
 }
 
 int loader_ringbuf_fd(const struct loader *ld)

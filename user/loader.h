@@ -19,6 +19,7 @@
 #include "probe.h"
 
 struct avcsnoop_bpf;
+struct domain_filter;
 struct bpf_link;
 
 enum prog_group { GRP_CONNECT, GRP_SOCK, GRP_CGROUP, GRP_SEL, GRP_LSM, GRP_MAX };
@@ -30,6 +31,7 @@ struct loader_opts {
 	bool no_selinux;	    /* don't attach the SELinux path even when possible */
 	unsigned int max_entries;   /* watch: size of the counter table; 0 = default (10240) */
 	bool failed_only;	    /* trace -f: the kernel may drop successes where it can */
+	struct domain_filter *domain; /* --domain (user/domain.h): NULL or no types = none */
 };
 
 /*
@@ -87,7 +89,10 @@ struct loader {
 	int fds[LOADER_MAX_LINKS];	       /* perf event and link fds of syscall tracepoints */
 	const char *fd_prog[LOADER_MAX_LINKS]; /* the program of each link fd, NULL for pfds */
 	int nfds;
-	bool pinned; /* links are pinned: loader_stop() must leave them attached */
+	bool pinned;		  /* links are pinned: loader_stop() must leave them attached */
+	__u8 mode;		  /* enum avc_mode, from the options */
+	bool sel_changes_in_ring; /* SELinux state changes arrive in the events ring */
+	char domain_line[256];	  /* --domain: where it is filtered, for the capability line */
 };
 
 /* Returns 0 or -errno after printing a message that names the problem. */
@@ -98,6 +103,10 @@ void loader_describe(const struct loader *ld, FILE *f);
 /* Sum the per-CPU counters of enum avc_stat. */
 int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX]);
 int loader_ringbuf_fd(const struct loader *ld);
+/* Do SELinux's state changes arrive in the events ring, in order with the attempts
+ * (struct sel_change_event)? Otherwise the status page is the only source.
+ */
+bool loader_sel_changes_in_ring(const struct loader *ld);
 
 /* Make dir a directory on a bpffs (mounting /sys/fs/bpf when it is missing). 0 or -errno. */
 int pin_dir_prepare(const char *dir);

@@ -376,6 +376,13 @@ int policy_type_primary(const struct policy *p, const char *name, char *out, siz
 	return 0;
 }
 
+bool policy_type_is_attr(const struct policy *p, const char *name)
+{
+	type_datum_t *td = type_lookup(p, name);
+
+	return td && td->flavor == TYPE_ATTRIB;
+}
+
 struct alias_walk {
 	uint32_t value;
 	const char *primary;

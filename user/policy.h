@@ -42,6 +42,8 @@ unsigned int policy_version(const struct policy *p);
  * -ENOENT; attributes resolve to themselves.
  */
 int policy_type_primary(const struct policy *p, const char *name, char *out, size_t outsz);
+/* Whether name is an attribute (not a type) in this policy. */
+bool policy_type_is_attr(const struct policy *p, const char *name);
 /* The aliases of a type, comma separated ("" when none). Returns how many. */
 int policy_type_aliases(const struct policy *p, const char *type, char *out, size_t outsz);
 /* Whether type has attribute attr (false when either is unknown). */

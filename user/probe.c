@@ -22,6 +22,8 @@ static const char *const fn_names[FN_MAX] = {
 	[FN_AVC_HAS_PERM] = "avc_has_perm",
 	[FN_SELINUX_INODE_PERMISSION] = "selinux_inode_permission",
 	[FN_SECURITY_SOCKET_CONNECT] = "security_socket_connect",
+	[FN_STATUS_SETENFORCE] = "selinux_status_update_setenforce",
+	[FN_STATUS_POLICYLOAD] = "selinux_status_update_policyload",
 };
 
 const char *probe_fn_name(enum probe_fn fn)
@@ -184,10 +186,100 @@ int probe_kernel(struct kernel_features *kf)
 			p_debug("avc_has_perm has %d arguments, ssid is argument %d",
 				func_nargs(btf, id), kf->avc_arg_base);
 		}
+		if (fn == FN_STATUS_SETENFORCE)
+			kf->status_arg_base = first_arg_is_state(btf, id) ? 1 : 0;
 		kf->fn_errno[fn] = -try_fexit(id);
 		kf->fn_attachable[fn] = kf->fn_errno[fn] == 0;
 	}
 	btf__free(btf);
+	return 0;
+}
+
+/* Byte offset of member in the struct named sname, or -1. */
+static long btf_member_offset(const struct btf *btf, const char *sname, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, sname, BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	const struct btf_member *m;
+	int i;
+
+	if (!t)
+		return -1;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return (long)(btf_member_bit_offset(t, (__u32)i) / 8);
+	return -1;
+}
+
+/* The address of a data symbol in /proc/kallsyms: 0 when absent, -1ULL when hidden. */
+static unsigned long long kallsyms_addr(const char *name)
+{
+	unsigned long long addr, found = 0;
+	char line[256], sym[128], type;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) != 3 || strcmp(sym, name))
+			continue;
+		found = addr ? addr : -1ULL;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int probe_domain_sid(struct kernel_features *kf)
+{
+	long lbs_cred, sid_off;
+	unsigned long long addr;
+	struct btf *btf;
+
+	kf->domain_sid = false;
+	if (!kf->selinux_enabled) {
+		snprintf(kf->domain_why, sizeof(kf->domain_why),
+			 "SELinux is not active (LSMs: %.150s)",
+			 kf->lsms[0] ? kf->lsms : "unknown");
+		return -ENOTSUP;
+	}
+	if (disabled_by_env("selinux_blob_sizes")) {
+		snprintf(kf->domain_why, sizeof(kf->domain_why),
+			 "selinux_blob_sizes disabled by AVCSNOOP_DISABLE");
+		return -ENOTSUP;
+	}
+	btf = btf__load_vmlinux_btf();
+	if (!btf) {
+		snprintf(kf->domain_why, sizeof(kf->domain_why), "no kernel BTF");
+		return -ENOTSUP;
+	}
+	lbs_cred = btf_member_offset(btf, "lsm_blob_sizes", "lbs_cred");
+	/* 6.18 calls SELinux's cred blob cred_security_struct (task_security_struct became
+	 * its task blob, without sid); 6.1-6.17 call it task_security_struct
+	 */
+	sid_off = btf_member_offset(btf, "cred_security_struct", "sid");
+	if (sid_off < 0)
+		sid_off = btf_member_offset(btf, "task_security_struct", "sid");
+	btf__free(btf);
+	if (lbs_cred < 0 || sid_off < 0) {
+		snprintf(kf->domain_why, sizeof(kf->domain_why), "the kernel's BTF lacks %s",
+			 lbs_cred < 0 ? "lsm_blob_sizes.lbs_cred"
+				      : "SELinux's cred blob (cred_security_struct.sid)");
+		return -ENOTSUP;
+	}
+	addr = kallsyms_addr("selinux_blob_sizes");
+	if (!addr || addr == -1ULL) {
+		snprintf(
+			kf->domain_why, sizeof(kf->domain_why), "%s",
+			addr ? "kallsyms hides addresses (kptr_restrict)"
+			     : "selinux_blob_sizes is not in /proc/kallsyms (no CONFIG_KALLSYMS_ALL)");
+		return -ENOTSUP;
+	}
+	kf->domain_blob_addr = addr + (unsigned long long)lbs_cred;
+	kf->domain_sid_off = (unsigned int)sid_off;
+	kf->domain_sid = true;
+	kf->domain_why[0] = '\0';
 	return 0;
 }
 

@@ -38,7 +38,8 @@ struct sel_change {
 	struct sel_status before, after;
 	bool enforcing_changed;
 	bool policy_loaded;
-	double wall; /* unix time it was noticed */
+	bool in_order; /* told by the kernel in the events ring (else noticed on the status page) */
+	double wall;   /* unix time it happened (in_order) or was noticed */
 };
 
 #endif

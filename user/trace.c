@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "domain.h"
 #include "enrich.h"
 #include "escape.h"
 #include "event.h"
@@ -37,22 +38,65 @@ struct trace_ctx {
 	enum export_format export_fmt;
 	struct finding_set findings; /* for --recommend and --export: one entry per access */
 	unsigned long sel_changes;   /* SELinux state changes seen (policy loads, setenforce) */
+	bool changes_in_ring;	     /* ... told in the events ring, in order with the attempts */
+	unsigned long long status_peeks; /* status page reads (make bench, lab 99) */
+	struct domain_filter *domain;	 /* --domain, or NULL */
 };
 
 /* A change of SELinux's state: one record in the output, and what derives from the policy
  * (names, verdicts, advice) comes from the new state from here on.
  */
-static void follow_selinux(struct trace_ctx *t)
+static void show_change(struct trace_ctx *t, const struct sel_change *chg)
+{
+	t->sel_changes++;
+	if (t->json)
+		sel_change_write_json(&t->j, chg);
+	else
+		sel_change_print_text(t->out, chg);
+}
+
+/* The status page: counted (its cost per read is measured once, at the end: make bench). */
+static int peek_status(struct trace_ctx *t, struct sel_status *now)
+{
+	if (!enricher_following(t->enr))
+		return 0; /* nothing to follow (no SELinux here, or --policy FILE) */
+	t->status_peeks++;
+	return enricher_status_peek(t->enr, now);
+}
+
+/*
+ * Between two reads of the ring. Without change records in the ring, the status page is the
+ * only source: read here and before each event. With them, the page is read before the
+ * ring is drained: a change it shows was written into the ring before the page (the kernel
+ * calls the traced function first), so draining applies it in order, and what the page shows
+ * beyond that is a record the ring lost (full), caught up here.
+ */
+static void drain(struct trace_ctx *t, struct ring_buffer *rb)
+{
+	struct sel_status now;
+	struct sel_change chg;
+	int seen;
+
+	if (!t->changes_in_ring) {
+		ring_buffer__consume(rb);
+		if (peek_status(t, &now) && enricher_follow_to(t->enr, &now, &chg))
+			show_change(t, &chg);
+		return;
+	}
+	seen = peek_status(t, &now);
+	ring_buffer__consume(rb);
+	if (seen && enricher_follow_to(t->enr, &now, &chg))
+		show_change(t, &chg);
+}
+
+static int handle_change(struct trace_ctx *t, const struct sel_change_event *e)
 {
 	struct sel_change chg;
 
-	if (!enricher_follow(t->enr, &chg))
-		return;
-	t->sel_changes++;
-	if (t->json)
-		sel_change_write_json(&t->j, &chg);
-	else
-		sel_change_print_text(t->out, &chg);
+	if (enricher_follow_kernel(t->enr, e->kind, e->value,
+				   t->wall_offset + (double)e->ts_ns / 1e9, &chg))
+		show_change(t, &chg);
+	return 0;
 }
 
 /* A failure (or permissive would-deny) joins its finding; a new finding gets its advice. */
@@ -117,6 +161,7 @@ static void trace_usage(FILE *f)
 	      "  avcsnoop trace -f -j               # failures only, as JSON lines\n"
 	      "  avcsnoop trace -a --port 3000      # any process connecting to port 3000\n"
 	      "  avcsnoop trace -c nginx -c php-fpm -d 60\n"
+	      "  avcsnoop trace --domain httpd_t    # nginx, httpd, php-fpm: whatever runs as httpd_t\n"
 	      "  avcsnoop trace --recommend         # and what to do about each failure\n",
 	      f);
 }
@@ -125,11 +170,34 @@ static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct trace_ctx *t = ctx;
 	struct conn_record rec;
+	char domain[64] = "";
 
+	/* the ring's records are told apart by their size */
+	_Static_assert(sizeof(struct sel_change_event) != sizeof(struct domain_sid_event) &&
+			       sizeof(struct domain_sid_event) < sizeof(struct conn_event) &&
+			       sizeof(struct sel_change_event) < sizeof(struct conn_event),
+		       "ring records of the same size");
+	if (size == sizeof(struct sel_change_event))
+		return handle_change(t, data);
+	if (size == sizeof(struct domain_sid_event)) {
+		if (t->domain)
+			domain_on_sid_event(t->domain, data);
+		return 0;
+	}
 	if (size < sizeof(struct conn_event))
 		return 0;
-	follow_selinux(t); /* before naming: setenforce and policy loads count at once */
+	if (t->domain && !domain_keep_event(t->domain, data, domain, sizeof(domain)))
+		return 0;
+	/* before naming: setenforce and policy loads count at once */
+	if (!t->changes_in_ring) {
+		struct sel_status now;
+		struct sel_change chg;
+
+		if (peek_status(t, &now) && enricher_follow_to(t->enr, &now, &chg))
+			show_change(t, &chg);
+	}
 	record_from_event(&rec, data, size, t->wall_offset);
+	snprintf(rec.domain, sizeof(rec.domain), "%s", domain);
 	enrich_record(t->enr, &rec);
 	/* -f on the refined verdict: a permissive would-deny is a connect the kernel saw
 	 * succeed, and is shown
@@ -150,11 +218,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 static void print_summary(struct trace_ctx *t, const struct loader *ld)
 {
 	unsigned long long st[STAT_MAX];
+	unsigned long long status_ns = enricher_status_cost_ns(t->enr, 1000);
 	unsigned long long lost;
+
+	unsigned long long dst[DSTAT_MAX] = { 0 };
 
 	if (loader_read_stats(ld, st))
 		return;
-	lost = st[STAT_RB_DROPS] + st[STAT_INFLIGHT_FULL];
+	if (t->domain)
+		domain_read_stats(t->domain, dst);
+	lost = st[STAT_RB_DROPS] + st[STAT_INFLIGHT_FULL] + dst[DSTAT_RING_FULL];
 	if (t->json) {
 		json_obj_begin(&t->j, NULL);
 		json_str(&t->j, "type", "stats");
@@ -167,6 +240,19 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		json_uint(&t->j, "async_table_full", st[STAT_PENDING_FULL]);
 		json_uint(&t->j, "findings", t->findings.n);
 		json_uint(&t->j, "findings_overflow", t->findings.overflow);
+		json_uint(&t->j, "policy_changes", t->sel_changes);
+		json_str(&t->j, "changes_from", t->changes_in_ring ? "kernel" : "status_page");
+		json_uint(&t->j, "status_reads", t->status_peeks);
+		json_uint(&t->j, "status_read_ns", status_ns);
+		if (t->domain) {
+			json_bool(&t->j, "domain_in_kernel", t->domain->kernel);
+			json_uint(&t->j, "domain_dropped_kernel", dst[DSTAT_DROPPED]);
+			json_uint(&t->j, "domain_dropped", t->domain->dropped);
+			json_uint(&t->j, "domain_unresolved", t->domain->unresolved);
+			json_uint(&t->j, "domain_unknown_sids_reported", dst[DSTAT_UNKNOWN]);
+			json_uint(&t->j, "domain_lost_ringbuf_full", dst[DSTAT_RING_FULL]);
+			json_uint(&t->j, "domain_sids_known", t->domain->nsids);
+		}
 		json_obj_end(&t->j);
 		json_line_end(&t->j);
 	}
@@ -175,6 +261,15 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		"attempt table full: %llu)%s\n",
 		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
 		lost ? "; raise --ringbuf-size" : "");
+	if (t->domain)
+		fprintf(stderr,
+			"avcsnoop: --domain: %llu attempt(s) of other domains dropped (%llu in the "
+			"kernel, %llu here), %llu of a domain that could not be read (the task had "
+			"gone), %llu lost (ring buffer full)\n",
+			dst[DSTAT_DROPPED] + t->domain->dropped, dst[DSTAT_DROPPED],
+			t->domain->dropped, t->domain->unresolved, dst[DSTAT_RING_FULL]);
+	p_debug("SELinux status page: %llu reads, %llu ns each; changes from %s", t->status_peeks,
+		status_ns, t->changes_in_ring ? "the events ring" : "the status page");
 	if (t->findings.overflow)
 		fprintf(stderr,
 			"avcsnoop: %zu findings kept; %llu failing attempt(s) of further findings "
@@ -196,6 +291,7 @@ enum {
 /* What the command line asks for. */
 struct trace_args {
 	struct loader_opts lo;
+	struct domain_filter domain;
 	double duration;
 	bool quiet;
 	const char *policy_file;
@@ -228,6 +324,7 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 
 	lo->cfg.follow_async = 1;
 	lo->cfg.mode = MODE_TRACE;
+	lo->domain = &a->domain;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "fd:jqvh", opts, NULL)) != -1) {
 		err = filter_opt(opt, optarg, lo);
@@ -322,6 +419,7 @@ static int trace_setup(struct trace_ctx *t, const struct trace_args *a, struct l
 		return -ENOMEM;
 	json_init(&t->j, t->out);
 	t->wall_offset = mono_to_wall_offset();
+	t->changes_in_ring = loader_sel_changes_in_ring(ld);
 	*rb = ring_buffer__new(loader_ringbuf_fd(ld), handle_event, t, NULL);
 	if (!*rb) {
 		int err = -errno;
@@ -373,8 +471,7 @@ static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loa
 			p_err("reading events: %s", strerror(-err));
 			break;
 		}
-		ring_buffer__consume(rb);
-		follow_selinux(t); /* a change is shown even when nothing connects */
+		drain(t, rb); /* a change is shown even when nothing connects */
 		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
 		if (output_closed(t->out))
 			break;
@@ -403,8 +500,17 @@ int cmd_trace(int argc, char **argv)
 	err = trace_parse(argc, argv, &t, &a);
 	if (err)
 		return err > 0 ? 0 : 2;
-	if (loader_start(&ld, &a.lo))
+	err = domain_prepare(&a.domain, a.policy_file);
+	if (err) {
+		domain_free(&a.domain);
+		return err == -EINVAL ? 2 : 1;
+	}
+	if (a.domain.ntypes)
+		t.domain = &a.domain;
+	if (loader_start(&ld, &a.lo)) {
+		domain_free(&a.domain);
 		return 1;
+	}
 	err = trace_setup(&t, &a, &ld, &rb);
 	if (!err)
 		err = trace_run(&t, &a, &ld, rb);
@@ -413,5 +519,6 @@ int cmd_trace(int argc, char **argv)
 	enricher_free(t.enr);
 	free(t.advice);
 	loader_stop(&ld);
+	domain_free(&a.domain);
 	return err < 0 ? 1 : 0;
 }

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "domain.h"
 #include "enrich.h"
 #include "escape.h"
 #include "export.h"
@@ -46,7 +48,9 @@ struct watch_ctx {
 	const char *prom_path;
 	const char *export_path;
 	enum export_format export_fmt;
-	double interval; /* 0 for dump */
+	double interval;	      /* 0 for dump */
+	struct domain_filter *domain; /* --domain in the kernel, or NULL */
+	struct ring_buffer *rb;	      /* --domain: the kernel's reports of unknown SIDs */
 };
 
 int watch_row_rank(const struct watch_row *r)
@@ -312,6 +316,19 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			"!! %llu attempts were not counted: the counter table is full "
 			"(raise --max-entries)\n",
 			st[STAT_AGG_OVERFLOW]);
+	if (w->domain) {
+		char list[256];
+		unsigned long long dst[DSTAT_MAX];
+
+		domain_read_stats(w->domain, dst);
+		domain_list(w->domain, list, sizeof(list));
+		fprintf(w->out,
+			"domain %s: %llu attempt(s) of other domains dropped; not counted: %llu of "
+			"these domains made before their SID was learnt, %llu of a domain that could "
+			"not be read, %llu lost (ring buffer full)\n",
+			list, dst[DSTAT_DROPPED], w->domain->uncounted_wanted,
+			w->domain->unresolved, dst[DSTAT_RING_FULL]);
+	}
 	fprintf(w->out, "%-2s %-16s %-7s %-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "", "COMM",
 		"OP", "DEST", "VERDICT", "ERRNO", "NEW", "TOTAL", "AVG(us)", "TARGET", "PERMS");
 	for (i = 0; i < n; i++) {
@@ -369,6 +386,19 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 	json_uint(j, "entries", entries);
 	json_uint(j, "max_entries", max);
 	json_uint(j, "overflow", st[STAT_AGG_OVERFLOW]);
+	if (w->domain) {
+		unsigned long long dst[DSTAT_MAX];
+
+		domain_read_stats(w->domain, dst);
+		json_arr_begin(j, "domains");
+		for (s = 0; s < (unsigned int)w->domain->ntypes; s++)
+			json_str(j, NULL, w->domain->types[s]);
+		json_arr_end(j);
+		json_uint(j, "domain_dropped", dst[DSTAT_DROPPED]);
+		json_uint(j, "domain_uncounted", w->domain->uncounted_wanted);
+		json_uint(j, "domain_unresolved", w->domain->unresolved);
+		json_uint(j, "domain_lost_ringbuf_full", dst[DSTAT_RING_FULL]);
+	}
 	json_obj_end(j);
 	json_line_end(j);
 	for (i = 0; i < n; i++) {
@@ -379,6 +409,9 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		json_str(j, "type", "watch");
 		json_time(j, "time", wall);
 		json_strn(j, "comm", r->key.comm, strnlen(r->key.comm, AVC_COMM_LEN));
+		/* every counted attempt is of one of the domains: named when there is one */
+		if (w->domain && w->domain->ntypes == 1)
+			json_str(j, "domain", w->domain->types[0]);
 		json_uint(j, "cgroups", r->ncgroups);
 		json_str(j, "op", op_name(rec->op));
 		json_str(j, "family", family_name(r->key.family));
@@ -486,6 +519,8 @@ static int report(struct watch_ctx *w)
 	struct sel_change chg;
 	int err;
 
+	if (w->rb)
+		ring_buffer__consume(w->rb); /* the SIDs reported so far, learnt */
 	read_stats_fd(w->maps.stats_fd, st);
 	if (!bpf_obj_get_info_by_fd(w->maps.agg_fd, &info, &info_len))
 		max = info.max_entries;
@@ -550,6 +585,7 @@ static void watch_usage(FILE *f)
 	      "Examples:\n"
 	      "  avcsnoop watch                      # nginx's connects, a table every 5 s\n"
 	      "  avcsnoop watch --hist 10 6          # six 10-second reports with histograms\n"
+	      "  avcsnoop watch --domain httpd_t 60  # every process running as httpd_t\n"
 	      "  avcsnoop watch --pin /sys/fs/bpf/avcsnoop --prometheus /var/lib/prometheus/"
 	      "node-exporter/avcsnoop.prom 60\n"
 	      "  avcsnoop dump /sys/fs/bpf/avcsnoop  # read pinned counters once\n"
@@ -571,6 +607,7 @@ enum {
 
 struct watch_args {
 	struct loader_opts lo;
+	struct domain_filter domain;
 	const char *pin_dir, *unpin_dir, *policy_file;
 	unsigned long count;
 };
@@ -626,6 +663,47 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 		"help", no_argument, NULL, 'h'                                              \
 	}
 
+static double mono_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+/* --domain: wait out the interval reading the kernel's reports of unknown SIDs, so that a
+ * new domain's SID is learnt within 100 ms of its first attempt.
+ */
+static void wait_reading_ring(struct watch_ctx *w, volatile sig_atomic_t *stop)
+{
+	double end = mono_now() + w->interval, left;
+	int err;
+
+	while (!*stop) {
+		if (output_closed(w->out)) {
+			*stop = SIGPIPE;
+			return;
+		}
+		left = end - mono_now();
+		if (left <= 0)
+			return;
+		err = ring_buffer__poll(w->rb, left < 0.1 ? (int)(left * 1000) + 1 : 100);
+		if (err < 0 && err != -EINTR) {
+			p_err("reading the domain reports: %s", strerror(-err));
+			return;
+		}
+	}
+}
+
+static int watch_ring_event(void *ctx, void *data, size_t size)
+{
+	struct watch_ctx *w = ctx;
+
+	if (size == sizeof(struct domain_sid_event))
+		domain_on_sid_event(w->domain, data);
+	return 0;
+}
+
 static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features *kf)
 {
 	volatile sig_atomic_t stop = 0;
@@ -640,7 +718,10 @@ static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features
 		return report(w);
 	/* a signal or a closed stdout (| head) cuts the wait short: that report is the final one */
 	while (!stop && (!a->count || done < a->count)) {
-		wait_for_stop(w->interval, &stop, w->out);
+		if (w->rb)
+			wait_reading_ring(w, &stop);
+		else
+			wait_for_stop(w->interval, &stop, w->out);
 		err = report(w);
 		done++;
 		if (err || output_closed(w->out))
@@ -717,6 +798,11 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		p_err("--format: only with --export FILE");
 		return -EINVAL;
 	}
+	if (a->pin_dir && a->domain.ntypes) {
+		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
+		      "exits could not be learnt; run watch --domain unpinned)");
+		return -EINVAL;
+	}
 	filter_finish(&a->lo);
 	return 0;
 }
@@ -754,6 +840,15 @@ static int watch_setup(struct watch_ctx *w, struct watch_args *a, struct loader 
 	*loaded = true;
 	*kf = ld->kf;
 	loader_agg_maps(ld, &w->maps);
+	if (a->domain.ntypes && a->domain.kernel) {
+		w->domain = &a->domain;
+		w->rb = ring_buffer__new(loader_ringbuf_fd(ld), watch_ring_event, w, NULL);
+		if (!w->rb) {
+			err = -errno;
+			p_err("ring buffer: %s", strerror(errno));
+			return err;
+		}
+	}
 	if (a->pin_dir && loader_pin(ld, a->pin_dir))
 		return -EIO;
 	if (!w->quiet) {
@@ -769,23 +864,34 @@ static int watch_setup(struct watch_ctx *w, struct watch_args *a, struct loader 
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_ctx w = { .out = stdout, .interval = 5 };
-	struct watch_args a = { .lo = { .cfg.follow_async = 1, .cfg.mode = MODE_WATCH } };
+	struct watch_args a;
 	struct kernel_features kf;
 	struct loader ld = { 0 };
 	bool loaded = false;
 	int err, rc = 0;
 
+	memset(&a, 0, sizeof(a));
+	a.lo.cfg.follow_async = 1;
+	a.lo.cfg.mode = MODE_WATCH;
+	a.lo.domain = &a.domain;
 	err = watch_parse(argc, argv, &w, &a, &rc);
 	if (err)
 		return err > 0 ? rc : 2;
+	err = domain_prepare(&a.domain, a.policy_file);
+	if (err) {
+		domain_free(&a.domain);
+		return err == -EINVAL ? 2 : 1;
+	}
 	err = watch_setup(&w, &a, &ld, &loaded, &kf);
 	if (!err)
 		err = run(&w, &a, &kf);
 	enricher_free(w.enr);
 	free(w.prev);
 	agg_maps_close(&w.maps);
+	ring_buffer__free(w.rb);
 	if (loaded)
 		loader_stop(&ld);
+	domain_free(&a.domain);
 	return err ? 1 : 0;
 }
 

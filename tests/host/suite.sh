@@ -269,6 +269,37 @@ out=$("$AVC" trace -p abc 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ $out == *"-p: 'abc' is not a number"* ]] && ok "bad -p value: named, non-zero exit" || bad "bad -p value" "rc=$rc $out"
 out=$("$AVC" trace --port 70000 2>&1); rc=$?
 [ $rc -ne 0 ] && [[ $out == *"out of range"* ]] && ok "bad --port value: named, non-zero exit" || bad "bad --port" "rc=$rc $out"
+# --domain: names checked on the command line (exit 2); on a kernel without SELinux no task
+# has a domain: named, exit 1 (trace and watch); watch --domain is not pinned
+domain_err() { # NAME WANT_RC NEEDLE ARGS...
+	local name=$1 want=$2 needle=$3 out rc
+	shift 3
+	out=$("$AVC" "$@" 2>&1); rc=$?
+	[ $rc -eq "$want" ] && [[ $out == *"$needle"* ]] && ok "--domain: $name: named, exit $want" ||
+		bad "--domain: $name" "rc=$rc (want $want) $out" "wanted: $needle"
+}
+domain_err "missing TYPE" 2 "requires an argument" trace --domain
+domain_err "not a type name" 2 "--domain: 'httpd_t;x' is not an SELinux type name" trace --domain 'httpd_t;x'
+domain_err "more than 8" 2 "--domain: at most 8 domains" trace --domain a_t --domain b_t --domain c_t \
+	--domain d_t --domain e_t --domain f_t --domain g_t --domain h_t --domain i_t
+domain_err "with --pin" 2 "--domain: not with --pin" watch --domain httpd_t --pin /sys/fs/bpf/avc-dom-$$
+if [ -e /sys/fs/selinux/enforce ]; then
+	skipped "--domain without SELinux" "SELinux is active on this kernel (tests/vm/guest/93-domain.sh covers it)"
+else
+	domain_err "trace, SELinux not active" 1 "--domain httpd_t: SELinux is not active on this kernel" \
+		trace --domain httpd_t -d 1
+	domain_err "watch, SELinux not active" 1 "--domain httpd_t: SELinux is not active on this kernel" \
+		watch --domain httpd_t 1 1
+fi
+REFPOLICY=/etc/selinux/default/policy/policy.33
+if [ -r "$REFPOLICY" ]; then
+	domain_err "unknown type in --policy" 2 "--domain nosuch_t: no such type in policy $REFPOLICY" \
+		trace --policy "$REFPOLICY" --domain nosuch_t
+	domain_err "an attribute" 2 "--domain domain: an attribute of policy" \
+		trace --policy "$REFPOLICY" --domain domain
+else
+	skipped "--domain names against a policy" "no $REFPOLICY (apt-get install selinux-policy-default)"
+fi
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$AVC" trace -d 1 2>&1); rc=$?
 	[ $rc -ne 0 ] && [[ $out == *"needs root"* ]] && ok "unprivileged: clear message, non-zero exit" || bad "unprivileged" "rc=$rc $out"

@@ -40,9 +40,11 @@ WATCH_PID=$!
 lab_wait 120 grep -q '"type":"watch_interval"' "$W" || lab_say "# watch did not report within 120 s"
 get() { curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT/" || true; }
 step() { lab_say "# $*"; sleep 1.5; } # let watch report between phases
-# seen N: wait until trace has printed N of nginx's connects to :3000. A verdict is judged
-# with the state avcsnoop knows when it reads the event, and reading lags while it computes
-# advice (seconds under emulation): the next change waits until the last request is judged.
+# seen N: wait until trace has printed N of nginx's connects to :3000. The changes below do
+# NOT wait for trace: it computes advice on its event path (seconds under emulation) and
+# falls behind, yet each attempt must be judged with the state of its own time (the kernel
+# writes each change into the events ring; queued attempts are judged on the policy read at
+# their time). Only the end waits, so that trace has read everything before it stops.
 seen() {
 	lab_wait 120 bash -c "[ \$(jq -s '[.[] | select(.type == \"connect\" and .comm == \"nginx\" and .dport == 3000)] | length' '$T' 2>/dev/null || echo 0) -ge $1 ]" ||
 		lab_say "# trace had not printed $1 connects within 120 s"
@@ -52,11 +54,9 @@ setenforce 0
 step "setenforce 0 -> $(getenforce)"
 s1=$(get)
 s2=$(get)
-seen 2
 lab_bool httpd_can_network_connect 1
 step "runtime boolean on"
 s3=$(get)
-seen 3
 lab_bool httpd_can_network_connect 0
 setenforce 1
 step "setenforce 1, boolean off -> $(getenforce)"
@@ -64,13 +64,13 @@ semanage port -a -t memcache_port_t -p tcp 3000
 lab_bool allow_ypbind 1
 step "port 3000 relabelled: $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1); semanage port -l: $(semanage port -l | awk '$1 == "memcache_port_t"' | head -1)"
 s4=$(get)
-seen 4
 M=$(mktemp -d)
 printf '%s\n' '(allow httpd_t memcache_port_t (tcp_socket (name_connect)))' >"$M/avc-lab-p.cil"
 semodule -i "$M/avc-lab-p.cil"
 step "local module loaded"
 s5=$(get)
 step "done"
+seen 5
 kill -INT "$WATCH_PID" 2>/dev/null
 wait "$WATCH_PID" 2>/dev/null || true
 WATCH_PID=
@@ -94,6 +94,15 @@ changes=$(jq -c -s '[.[] | select(.type == "policy_change")]' "$T")
 lab_say "# policy_change records: $(jq -c 'map({policy_loaded, seqno, mode})' <<<"$changes")"
 check "trace: a policy_change to permissive, and one back to enforcing" \
 	jq -e 'any(.[]; .mode == "permissive" and .previous_mode == "enforcing") and any(.[]; .mode == "enforcing" and .previous_mode == "permissive")' <<<"$changes"
+check "trace: every change came in order from the kernel (the events ring), none noticed late" \
+	jq -e 'length > 0 and all(.[]; .source == "kernel")' <<<"$changes"
+stats=$(jq -c 'select(.type == "stats")' "$T" | tail -1)
+lab_say "# trace stats: $stats"
+lab_say "# status page reads: $(jq -r '"\(.status_reads) reads, \(.status_read_ns) ns each (TCG)"' <<<"$stats"), changes from $(jq -r .changes_from <<<"$stats")"
+check "trace: changes came from the kernel; the status page is only a per-poll backstop" \
+	jq -e '.changes_from == "kernel" and .status_reads > 0' <<<"$stats"
+late=$(jq -c -s '[.[] | select(.type == "connect" and .judged_on_seqno != null)] | length' "$T")
+lab_say "# attempts judged on a later policy than their own (reader two changes behind): $late"
 check "trace: policy loads (boolean commits, semanage, semodule) are records with rising seqno" \
 	jq -e '[.[] | select(.policy_loaded)] | length >= 4 and (map(.seqno) | . == sort)' <<<"$changes"
 check "trace --recommend: the relabelled access is advised on the new policy, never to the label it has" \
