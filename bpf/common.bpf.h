@@ -15,7 +15,7 @@
 
 #include "avcsnoop.h"
 
-/* One connect() in flight on a thread: what later hooks add facts to. */
+/* One connect() or bind() in flight on a thread: what later hooks add facts to. */
 struct attempt {
 	__u64 ts_ns;
 	__u64 uaddr; /* user pointer to the sockaddr */
@@ -32,7 +32,8 @@ struct attempt {
 	__s32 early_err;
 	__u8 audit_seen;  /* selinux_audited fired since the last SELinux hook consumed it */
 	__u8 has_strings; /* a selstr entry exists for this attempt: free it when it ends */
-	__u8 pad[2];
+	__u8 op;	  /* enum avc_op: 0 (connect) for a zeroed attempt */
+	__u8 pad;
 	__u32 audit_denied;
 	__s32 audit_result;
 	__u8 addr[16];
@@ -251,6 +252,7 @@ static __always_inline void fill_event(struct conn_event *e, const struct attemp
 	e->family = a->family;
 	e->port = a->port;
 	e->addrlen = a->addrlen;
+	e->op = a->op;
 	__builtin_memcpy(e->addr, a->addr, sizeof(e->addr));
 	__builtin_memcpy(e->comm, a->comm, sizeof(e->comm));
 	e->sel = a->sel;
@@ -338,6 +340,7 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 	k->port = a->port;
 	k->verdict = verdict;
 	k->err = (__u16)err;
+	k->op = a->op;
 	__builtin_memcpy(k->addr, a->addr, sizeof(k->addr));
 	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
 		__u32 len = a->addrlen - 2;
@@ -423,7 +426,7 @@ static __always_inline void report_attempt(struct attempt *a, __s32 ret, __s32 e
  */
 static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32 err, bool in_task)
 {
-	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err);
+	__u16 verdict = classify_attempt(err, a->flags, a->family, a->lsm_err, a->op);
 
 	if (cfg.mode == MODE_WATCH)
 		count_attempt(a, err, verdict, in_task);

@@ -190,3 +190,16 @@ int avc_cgroup_connect6(struct bpf_sock_addr *ctx)
 {
 	return cgroup_hook();
 }
+
+/* bind() of a traced task (bind.bpf.c): the same split, after the LSMs' security_socket_bind */
+SEC("cgroup/bind4")
+int avc_cgroup_bind4(struct bpf_sock_addr *ctx)
+{
+	return cgroup_hook();
+}
+
+SEC("cgroup/bind6")
+int avc_cgroup_bind6(struct bpf_sock_addr *ctx)
+{
+	return cgroup_hook();
+}

@@ -29,12 +29,20 @@
 #define AVC_ETIMEDOUT	 110
 #define AVC_ECONNABORTED 103
 #define AVC_ECONNRESET	 104
+#define AVC_EADDRINUSE	 98
 
 #define AVC_AF_UNIX  1
 #define AVC_AF_INET  2
 #define AVC_AF_INET6 10
 
-/* What avcsnoop concludes about one connect() attempt. Append only: JSON and metrics use
+/* The system call an attempt is: the same facts and verdicts serve both. Append only. */
+enum avc_op {
+	AVC_OP_CONNECT = 0, /* connect(): SELinux name_connect, connectto, unix path walk */
+	AVC_OP_BIND = 1,    /* bind() of an inet socket: SELinux name_bind, node_bind */
+	AVC_OP_MAX,
+};
+
+/* What avcsnoop concludes about one connect() or bind() attempt. Append only: JSON and metrics use
  * the names in user/verdict.c, pinned maps from older runs use the numbers.
  */
 enum avc_verdict {
@@ -53,7 +61,7 @@ enum avc_verdict {
 
 /* Facts gathered in-kernel during one attempt; classify_attempt() turns them into a verdict. */
 enum avc_attempt_flag {
-	AF_CGROUP_HOOK = 1U << 0,    /* avcsnoop's cgroup connect hook ran: the LSMs had allowed */
+	AF_CGROUP_HOOK = 1U << 0,    /* our cgroup connect/bind hook ran: the LSMs allowed */
 	AF_CGROUP_ERR = 1U << 1,     /* ... and a cgroup program before it had set an error */
 	AF_SEL_DENIED = 1U << 2,     /* avc_has_perm (or inode/unix hook) returned -EACCES */
 	AF_SEL_AUDITED = 1U << 3,    /* selinux_audited fired for that denial */
@@ -69,7 +77,7 @@ enum avc_attempt_flag {
 /* The attempt's final errno (positive, 0 on success) and its flags decide the verdict.
  * Shared by the BPF side (watch mode counts by verdict in-kernel) and user space.
  */
-static inline __u16 classify_attempt(__s32 err, __u32 flags, __u16 family, __s32 lsm_err)
+static inline __u16 classify_attempt(__s32 err, __u32 flags, __u16 family, __s32 lsm_err, __u8 op)
 {
 	if (err != 0 && err != AVC_EINPROGRESS && (flags & AF_SEL_DENIED))
 		return (flags & AF_SEL_AUDITED) ? VERDICT_SELINUX_DENIED : VERDICT_SELINUX_HIDDEN;
@@ -91,7 +99,14 @@ static inline __u16 classify_attempt(__s32 err, __u32 flags, __u16 family, __s32
 		/* The cgroup sock_addr hook runs after security_socket_connect(): reaching it
 		 * means every LSM had allowed the attempt.
 		 */
-		if (flags & (AF_CGROUP_HOOK | AF_CGROUP_ERR))
+		if (flags & AF_CGROUP_ERR)
+			return VERDICT_CGROUP_DENIED;
+		/* bind(): after the cgroup hook, inet_bind() refuses a port below
+		 * ip_unprivileged_port_start without CAP_NET_BIND_SERVICE: no program refused
+		 */
+		if ((flags & AF_CGROUP_HOOK) && op == AVC_OP_BIND)
+			return VERDICT_ERROR;
+		if (flags & AF_CGROUP_HOOK)
 			return VERDICT_CGROUP_DENIED;
 		if (flags & AF_LSM_SEEN)
 			return lsm_err ? VERDICT_LSM_DENIED : VERDICT_ERROR;
@@ -163,8 +178,10 @@ struct conn_event {
 	__u32 flags;   /* enum avc_attempt_flag */
 	__u16 verdict; /* enum avc_verdict */
 	__u16 family;
-	__u16 port;		 /* host byte order */
-	__u16 addrlen;		 /* as passed to connect() */
+	__u16 port;    /* host byte order */
+	__u16 addrlen; /* as passed to connect() or bind() */
+	__u8 op;       /* enum avc_op */
+	__u8 pad[3];
 	__u8 addr[16];		 /* IPv4 in the first 4 bytes, or IPv6 */
 	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
 	char comm[AVC_COMM_LEN];
@@ -253,9 +270,9 @@ struct domain_task_rec {
  * pinned beside the maps (DIR/abi), and avcsnoop reads pinned counters only of its own
  * version (user/loader.c; tests/unit/test_pin.c records the sizes of this version).
  */
-#define AVC_ABI_VERSION 1
+#define AVC_ABI_VERSION 2 /* 2: agg_key.op (bind() counted beside connect()) */
 
-/* Watch mode: in-kernel counters, one entry per (cgroup, comm, destination, verdict, errno). */
+/* Watch mode: in-kernel counters, one entry per (cgroup, comm, op, destination, verdict, errno). */
 #define AVC_HIST_SLOTS	 32 /* log2 buckets of connect() latency in microseconds */
 #define AVC_KEY_PATH_LEN 64 /* unix destinations are keyed by their first 64 bytes */
 
@@ -268,6 +285,8 @@ struct agg_key {
 	__u16 err;
 	__u8 addr[16];
 	char path[AVC_KEY_PATH_LEN]; /* unix: sun_path (abstract: leading NUL) */
+	__u8 op;		     /* enum avc_op */
+	__u8 pad[7];
 };
 
 struct agg_val {
@@ -296,7 +315,7 @@ static inline __u32 hist_slot(__u64 duration_ns)
 
 /* Per-CPU counters, summed by user space. */
 enum avc_stat {
-	STAT_ATTEMPTS = 0,  /* connect() entries that passed the filters */
+	STAT_ATTEMPTS = 0,  /* connect() and bind() entries that passed the filters */
 	STAT_EVENTS,	    /* events written to the ring buffer */
 	STAT_RB_DROPS,	    /* ring buffer full: event lost */
 	STAT_INFLIGHT_FULL, /* per-thread attempt table full: attempt lost */

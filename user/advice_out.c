@@ -273,6 +273,13 @@ static void counts_text(const struct finding *f, char *out, size_t sz)
 	const struct finding_counts *c = &f->counts;
 	size_t n;
 
+	if (f->predicted) {
+		/* preflight: nothing ran, each count is a directive's socket */
+		snprintf(out, sz, "%llu directive socket%s, predicted%s",
+			 (unsigned long long)c->total, c->total == 1 ? "" : "s",
+			 c->hidden ? " denied and hidden (dontaudit)" : " denied");
+		return;
+	}
 	n = (size_t)snprintf(out, sz, "%llu attempt%s", (unsigned long long)c->total,
 			     c->total == 1 ? "" : "s");
 	if (!finding_is_selinux(f) || n >= sz)
@@ -309,8 +316,10 @@ static void seen_text(const struct finding *f, char *out, size_t sz)
 				      (unsigned long long)f->dests_unlisted);
 	for (i = 0; i < f->nprocs && n < sz; i++) {
 		escape_str(esc, sizeof(esc), f->procs[i].comm, ESC_TEXT);
-		n += (size_t)snprintf(out + n, sz - n, "%s%s[%u]", i ? ", " : " by ", esc,
-				      f->procs[i].pid);
+		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : " by ", esc);
+		/* a prediction has a program and no process */
+		if (f->procs[i].pid && n < sz)
+			n += (size_t)snprintf(out + n, sz - n, "[%u]", f->procs[i].pid);
 	}
 	if (f->procs_unlisted && n < sz)
 		snprintf(out + n, sz - n, " and others");

@@ -11,6 +11,7 @@
  *                    while SELinux (or the domain) is permissive: the kernel itself only
  *                    audits the first would-deny, then its AVC cache grants the rest
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <selinux/selinux.h>
 #include <stdlib.h>
@@ -29,10 +30,11 @@
 /* cgroups whose unit and container are remembered (about 400 bytes each) */
 #define ENRICH_CGROUP_CACHE 1024
 
-/* One answer of the kernel: may scon name_connect to tcon? */
+/* One answer of the kernel: may scon name_connect (or name_bind) to tcon? */
 struct perm_cache_entry {
 	char scon[128];
 	char tcon[128];
+	enum avc_op op; /* name_connect or name_bind */
 	bool denied;
 	bool permissive_domain;
 };
@@ -384,6 +386,43 @@ static void port_context(struct enricher *enr, const struct conn_record *r, char
 		 is_selinux_mls_enabled() > 0 ? ":s0" : "");
 }
 
+/* The node label of a bind's address (node_bind's target), as the policy gives it. */
+static void node_context(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
+{
+	struct policy *pol = enricher_policy(enr);
+	unsigned char addr[16];
+	char type[POLICY_NAME_LEN];
+	int af = r->family == AVC_AF_INET ? AF_INET : AF_INET6;
+
+	out[0] = '\0';
+	if (!pol || inet_pton(af, r->daddr, addr) != 1 ||
+	    policy_node_lookup(pol, af, addr, type, sizeof(type)))
+		return;
+	snprintf(out, len, "system_u:object_r:%s%s", type,
+		 is_selinux_mls_enabled() > 0 ? ":s0" : "");
+}
+
+/* Does the kernel check name_bind for this bind? Only for a port outside
+ * ip_local_port_range (selinux_socket_bind); port 0 asks for an ephemeral one.
+ */
+static bool bind_checks_port(unsigned int port)
+{
+	unsigned int low = 0, high = 0;
+	FILE *f;
+
+	if (!port)
+		return false;
+	if (port < 1024)
+		return true;
+	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	if (!f)
+		return true;
+	if (fscanf(f, "%u %u", &low, &high) != 2)
+		low = high = 0;
+	fclose(f);
+	return port < low || port > high;
+}
+
 void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
 {
 	struct policy *pol;
@@ -469,6 +508,7 @@ static bool enforcing_now(struct enricher *enr)
  */
 static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 {
+	const char *perm = r->op == AVC_OP_BIND ? "name_bind" : "name_connect";
 	char scon[128], tcon[128];
 	struct perm_cache_entry *c = NULL, fresh;
 	bool audited, exact;
@@ -478,17 +518,22 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 		return false;
 	if (r->kernel_verdict != VERDICT_ALLOWED && r->kernel_verdict != VERDICT_IN_PROGRESS)
 		return false;
+	/* a bind's socket type is not recorded: asked as TCP, the common case (listen) */
+	if (r->op == AVC_OP_BIND && !bind_checks_port(r->port))
+		return false;
 	task_context(r, scon, sizeof(scon));
 	port_context(enr, r, tcon, sizeof(tcon));
 	if (!scon[0] || !tcon[0])
 		return false;
 	for (i = 0; i < enr->ncache; i++)
-		if (!strcmp(enr->cache[i].scon, scon) && !strcmp(enr->cache[i].tcon, tcon))
+		if (!strcmp(enr->cache[i].scon, scon) && !strcmp(enr->cache[i].tcon, tcon) &&
+		    enr->cache[i].op == r->op)
 			c = &enr->cache[i];
 	if (!c) {
 		memset(&fresh, 0, sizeof(fresh));
-		if (judge_av(enr, r, scon, tcon, "tcp_socket", "name_connect", &fresh.denied,
-			     &audited, &fresh.permissive_domain, &exact))
+		fresh.op = r->op;
+		if (judge_av(enr, r, scon, tcon, "tcp_socket", perm, &fresh.denied, &audited,
+			     &fresh.permissive_domain, &exact))
 			fresh.denied = false;
 		c = &fresh;
 		/* cached only when it is the answer of the policy in force */
@@ -508,7 +553,7 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 	snprintf(r->scontext, sizeof(r->scontext), "%s", scon);
 	snprintf(r->tcontext, sizeof(r->tcontext), "%s", tcon);
 	snprintf(r->tclass, sizeof(r->tclass), "tcp_socket");
-	add_perm(r, "name_connect");
+	add_perm(r, perm);
 	r->derived = true;
 	return true;
 }
@@ -546,8 +591,12 @@ void enrich_record(struct enricher *enr, struct conn_record *r)
 			snprintf(r->tcontext, sizeof(r->tcontext), "%s", con);
 			freecon(con);
 		} else if ((r->family == AVC_AF_INET || r->family == AVC_AF_INET6) && r->nperms &&
-			   !strcmp(r->perms[0], "name_connect")) {
+			   (!strcmp(r->perms[0], "name_connect") ||
+			    !strcmp(r->perms[0], "name_bind"))) {
 			port_context(enr, r, r->tcontext, sizeof(r->tcontext));
+		} else if ((r->family == AVC_AF_INET || r->family == AVC_AF_INET6) && r->nperms &&
+			   !strcmp(r->perms[0], "node_bind")) {
+			node_context(enr, r, r->tcontext, sizeof(r->tcontext));
 		} else if (r->nperms && !strcmp(r->perms[0], "connect")) {
 			/* socket { connect } is checked against the socket's own label */
 			snprintf(r->tcontext, sizeof(r->tcontext), "%s", r->scontext);

@@ -74,6 +74,7 @@ void record_from_event(struct conn_record *r, const struct conn_event *e, size_t
 	r->flags = e->flags;
 	r->family = e->family;
 	r->port = e->port;
+	r->op = e->op < AVC_OP_MAX ? (enum avc_op)e->op : AVC_OP_CONNECT;
 	memcpy(r->comm, e->comm, AVC_COMM_LEN);
 	r->duration_ns = e->duration_ns;
 	r->count = 1;
@@ -99,6 +100,7 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	r->flags = v->flags;
 	r->family = k->family;
 	r->port = k->port;
+	r->op = k->op < AVC_OP_MAX ? (enum avc_op)k->op : AVC_OP_CONNECT;
 	memcpy(r->comm, k->comm, AVC_COMM_LEN);
 	r->duration_ns = v->count ? v->sum_ns / v->count : 0;
 	r->count = v->count;
@@ -156,6 +158,7 @@ void record_to_finding(const struct conn_record *r, struct finding *f)
 
 	memset(f, 0, sizeof(*f));
 	f->origin = ORIGIN_TRACE;
+	f->op = r->op;
 	snprintf(f->comm, sizeof(f->comm), "%s", r->comm);
 	f->pid = r->pid;
 	snprintf(f->scontext, sizeof(f->scontext), "%s", r->scontext);
@@ -195,8 +198,8 @@ static void format_time(double wall, char *buf, size_t len)
 
 void print_text_header(FILE *f)
 {
-	fprintf(f, "%-12s %-7s %-16s %-28s %-18s %-12s %9s  %-24s %s\n", "TIME", "PID", "COMM",
-		"DEST", "RESULT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
+	fprintf(f, "%-12s %-7s %-16s %-7s %-28s %-18s %-12s %9s  %-24s %s\n", "TIME", "PID", "COMM",
+		"OP", "DEST", "RESULT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
 }
 
 static void text_detail(const struct conn_record *r, char *buf, size_t len)
@@ -264,9 +267,10 @@ void print_text(FILE *f, const struct conn_record *r)
 	record_dest(r, raw, sizeof(raw));
 	escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 	text_detail(r, detail, sizeof(detail));
-	fprintf(f, "%-12s %-7u %-16s %-28s %-18s %-12s %9.1f  %-24s %s\n", when, r->pid, comm, dest,
-		verdict_column(r->verdict), errno_name(r->err, errbuf, sizeof(errbuf)),
-		(double)r->duration_ns / 1e3, who, detail);
+	fprintf(f, "%-12s %-7u %-16s %-7s %-28s %-18s %-12s %9.1f  %-24s %s\n", when, r->pid, comm,
+		op_name(r->op), dest, verdict_column(r->verdict),
+		errno_name(r->err, errbuf, sizeof(errbuf)), (double)r->duration_ns / 1e3, who,
+		detail);
 }
 
 void record_write_selinux_json(struct json *j, const struct conn_record *r)
@@ -297,7 +301,9 @@ void print_json(struct json *j, const struct conn_record *r)
 	char dest[4 * AVC_PATH_LEN], errbuf[16];
 
 	json_obj_begin(j, NULL);
+	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
 	json_str(j, "type", "connect");
+	json_str(j, "op", op_name(r->op));
 	json_time(j, "time", r->wall);
 	json_uint(j, "pid", r->pid);
 	json_uint(j, "tid", r->tid);

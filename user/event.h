@@ -35,7 +35,8 @@ struct conn_record {
 	__s32 lsm_err; /* security_socket_connect()'s verdict, when AF_LSM_SEEN */
 	__u32 flags;   /* enum avc_attempt_flag (OR of a row's attempts) */
 	__u16 family;
-	__u16 port;
+	__u16 port; /* connect: the destination's; bind: the local port asked for */
+	enum avc_op op;
 	char comm[AVC_COMM_LEN + 1];
 	__u64 duration_ns; /* entry to outcome; a counter row's mean */
 	__u64 count;	   /* attempts it stands for: 1 for an event */
@@ -87,7 +88,9 @@ void record_from_event(struct conn_record *r, const struct conn_event *e, size_t
  */
 void record_from_counter(struct conn_record *r, const struct agg_key *k, const struct agg_val *v,
 			 const struct avc_sel_names *names, double wall_offset);
-/* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len */
+/* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len; for a
+ * bind, the local address asked for ("0.0.0.0:8081")
+ */
 void record_dest(const struct conn_record *r, char *buf, size_t len);
 
 /* The finding a record stands for (count 1), for the recommender and exports. */

@@ -56,6 +56,8 @@ enum finding_origin {
 
 struct finding {
 	enum finding_origin origin;
+	enum avc_op op; /* connect() or bind(); an AVC record's: bind for name_bind/node_bind */
+	bool predicted; /* preflight's: counts are directives of a configuration, no process */
 	/* who */
 	char comm[FINDING_NAME_LEN];
 	uint32_t pid;

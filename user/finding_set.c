@@ -97,7 +97,8 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 	if (!finding_is_selinux(f) || context_type(f->scontext, stype, sizeof(stype)) ||
 	    context_type(f->tcontext, ttype, sizeof(ttype)) || !f->tclass[0] || !f->nperms) {
 		/* not SELinux, or SELinux without names: the verdict and where it went */
-		PUT("%s" SEP "%s" SEP "%d" SEP, finding_is_selinux(f) ? "selinux?" : "other",
+		PUT("%s" SEP "%s" SEP "%s" SEP "%d" SEP,
+		    finding_is_selinux(f) ? "selinux?" : "other", op_name(f->op),
 		    verdict_name(f->verdict), f->err);
 		if (f->dport)
 			PUT("port %u", f->dport);
@@ -181,6 +182,9 @@ void finding_normalize(struct finding *f)
 
 	if (!f->count)
 		f->count = 1;
+	/* an AVC record names no system call: its permission does */
+	if (has_perm(f, "name_bind") || has_perm(f, "node_bind"))
+		f->op = AVC_OP_BIND;
 	if (!c->total) {
 		c->total = f->count;
 		if (f->verdict == VERDICT_SELINUX_DENIED && !f->hidden)

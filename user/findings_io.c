@@ -95,6 +95,7 @@ void finding_json_begin(struct json *j, const struct finding *f)
 
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "finding");
+	json_str(j, "op", op_name(f->op));
 	json_str(j, "comm", f->comm);
 	json_uint(j, "pid", f->pid);
 	attrib_write_json(j, &f->attrib);
@@ -384,6 +385,16 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 			if (!strcmp(key, "type")) {
 				ret = jr_string(&r, type, sizeof(type));
 				have_type = !ret;
+			} else if (!strcmp(key, "op")) {
+				int op;
+
+				ret = jr_string(&r, sval, sizeof(sval));
+				op = ret ? 0 : op_from_name(sval);
+				if (op < 0)
+					return jr_fail_at(&r, at,
+							  "unknown op \"%s\" (connect or bind)",
+							  sval);
+				out->op = (enum avc_op)op;
 			} else if (!strcmp(key, "comm")) {
 				ret = jr_opt_string(&r, out->comm, sizeof(out->comm));
 			} else if (!strcmp(key, "pid")) {

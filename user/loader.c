@@ -23,8 +23,10 @@
 #include "log.h"
 
 static const char *const group_what[GRP_MAX] = {
-	[GRP_CONNECT] = "connect path",	   [GRP_SOCK] = "async outcomes",
-	[GRP_CGROUP] = "LSM/cgroup split", [GRP_SEL] = "SELinux path",
+	[GRP_CONNECT] = "connect and bind paths",
+	[GRP_SOCK] = "async outcomes",
+	[GRP_CGROUP] = "LSM/cgroup split",
+	[GRP_SEL] = "SELinux path",
 	[GRP_LSM] = "LSM verdict",
 };
 
@@ -49,7 +51,7 @@ struct prog_role {
 	bool trace_only; /* writes to the events ring: not loaded by watch */
 };
 
-#define MAX_PROGS 16
+#define MAX_PROGS 20
 
 static size_t prog_roles(const struct avcsnoop_bpf *skel, struct prog_role r[MAX_PROGS])
 {
@@ -59,6 +61,10 @@ static size_t prog_roles(const struct avcsnoop_bpf *skel, struct prog_role r[MAX
 		{ skel->progs.avc_sock_state, GRP_SOCK, -1, NULL },
 		{ skel->progs.avc_cgroup_connect4, GRP_CGROUP, -1, NULL },
 		{ skel->progs.avc_cgroup_connect6, GRP_CGROUP, -1, NULL },
+		{ skel->progs.avc_bind_enter, GRP_CONNECT, -1, NULL },
+		{ skel->progs.avc_bind_exit, GRP_CONNECT, -1, NULL },
+		{ skel->progs.avc_cgroup_bind4, GRP_CGROUP, -1, NULL },
+		{ skel->progs.avc_cgroup_bind6, GRP_CGROUP, -1, NULL },
 		{ skel->progs.avc_sel_audited, GRP_SEL, FN_MAX,
 		  "audit records seen in-kernel: audited vs hidden is decided "
 		  "from the policy's auditdeny bit" },
@@ -293,27 +299,28 @@ static int attach_all(struct loader *ld)
 	if (!err)
 		err = attach_tracepoint(ld, skel->progs.avc_connect_exit, "syscalls",
 					"sys_exit_connect");
+	if (!err)
+		err = attach_tracepoint(ld, skel->progs.avc_bind_enter, "syscalls",
+					"sys_enter_bind");
+	if (!err)
+		err = attach_tracepoint(ld, skel->progs.avc_bind_exit, "syscalls", "sys_exit_bind");
 	if (err)
 		return err;
 
+	n = prog_roles(skel, roles);
 	if (ld->group_on[GRP_CGROUP]) {
 		cg_fd = open(ld->kf.cgroup2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (cg_fd < 0)
 			return -errno;
-		err = add_link(ld,
-			       bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect4, cg_fd),
-			       skel->progs.avc_cgroup_connect4);
-		if (!err)
-			err = add_link(
-				ld,
-				bpf_program__attach_cgroup(skel->progs.avc_cgroup_connect6, cg_fd),
-				skel->progs.avc_cgroup_connect6);
+		for (i = 0; i < n && !err; i++)
+			if (roles[i].group == GRP_CGROUP)
+				err = add_link(ld, bpf_program__attach_cgroup(roles[i].prog, cg_fd),
+					       roles[i].prog);
 		close(cg_fd);
 		if (err)
 			return err;
 	}
 	/* Everything else (tp_btf, fentry/fexit) attaches from its SEC() name. */
-	n = prog_roles(skel, roles);
 	for (i = 0; i < n; i++) {
 		if (roles[i].group == GRP_CONNECT || roles[i].group == GRP_CGROUP ||
 		    !bpf_program__autoload(roles[i].prog))

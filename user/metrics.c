@@ -49,6 +49,8 @@ static int series_cmp(const void *a, const void *b)
 	if (!d)
 		d = strcmp(x->errno_name, y->errno_name);
 	if (!d)
+		d = strcmp(x->op ? x->op : "connect", y->op ? y->op : "connect");
+	if (!d)
 		d = strcmp(x->unit, y->unit);
 	if (!d)
 		d = strcmp(x->container, y->container);
@@ -91,8 +93,10 @@ static void labels(FILE *f, const struct prom_series *s, const char *le)
 	prom_escape_label(dest, sizeof(dest), s->dest);
 	prom_escape_label(unit, sizeof(unit), s->unit);
 	fprintf(f,
-		"{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\",unit=\"%s\",container=\"%s\"",
-		comm, dest, s->verdict, s->errno_name, unit, s->container);
+		"{comm=\"%s\",dest=\"%s\",verdict=\"%s\",errno=\"%s\",op=\"%s\",unit=\"%s\","
+		"container=\"%s\"",
+		comm, dest, s->verdict, s->errno_name, s->op ? s->op : "connect", unit,
+		s->container);
 	if (le)
 		fprintf(f, ",le=\"%s\"", le);
 	fputc('}', f);
@@ -105,16 +109,17 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 	size_t i;
 	unsigned int slot;
 
-	fputs("# HELP avcsnoop_connect_attempts_total connect() attempts by process, destination, "
-	      "verdict, errno, systemd unit and container.\n# TYPE avcsnoop_connect_attempts_total counter\n",
+	fputs("# HELP avcsnoop_connect_attempts_total connect() and bind() attempts by process, "
+	      "destination (bind: the local address), verdict, errno, op, systemd unit and "
+	      "container.\n# TYPE avcsnoop_connect_attempts_total counter\n",
 	      f);
 	for (i = 0; i < n; i++) {
 		fputs("avcsnoop_connect_attempts_total", f);
 		labels(f, &s[i], NULL);
 		fprintf(f, " %llu\n", s[i].count);
 	}
-	fputs("# HELP avcsnoop_connect_duration_seconds connect() latency, from the syscall to its "
-	      "outcome.\n# TYPE avcsnoop_connect_duration_seconds histogram\n",
+	fputs("# HELP avcsnoop_connect_duration_seconds connect() and bind() latency, from the "
+	      "syscall to its outcome.\n# TYPE avcsnoop_connect_duration_seconds histogram\n",
 	      f);
 	for (i = 0; i < n; i++) {
 		cum = 0;
@@ -138,7 +143,7 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 		fprintf(f, " %llu\n", cum);
 	}
 	fprintf(f,
-		"# HELP avcsnoop_traced_attempts_total connect() calls that passed avcsnoop's "
+		"# HELP avcsnoop_traced_attempts_total connect() and bind() calls that passed avcsnoop's "
 		"filters.\n# TYPE avcsnoop_traced_attempts_total counter\n"
 		"avcsnoop_traced_attempts_total %llu\n"
 		"# HELP avcsnoop_counter_overflow_total attempts not counted: the counter table was "

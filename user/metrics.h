@@ -23,6 +23,7 @@ struct prom_series {
 	char comm[AVC_COMM_LEN + 1];
 	char dest[512];
 	const char *verdict; /* verdict_name() */
+	const char *op;	     /* op_name(): "connect", "bind"; NULL is "connect" */
 	char errno_name[16];
 	char unit[ATTRIB_UNIT_LEN];	      /* "" when unknown: the label is then "" */
 	char container[ATTRIB_CONTAINER_LEN]; /* id, "" when not in a container */

@@ -576,6 +576,21 @@ const char *proto_name(enum policy_proto proto)
 	return "?";
 }
 
+int policy_proto_of_class(const char *tclass, enum policy_proto *out)
+{
+	enum policy_proto proto;
+	size_t n;
+
+	for (proto = PROTO_TCP; proto <= PROTO_DCCP; proto++) {
+		n = strlen(proto_name(proto));
+		if (!strncmp(tclass, proto_name(proto), n) && !strcmp(tclass + n, "_socket")) {
+			*out = proto;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 static int sepol_proto(enum policy_proto proto)
 {
 	switch (proto) {

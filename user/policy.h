@@ -80,6 +80,10 @@ void policy_set_local_ports_file(struct policy *p, const char *path);
 int policy_port_local(const struct policy *p, enum policy_proto proto, unsigned int port,
 		      char *type, size_t typesz);
 const char *proto_name(enum policy_proto proto);
+/* The transport whose port labels decide name_connect/name_bind on tclass: tcp_socket is
+ * PROTO_TCP, udp_socket PROTO_UDP, ... 0, or -ENOENT for any other class.
+ */
+int policy_proto_of_class(const char *tclass, enum policy_proto *out);
 
 /* ---- booleans ---- */
 int policy_bool_count(const struct policy *p);

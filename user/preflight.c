@@ -203,6 +203,8 @@ static struct finding base_finding(const struct pf *pf, const struct row *r)
 	snprintf(f.comm, sizeof(f.comm), "nginx");
 	snprintf(f.scontext, sizeof(f.scontext), "%s", pf->dom.context);
 	f.count = 1;
+	f.predicted = true;
+	f.op = r->e->listen ? AVC_OP_BIND : AVC_OP_CONNECT;
 	if (r->family == AF_INET || r->family == AF_INET6) {
 		f.family = r->family == AF_INET ? AVC_AF_INET : AVC_AF_INET6;
 		snprintf(f.daddr, sizeof(f.daddr), "%s", r->addr);
@@ -212,6 +214,18 @@ static struct finding base_finding(const struct pf *pf, const struct row *r)
 		text_set(f.path, sizeof(f.path), "%s", r->e->path);
 	}
 	return f;
+}
+
+/* The row's permissions, each once (a path walk searches several directories). */
+static void perms_add(struct row *r, const char *perm)
+{
+	size_t n = strlen(perm);
+	const char *at;
+
+	for (at = strstr(r->perms, perm); at; at = strstr(at + 1, perm))
+		if ((at == r->perms || at[-1] == ' ') && (at[n] == ' ' || !at[n]))
+			return;
+	text_cat(r->perms, sizeof(r->perms), "%s%s", r->perms[0] ? " " : "", perm);
 }
 
 /* Check one access; a denied one becomes a finding of the set. */
@@ -224,7 +238,7 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	struct finding f, *where = NULL;
 	int ret;
 
-	text_cat(r->perms, sizeof(r->perms), "%s%s", r->perms[0] ? " " : "", a->perm);
+	perms_add(r, a->perm);
 	ret = policy_check(pf->pol, &q, &d);
 	if (ret) {
 		if (r->verdict < PF_UNKNOWN) {
@@ -315,7 +329,7 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 		char node[POLICY_NAME_LEN];
 
 		if (policy_node_lookup(pf->pol, r->family, bytes, node, sizeof(node))) {
-			text_cat(r->perms, sizeof(r->perms), " node_bind");
+			perms_add(r, "node_bind");
 			if (r->verdict < PF_UNKNOWN) {
 				r->verdict = PF_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
@@ -489,13 +503,26 @@ static void check_unix(struct pf *pf, struct row *r)
 
 		a.tclass = "unix_stream_socket";
 		a.perm = "connectto";
-		if (unix_listener(path, &pid) || getpidcon(pid, &con) < 0) {
-			text_cat(r->perms, sizeof(r->perms), " connectto");
+		if (unix_listener(path, &pid)) {
+			perms_add(r, "connectto");
 			if (r->verdict == PF_ALLOWED) {
 				r->verdict = PF_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
-					 "connectto: the listening process was not found (root "
-					 "reads every /proc/PID/fd)");
+					 "connectto: no process listens on the socket (or it is "
+					 "not visible: root reads every /proc/PID/fd)");
+			}
+			return;
+		}
+		if (getpidcon(pid, &con) < 0) {
+			perms_add(r, "connectto");
+			if (r->verdict == PF_ALLOWED) {
+				r->verdict = PF_UNKNOWN;
+				snprintf(r->why, sizeof(r->why),
+					 "connectto: the listener, pid %d, has no SELinux context "
+					 "here (%s)",
+					 (int)pid,
+					 is_selinux_enabled() > 0 ? "unreadable"
+								  : "SELinux is off");
 			}
 			return;
 		}

@@ -136,8 +136,11 @@ static void words_init(struct words *w, const struct finding *f)
 	else
 		text_set(w->who, sizeof(w->who), "the process");
 	shown_name(w->dest, sizeof(w->dest), dest);
-	/* a port's label decides a name_connect: one finding for every address of the port */
-	if (f->dport && (!f->daddr[0] || (f->nperms == 1 && !strcmp(f->perms[0], "name_connect"))))
+	/* a port's label decides a name_connect or name_bind: one finding for every address of
+	 * the port
+	 */
+	if (f->dport && (!f->daddr[0] || (f->nperms == 1 && (!strcmp(f->perms[0], "name_connect") ||
+							     !strcmp(f->perms[0], "name_bind")))))
 		text_set(w->where, sizeof(w->where), "port %u", f->dport);
 	else if (dest[0])
 		text_set(w->where, sizeof(w->where), "%s", w->dest);
@@ -239,7 +242,12 @@ struct ctx {
 	char stype[POLICY_NAME_LEN], ttype[POLICY_NAME_LEN];
 	const char *perms[FINDING_MAX_PERMS];
 	struct policy_query q;
-	bool name_connect;     /* a tcp name_connect to a known port */
+	bool name_connect; /* a tcp name_connect to a known port */
+	/* a port's label decides the access: name_connect or name_bind alone, to a known port
+	 * of a transport with port labels (tcp, udp, sctp, dccp); NULL otherwise
+	 */
+	const char *port_perm;
+	enum policy_proto proto;
 	const struct words *w; /* the finding's untrusted parts, escaped */
 	char ptext[FINDING_MAX_PERMS * FINDING_NAME_LEN * 4];
 };
@@ -480,17 +488,17 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 			   struct relabel_choice *out)
 {
 	static char types[MAX_TYPES][POLICY_NAME_LEN];
-	static const char *const nc[] = { "name_connect" };
+	const char *const perm[] = { c->port_perm };
 	struct relabel_choice best = { 0 }, cand;
 	struct port_label now = { .type = "" };
 	bool have = false;
 	int n, i;
 
 	/* never the label the port has now (the finding may be older than a relabel) */
-	policy_port_lookup(c->p, PROTO_TCP, c->f->dport, &now);
+	policy_port_lookup(c->p, c->proto, c->f->dport, &now);
 	n = policy_port_types(c->p, types, MAX_TYPES);
 	for (i = 0; i < n && i < MAX_TYPES; i++) {
-		struct policy_query q = { c->q.source, types[i], "tcp_socket", nc, 1 };
+		struct policy_query q = { c->q.source, types[i], c->f->tclass, perm, 1 };
 		struct policy_decision d;
 		size_t aff = affinity(c->stype, types[i]);
 		int k;
@@ -523,8 +531,7 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 		/* the cost over the whole policy: who gains and loses the port, plus the
 		 * companion boolean's cost
 		 */
-		if (policy_port_relabel_cost(c->p, PROTO_TCP, c->f->dport, cand.type,
-					     &cand.relabel))
+		if (policy_port_relabel_cost(c->p, c->proto, c->f->dport, cand.type, &cand.relabel))
 			continue;
 		cand.cost = cand.relabel.perms_gained + cand.relabel.perms_lost +
 			    (cand.needs_bool ? bool_total_cost(&cand.companions[0].cost) : 0);
@@ -544,23 +551,33 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	char local_type[POLICY_NAME_LEN], ranges[256];
 	struct command *cmd;
 	struct fix *fx;
+	struct port_label now = { .type = "" };
+	bool exact;
 	int local;
+	const bool bind = !strcmp(c->port_perm, "name_bind");
+	const char *proto = proto_name(c->proto);
 
 	fx = add_fix(c->a, FIX_PORT_RELABEL, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
 	text_set(fx->type, sizeof(fx->type), "%s", best.type);
-	local = policy_port_local(c->p, PROTO_TCP, c->f->dport, local_type, sizeof(local_type));
-	policy_port_ranges(c->p, PROTO_TCP, best.type, ranges, sizeof(ranges));
-	TSET(fx->if_text,
-	     "If you want %s (%s) to connect to port %u as it connects to %s ports "
-	     "(%s)",
-	     c->w->who, c->stype, c->f->dport, best.type, ranges[0] ? ranges : "no ports yet");
+	local = policy_port_local(c->p, c->proto, c->f->dport, local_type, sizeof(local_type));
+	/* semanage refuses -a for a port that has a record of its own ("Port tcp/8081 already
+	 * defined": refpolicy's transproxy_port_t), local or in the policy; a port that is only
+	 * inside a range (ntop_port_t 3000-3001) takes -a
+	 */
+	exact = !policy_port_lookup(c->p, c->proto, c->f->dport, &now) && now.low == c->f->dport &&
+		now.high == c->f->dport;
+	policy_port_ranges(c->p, c->proto, best.type, ranges, sizeof(ranges));
+	TSET(fx->if_text, "If you want %s (%s) to %s port %u%s%s as it %s %s ports (%s)", c->w->who,
+	     c->stype, bind ? "bind" : "connect to", c->f->dport, c->proto == PROTO_TCP ? "" : "/",
+	     c->proto == PROTO_TCP ? "" : proto, bind ? "binds" : "connects to", best.type,
+	     ranges[0] ? ranges : "no ports yet");
 	TSET(fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
 	     best.needs_bool ? " and enable the '" : "",
 	     best.needs_bool ? best.companions[0].e.name : "", best.needs_bool ? "' boolean" : "");
 	cmd = add_cmd(fx, "semanage");
-	ADD_ARGS(cmd, "port", local == 1 ? "-m" : "-a", "-t", best.type, "-p", "tcp");
+	ADD_ARGS(cmd, "port", local == 1 || exact ? "-m" : "-a", "-t", best.type, "-p", proto);
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
 	TSET(fx->grant,
@@ -583,25 +600,29 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 				 "%s%s (%lu permissions)", k > 1 ? ", " : "",
 				 best.companions[k].e.name, best.companions[k].br.perms);
 		TSET(fx->why,
-		     "%s may name_connect to %s only with '%s' on (the narrowest of %d "
+		     "%s may %s %s only with '%s' on (the narrowest of %d "
 		     "booleans that allow it); of the port types %s may reach, this relabel costs "
 		     "the whole policy least (%lu permission(s) gained or lost, the boolean's "
 		     "included)",
-		     c->stype, best.type, b->e.name, best.ncompanions, c->stype, best.cost);
+		     c->stype, c->port_perm, best.type, b->e.name, best.ncompanions, c->stype,
+		     best.cost);
 		if (fx->alternatives[0])
 			text_cat(fx->then_text, sizeof(fx->then_text),
 				 " Instead of '%s', any one of these also does: %s.", b->e.name,
 				 fx->alternatives);
 	} else {
 		TSET(fx->why,
-		     "%s may already name_connect to %s with the current booleans; of the port "
+		     "%s may already %s %s with the current booleans; of the port "
 		     "types %s may reach, this relabel costs the whole policy least (%lu "
 		     "permission(s) gained or lost)",
-		     c->stype, best.type, c->stype, best.cost);
+		     c->stype, c->port_perm, best.type, c->stype, best.cost);
 	}
 	if (local == 1)
 		text_cat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
 			 c->f->dport, local_type);
+	else if (exact)
+		text_cat(fx->why, sizeof(fx->why), "; the policy defines port %u itself (%s): -m",
+			 c->f->dport, now.type);
 	else if (local < 0 && local != -ENOENT)
 		text_cat(
 			fx->why, sizeof(fx->why),
@@ -838,10 +859,10 @@ static void analysis_key(const struct ctx *c, char *key, size_t sz)
 	struct port_label pl = { .type = "" };
 	int i;
 
-	if (c->name_connect)
-		policy_port_lookup(c->p, PROTO_TCP, c->f->dport, &pl);
-	text_set(key, sz, "%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f", c->f->scontext, c->f->tcontext,
-		 c->f->tclass, c->name_connect, pl.type);
+	if (c->port_perm)
+		policy_port_lookup(c->p, c->proto, c->f->dport, &pl);
+	text_set(key, sz, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f", c->f->scontext, c->f->tcontext,
+		 c->f->tclass, c->port_perm ? c->port_perm : "-", pl.type);
 	for (i = 0; i < c->f->nperms; i++)
 		text_cat(key, sz, "%s,", c->f->perms[i]);
 }
@@ -877,7 +898,7 @@ static const struct analysis *analyse(struct ctx *c)
 		an->nbools = 0;
 	for (i = 0; i < (unsigned int)an->nbools; i++)
 		grant_words(c, &an->bools[i], an->bools[i].grant, sizeof(an->bools[i].grant));
-	if (c->name_connect)
+	if (c->port_perm)
 		an->have_relabel = choose_relabel(c, an->bools, an->nbools, &an->relabel);
 	if (!strcmp(c->f->tclass, "dir") || !strcmp(c->f->tclass, "sock_file"))
 		an->have_fc =
@@ -929,6 +950,9 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	perms_text(f, c.ptext, sizeof(c.ptext));
 	c.name_connect = f->dport && !strcmp(f->tclass, "tcp_socket") && f->nperms == 1 &&
 			 !strcmp(f->perms[0], "name_connect");
+	if (f->dport && f->nperms == 1 && !policy_proto_of_class(f->tclass, &c.proto) &&
+	    (!strcmp(f->perms[0], "name_connect") || !strcmp(f->perms[0], "name_bind")))
+		c.port_perm = f->perms[0];
 
 	an = analyse(&c);
 	if (!an)

@@ -133,6 +133,27 @@ int errno_from_name(const char *name)
 	return -1;
 }
 
+const char *op_name(unsigned int op)
+{
+	switch (op) {
+	case AVC_OP_CONNECT:
+		return "connect";
+	case AVC_OP_BIND:
+		return "bind";
+	default:
+		return "unknown";
+	}
+}
+
+int op_from_name(const char *name)
+{
+	if (!strcmp(name, "connect"))
+		return AVC_OP_CONNECT;
+	if (!strcmp(name, "bind"))
+		return AVC_OP_BIND;
+	return -1;
+}
+
 const char *family_name(unsigned int family)
 {
 	switch (family) {

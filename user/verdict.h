@@ -54,6 +54,9 @@ const char *errno_name(int err, char *buf, unsigned long bufsz);
 /* Inverse of errno_name for the names it knows; -1 when unknown. */
 int errno_from_name(const char *name);
 
+/* "connect", "bind" (enum avc_op); op_from_name: -1 if unknown. */
+const char *op_name(unsigned int op);
+int op_from_name(const char *name);
 /* "inet", "inet6", "unix"; "other" for any other family. family_from_name: 0 if unknown. */
 const char *family_name(unsigned int family);
 unsigned int family_from_name(const char *name);

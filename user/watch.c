@@ -89,6 +89,8 @@ static int label_cmp(const struct watch_row *x, const struct watch_row *y)
 
 	if (c)
 		return c;
+	if (x->key.op != y->key.op)
+		return x->key.op < y->key.op ? -1 : 1;
 	c = attrib_cmp(&x->rec.attrib, &y->rec.attrib);
 	if (c)
 		return c;
@@ -139,6 +141,7 @@ void watch_row_series(const struct watch_row *r, struct prom_series *s)
 	record_dest(&r->rec, dest, sizeof(dest));
 	snprintf(s->dest, sizeof(s->dest), "%s", dest);
 	s->verdict = verdict_name(r->rec.verdict);
+	s->op = op_name(r->rec.op);
 	snprintf(s->errno_name, sizeof(s->errno_name), "%s",
 		 errno_name(r->key.err, dest, sizeof(dest)));
 	snprintf(s->unit, sizeof(s->unit), "%s", r->rec.attrib.unit);
@@ -341,7 +344,7 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			list, dst[DSTAT_DROPPED], w->domain->uncounted_wanted,
 			w->domain->unresolved, dst[DSTAT_RING_FULL]);
 	}
-	fprintf(w->out, "%-2s %-16s ", "", "COMM");
+	fprintf(w->out, "%-2s %-16s %-7s ", "", "COMM", "OP");
 	if (attributed)
 		fprintf(w->out, "%-24s ", "UNIT/CONTAINER");
 	fprintf(w->out, "%-28s %-16s %-12s %8s %10s %9s  %-20s %s\n", "DEST", "VERDICT", "ERRNO",
@@ -355,7 +358,11 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
 		row_target(r, target, sizeof(target));
 		row_perms(r, perms, sizeof(perms));
-		fprintf(w->out, "%-2s %-16s ", rank == 0 ? "!!" : rank <= 2 ? "!" : "", comm);
+		fprintf(w->out, "%-2s %-16s %-7s ",
+			rank == 0   ? "!!"
+			: rank <= 2 ? "!"
+				    : "",
+			comm, op_name(r->rec.op));
 		if (attributed) {
 			attrib_short(&r->rec.attrib, who_raw, sizeof(who_raw));
 			escape_str(who, sizeof(who), who_raw, ESC_TEXT);
@@ -376,8 +383,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
 		record_dest(&r->rec, raw, sizeof(raw));
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
-		fprintf(w->out, "\n%s -> %s %s (%llu attempts, latency since counting began):\n",
-			comm, dest, verdict_name(r->rec.verdict), (unsigned long long)r->val.count);
+		fprintf(w->out, "\n%s %s %s %s (%llu attempts, latency since counting began):\n",
+			comm, op_name(r->rec.op), dest, verdict_name(r->rec.verdict),
+			(unsigned long long)r->val.count);
 		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
 	}
 }
@@ -432,6 +440,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 			json_str(j, "domain", w->domain->types[0]);
 		json_uint(j, "cgroups", r->ncgroups);
 		attrib_write_json(j, &rec->attrib);
+		json_str(j, "op", op_name(rec->op));
 		json_str(j, "family", family_name(r->key.family));
 		if (r->key.family == AVC_AF_INET || r->key.family == AVC_AF_INET6) {
 			json_str(j, "daddr", rec->daddr);

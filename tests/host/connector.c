@@ -7,9 +7,15 @@
  *             PORT 0 with --listen picks a free port
  *   --listen            open a listener on each target first (so the connect succeeds)
  *   --closed            bind a free port, close it, and connect there (refused)
+ *   --bind              no connect: bind() a socket to each target and keep it (port 0 picks
+ *                       a free one); prints "bind TARGET PORT ret=R errno=NAME"
+ *   --again             with --bind: then bind a second socket to the same port
+ *                       (EADDRINUSE); prints "again TARGET PORT ret=R errno=NAME"
  *   --comm NAME         set the task's comm (may hold any bytes, e.g. control characters)
  *   --cgroup DIR        move into this cgroup v2 directory first
  *   --landlock-allow P  Landlock: allow TCP connect only to port P (ABI >= 4)
+ *   --landlock-bind-allow P
+ *                       Landlock: allow TCP bind only to port P (ABI >= 4), before --bind
  *   --count N           repeat each connect N times
  *   --nonblock          non-blocking sockets (waits for the outcome with poll)
  *   --seconds S         benchmark: repeat for S seconds, print "rate CONNECTS_PER_SECOND" and
@@ -44,6 +50,7 @@
 
 /* Landlock network rules (Linux 6.7, ABI 4); Debian 12's uapi headers predate them. */
 #ifndef LANDLOCK_ACCESS_NET_CONNECT_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP	(1ULL << 0)
 #define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
 #define LANDLOCK_RULE_NET_PORT		2
 struct landlock_net_port_attr {
@@ -142,6 +149,27 @@ static void set_port(struct target *t, uint16_t port)
 		((struct sockaddr_in6 *)&t->ss)->sin6_port = htons(port);
 }
 
+/* --bind: one bind() as a server would (no SO_REUSEADDR), the socket kept until exit. */
+static void bind_only(const char *what, struct target *t)
+{
+	struct sockaddr_storage got;
+	socklen_t glen = sizeof(got);
+	int fd = socket(t->family, SOCK_STREAM, 0), err = 0;
+
+	if (fd < 0)
+		die("socket");
+	if (bind(fd, (struct sockaddr *)&t->ss, t->len))
+		err = errno;
+	else if (t->family != AF_UNIX && !target_port(t)) {
+		if (getsockname(fd, (struct sockaddr *)&got, &glen))
+			die("getsockname");
+		set_port(t, t->family == AF_INET ? ntohs(((struct sockaddr_in *)&got)->sin_port)
+						 : ntohs(((struct sockaddr_in6 *)&got)->sin6_port));
+	}
+	printf("%s %s %u ret=%d errno=%s\n", what, t->spec, target_port(t), err ? -1 : 0,
+	       err ? strerrorname_np(err) : "0");
+}
+
 /* Bind (and listen on) the target's address; port 0 becomes a free port. */
 static int bind_target(struct target *t, bool do_listen)
 {
@@ -167,13 +195,14 @@ static int bind_target(struct target *t, bool do_listen)
 	return fd;
 }
 
-static void landlock_allow_only(uint16_t port)
+/* access: LANDLOCK_ACCESS_NET_CONNECT_TCP or LANDLOCK_ACCESS_NET_BIND_TCP */
+static void landlock_allow_only(uint16_t port, __u64 access)
 {
 	struct landlock_ruleset_attr_v4 attr = {
-		.handled_access_net = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.handled_access_net = access,
 	};
 	struct landlock_net_port_attr rule = {
-		.allowed_access = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		.allowed_access = access,
 		.port = port,
 	};
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
@@ -295,8 +324,8 @@ static int connect_once(const struct target *t, bool nonblock)
 
 int main(int argc, char **argv)
 {
-	bool do_listen = false, closed = false, nonblock = false;
-	long count = 1, attempts = 0, landlock_port = -1;
+	bool do_listen = false, closed = false, nonblock = false, bind_mode = false, again = false;
+	long count = 1, attempts = 0, landlock_port = -1, landlock_bind_port = -1;
 	double seconds = 0;
 	const char *comm = NULL, *cgroup = NULL;
 	struct target t;
@@ -307,6 +336,10 @@ int main(int argc, char **argv)
 			do_listen = true;
 		else if (!strcmp(argv[i], "--closed"))
 			closed = true;
+		else if (!strcmp(argv[i], "--bind"))
+			bind_mode = true;
+		else if (!strcmp(argv[i], "--again"))
+			again = true;
 		else if (!strcmp(argv[i], "--nonblock"))
 			nonblock = true;
 		else if (!strcmp(argv[i], "--io-uring"))
@@ -317,6 +350,8 @@ int main(int argc, char **argv)
 			cgroup = argv[++i];
 		else if (!strcmp(argv[i], "--landlock-allow") && i + 1 < argc)
 			landlock_port = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--landlock-bind-allow") && i + 1 < argc)
+			landlock_bind_port = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
 			count = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
@@ -330,6 +365,8 @@ int main(int argc, char **argv)
 		join_cgroup(cgroup);
 	if (comm && prctl(PR_SET_NAME, comm, 0, 0, 0))
 		die("PR_SET_NAME");
+	if (landlock_bind_port >= 0)
+		landlock_allow_only((uint16_t)landlock_bind_port, LANDLOCK_ACCESS_NET_BIND_TCP);
 	printf("pid %d\n", getpid());
 	for (; i < argc; i++) {
 		long n;
@@ -337,6 +374,12 @@ int main(int argc, char **argv)
 		if (parse_target(argv[i], &t)) {
 			fprintf(stderr, "connector: bad target %s\n", argv[i]);
 			return 2;
+		}
+		if (bind_mode) {
+			bind_only("bind", &t);
+			if (again)
+				bind_only("again", &t);
+			continue;
 		}
 		if (do_listen || closed)
 			lfd = bind_target(&t, do_listen);
@@ -346,7 +389,8 @@ int main(int argc, char **argv)
 		}
 		/* Landlock after the listener exists: only connect() is restricted. */
 		if (landlock_port >= 0) {
-			landlock_allow_only((uint16_t)landlock_port);
+			landlock_allow_only((uint16_t)landlock_port,
+					    LANDLOCK_ACCESS_NET_CONNECT_TCP);
 			landlock_port = -1;
 		}
 		if (seconds > 0) {

@@ -9,9 +9,10 @@ SUITE=host
 . tests/lib/common.sh
 preflight
 
-# expect NAME JSONFILE JQ-FILTER-SELECTING-ONE-EVENT JQ-ASSERTION
+# expect NAME JSONFILE JQ-FILTER-SELECTING-ONE-EVENT JQ-ASSERTION: among the connect()
+# events (OP=bind expect ...: the bind() events; the connector's listeners bind too)
 expect() {
-	local name=$1 file=$2 sel=$3 check=$4 n
+	local name=$1 file=$2 sel="(.op==\"${OP:-connect}\") and ($3)" check=$4 n
 	n=$(jq -c "select(.type==\"connect\") | select($sel)" "$file" | wc -l)
 	if [ "$n" -ne 1 ]; then
 		bad "$name" "expected exactly 1 event matching $sel, got $n" \
@@ -98,6 +99,73 @@ expect "comm with a control byte is escaped in JSON" "$J" ".pid==$P" '.comm=="av
 if grep -q $'avc\x01' "$J"; then bad "no raw control byte in JSON output" "$(grep -c $'\x01' "$J") lines"; else ok "no raw control byte in JSON output"; fi
 deny_cgroup_remove
 
+# ---- bind(): allowed, EADDRINUSE, refused by a cgroup bind4/bind6 program (trace, watch) ----
+have_bind_cgroup=0
+deny_bind_cgroup_create && have_bind_cgroup=1
+BJ=$W/bind.json BW=$W/bind-watch.json
+bind_run() { # the same binds for trace and for watch; outputs in $W/bind-$1-*
+	$CONN --comm avc-bind --bind --again tcp4:127.0.0.1:0 'tcp6:[::1]:0' >"$W/bind-$1-a"
+	# Landlock (another LSM) lets this process bind port 4300 only: 4301 is refused
+	bind_ll_rc=0
+	$CONN --comm avc-bind --landlock-bind-allow 4300 --bind tcp4:127.0.0.1:4301 \
+		tcp4:127.0.0.1:4300 >"$W/bind-$1-l" 2>"$W/bind-$1-l.err" || bind_ll_rc=$?
+	if [ "$have_bind_cgroup" = 1 ]; then
+		$CONN --comm avc-bind --cgroup "$CG" --bind tcp4:127.0.0.1:4242 'tcp6:[::1]:4243' \
+			tcp4:127.0.0.1:0 >"$W/bind-$1-d"
+	fi
+}
+start_avc "$BJ" trace -j -c avc-bind || finish
+bind_run trace
+sleep 0.3
+stop_avc || bad "avcsnoop exits 0 on SIGINT" "$(cat "$BJ.err")"
+start_avc "$BW" watch -j -c avc-bind 0.2 || finish
+bind_run watch
+sleep 0.6
+stop_avc || bad "watch exits 0 on SIGINT" "$(cat "$BW.err")"
+P=$(pid_of "$W/bind-trace-a") port4=$(awk '$1 == "bind" && $2 == "tcp4:127.0.0.1:0" { print $3 }' "$W/bind-trace-a")
+port6=$(awk '$1 == "bind" && $2 == "tcp6:[::1]:0" { print $3 }' "$W/bind-trace-a")
+OP=bind expect "bind: allowed (trace -j, op bind, the port asked for: 0)" "$BJ" ".pid==$P and .family==\"inet\" and .dport==0" \
+	'.verdict=="allowed" and .errno=="0" and .ret==0 and .daddr=="127.0.0.1" and .dest=="127.0.0.1:0"'
+OP=bind expect "bind: EADDRINUSE, verdict error" "$BJ" ".pid==$P and .family==\"inet\" and .dport==$port4" \
+	'.verdict=="error" and .errno=="EADDRINUSE" and .ret==-98'
+OP=bind expect "bind6: EADDRINUSE" "$BJ" ".pid==$P and .family==\"inet6\" and .dport==$port6" \
+	".verdict==\"error\" and .errno==\"EADDRINUSE\" and .dest==\"[::1]:$port6\""
+n=$(jq -c "select(.type==\"connect\" and .pid==$P and .op!=\"bind\")" "$BJ" | wc -l)
+[ "$n" -eq 0 ] && ok "bind: no connect events for a process that only binds" || bad "bind: only bind events" "$n other events"
+# the rows of watch's last report (it reports once more when stopped)
+if [ "$bind_ll_rc" -eq 3 ]; then
+	skipped "bind refused by Landlock" "$(cat "$W/bind-trace-l.err")"
+else
+	P=$(pid_of "$W/bind-trace-l")
+	OP=bind expect "bind refused by Landlock: lsm_denied, named" "$BJ" ".pid==$P and .dport==4301" \
+		'.verdict=="lsm_denied" and .errno=="EACCES" and .ret==-13 and (.lsms|split(",")|index("landlock")) != null'
+	OP=bind expect "bind to the port Landlock allows: allowed" "$BJ" ".pid==$P and .dport==4300" '.verdict=="allowed"'
+fi
+wrow() { tac "$BW" | sed '/"type":"watch_interval"/q' | tac |
+	jq -c -s "[.[] | select(.type==\"watch\" and .comm==\"avc-bind\" and .op==\"bind\" and $1)]"; }
+rows=$(wrow '.verdict=="allowed" and .dport==0')
+# 127.0.0.1:0 and [::1]:0, and 127.0.0.1:0 again from the cgroup run when there is one
+jq -e --argjson v4 $((1 + have_bind_cgroup)) 'length == 2 and (map(select(.family=="inet")) | .[0].total) == $v4 and (map(select(.family=="inet6")) | .[0].total) == 1' <<<"$rows" >/dev/null &&
+	ok "watch: allowed binds, one op=bind row per address, exact counts" ||
+	bad "watch: allowed binds" "$rows"
+rows=$(wrow '.verdict=="error" and .errno=="EADDRINUSE"')
+jq -e 'length == 2 and (map(.total) | add) == 2' <<<"$rows" >/dev/null &&
+	ok "watch: EADDRINUSE binds, one row per address, op bind" || bad "watch: EADDRINUSE rows" "$rows"
+if [ "$have_bind_cgroup" = 1 ]; then
+	P=$(pid_of "$W/bind-trace-d")
+	OP=bind expect "bind4 refused by a cgroup program (bpf_set_retval(-EACCES)): cgroup_denied" "$BJ" ".pid==$P and .dport==4242" \
+		'.verdict=="cgroup_denied" and .errno=="EACCES" and .cgroup_program==true and .family=="inet"'
+	OP=bind expect "bind6 refused by a cgroup program (return 0: EPERM): cgroup_denied" "$BJ" ".pid==$P and .dport==4243" \
+		'.verdict=="cgroup_denied" and .errno=="EPERM" and .cgroup_program==true and .family=="inet6"'
+	OP=bind expect "bind in the same cgroup, another port: allowed" "$BJ" ".pid==$P and .dport==0" '.verdict=="allowed"'
+	rows=$(wrow '.verdict=="cgroup_denied"')
+	jq -e 'length == 2 and all(.cgroup_program) and (map(.errno) | sort) == ["EACCES", "EPERM"]' <<<"$rows" >/dev/null &&
+		ok "watch: cgroup-refused binds in op=bind rows, errno per row" || bad "watch: cgroup_denied bind rows" "$rows"
+else
+	skipped "bind refused by a cgroup program" "no cgroup v2 mount in /proc/mounts, or bpftool could not attach bind4/bind6"
+fi
+deny_cgroup_remove
+
 # ---- text output: same escaping, columns ----
 T=$W/trace.txt
 if start_avc "$T" trace -c $'avc\x02'; then
@@ -109,7 +177,7 @@ if start_avc "$T" trace -c $'avc\x02'; then
 	else
 		bad "text output: escaped comm, DEST, RESULT, ERRNO columns" "$(cat -v "$T")"
 	fi
-	grep -q '^TIME  *PID  *COMM  *DEST  *RESULT  *ERRNO' "$T" && ok "text output: header" || bad "text output: header" "$(head -1 "$T")"
+	grep -q '^TIME  *PID  *COMM  *OP  *DEST  *RESULT  *ERRNO' "$T" && ok "text output: header" || bad "text output: header" "$(head -1 "$T")"
 fi
 
 # ---- filters: -p, --port, --failed ----
@@ -135,12 +203,15 @@ $CONN --comm avc-burst --count $N --closed tcp4:127.0.0.1:0 >"$W/h"
 sleep 0.3
 stop_avc
 made=$(sed -n 's/^attempts //p' "$W/h")
-lines=$(grep -c '"type":"connect"' "$B")
+# --closed made one bind() first (traced too): the burst is every connect() after it
+lines=$(grep '"type":"connect"' "$B" | grep -c '"op":"connect"')
+binds=$(grep '"type":"connect"' "$B" | grep -c '"op":"bind"')
 read -r att ev rb tab < <(jq -r 'select(.type=="stats") | "\(.attempts) \(.events) \(.lost_ringbuf_full) \(.lost_table_full)"' "$B")
-if [ "$made" = "$N" ] && [ "$att" = "$N" ] && [ $((lines + rb + tab)) -eq "$N" ] && [ "$lines" -eq "$ev" ] && [ "$rb" -gt 0 ]; then
+att=$((att - binds)) ev=$((ev - binds))
+if [ "$binds" = 1 ] && [ "$made" = "$N" ] && [ "$att" = "$N" ] && [ $((lines + rb + tab)) -eq "$N" ] && [ "$lines" -eq "$ev" ] && [ "$rb" -gt 0 ]; then
 	ok "(h) burst of $N: $lines received + $rb lost (ring buffer) + $tab lost (table) = $N attempts"
 else
-	bad "(h) burst accounting" "made=$made attempts=$att events=$ev received=$lines lost_rb=$rb lost_table=$tab"
+	bad "(h) burst accounting" "made=$made attempts=$att events=$ev received=$lines lost_rb=$rb lost_table=$tab binds=$binds"
 fi
 grep -q "lost (ring buffer full: $rb" "$B.err" && ok "(h) drops reported on stderr at exit" || bad "(h) drops reported on stderr" "$(cat "$B.err")"
 

@@ -8,8 +8,9 @@
 AVC=./avcsnoop
 CONN=build/tests/host/connector
 DENY_OBJ=build/tests/host/deny_connect.bpf.o
+DENY_BIND_OBJ=build/tests/host/deny_bind.bpf.o
 pass=0 fail=0 skip=0
-avc_pid= CG= PIN=
+avc_pid= CG= PIN= BPIN=
 W=$(mktemp -d "/tmp/avcsnoop-$SUITE.XXXXXX")
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -39,7 +40,7 @@ preflight() {
 		finish
 	fi
 	local f
-	for f in "$AVC" "$CONN" "$DENY_OBJ"; do
+	for f in "$AVC" "$CONN" "$DENY_OBJ" "$DENY_BIND_OBJ"; do
 		[ -e "$f" ] || { bad "build" "$f is missing (run make test)"; finish; }
 	done
 }
@@ -85,11 +86,30 @@ deny_cgroup_create() {
 		bpftool cgroup attach "$CG" connect4 pinned "$PIN" multi
 }
 
+# deny_bind_cgroup_create: the same for bind4 and bind6 (tests/host/deny_bind.bpf.c), in the
+# child cgroup CG (deny_cgroup_create's, or a new one). Returns 1 without cgroup v2.
+deny_bind_cgroup_create() {
+	local cg2
+	cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	[ -n "$cg2" ] || return 1
+	CG=${CG:-$cg2/avcsnoop-$SUITE-$$}
+	BPIN=/sys/fs/bpf/avcsnoop-$SUITE-denybind-$$
+	mkdir -p "$CG"
+	bpftool prog loadall "$DENY_BIND_OBJ" "$BPIN" &&
+		bpftool cgroup attach "$CG" bind4 pinned "$BPIN/deny_bind4" multi &&
+		bpftool cgroup attach "$CG" bind6 pinned "$BPIN/deny_bind6" multi
+}
+
 deny_cgroup_remove() {
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
-		bpftool cgroup detach "$CG" connect4 pinned "$PIN" 2>/dev/null
+		[ -n "$PIN" ] && bpftool cgroup detach "$CG" connect4 pinned "$PIN" 2>/dev/null
+		if [ -n "${BPIN:-}" ]; then
+			bpftool cgroup detach "$CG" bind4 pinned "$BPIN/deny_bind4" 2>/dev/null
+			bpftool cgroup detach "$CG" bind6 pinned "$BPIN/deny_bind6" 2>/dev/null
+		fi
 		rmdir "$CG" 2>/dev/null
 	fi
 	[ -n "$PIN" ] && rm -f "$PIN"
-	CG= PIN=
+	[ -n "${BPIN:-}" ] && rm -rf "$BPIN"
+	CG= PIN= BPIN=
 }

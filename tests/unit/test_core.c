@@ -43,6 +43,7 @@ TEST(errno_values_match_libc)
 	CHECK_INT(AVC_ECONNREFUSED, ECONNREFUSED);
 	CHECK_INT(AVC_ETIMEDOUT, ETIMEDOUT);
 	CHECK_INT(AVC_ECONNABORTED, ECONNABORTED);
+	CHECK_INT(AVC_EADDRINUSE, EADDRINUSE);
 	CHECK_INT(AVC_AF_INET, AF_INET);
 	CHECK_INT(AVC_AF_INET6, AF_INET6);
 	CHECK_INT(AVC_AF_UNIX, AF_UNIX);
@@ -50,47 +51,87 @@ TEST(errno_values_match_libc)
 
 TEST(classify_plain_outcomes)
 {
-	CHECK_INT(classify_attempt(0, 0, AVC_AF_INET, 0), VERDICT_ALLOWED);
-	CHECK_INT(classify_attempt(EINPROGRESS, 0, AVC_AF_INET, 0), VERDICT_IN_PROGRESS);
-	CHECK_INT(classify_attempt(ECONNREFUSED, 0, AVC_AF_INET, 0), VERDICT_REFUSED);
-	CHECK_INT(classify_attempt(ETIMEDOUT, AF_ASYNC, AVC_AF_INET, 0), VERDICT_TIMED_OUT);
-	CHECK_INT(classify_attempt(ENETUNREACH, 0, AVC_AF_INET, 0), VERDICT_ERROR);
-	CHECK_INT(classify_attempt(ENOENT, 0, AVC_AF_UNIX, 0), VERDICT_ERROR);
+	CHECK_INT(classify_attempt(0, 0, AVC_AF_INET, 0, AVC_OP_CONNECT), VERDICT_ALLOWED);
+	CHECK_INT(classify_attempt(EINPROGRESS, 0, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_IN_PROGRESS);
+	CHECK_INT(classify_attempt(ECONNREFUSED, 0, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_REFUSED);
+	CHECK_INT(classify_attempt(ETIMEDOUT, AF_ASYNC, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_TIMED_OUT);
+	CHECK_INT(classify_attempt(ENETUNREACH, 0, AVC_AF_INET, 0, AVC_OP_CONNECT), VERDICT_ERROR);
+	CHECK_INT(classify_attempt(ENOENT, 0, AVC_AF_UNIX, 0, AVC_OP_CONNECT), VERDICT_ERROR);
 }
 
 TEST(classify_selinux)
 {
-	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED | AF_SEL_AUDITED, AVC_AF_INET, 0),
+	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED | AF_SEL_AUDITED, AVC_AF_INET, 0,
+				   AVC_OP_CONNECT),
 		  VERDICT_SELINUX_DENIED);
-	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED, AVC_AF_INET, 0), VERDICT_SELINUX_HIDDEN);
-	/* a unix denial on a directory: EACCES from the path walk */
-	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED | AF_SEL_INODE, AVC_AF_UNIX, 0),
+	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED, AVC_AF_INET, 0, AVC_OP_CONNECT),
 		  VERDICT_SELINUX_HIDDEN);
-	CHECK_INT(classify_attempt(0, AF_SEL_PERMISSIVE | AF_SEL_AUDITED, AVC_AF_INET, 0),
+	/* a unix denial on a directory: EACCES from the path walk */
+	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED | AF_SEL_INODE, AVC_AF_UNIX, 0,
+				   AVC_OP_CONNECT),
+		  VERDICT_SELINUX_HIDDEN);
+	CHECK_INT(classify_attempt(0, AF_SEL_PERMISSIVE | AF_SEL_AUDITED, AVC_AF_INET, 0,
+				   AVC_OP_CONNECT),
 		  VERDICT_SELINUX_PERMISSIVE);
-	CHECK_INT(classify_attempt(EINPROGRESS, AF_SEL_PERMISSIVE, AVC_AF_INET, 0),
+	CHECK_INT(classify_attempt(EINPROGRESS, AF_SEL_PERMISSIVE, AVC_AF_INET, 0, AVC_OP_CONNECT),
 		  VERDICT_SELINUX_PERMISSIVE);
 	/* permissive, but the backend was down: the refusal is what the user sees */
-	CHECK_INT(classify_attempt(ECONNREFUSED, AF_SEL_PERMISSIVE, AVC_AF_INET, 0),
+	CHECK_INT(classify_attempt(ECONNREFUSED, AF_SEL_PERMISSIVE, AVC_AF_INET, 0, AVC_OP_CONNECT),
 		  VERDICT_REFUSED);
 	/* a denial recorded but the call succeeded: not a SELinux failure */
-	CHECK_INT(classify_attempt(0, AF_SEL_DENIED, AVC_AF_INET, 0), VERDICT_ALLOWED);
+	CHECK_INT(classify_attempt(0, AF_SEL_DENIED, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_ALLOWED);
 }
 
 TEST(classify_lsm_and_cgroup)
 {
 	/* no cgroup hook ran: an LSM stopped it before */
-	CHECK_INT(classify_attempt(EACCES, 0, AVC_AF_INET, 0), VERDICT_LSM_DENIED);
-	CHECK_INT(classify_attempt(EPERM, 0, AVC_AF_INET6, 0), VERDICT_LSM_DENIED);
+	CHECK_INT(classify_attempt(EACCES, 0, AVC_AF_INET, 0, AVC_OP_CONNECT), VERDICT_LSM_DENIED);
+	CHECK_INT(classify_attempt(EPERM, 0, AVC_AF_INET6, 0, AVC_OP_CONNECT), VERDICT_LSM_DENIED);
 	/* the cgroup hook ran, so every LSM had allowed it */
-	CHECK_INT(classify_attempt(EPERM, AF_CGROUP_HOOK, AVC_AF_INET, 0), VERDICT_CGROUP_DENIED);
-	CHECK_INT(classify_attempt(EACCES, AF_CGROUP_HOOK | AF_CGROUP_ERR, AVC_AF_INET, 0),
+	CHECK_INT(classify_attempt(EPERM, AF_CGROUP_HOOK, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_CGROUP_DENIED);
+	CHECK_INT(classify_attempt(EACCES, AF_CGROUP_HOOK | AF_CGROUP_ERR, AVC_AF_INET, 0,
+				   AVC_OP_CONNECT),
 		  VERDICT_CGROUP_DENIED);
 	/* fexit security_socket_connect saw the LSM verdict */
-	CHECK_INT(classify_attempt(EACCES, AF_LSM_SEEN, AVC_AF_INET, -EACCES), VERDICT_LSM_DENIED);
-	CHECK_INT(classify_attempt(EACCES, AF_LSM_SEEN, AVC_AF_UNIX, 0), VERDICT_ERROR);
+	CHECK_INT(classify_attempt(EACCES, AF_LSM_SEEN, AVC_AF_INET, -EACCES, AVC_OP_CONNECT),
+		  VERDICT_LSM_DENIED);
+	CHECK_INT(classify_attempt(EACCES, AF_LSM_SEEN, AVC_AF_UNIX, 0, AVC_OP_CONNECT),
+		  VERDICT_ERROR);
 	/* unix EACCES without LSM evidence may be file modes */
-	CHECK_INT(classify_attempt(EACCES, 0, AVC_AF_UNIX, 0), VERDICT_ERROR);
+	CHECK_INT(classify_attempt(EACCES, 0, AVC_AF_UNIX, 0, AVC_OP_CONNECT), VERDICT_ERROR);
+}
+
+TEST(classify_bind)
+{
+	/* name_bind / node_bind denials take the SELinux verdicts like connect's */
+	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED | AF_SEL_AUDITED, AVC_AF_INET, 0,
+				   AVC_OP_BIND),
+		  VERDICT_SELINUX_DENIED);
+	CHECK_INT(classify_attempt(EACCES, AF_SEL_DENIED, AVC_AF_INET6, 0, AVC_OP_BIND),
+		  VERDICT_SELINUX_HIDDEN);
+	CHECK_INT(classify_attempt(0, AF_SEL_PERMISSIVE, AVC_AF_INET, 0, AVC_OP_BIND),
+		  VERDICT_SELINUX_PERMISSIVE);
+	/* a cgroup bind program refused */
+	CHECK_INT(classify_attempt(EPERM, AF_CGROUP_HOOK | AF_CGROUP_ERR, AVC_AF_INET, 0,
+				   AVC_OP_BIND),
+		  VERDICT_CGROUP_DENIED);
+	/* the hook ran and nothing refused: a low port without CAP_NET_BIND_SERVICE */
+	CHECK_INT(classify_attempt(EACCES, AF_CGROUP_HOOK, AVC_AF_INET, 0, AVC_OP_BIND),
+		  VERDICT_ERROR);
+	/* the same facts for connect: after the LSMs, the firewall */
+	CHECK_INT(classify_attempt(EACCES, AF_CGROUP_HOOK, AVC_AF_INET, 0, AVC_OP_CONNECT),
+		  VERDICT_CGROUP_DENIED);
+	/* no hook: an LSM refused before it */
+	CHECK_INT(classify_attempt(EACCES, 0, AVC_AF_INET, 0, AVC_OP_BIND), VERDICT_LSM_DENIED);
+	CHECK_INT(classify_attempt(EADDRINUSE, AF_CGROUP_HOOK, AVC_AF_INET, 0, AVC_OP_BIND),
+		  VERDICT_ERROR);
+	CHECK_INT(classify_attempt(0, AF_CGROUP_HOOK, AVC_AF_INET6, 0, AVC_OP_BIND),
+		  VERDICT_ALLOWED);
 }
 
 TEST(verdict_names_round_trip)
@@ -239,6 +280,44 @@ TEST(decode_and_print_inet_selinux_event)
 	CHECK_CONTAINS(out, "SELINUX-DENIED");
 	CHECK_CONTAINS(out, "{ name_connect } httpd_t -> ntop_port_t:tcp_socket");
 	free(c.buf);
+}
+
+TEST(decode_and_print_bind_event)
+{
+	struct conn_event e;
+	struct conn_record r;
+	struct finding f;
+	struct capture c;
+	struct json j;
+	const char *out;
+
+	make_event(&e, AVC_AF_INET);
+	inet_pton(AF_INET, "127.0.0.1", e.addr);
+	e.port = 8081;
+	e.ret = -98;
+	e.err = 98;
+	e.op = AVC_OP_BIND;
+	e.verdict = VERDICT_ERROR;
+	record_from_event(&r, &e, sizeof(e), 0);
+	CHECK_INT(r.op, AVC_OP_BIND);
+	json_init(&j, cap_open(&c));
+	print_json(&j, &r);
+	out = cap_close(&c);
+	CHECK_CONTAINS(out, "{\"type\":\"connect\",\"op\":\"bind\",");
+	CHECK_CONTAINS(out, "\"dest\":\"127.0.0.1:8081\"");
+	CHECK_CONTAINS(out, "\"errno\":\"EADDRINUSE\",\"verdict\":\"error\"");
+	free(c.buf);
+	cap_open(&c);
+	print_text(c.f, &r);
+	out = cap_close(&c);
+	CHECK_CONTAINS(out, " nginx            bind    127.0.0.1:8081 ");
+	free(c.buf);
+	record_to_finding(&r, &f);
+	CHECK_INT(f.op, AVC_OP_BIND);
+	/* an op the kernel never writes reads as connect, never out of the names' table */
+	e.op = 7;
+	record_from_event(&r, &e, sizeof(e), 0);
+	CHECK_INT(r.op, AVC_OP_CONNECT);
 }
 
 TEST(decode_inet6_and_hidden_detail)

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "finding_set.h"
 #include "findings_io.h"
 #include "test.h"
 
@@ -286,4 +287,48 @@ TEST(findings_writer_never_writes_a_number_the_reader_refuses)
 	CHECK_INT(rd(buf, &out, err), FINDING_READ_OK);
 	CHECK_INT(out.err, FINDING_ERRNO_MAX);
 	free(buf);
+}
+
+/* The operation travels with a finding: bind() failures that are not SELinux's (no
+ * permission to tell them) stay apart from connect()'s to the same port.
+ */
+TEST(findings_op_round_trip_and_key)
+{
+	struct finding in, out, conn;
+	char *buf = NULL, err[256], kb[FINDING_KEY_LEN], kc[FINDING_KEY_LEN];
+	size_t len = 0;
+	struct json j;
+	FILE *mem;
+
+	memset(&in, 0, sizeof(in));
+	snprintf(in.comm, sizeof(in.comm), "nginx");
+	in.family = AVC_AF_INET;
+	snprintf(in.daddr, sizeof(in.daddr), "0.0.0.0");
+	in.dport = 8081;
+	in.verdict = VERDICT_ERROR;
+	in.err = EADDRINUSE;
+	in.count = 1;
+	in.op = AVC_OP_BIND;
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	json_init(&j, mem);
+	finding_write_json(&j, &in);
+	fclose(mem);
+	CHECK_CONTAINS(buf, "\"type\":\"finding\",\"op\":\"bind\"");
+	CHECK_INT(rd(buf, &out, err), FINDING_READ_OK);
+	CHECK_INT(out.op, AVC_OP_BIND);
+	free(buf);
+	conn = in;
+	conn.op = AVC_OP_CONNECT;
+	CHECK(finding_key(&in, kb, sizeof(kb)) > 0);
+	CHECK(finding_key(&conn, kc, sizeof(kc)) > 0);
+	CHECK(strcmp(kb, kc) != 0);
+	/* a line without "op" is a connect (findings files written before bind() was traced) */
+	CHECK_INT(rd("{\"type\":\"finding\",\"verdict\":\"refused\",\"errno\":\"ECONNREFUSED\"}",
+		     &out, err),
+		  FINDING_READ_OK);
+	CHECK_INT(out.op, AVC_OP_CONNECT);
+	CHECK_INT(rd("{\"type\":\"finding\",\"op\":\"listen\",\"verdict\":\"error\"}", &out, err),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "unknown op \"listen\" (connect or bind)");
 }

@@ -3,7 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <selinux/selinux.h>
 
 #include "nginx_conf.h"
 #include "policy.h"
@@ -216,7 +220,7 @@ TEST(preflight_predicts_on_cil)
 	CHECK_CONTAINS(out, "127.0.0.1:9999           quiet_port_t         denied_hidden");
 	CHECK_CONTAINS(out, "127.0.0.1:8081           port_t               denied");
 	/* the same access from two directives is one finding, advised once */
-	CHECK_CONTAINS(out, "2 attempts");
+	CHECK_CONTAINS(out, "2 directive sockets, predicted denied; 127.0.0.1:8080 by nginx\n");
 	CHECK_CONTAINS(out, "3 distinct denied access(es)");
 	free(out);
 	out = NULL;
@@ -293,4 +297,111 @@ TEST(preflight_refpolicy)
 	CHECK_CONTAINS(out, "0.0.0.0:8081             transproxy_port_t    denied");
 	CHECK_CONTAINS(out, "tcp_socket { name_bind }");
 	free(out);
+}
+
+/* listen on udp ports and addresses: name_bind on the port's type (udp_socket), node_bind
+ * on the address's node type (nodecon, else the node initial SID)
+ */
+TEST(preflight_udp_listen_name_bind_and_node_bind)
+{
+	char path[256], *out = NULL;
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+
+	CHECK(p);
+	policy_close(p);
+	CHECK_INT(run_preflight(path, "web_t", NULL,
+				"stream {\n"
+				" server { listen 127.0.0.1:5353 udp; }\n"
+				" server { listen 0.0.0.0:5353 udp; }\n"
+				" server { listen 127.0.0.1:6000 udp; }\n"
+				"}\n",
+				true, &out),
+		  PREFLIGHT_EXIT_DENIED);
+	/* web_alt_port_t on a loopback node (lo_node_t): both allowed */
+	CHECK_CONTAINS(out,
+		       "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
+		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"web_alt_port_t\","
+		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		       "\"verdict\":\"allowed\"}");
+	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
+	CHECK_CONTAINS(out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
+			    "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
+			    "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+			    "\"verdict\":\"denied\",\"why\":\"udp_socket node_bind on node_t\"}");
+	CHECK_CONTAINS(out, "\"argv\":[\"setsebool\",\"-P\",\"web_bind_any_addr\",\"1\"]");
+	/* 6000 has the default port label: name_bind denied, the cheapest relabel advised */
+	CHECK_CONTAINS(out, "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
+			    "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
+			    "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+			    "\"verdict\":\"denied\",\"why\":\"udp_socket name_bind on port_t\"}");
+	CHECK_CONTAINS(out, "\"semanage\",\"port\",\"-a\",\"-t\",\"web_alt_port_t\",\"-p\",\"udp\","
+			    "\"6000\"");
+	free(out);
+}
+
+/* A unix socket upstream that exists and has a listener (this test): every directory and
+ * the socket file are checked against file_contexts; connectto needs the listener's domain,
+ * which a host without SELinux cannot give: the prediction says so, naming the listener it
+ * found. With SELinux on, the listener's context is checked.
+ */
+TEST(preflight_unix_socket_with_a_live_listener)
+{
+	char path[256], dir[] = "/tmp/avcsnoop-pf-XXXXXX", sock[128], fc[160], conf[512];
+	char want[160], *out = NULL;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	FILE *f;
+	int fd;
+
+	CHECK(p);
+	policy_close(p);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sock, sizeof(sock), "%s/app_sock", dir);
+	snprintf(fc, sizeof(fc), "%s/file_contexts", dir);
+	f = fopen(fc, "w");
+	CHECK(f);
+	fprintf(f, "/.*\tsystem_u:object_r:app_dir_t:s0\n%s\t-s\tsystem_u:object_r:app_sock_t:s0\n",
+		sock);
+	fclose(f);
+	snprintf(conf, sizeof(conf), "http { upstream u { server unix:%s; } }\n", sock);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	CHECK_INT(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	CHECK_INT(listen(fd, 1), 0);
+
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	/* the path walk and the socket file were predicted: only connectto is left open */
+	CHECK_CONTAINS(out, "\"perms\":[\"search\",\"write\",\"connectto\"]");
+	if (is_selinux_enabled() > 0) {
+		CHECK(!strstr(out, "has no SELinux context"));
+	} else {
+		CHECK_CONTAINS(out, "\"verdict\":\"unknown\"");
+		snprintf(want, sizeof(want),
+			 "connectto: the listener, pid %d, has no SELinux context here (SELinux is "
+			 "off)",
+			 (int)getpid());
+		CHECK_CONTAINS(out, want);
+	}
+	free(out);
+	out = NULL;
+
+	/* the socket file stays, nobody listens: that is said, not a pid */
+	close(fd);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	CHECK_CONTAINS(out, "\"verdict\":\"unknown\"");
+	CHECK_CONTAINS(out, "connectto: no process listens on the socket");
+	free(out);
+	out = NULL;
+	/* a directory the policy does not let web_t search: denied before any peer */
+	f = fopen(fc, "w");
+	CHECK(f);
+	fprintf(f, "/.*\tsystem_u:object_r:app_sock_t:s0\n");
+	fclose(f);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_DENIED);
+	CHECK_CONTAINS(out, "\"verdict\":\"denied\"");
+	free(out);
+	unlink(sock);
+	unlink(fc);
+	rmdir(dir);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <selinux/label.h>
 #include <selinux/selinux.h>
@@ -629,5 +630,131 @@ TEST(recommend_restorecon_argument_is_no_glob)
 	fc = first_of(&adv, FIX_FCONTEXT);
 	CHECK(fc);
 	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/a\\*\\[y\\]");
+	policy_close(p);
+}
+
+/* A bind() denial: name_bind (or node_bind) of web_t on ttype, tclass, port. */
+static void bind_finding(struct finding *f, const char *tclass, const char *perm, unsigned int port,
+			 const char *ttype)
+{
+	port_finding(f, port, ttype);
+	snprintf(f->tclass, sizeof(f->tclass), "%s", tclass);
+	snprintf(f->perms[0], sizeof(f->perms[0]), "%s", perm);
+	snprintf(f->daddr, sizeof(f->daddr), "0.0.0.0");
+	f->op = AVC_OP_BIND;
+}
+
+TEST(recommend_name_bind_relabel_cheapest_for_the_whole_policy)
+{
+	char path[256];
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	const struct fix *fx;
+	struct finding f;
+
+	CHECK(p);
+	/* 8090 has the default label (port_t): web_t may bind web_port_t and web_alt_port_t;
+	 * relabelling to web_port_t would also let client_t connect there
+	 */
+	bind_finding(&f, "tcp_socket", "name_bind", 8090, "port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(fx->type, "web_alt_port_t");
+	CHECK_INT(fx->ncmds, 1);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p tcp 8090");
+	CHECK_INT(fx->breadth, 1);
+	CHECK_CONTAINS(fx->if_text, "to bind port 8090 as it binds web_alt_port_t ports (8008)");
+	CHECK_CONTAINS(fx->why, "web_t may already name_bind web_alt_port_t");
+	CHECK_CONTAINS(adv.summary, "from name_bind on port 8090 (port_t, tcp_socket)");
+	/* no boolean of this policy grants name_bind on port_t: none is offered */
+	CHECK(first_of(&adv, FIX_BOOLEAN) == NULL);
+	CHECK(adv.fixes[0].kind == FIX_PORT_RELABEL);
+	CHECK(never_off(&adv));
+	policy_close(p);
+}
+
+/* semanage port -a refuses a port the policy defines by itself: -m; a port inside a range
+ * of the policy takes -a
+ */
+TEST(recommend_port_relabel_m_for_a_port_the_policy_defines)
+{
+	char path[256];
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	const struct fix *fx;
+	struct finding f;
+
+	CHECK(p);
+	bind_finding(&f, "tcp_socket", "name_bind", 8081, "other_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -m -t web_alt_port_t -p tcp 8081");
+	CHECK_CONTAINS(fx->why, "the policy defines port 8081 itself (other_port_t): -m");
+	bind_finding(&f, "tcp_socket", "name_bind", 9005, "other_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p tcp 9005");
+	policy_close(p);
+}
+
+TEST(recommend_name_bind_udp_and_local_label)
+{
+	char path[256];
+	const char *local = "build/tests/policy/ports.local.bind";
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	const struct fix *fx;
+	struct finding f;
+	FILE *lf;
+
+	CHECK(p);
+	/* udp: web_port_t is bound by client_t too (cost 2), web_alt_port_t by web_t only */
+	bind_finding(&f, "udp_socket", "name_bind", 6000, "port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_alt_port_t -p udp 6000");
+	CHECK_CONTAINS(fx->if_text, "bind port 6000/udp as it binds web_alt_port_t ports (5353)");
+	/* a local (semanage) record of the port: -m */
+	lf = fopen(local, "w");
+	CHECK(lf);
+	fprintf(lf, "portcon udp 6000 system_u:object_r:dns_port_t:s0\n");
+	fclose(lf);
+	policy_set_local_ports_file(p, local);
+	bind_finding(&f, "udp_socket", "name_bind", 6000, "dns_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -m -t web_alt_port_t -p udp 6000");
+	unlink(local);
+	policy_close(p);
+}
+
+TEST(recommend_node_bind_boolean_from_the_policy)
+{
+	char path[256], type[POLICY_NAME_LEN];
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	const unsigned char lo[4] = { 127, 0, 0, 1 }, any[4] = { 0 };
+	const struct fix *fx;
+	struct finding f;
+
+	CHECK(p);
+	CHECK_INT(policy_node_lookup(p, AF_INET, lo, type, sizeof(type)), 0);
+	CHECK_STR(type, "lo_node_t");
+	CHECK_INT(policy_node_lookup(p, AF_INET, any, type, sizeof(type)), 0);
+	CHECK_STR(type, "node_t"); /* the node initial SID */
+	/* node_bind on the default node type: the policy's boolean, and no port relabel */
+	bind_finding(&f, "udp_socket", "node_bind", 5353, "node_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_BOOLEAN);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "setsebool -P web_bind_any_addr 1");
+	CHECK(first_of(&adv, FIX_PORT_RELABEL) == NULL);
+	CHECK(first_of(&adv, FIX_MODULE) != NULL);
+	/* node_bind on lo_node_t is allowed: nothing to do */
+	bind_finding(&f, "udp_socket", "node_bind", 5353, "lo_node_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	CHECK(first_of(&adv, FIX_BOOLEAN) == NULL);
+	CHECK(first_of(&adv, FIX_MODULE) == NULL);
 	policy_close(p);
 }

@@ -114,9 +114,10 @@ TEST(watch_prometheus_escape_and_histogram)
 	prom_write(f, &s, 1, &t);
 	fclose(f);
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_attempts_total counter\n");
-	CHECK_CONTAINS(buf,
-		       "avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		       "verdict=\"refused\",errno=\"ECONNREFUSED\",unit=\"\",container=\"\"} 6\n");
+	CHECK_CONTAINS(
+		buf,
+		"avcsnoop_connect_attempts_total{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\"} 6\n");
 	CHECK_CONTAINS(buf, "# TYPE avcsnoop_connect_duration_seconds histogram\n");
 	CHECK_CONTAINS(buf, ",le=\"2e-06\"} 0\n");
 	CHECK_CONTAINS(buf, ",le=\"4e-06\"} 4\n"); /* cumulative */
@@ -125,11 +126,11 @@ TEST(watch_prometheus_escape_and_histogram)
 	CHECK_CONTAINS(
 		buf,
 		"avcsnoop_connect_duration_seconds_sum{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		"verdict=\"refused\",errno=\"ECONNREFUSED\",unit=\"\",container=\"\"} 0.000030000\n");
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\"} 0.000030000\n");
 	CHECK_CONTAINS(
 		buf,
 		"avcsnoop_connect_duration_seconds_count{comm=\"ng\\\"x\",dest=\"127.0.0.1:3000\","
-		"verdict=\"refused\",errno=\"ECONNREFUSED\",unit=\"\",container=\"\"} 6\n");
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\"} 6\n");
 	CHECK_CONTAINS(buf, "avcsnoop_counter_max_entries 10\n");
 	free(buf);
 }
@@ -321,15 +322,20 @@ TEST(watch_prometheus_distinct_comms_distinct_series)
 	f = open_memstream(&buf, &len);
 	prom_write(f, s, n, &t);
 	fclose(f);
-	CHECK_CONTAINS(buf,
-		       "avcsnoop_connect_attempts_total{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\","
-		       "verdict=\"refused\",errno=\"ECONNREFUSED\",unit=\"\",container=\"\"} 4\n");
+	CHECK_CONTAINS(
+		buf,
+		"avcsnoop_connect_attempts_total{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\","
+		"verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\"} 4\n");
 	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx01\",dest=");
 	CHECK_CONTAINS(buf, "avcsnoop_connect_attempts_total{comm=\"p\\\\x5cx5cx01\",dest=");
-	CHECK_CONTAINS(buf, "_bucket{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
-			    "errno=\"ECONNREFUSED\",unit=\"\",container=\"\",le=\"2e-06\"} 4\n");
-	CHECK_CONTAINS(buf, "_sum{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
-			    "errno=\"ECONNREFUSED\",unit=\"\",container=\"\"} 0.000002000\n");
+	CHECK_CONTAINS(
+		buf,
+		"_bucket{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
+		"errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\",le=\"2e-06\"} 4\n");
+	CHECK_CONTAINS(
+		buf,
+		"_sum{comm=\"p\\\\x01\",dest=\"127.0.0.1:3000\",verdict=\"refused\","
+		"errno=\"ECONNREFUSED\",op=\"connect\",unit=\"\",container=\"\"} 0.000002000\n");
 	free(buf);
 }
 

@@ -56,8 +56,10 @@ fi
 n=$(jq -s 'map(select(.type=="watch_interval")) | last | .attempts' "$W/last.json")
 exp=$((N_OK + N_REF + N_LL))
 [ "$have_cgroup" = 1 ] && exp=$((exp + N_CG))
-DETAIL="attempts $n, expected $exp"
-check "attempts traced = the workload's connects" [ "$n" = "$exp" ]
+# the connector's listeners and --closed bind() first: traced too, counted in op=bind rows
+binds=$(jq -s 'map(select(.type=="watch" and .op=="bind") | .total) | add // 0' "$W/last.json")
+DETAIL="attempts $n, expected $exp connects + $binds binds"
+check "attempts traced = the workload's connects and binds" [ "$binds" -ge 1 ] && [ "$n" = $((exp + binds)) ]
 n=$(jq -s 'map(select(.type=="watch") | select((.hist_log2_us | add) != .total)) | length' "$W/last.json")
 DETAIL="$n rows"
 check "histogram slots sum to each row's total" [ "$n" = 0 ]
@@ -76,9 +78,9 @@ wait "$avc_pid"; rc=$?; avc_pid=
 DETAIL="rc=$rc $(cat "$T.err")"
 check "watch INTERVAL COUNT exits 0 by itself" [ "$rc" = 0 ]
 DETAIL=$(cat "$T")
-check "table: header, marked failure row, histogram" eval 'grep -q "COMM  *DEST  *VERDICT  *ERRNO  *NEW  *TOTAL" "$T" && grep -q "^!  *avc-wtxt .*REFUSED  *ECONNREFUSED .* 7 " "$T" && grep -q "usecs  *: count  *distribution" "$T"'
+check "table: header, marked failure row, histogram" eval 'grep -q "COMM  *OP  *DEST  *VERDICT  *ERRNO  *NEW  *TOTAL" "$T" && grep -q "^!  *avc-wtxt  *connect .*REFUSED  *ECONNREFUSED .* 7 " "$T" && grep -q "usecs  *: count  *distribution" "$T"'
 
-# ---- overflow: a table of 2 entries, 5 destinations ----
+# ---- overflow: a table of 2 entries, 6 keys: 5 destinations and --closed's bind() of port 0 ----
 O=$W/ovf.json
 start_avc "$O" watch -j --max-entries 2 -c avc-wovf 0.3 || finish
 $CONN --comm avc-wovf --closed tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 >/dev/null
@@ -86,7 +88,7 @@ sleep 0.2
 stop_avc
 read -r ent ovf < <(last_report "$O" | jq -r 'select(.type=="watch_interval") | "\(.entries) \(.overflow)"')
 DETAIL="entries=$ent overflow=$ovf"
-check "overflow: 2 counted, 3 counted as overflow" [ "$ent:$ovf" = "2:3" ]
+check "overflow: 2 counted, 4 counted as overflow" [ "$ent:$ovf" = "2:4" ]
 
 # ---- Prometheus textfile, parsed strictly; label escaping ----
 # The strict parser first, then its self-test on crafted files, then a live file.
@@ -235,16 +237,16 @@ out=$(awk -f "$W/prom.awk" "$P" 2>&1); rc=$?
 DETAIL="$out"
 check "Prometheus textfile parses strictly (HELP/TYPE, escapes, reversible labels, no duplicate series, cumulative buckets, +Inf = _count)" [ "$rc" = 0 ]
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: comm with a quote and a backslash reads back (avc\"w\\x5cq), 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\x5cq;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED;unit=;container=; 9\$" <<<"$out"
+check "Prometheus: comm with a quote and a backslash reads back (avc\"w\\x5cq), 9 refused attempts" grep -q "^ATTEMPTS comm=avc\"w\\\\x5cq;dest=127.0.0.1:[0-9]*;verdict=refused;errno=ECONNREFUSED;op=connect;unit=;container=; 9\$" <<<"$out"
 P01=$(port_of "$W/c01" tcp4:127.0.0.1:0)
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: byte 0x01 in a comm is the label value avc-p\\x01 (5 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;unit=;container=; 5\$" <<<"$out"
+check "Prometheus: byte 0x01 in a comm is the label value avc-p\\x01 (5 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;op=connect;unit=;container=; 5\$" <<<"$out"
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: the text \\x01 in a comm is another series to the same port, avc-p\\x5cx01 (7 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x5cx01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;unit=;container=; 7\$" <<<"$out"
+check "Prometheus: the text \\x01 in a comm is another series to the same port, avc-p\\x5cx01 (7 attempts)" grep -q "^ATTEMPTS comm=avc-p\\\\x5cx01;dest=127.0.0.1:$P01;verdict=refused;errno=ECONNREFUSED;op=connect;unit=;container=; 7\$" <<<"$out"
 DETAIL="$(grep ATTEMPTS <<<"$out")"
-check "Prometheus: one unix destination counted under several keys is one series of 3" grep -q "^ATTEMPTS comm=$CDUP;dest=$W/no-such.sock;verdict=[a-z_]*;errno=ENOENT;unit=;container=; 3\$" <<<"$out"
+check "Prometheus: one unix destination counted under several keys is one series of 3" grep -q "^ATTEMPTS comm=$CDUP;dest=$W/no-such.sock;verdict=[a-z_]*;errno=ENOENT;op=connect;unit=;container=; 3\$" <<<"$out"
 DETAIL=$(grep -c 'le="2e-06"' "$P")
-check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\x5cq",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",unit="",container="",le="2e-06"}' "$P"
+check "Prometheus: log2 buckets in seconds (le=\"2e-06\" first)" grep -q 'avcsnoop_connect_duration_seconds_bucket{comm="avc\\"w\\\\x5cq",dest="127.0.0.1:[0-9]*",verdict="refused",errno="ECONNREFUSED",op="connect",unit="",container="",le="2e-06"}' "$P"
 
 # ---- export -> recommend round trips (watch and trace) ----
 E=$W/w-export.json
@@ -275,13 +277,13 @@ start_avc "$W/pin1.out" watch --pin "$PINDIR" -c avc-wpin 60 || finish
 $CONN --comm avc-wpin --count 100 --closed tcp4:127.0.0.1:4999 >/dev/null
 stop_avc
 $CONN --comm avc-wpin --count 50 --closed tcp4:127.0.0.1:4999 >/dev/null # no process running
-n=$("$AVC" dump -j "$PINDIR" | jq -s 'map(select(.type=="watch" and .dport==4999)) | .[0].total')
+n=$("$AVC" dump -j "$PINDIR" | jq -s 'map(select(.type=="watch" and .op=="connect" and .dport==4999)) | .[0].total')
 DETAIL="total $n"
 check "pinned: counting goes on after the process exits (dump: 150)" [ "$n" = 150 ]
 start_avc "$W/pin2.json" watch -j --pin "$PINDIR" 0.3 2 || finish
 $CONN --comm avc-wpin --count 25 --closed tcp4:127.0.0.1:4999 >/dev/null
 wait "$avc_pid"; avc_pid=
-n=$(last_report "$W/pin2.json" | jq -s 'map(select(.type=="watch" and .dport==4999)) | .[0].total')
+n=$(last_report "$W/pin2.json" | jq -s 'map(select(.type=="watch" and .op=="connect" and .dport==4999)) | .[0].total')
 DETAIL="total $n; $(cat "$W/pin2.json.err")"
 check "pinned: a second watch --pin reuses the counters (175, not 25)" [ "$n" = 175 ]
 grep -q 'reusing the counters pinned' "$W/pin2.json.err" && ok "pinned: reuse is announced" || bad "pinned: reuse is announced" "$(cat "$W/pin2.json.err")"
@@ -292,7 +294,7 @@ python3 - "$W" <<'PY'
 import struct, sys
 w = sys.argv[1]
 comm = b"nginx".ljust(16, b"\0")
-key = struct.pack("<Q16sHHHH16s64s", 0, comm, 2, 3000, 5, 13, bytes([127, 0, 0, 1]) + bytes(12), bytes(64))
+key = struct.pack("<Q16sHHHH16s64sB7x", 0, comm, 2, 3000, 5, 13, bytes([127, 0, 0, 1]) + bytes(12), bytes(64), 0)
 flags = (1 << 2) | (1 << 7)  # AF_SEL_DENIED | AF_SEL_SEEN, not audited
 sel = struct.pack("<IIIIHHIQ", 101, 96, 0x400000, 0x400000, 16, 0, 0, 0)
 hist = [0] * 32; hist[3] = 7
@@ -306,7 +308,7 @@ bpftool map update pinned "$PINDIR/agg" key $(cat "$W/key") value $(cat "$W/val"
 	bpftool map update pinned "$PINDIR/agg_names" key $(cat "$W/key") value $(cat "$W/names")
 "$AVC" dump "$PINDIR" >"$W/dump.txt" 2>&1
 DETAIL=$(cat "$W/dump.txt")
-check "dump: a hidden SELinux denial ranks first, marked, with target type and perms" eval 'grep -A1 "COMM  *DEST" "$W/dump.txt" | tail -1 | grep -q "^!!  *nginx  *127.0.0.1:3000  *SELINUX-HIDDEN  *EACCES .* 7  *.*ntop_port_t  *name_connect"'
+check "dump: a hidden SELinux denial ranks first, marked, with target type and perms" eval 'grep -A1 "COMM  *OP  *DEST" "$W/dump.txt" | tail -1 | grep -q "^!!  *nginx  *connect  *127.0.0.1:3000  *SELINUX-HIDDEN  *EACCES .* 7  *.*ntop_port_t  *name_connect"'
 "$AVC" dump "$PINDIR" --export "$W/avc.log" --format avc 2>"$W/avc.err"
 DETAIL="$(cat "$W/avc.log" "$W/avc.err")"
 check "--format avc: the hidden denial as an AVC record" grep -qE '^type=AVC msg=audit\([0-9]+\.[0-9]{3}:[0-9]+\): avc:  denied  \{ name_connect \} for  pid=4242 comm="nginx" dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0$' "$W/avc.log"

@@ -4,6 +4,9 @@
 
   backend.py tcp HOST PORT    HOST may be IPv6 (::1)
   backend.py unix PATH        a unix stream socket (the directory must exist)
+  backend.py memcached HOST PORT
+                              memcached's text protocol for nginx's memcached_pass: every
+                              "get KEY" finds KEY with the value "memcached ok"
 """
 import http.server
 import os
@@ -41,11 +44,30 @@ class UnixServer(socketserver.UnixStreamServer):
     pass
 
 
+class MemcachedHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        for line in self.rfile:
+            words = line.split()
+            if len(words) >= 2 and words[0] == b"get":
+                value = b"memcached ok\n"
+                self.wfile.write(b"VALUE %s 0 %d\r\n%s\r\nEND\r\n" % (words[1], len(value), value))
+            elif words:
+                self.wfile.write(b"ERROR\r\n")
+            self.wfile.flush()
+
+
+class MemcachedServer(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "tcp":
         host, port = argv[2], int(argv[3])
         cls = TCP6Server if ":" in host else TCPServer
         server = cls((host, port), Handler)
+    elif len(argv) == 4 and argv[1] == "memcached":
+        server = MemcachedServer((argv[2], int(argv[3])), MemcachedHandler)
     elif len(argv) == 3 and argv[1] == "unix":
         path = argv[2]
         if os.path.exists(path):

@@ -353,7 +353,8 @@ lab_trace_objects() {
 	jq -R -c 'fromjson? | objects' "$LAB_TRACE" 2>/dev/null || true
 }
 
-# lab_event JQ_SELECT: LAB_EVENT = the first connect event in LAB_TRACE matching JQ_SELECT
+# lab_event JQ_SELECT: LAB_EVENT = the first connect event (op connect: a bind() is not one)
+# in LAB_TRACE matching JQ_SELECT
 # (e.g. '.comm == "nginx"'), preferring one with a final verdict over "in_progress";
 # LAB_EVENT_WHY says why there is none. Select loosely and assert the rest with check_event.
 lab_event() {
@@ -363,7 +364,7 @@ lab_event() {
 		LAB_EVENT_WHY="avcsnoop wrote nothing ($(head -c 300 "$LAB_TRACE.err" 2>/dev/null))"
 		return 0
 	fi
-	LAB_EVENT=$(lab_trace_objects | jq -c -s "map(select(.type == \"connect\") |
+	LAB_EVENT=$(lab_trace_objects | jq -c -s "map(select(.type == \"connect\" and .op != \"bind\") |
 		select($select)) | (map(select(.verdict != \"in_progress\")) + .) | .[0] // empty" \
 		2>/dev/null) || true
 	if [ -z "$LAB_EVENT" ]; then
