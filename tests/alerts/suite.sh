@@ -6,17 +6,9 @@
 # real `avcsnoop watch --prometheus` run writes.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     $l"; done; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-W=$(mktemp -d /tmp/avcsnoop-alerts.XXXXXX)
-finish() {
-	rm -rf "$W"
-	echo "alerts: $pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
+SUITE=alerts
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 RULES=packaging/avcsnoop-alerts.yml
 
 if ! command -v promtool >/dev/null; then

@@ -6,17 +6,9 @@
 # copyright file) shows that this check can fail.
 set -u
 cd "$(dirname "$0")/../.."
-pass=0 fail=0 skip=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     $l"; done; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-W=$(mktemp -d /tmp/avcsnoop-deb.XXXXXX)
-finish() {
-	rm -rf "$W"
-	echo "deb: $pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
+SUITE=deb
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 for tool in dpkg-deb dpkg-shlibdeps lintian; do
 	if ! command -v "$tool" >/dev/null; then

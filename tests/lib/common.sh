@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Shared by the host-side suites (tests/host, tests/watch): counting and reporting, the
-# preflight that turns a missing capability into a named skip, avcsnoop started in the
-# background until it is attached, and the cgroup program that refuses ports 4242/4243.
+# Shared by the host-side suites (host, watch, files, adversarial, deb, alerts): counting and
+# reporting, the preflight that turns a missing capability into a named skip, avcsnoop started
+# in the background until it is attached, and the cgroup program that refuses ports 4242/4243.
 # Source it after setting SUITE (the name on the closing line) from the repository root.
 # A suite may define suite_cleanup, run by finish before the closing line.
 

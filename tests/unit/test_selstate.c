@@ -37,19 +37,20 @@ static const char *fake_policy(void *ctx)
 	return ((struct fake_status *)ctx)->path;
 }
 
-/* bool_gate.cil with web_relay on, compiled next to the other test policies */
-static int relay_on_policy(char *path, size_t sz)
+/* bool_gate.cil with one boolean's default turned on, compiled next to the other test
+ * policies (build/tests/policy/bool_gate_BOOLEAN.unit.policy)
+ */
+static int gate_with(const char *boolean, char *path, size_t sz)
 {
 	char cmd[1024];
 
-	snprintf(path, sz, "build/tests/policy/bool_gate_relay.unit.policy");
-	snprintf(
-		cmd, sizeof(cmd),
-		"mkdir -p build/tests/policy && sed 's/(boolean web_relay false)/(boolean web_relay "
-		"true)/' %s/policy/bool_gate.cil > build/tests/policy/bool_gate_relay.cil && "
-		"secilc -M true -o %s -f /dev/null %s/policy/base.cil "
-		"build/tests/policy/bool_gate_relay.cil",
-		test_data_dir, path, test_data_dir);
+	snprintf(path, sz, "build/tests/policy/bool_gate_%s.unit.policy", boolean);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p build/tests/policy && sed 's/(boolean %s false)/(boolean %s true)/' "
+		 "%s/policy/bool_gate.cil > build/tests/policy/bool_gate_%s.cil && "
+		 "secilc -M true -o %s -f /dev/null %s/policy/base.cil "
+		 "build/tests/policy/bool_gate_%s.cil",
+		 boolean, boolean, test_data_dir, boolean, path, test_data_dir, boolean);
 	return system(cmd);
 }
 
@@ -98,7 +99,7 @@ TEST(selstate_policy_load_is_followed)
 	CHECK(p1 && p2 && enr);
 	policy_close(p1);
 	policy_close(p2);
-	CHECK_INT(relay_on_policy(relay, sizeof(relay)), 0);
+	CHECK_INT(gate_with("web_relay", relay, sizeof(relay)), 0);
 	enricher_follow_source(enr, &src);
 	tcp_record(&r, 3001);
 	enrich_port_type(enr, &r, type, sizeof(type));
@@ -237,22 +238,6 @@ TEST(selstate_kernel_records_keep_event_order)
 	enricher_free(enr);
 }
 
-/* bool_gate.cil with web_quiet on: web_t's name_connect denials are dontaudit'd */
-static int quiet_on_policy(char *path, size_t sz)
-{
-	char cmd[1024];
-
-	snprintf(path, sz, "build/tests/policy/bool_gate_quiet.unit.policy");
-	snprintf(
-		cmd, sizeof(cmd),
-		"mkdir -p build/tests/policy && sed 's/(boolean web_quiet false)/(boolean web_quiet "
-		"true)/' %s/policy/bool_gate.cil > build/tests/policy/bool_gate_quiet.cil && "
-		"secilc -M true -o %s -f /dev/null %s/policy/base.cil "
-		"build/tests/policy/bool_gate_quiet.cil",
-		test_data_dir, path, test_data_dir);
-	return system(cmd);
-}
-
 static void hidden_record(struct conn_record *r)
 {
 	tcp_record(r, 3005);
@@ -288,7 +273,7 @@ TEST(selstate_queued_attempts_judged_on_their_policy)
 	CHECK(p1 && p2 && enr);
 	policy_close(p1);
 	policy_close(p2);
-	CHECK_INT(quiet_on_policy(quiet, sizeof(quiet)), 0);
+	CHECK_INT(gate_with("web_quiet", quiet, sizeof(quiet)), 0);
 	fs.path = quiet;
 	enricher_follow_source(enr, &src); /* reads policy 1 (web_quiet on) at once */
 	/* web_quiet turned off (policy 2): the denial queued from before was hidden by it */
