@@ -20,12 +20,13 @@ lab_say "# BPF links: ${links%, }"
 have=$(grep -m 1 '^avcsnoop: have:' "$T.err" || true)
 lab_say "# ${have:-no capability line}"
 check_eq "the capability line: every program group, nothing lacking" "$have" \
-	"avcsnoop: have: connect path, async outcomes, LSM/cgroup split, SELinux path, LSM verdict; lacks: nothing"
-# two syscall tracepoints (perf links), tp_btf inet_sock_set_state and selinux_audited,
-# cgroup connect4/6, fexit avc_has_perm and selinux_inode_permission, fentry+fexit
-# security_socket_connect
-check_eq "BPF links: 2 cgroup, 2 perf (syscall tracepoints), 2 raw_tracepoint (tp_btf), 4 tracing (fentry/fexit)" \
-	"${links%, }" "cgroup 2, perf 2, raw_tracepoint 2, tracing 4"
+	"avcsnoop: have: connect and bind paths, async outcomes, LSM/cgroup split, SELinux path, LSM verdict; lacks: nothing"
+# four syscall tracepoints (perf links: connect and bind, enter and exit), tp_btf
+# inet_sock_set_state and selinux_audited, cgroup connect4/6 and bind4/6, fexit avc_has_perm
+# and selinux_inode_permission, fentry+fexit security_socket_connect, fentry on the two
+# status-page updates (trace's in-order SELinux changes)
+check_eq "BPF links: 4 cgroup, 4 perf (syscall tracepoints), 2 raw_tracepoint (tp_btf), 6 tracing (fentry/fexit)" \
+	"${links%, }" "cgroup 4, perf 4, raw_tracepoint 2, tracing 6"
 read -r major minor _ <<<"$(uname -r | tr '.-' '  ')"
 if [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 4 ]; }; then
 	want="avc_has_perm has 5 arguments, ssid is argument 0"
