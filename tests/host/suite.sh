@@ -356,7 +356,7 @@ else
 	attr_run "$W/uc"
 	sleep 0.8
 	stop_avc
-	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", .total]) | sort')
+	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch" and .op=="connect")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", .total]) | sort')
 	want="[[\"-\",\"-\",\"-\",\"-\",1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",1],[\"nginx.service\",\"-\",\"-\",\"-\",1],[\"user@1000.service\",\"-\",\"-\",\"-\",1]]"
 	DETAIL="rows: $n"
 	check "(u) watch JSON: one row per unit/container, named" [ "$n" = "$want" ]
@@ -366,7 +366,7 @@ else
 		docker) lab="unit=\"docker-$ID_D.scope\",container=\"$ID_D\"" ;;
 		containerd) lab="unit=\"cri-containerd-$ID_C.scope\",container=\"$ID_C\"" ;;
 		esac
-		line="avcsnoop_connect_attempts_total{comm=\"avc-attr\",dest=\"127.0.0.1:$(port_of "$W/uc/$k" tcp4:127.0.0.1:0)\",verdict=\"refused\",errno=\"ECONNREFUSED\",$lab} 1"
+		line="avcsnoop_connect_attempts_total{comm=\"avc-attr\",dest=\"127.0.0.1:$(port_of "$W/uc/$k" tcp4:127.0.0.1:0)\",verdict=\"refused\",errno=\"ECONNREFUSED\",op=\"connect\",$lab} 1"
 		DETAIL="wanted: $line; file: $(grep attempts_total "$P" | tr '\n' ' ')"
 		check "(u) Prometheus: $k series labelled unit and container" grep -qxF "$line" "$P"
 	done
@@ -376,8 +376,8 @@ else
 		sleep 0.8
 		stop_avc
 		DETAIL=$(cat -v "$X")
-		check "(u) watch table: UNIT/CONTAINER column" grep -q '^ *COMM  *UNIT/CONTAINER  *DEST  *VERDICT' "$X"
-		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *nginx.service  *127' '$X' && grep -q 'avc-attr  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *-  *127' '$X'"
+		check "(u) watch table: UNIT/CONTAINER column" grep -q '^ *COMM  *OP  *UNIT/CONTAINER  *DEST  *VERDICT' "$X"
+		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *connect  *nginx.service  *127' '$X' && grep -q 'avc-attr  *connect  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *-  *127' '$X'"
 	fi
 	suite_cleanup
 	ATTR_CGS=()
