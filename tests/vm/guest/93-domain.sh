@@ -52,8 +52,13 @@ check_trace "nothing of another domain: no connect by curl (initrc_t), every eve
 	'map(select(.type=="connect")) | (map(select(.comm=="curl")) | length == 0) and all(.domain == "httpd_t")'
 check_trace "initrc_t's connects dropped in the kernel (stats.domain_dropped_kernel >= 5)" \
 	'map(select(.type=="stats"))[0] | .domain_in_kernel == true and .domain_dropped_kernel >= 5'
+# nginx's first process binds its listen socket and exits once it has forked the daemon: its
+# attempts may be read after it is gone, when its attr/current cannot be read any more. They
+# are dropped and counted (domain_unresolved), never shown as another domain's nor lost unsaid
 check_trace "the httpd_t SID was learnt from the kernel's report (nginx started after trace)" \
-	'map(select(.type=="stats"))[0] | .domain_unknown_sids_reported >= 1 and .domain_unresolved == 0'
+	'map(select(.type=="stats"))[0] | .domain_unknown_sids_reported >= 1 and .domain_sids_known >= 1'
+TRACE_UNRESOLVED=$(jq -s 'map(select(.type=="stats"))[0].domain_unresolved // 0' "$LAB_TRACE")
+lab_say "# trace: attempts of tasks gone before their SID could be read (dropped, counted): $TRACE_UNRESOLVED"
 
 # ---- watch ----
 lab_nginx_stop
@@ -94,7 +99,9 @@ check_match "watch: attempts made before the SID was learnt are reported (domain
 	"$uncounted" '^[1-9][0-9]*$'
 nscd_watch=$(jq -s 'map(select(.type=="watch" and .comm=="nginx" and (.op=="bind" or .dport!=3000)) | .total) | add // 0' "$OUT.last")
 nscd_trace=$(jq -s 'map(select(.type=="connect" and .comm=="nginx" and (.op=="bind" or .dport!=3000))) | length' "$LAB_OUT/dm-trace.json")
-check_eq "watch: nginx's start-up attempts: counted ($nscd_watch) + not counted ($uncounted) = those trace saw" \
+# ... with those trace could not place (nginx's first process, gone): counted there, not shown
+nscd_trace=$((nscd_trace + TRACE_UNRESOLVED))
+check_eq "watch: nginx's start-up attempts: counted ($nscd_watch) + not counted ($uncounted) = those trace saw or counted as unresolved" \
 	"$((nscd_watch + uncounted))" "$nscd_trace"
 check_eq "watch: curl-httpd's 2 attempts counted" "$(total curl-httpd)" 2
 check_eq "watch: no row of another domain (curl in initrc_t)" \
