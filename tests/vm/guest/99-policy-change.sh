@@ -41,10 +41,10 @@ lab_wait 120 grep -q '"type":"watch_interval"' "$W" || lab_say "# watch did not 
 get() { curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT/" || true; }
 step() { lab_say "# $*"; sleep 1.5; } # let watch report between phases
 # seen N: wait until trace has printed N of nginx's connects to :3000. The changes below do
-# NOT wait for trace: it computes advice on its event path (seconds under emulation) and
-# falls behind, yet each attempt must be judged with the state of its own time (the kernel
-# writes each change into the events ring; queued attempts are judged on the policy read at
-# their time). Only the end waits, so that trace has read everything before it stops.
+# not wait for trace (but once, see s3): it computes advice on its event path (seconds under
+# emulation) and falls behind, yet each attempt must be judged with the state of its own time
+# (the kernel writes each change into the events ring; queued attempts are judged on the
+# policy read at their time). The end waits, so that trace has read everything before it stops.
 seen() {
 	lab_wait 120 bash -c "[ \$(jq -s '[.[] | select(.type == \"connect\" and .comm == \"nginx\" and .dport == 3000)] | length' '$T' 2>/dev/null || echo 0) -ge $1 ]" ||
 		lab_say "# trace had not printed $1 connects within 120 s"
@@ -57,6 +57,10 @@ s2=$(get)
 lab_bool httpd_can_network_connect 1
 step "runtime boolean on"
 s3=$(get)
+# the one wait: the boolean is turned off right after s3, and the policy with it on is read
+# when trace reads that change; a reader two changes behind judges s3 on a later policy (and
+# says so: judged_on_seqno). One change behind (every other step here) is judged exactly.
+seen 3
 lab_bool httpd_can_network_connect 0
 setenforce 1
 step "setenforce 1, boolean off -> $(getenforce)"
