@@ -53,8 +53,10 @@ ok=$(get /ok)
 # the same access again, now hidden by a dontaudit rule
 lab_bool allow_ypbind 1
 sh=$(get /ntop4)
-# turned back at once: trace may not have read the hidden denial yet, and still judges it
-# (hidden_by, from the auditdeny bit) with the policy of its time (the change is in its ring)
+# avcsnoop judges an event with the SELinux state it knows when it reads it (hidden_by comes
+# from the policy's auditdeny bit): turn the boolean back only once the event is read
+lab_wait 120 bash -c "jq -e -s 'any(.[]; .type == \"connect\" and .comm == \"nginx\" and .verdict == \"selinux_hidden\")' '$T' >/dev/null" ||
+	lab_say "# trace had not printed the hidden denial within 120 s"
 lab_bool allow_ypbind 0
 # an unrelated failure: a missing unix socket
 curl -s -o /dev/null -m 5 --unix-socket /run/avc-lab-missing.sock http://x/ || true
