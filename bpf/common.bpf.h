@@ -207,6 +207,21 @@ static __always_inline bool comm_wanted(const char comm[AVC_COMM_LEN])
 	return false;
 }
 
+/* -p, -c, --cgroup, and never avcsnoop itself: is the current task traced? Fills comm. The
+ * one filter of the syscall entries (connect and bind), cheapest checks first.
+ */
+static __always_inline bool task_wanted(__u32 tgid, char comm[AVC_COMM_LEN])
+{
+	if (tgid == cfg.self_tgid)
+		return false;
+	if (cfg.target_tgid && tgid != cfg.target_tgid)
+		return false;
+	bpf_get_current_comm(comm, AVC_COMM_LEN);
+	if (!comm_wanted(comm))
+		return false;
+	return !cfg.filter_cgroup || bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
+}
+
 static __always_inline bool port_wanted(__u16 family, __u16 port)
 {
 	int i;

@@ -31,14 +31,7 @@ int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 		__be16 port;
 	} head = {};
 
-	if (tgid == cfg.self_tgid)
-		return 0;
-	if (cfg.target_tgid && tgid != cfg.target_tgid)
-		return 0;
-	bpf_get_current_comm(a.comm, sizeof(a.comm));
-	if (!comm_wanted(a.comm))
-		return 0;
-	if (cfg.filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+	if (!task_wanted(tgid, a.comm))
 		return 0;
 
 	a.uaddr = (__u64)ctx->args[1];
