@@ -33,7 +33,7 @@ struct attempt {
 	__u8 audit_seen;  /* selinux_audited fired since the last SELinux hook consumed it */
 	__u8 has_strings; /* a selstr entry exists for this attempt: free it when it ends */
 	__u8 op;	  /* enum avc_op: 0 (connect) for a zeroed attempt */
-	__u8 pad;
+	__u8 active;	  /* the thread is in this connect() or bind(): storage outlives attempts */
 	__u32 audit_denied;
 	__s32 audit_result;
 	__u8 addr[16];
@@ -52,22 +52,42 @@ struct sel_key {
 extern const volatile struct avc_config cfg;
 
 /*
- * Attempts stored in inflight + pending. While it is 0, which is the common state when the
- * traced processes are not mid-connect, every hook but the entry filter returns after one
- * load instead of a hash lookup that would miss (the cost to untraced processes). It is only
- * raised for an entry really stored and lowered for one really deleted, so it never
- * under-counts; an LRU eviction leaves it high, which costs lookups, never events.
+ * Attempts open in inflight + stored in pending. While it is 0, which is the common state
+ * when the traced processes are not mid-connect, every hook but the entry filter returns
+ * after one load instead of a lookup that would miss (the cost to untraced processes). It
+ * is only raised for an attempt really opened or stored and lowered for one really closed or
+ * deleted, so it never under-counts; an LRU eviction leaves it high, which costs lookups,
+ * never events.
  */
 extern __u64 avc_active;
 
-/* tid → the attempt in its connect() syscall */
+/*
+ * The attempt of a thread in its connect() or bind() syscall, in the thread's own local
+ * storage: a lookup follows a pointer from the task instead of hashing a tid, and opening an
+ * attempt writes in place instead of inserting (measured: make bench). One entry per traced
+ * thread that ever connected, freed by the kernel when the thread exits; `active` says
+ * whether the thread is in the syscall now.
+ */
 struct inflight_map {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct attempt);
 };
 extern struct inflight_map inflight SEC(".maps");
+
+/*
+ * tid -> the cgroup hook's facts (AF_CGROUP_*), for kernels whose cgroup programs cannot
+ * call bpf_task_storage_get (6.1: cfg.cgroup_by_tid, user/probe.c). Written only there: the
+ * syscall entry adds the thread, the hook ORs its flags in, the syscall exit takes them.
+ */
+struct cgroup_tids_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u32);
+};
+extern struct cgroup_tids_map cgroup_tids SEC(".maps");
 
 /*
  * Context strings from selinux_audited and the class map, per attempt (rare and large).
@@ -134,15 +154,6 @@ struct agg_names_map {
 };
 extern struct agg_names_map agg_names SEC(".maps");
 
-/* Per-CPU scratch for the aggregation key (too large for the 512-byte stack budget). */
-struct agg_scratch_map {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct agg_key);
-};
-extern struct agg_scratch_map agg_scratch SEC(".maps");
-
 /*
  * Sockets whose connect was opened at security_socket_connect. io_uring re-issues
  * __sys_connect_file() on the same socket after EINPROGRESS (io_connect's in_progress retry):
@@ -207,19 +218,30 @@ static __always_inline bool comm_wanted(const char comm[AVC_COMM_LEN])
 	return false;
 }
 
-/* -p, -c, --cgroup, and never avcsnoop itself: is the current task traced? Fills comm. The
- * one filter of the syscall entries (connect and bind), cheapest checks first.
+/*
+ * -p, -c, --cgroup, and never avcsnoop itself: is the current task traced? The one filter of
+ * the syscall entries (connect and bind) and the LSM hook (connects that bypass the syscall),
+ * cheapest checks first: the ids, then the name, then the cgroup (a walk up the hierarchy).
+ * Ids and name are read in place from the task (no helper copies them); the kernel keeps
+ * comm zero-padded (strscpy_pad since 4.19), which comm_wanted()'s 16-byte compare relies
+ * on. Returns the name the attempt records, the thread's or with leader the process's
+ * (io_uring workers are named iou-wrk-N), or NULL.
  */
-static __always_inline bool task_wanted(__u32 tgid, char comm[AVC_COMM_LEN])
+static __always_inline const char *task_wanted(const struct task_struct *task, bool leader)
 {
+	__u32 tgid = task->tgid;
+	const char *comm;
+
 	if (tgid == cfg.self_tgid)
-		return false;
+		return NULL;
 	if (cfg.target_tgid && tgid != cfg.target_tgid)
-		return false;
-	bpf_get_current_comm(comm, AVC_COMM_LEN);
+		return NULL;
+	comm = leader ? task->group_leader->comm : task->comm;
 	if (!comm_wanted(comm))
-		return false;
-	return !cfg.filter_cgroup || bpf_current_task_under_cgroup(&cgroup_filter, 0) == 1;
+		return NULL;
+	if (cfg.filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
+		return NULL;
+	return comm;
 }
 
 static __always_inline bool port_wanted(__u16 family, __u16 port)
@@ -240,14 +262,64 @@ static __always_inline bool port_wanted(__u16 family, __u16 port)
 	return false;
 }
 
-/* The attempt the current thread is making, or NULL when it is not a traced connect(). */
+/* The attempt the current thread is making, or NULL when it is in no traced connect/bind. */
 static __always_inline struct attempt *current_attempt(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct attempt *a;
 
 	if (nothing_in_flight())
 		return NULL;
-	return bpf_map_lookup_elem(&inflight, &tid);
+	a = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	return a && a->active ? a : NULL;
+}
+
+/*
+ * A new attempt for the current thread, its fields zeroed, or NULL (counted) when the kernel
+ * had no memory for the thread's storage. Opened only once the filters passed.
+ */
+static __always_inline struct attempt *open_attempt(struct task_struct *task)
+{
+	struct attempt *a =
+		bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u32 tid = task->pid, none = 0;
+
+	if (!a) {
+		stat_inc(STAT_INFLIGHT_FULL);
+		return NULL;
+	}
+	if (!a->active)
+		__sync_fetch_and_add(&avc_active, 1);
+	__builtin_memset(a, 0, sizeof(*a));
+	a->active = 1;
+	a->pid_tgid = (__u64)task->tgid << 32 | tid;
+	if (cfg.cgroup_by_tid)
+		bpf_map_update_elem(&cgroup_tids, &tid, &none, BPF_ANY);
+	return a;
+}
+
+/* Before classifying: what the cgroup hook noted by tid (cfg.cgroup_by_tid kernels). */
+static __always_inline void take_cgroup_facts(struct attempt *a)
+{
+	__u32 tid = (__u32)a->pid_tgid, *flags;
+
+	if (!cfg.cgroup_by_tid)
+		return;
+	flags = bpf_map_lookup_elem(&cgroup_tids, &tid);
+	if (flags)
+		a->flags |= *flags;
+}
+
+/* The thread's syscall is over (reported, or moved to pending). */
+static __always_inline void close_attempt(struct attempt *a)
+{
+	__u32 tid = (__u32)a->pid_tgid;
+
+	if (!a->active)
+		return;
+	a->active = 0;
+	__sync_fetch_and_add(&avc_active, -1);
+	if (cfg.cgroup_by_tid)
+		bpf_map_delete_elem(&cgroup_tids, &tid);
 }
 
 static __always_inline void fill_event(struct conn_event *e, const struct attempt *a, __s32 ret,
@@ -271,16 +343,22 @@ static __always_inline void fill_event(struct conn_event *e, const struct attemp
 	__builtin_memcpy(e->addr, a->addr, sizeof(e->addr));
 	__builtin_memcpy(e->comm, a->comm, sizeof(e->comm));
 	e->sel = a->sel;
-	e->path[0] = 0;
-	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
-		__u32 len = a->addrlen - 2;
+}
 
-		if (len > AVC_PATH_LEN)
-			len = AVC_PATH_LEN;
-		bpf_probe_read_user(e->path, len & 127, (void *)(a->uaddr + 2));
-		if (e->path[0] == 0)
-			e->flags |= AF_ABSTRACT;
-	}
+/* A unix destination's path, after the common part of its event (task context only). */
+static __always_inline void fill_path(struct conn_event *e, char path[AVC_PATH_LEN],
+				      const struct attempt *a, bool in_task)
+{
+	__u32 len = a->addrlen - 2;
+
+	path[0] = 0;
+	if (!in_task || a->family != AVC_AF_UNIX || a->addrlen <= 2)
+		return;
+	if (len > AVC_PATH_LEN)
+		len = AVC_PATH_LEN;
+	bpf_probe_read_user(path, len & 127, (void *)(a->uaddr + 2));
+	if (path[0] == 0)
+		e->flags |= AF_ABSTRACT;
 }
 
 /* Wake the reader only when the ring is half full, never per event. */
@@ -338,48 +416,67 @@ static __always_inline void free_attempt_strings(struct attempt *a)
 	a->has_strings = 0;
 }
 
+/*
+ * The path of a unix destination as a counter keeps it (the first AVC_KEY_PATH_LEN bytes,
+ * zero-filled beyond), and its seeded FNV-1a hash for the key. Task context only.
+ */
+static __always_inline __u64 key_path(const struct attempt *a, char path[AVC_KEY_PATH_LEN])
+{
+	__u64 h = 0xcbf29ce484222325ULL ^ cfg.path_seed;
+	__u32 len = a->addrlen - 2;
+	int i;
+
+	if (len > AVC_KEY_PATH_LEN)
+		len = AVC_KEY_PATH_LEN;
+	/* a path name ends at its NUL: whatever the caller left after it (glibc passes the
+	 * whole sockaddr_un) must not make one destination many keys; an abstract name (leading
+	 * NUL) is every byte addrlen covers
+	 */
+	if (bpf_probe_read_user_str(path, len & (AVC_KEY_PATH_LEN * 2 - 1),
+				    (void *)(a->uaddr + 2)) == 1)
+		bpf_probe_read_user(path, len & (AVC_KEY_PATH_LEN * 2 - 1), (void *)(a->uaddr + 2));
+#pragma unroll
+	for (i = 0; i < AVC_KEY_PATH_LEN; i++) {
+		h ^= (__u8)path[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 verdict, bool in_task)
 {
 	__u64 now = bpf_ktime_get_ns(), dur = now - a->ts_ns;
-	struct agg_val *v, zero = {};
-	struct agg_key *k;
-	__u32 slot, z = 0;
+	char path[AVC_KEY_PATH_LEN];
+	struct agg_key k = {
+		.cgroup_id = a->cgroup_id,
+		.family = a->family,
+		.port = a->port,
+		.verdict = verdict,
+		.err = (__u16)err,
+		.op = a->op,
+	};
+	bool have_path = in_task && a->family == AVC_AF_UNIX && a->addrlen > 2;
+	struct agg_val *v;
+	__u32 slot;
 
-	k = bpf_map_lookup_elem(&agg_scratch, &z);
-	if (!k)
-		return;
-	__builtin_memset(k, 0, sizeof(*k));
-	k->cgroup_id = a->cgroup_id;
-	__builtin_memcpy(k->comm, a->comm, sizeof(k->comm));
-	k->family = a->family;
-	k->port = a->port;
-	k->verdict = verdict;
-	k->err = (__u16)err;
-	k->op = a->op;
-	__builtin_memcpy(k->addr, a->addr, sizeof(k->addr));
-	if (in_task && a->family == AVC_AF_UNIX && a->addrlen > 2) {
-		__u32 len = a->addrlen - 2;
-
-		if (len > AVC_KEY_PATH_LEN)
-			len = AVC_KEY_PATH_LEN;
-		/* a path name ends at its NUL: whatever the caller left after it (glibc passes
-		 * the whole sockaddr_un) must not make one destination many keys; an abstract
-		 * name (leading NUL) is every byte addrlen covers
-		 */
-		if (bpf_probe_read_user_str(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
-					    (void *)(a->uaddr + 2)) == 1)
-			bpf_probe_read_user(k->path, len & (AVC_KEY_PATH_LEN * 2 - 1),
-					    (void *)(a->uaddr + 2));
+	__builtin_memcpy(k.comm, a->comm, sizeof(k.comm));
+	__builtin_memcpy(k.addr, a->addr, sizeof(k.addr));
+	if (have_path) {
+		__builtin_memset(path, 0, sizeof(path));
+		k.path_hash = key_path(a, path);
 	}
-	v = bpf_map_lookup_elem(&agg, k);
+	v = bpf_map_lookup_elem(&agg, &k);
 	if (!v) {
-		zero.first_ns = now;
-		if (bpf_map_update_elem(&agg, k, &zero, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&agg, k)) {
+		struct agg_val init = { .first_ns = now };
+
+		if (have_path)
+			__builtin_memcpy(init.path, path, sizeof(init.path));
+		if (bpf_map_update_elem(&agg, &k, &init, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&agg, &k)) {
 			stat_inc(STAT_AGG_OVERFLOW);
 			return;
 		}
-		v = bpf_map_lookup_elem(&agg, k);
+		v = bpf_map_lookup_elem(&agg, &k);
 		if (!v)
 			return;
 	}
@@ -396,7 +493,7 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 
 		v->sel = a->sel;
 		if (names)
-			bpf_map_update_elem(&agg_names, k, names, BPF_ANY);
+			bpf_map_update_elem(&agg_names, &k, names, BPF_ANY);
 	}
 }
 
@@ -416,12 +513,23 @@ static __always_inline void report_attempt(struct attempt *a, __s32 ret, __s32 e
 			return;
 		}
 		fill_event(&es->ev, a, ret, err, verdict, in_task);
+		fill_path(&es->ev, es->path, a, in_task);
 		names = attempt_names(a);
 		if (names)
 			__builtin_memcpy(&es->names, names, sizeof(es->names));
 		else
 			__builtin_memset(&es->names, 0, sizeof(es->names));
 		bpf_ringbuf_submit(es, submit_flags());
+	} else if (a->family == AVC_AF_UNIX) {
+		struct conn_event_unix *eu = bpf_ringbuf_reserve(&events, sizeof(*eu), 0);
+
+		if (!eu) {
+			stat_inc(STAT_RB_DROPS);
+			return;
+		}
+		fill_event(&eu->ev, a, ret, err, verdict, in_task);
+		fill_path(&eu->ev, eu->path, a, in_task);
+		bpf_ringbuf_submit(eu, submit_flags());
 	} else {
 		struct conn_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 

@@ -23,47 +23,53 @@
 SEC("tracepoint/syscalls/sys_enter_connect")
 int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
-	struct attempt a = {};
+	struct task_struct *task = bpf_get_current_task_btf();
+	const char *comm = task_wanted(task, false);
+	__u16 family, port = 0;
+	struct attempt *a;
+	__u64 uaddr, ts;
+	/* the head of a sockaddr_in: all of it for IPv4; for a unix socket, path bytes */
 	struct {
 		__u16 family;
 		__be16 port;
+		__u8 addr4[4];
 	} head = {};
 
-	if (!task_wanted(tgid, a.comm))
+	if (!comm)
 		return 0;
-
-	a.uaddr = (__u64)ctx->args[1];
-	a.addrlen = (__u16)ctx->args[2];
-	if (bpf_probe_read_user(&head, sizeof(head), (void *)a.uaddr))
+	uaddr = (__u64)ctx->args[1];
+	if (bpf_probe_read_user(&head, sizeof(head), (void *)uaddr) &&
+	    bpf_probe_read_user(&head, 4, (void *)uaddr)) /* a short sockaddr at a page end */
 		head.family = 0;
-	a.family = head.family;
+	family = head.family;
 	/* only inet addresses have a port: for a unix socket these bytes are the path's */
-	if (a.family == AVC_AF_INET || a.family == AVC_AF_INET6)
-		a.port = bpf_ntohs(head.port);
-	if (!port_wanted(a.family, a.port))
+	if (family == AVC_AF_INET || family == AVC_AF_INET6)
+		port = bpf_ntohs(head.port);
+	if (!port_wanted(family, port))
 		return 0;
-	a.ts_ns = bpf_ktime_get_ns();
-	if (!domain_wanted(pid_tgid, a.ts_ns))
+	ts = bpf_ktime_get_ns();
+	if (!domain_wanted(bpf_get_current_pid_tgid(), ts))
 		return 0;
 
 	stat_inc(STAT_ATTEMPTS);
-	a.pid_tgid = pid_tgid;
-	if (track_add(&inflight, &tid, &a))
-		stat_inc(STAT_INFLIGHT_FULL);
+	a = open_attempt(task);
+	if (!a)
+		return 0;
+	a->ts_ns = ts;
+	a->uaddr = uaddr;
+	a->addrlen = (__u16)ctx->args[2];
+	a->family = family;
+	a->port = port;
+	if (family == AVC_AF_INET)
+		__builtin_memcpy(a->addr, head.addr4, 4);
+	__builtin_memcpy(a->comm, comm, sizeof(a->comm));
 	return 0;
 }
 
-/* Task context only: the destination as the caller passed it. */
-static __always_inline void read_inet_dest(struct attempt *a)
+/* Task context only: an IPv6 destination as the caller passed it (IPv4's came with the head). */
+static __always_inline void read_inet6_dest(struct attempt *a)
 {
-	if (a->family == AVC_AF_INET) {
-		struct sockaddr_in sin = {};
-
-		bpf_probe_read_user(&sin, sizeof(sin), (void *)a->uaddr);
-		__builtin_memcpy(a->addr, &sin.sin_addr, 4);
-	} else if (a->family == AVC_AF_INET6) {
+	if (a->family == AVC_AF_INET6) {
 		struct sockaddr_in6 sin6 = {};
 
 		bpf_probe_read_user(&sin6, sizeof(sin6), (void *)a->uaddr);
@@ -74,36 +80,34 @@ static __always_inline void read_inet_dest(struct attempt *a)
 SEC("tracepoint/syscalls/sys_exit_connect")
 int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__s32 ret = (__s32)ctx->ret;
-	struct attempt *a;
+	struct attempt *a = current_attempt();
 
-	if (nothing_in_flight())
+	if (!a || a->op != AVC_OP_CONNECT)
 		return 0;
-	a = bpf_map_lookup_elem(&inflight, &tid);
-	if (!a)
-		return 0;
-	a->uid = (__u32)bpf_get_current_uid_gid();
+	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
+		a->uid = (__u32)bpf_get_current_uid_gid();
 	a->cgroup_id = bpf_get_current_cgroup_id();
-	read_inet_dest(a);
+	read_inet6_dest(a);
+	take_cgroup_facts(a);
 
 	if (ret == -AVC_EINPROGRESS && a->early) {
 		a->flags |= AF_ASYNC;
 		complete_attempt(a, ret, a->early_err, true);
-		track_del(&inflight, &tid);
+		close_attempt(a);
 		return 0;
 	}
 	if (ret == -AVC_EINPROGRESS && cfg.follow_async && a->sk) {
 		__u64 sk = a->sk;
 
 		if (track_add(&pending, &sk, a) == 0) {
-			track_del(&inflight, &tid);
+			close_attempt(a);
 			return 0;
 		}
 		stat_inc(STAT_PENDING_FULL);
 	}
 	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
-	track_del(&inflight, &tid);
+	close_attempt(a);
 	return 0;
 }
 
@@ -135,19 +139,20 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 		if (!err)
 			err = AVC_ECONNABORTED;
 	}
-	a = bpf_map_lookup_elem(&pending, &key);
-	if (!a) {
-		/* On loopback the RST/SYN-ACK is processed from the socket backlog by
-		 * release_sock(), inside connect(), after it decided on EINPROGRESS: keep the
-		 * outcome for sys_exit. Matching sk guards against unrelated softirq context.
-		 */
-		a = current_attempt();
-		if (a && a->sk == key) {
-			a->early = 1;
-			a->early_err = err;
-		}
+	/* On loopback the RST/SYN-ACK is processed from the socket backlog by release_sock(),
+	 * inside connect(), after it decided on EINPROGRESS: keep the outcome for sys_exit.
+	 * Matching sk guards against unrelated softirq context. Checked first: it is the
+	 * cheaper lookup, and a socket still in its connect() has no pending entry yet.
+	 */
+	a = current_attempt();
+	if (a && a->sk == key) {
+		a->early = 1;
+		a->early_err = err;
 		return 0;
 	}
+	a = bpf_map_lookup_elem(&pending, &key);
+	if (!a)
+		return 0;
 	a->flags |= AF_ASYNC;
 	complete_attempt(a, -AVC_EINPROGRESS, err, false);
 	track_del(&pending, &key);
@@ -155,20 +160,30 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 }
 
 /*
- * Runs for every connect4/6 on the machine (attached at the cgroup root, after the programs
- * of descendant cgroups): one hash lookup for untraced tasks. Always allows.
+ * Runs for every connect4/6 and bind4/6 on the machine (attached at the cgroup root, after
+ * the programs of descendant cgroups): one load for untraced tasks while nothing is in
+ * flight. Always allows. The facts go to the thread's attempt, or where cgroup programs
+ * cannot reach task storage (cfg.cgroup_by_tid) to its cgroup_tids entry.
  */
 static __always_inline int cgroup_hook(void)
 {
-	struct attempt *a = current_attempt();
-	int retval;
+	__u32 facts = AF_CGROUP_HOOK, *by_tid, tid;
+	struct attempt *a;
 
-	if (!a)
+	if (nothing_in_flight())
 		return 1;
-	a->flags |= AF_CGROUP_HOOK;
-	retval = bpf_get_retval();
-	if (retval < 0)
-		a->flags |= AF_CGROUP_ERR;
+	if (bpf_get_retval() < 0)
+		facts |= AF_CGROUP_ERR;
+	if (cfg.cgroup_by_tid) {
+		tid = (__u32)bpf_get_current_pid_tgid();
+		by_tid = bpf_map_lookup_elem(&cgroup_tids, &tid);
+		if (by_tid)
+			*by_tid |= facts;
+		return 1;
+	}
+	a = current_attempt();
+	if (a)
+		a->flags |= facts;
 	return 1;
 }
 

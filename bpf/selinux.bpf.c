@@ -82,9 +82,6 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 	if (a->audit_result == 0) {
 		/* denied bits but granted: permissive (global or per domain) */
 		a->flags |= AF_SEL_PERMISSIVE | AF_SEL_AUDITED;
-		a->sel.ssid = BPF_CORE_READ(sad, ssid);
-		a->sel.tsid = BPF_CORE_READ(sad, tsid);
-		a->sel.tclass = BPF_CORE_READ(sad, tclass);
 		a->sel.requested = BPF_CORE_READ(sad, requested);
 		a->sel.denied = denied;
 	}
@@ -101,8 +98,7 @@ int BPF_PROG(avc_sel_audited, struct selinux_audit_data *sad, char *scontext, ch
 /* A denial (-EACCES) from a SELinux hook: the first one is kept; audited if the tracepoint
  * fired during this hook.
  */
-static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 tsid, __u16 tclass,
-					  __u32 requested)
+static __always_inline void record_denial(struct attempt *a, __u16 tclass, __u32 requested)
 {
 	struct avc_sel_names *s;
 	bool audited = a->audit_seen;
@@ -111,9 +107,6 @@ static __always_inline void record_denial(struct attempt *a, __u32 ssid, __u32 t
 	if (a->flags & AF_SEL_DENIED)
 		return;
 	a->flags |= AF_SEL_DENIED | (audited ? AF_SEL_AUDITED : 0);
-	a->sel.ssid = ssid;
-	a->sel.tsid = tsid;
-	a->sel.tclass = tclass;
 	a->sel.requested = requested;
 	a->sel.denied = audited ? a->audit_denied : requested;
 	if (tclass) {
@@ -127,7 +120,7 @@ SEC("fexit/avc_has_perm")
 int avc_sel_has_perm(__u64 *ctx)
 {
 	struct attempt *a = current_attempt();
-	__u64 ssid = 0, tsid = 0, tclass = 0, requested = 0, ret = 0;
+	__u64 tclass = 0, requested = 0, ret = 0;
 	__u32 base = cfg.avc_arg_base;
 
 	if (!a)
@@ -137,12 +130,12 @@ int avc_sel_has_perm(__u64 *ctx)
 		a->audit_seen = 0;
 		return 0;
 	}
-	/* v6.4 dropped the struct selinux_state * first argument: base is 1 before it */
-	bpf_get_func_arg(ctx, base, &ssid);
-	bpf_get_func_arg(ctx, base + 1, &tsid);
+	/* ([state,] ssid, tsid, tclass, requested): v6.4 dropped the struct selinux_state *
+	 * first argument, base is 1 before it; the SIDs are named by selinux_audited's strings
+	 */
 	bpf_get_func_arg(ctx, base + 2, &tclass);
 	bpf_get_func_arg(ctx, base + 3, &requested);
-	record_denial(a, (__u32)ssid, (__u32)tsid, (__u16)tclass, (__u32)requested);
+	record_denial(a, (__u16)tclass, (__u32)requested);
 	return 0;
 }
 
@@ -162,7 +155,7 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 	/* Class and permission follow from the inode's mode and the MAY_* mask (user space
 	 * names them); SIDs are not at hand here.
 	 */
-	record_denial(a, 0, 0, 0, (__u32)mask & MAY_MASK_);
+	record_denial(a, 0, (__u32)mask & MAY_MASK_);
 	a->flags |= AF_SEL_INODE;
 	a->sel.imode = BPF_CORE_READ(inode, i_mode) & S_IFMT_;
 	a->sel.ino = (__u32)BPF_CORE_READ(inode, i_ino);
@@ -174,57 +167,55 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 SEC("fentry/security_socket_connect")
 int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *address, int addrlen)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct task_struct *task;
-	struct attempt a = {};
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u16 family, port;
+	__u8 addr[16] = {};
+	struct attempt *a;
+	const char *comm;
 	__u8 one = 1;
-	__u64 sk;
+	__u64 sk, ts;
 
-	if (!nothing_in_flight() && bpf_map_lookup_elem(&inflight, &tid))
+	if (current_attempt())
 		return 0; /* the syscall path already opened it */
-	if ((pid_tgid >> 32) == cfg.self_tgid)
+	comm = task_wanted(task, true);
+	if (!comm)
 		return 0;
-	if (cfg.target_tgid && (pid_tgid >> 32) != cfg.target_tgid)
-		return 0;
-	/* io_uring workers are named iou-wrk-N: match on the process's (leader's) name */
-	task = (struct task_struct *)bpf_get_current_task();
-	BPF_CORE_READ_INTO(&a.comm, task, group_leader, comm);
-	if (!comm_wanted(a.comm))
-		return 0;
-	if (cfg.filter_cgroup && bpf_current_task_under_cgroup(&cgroup_filter, 0) != 1)
-		return 0;
-	a.family = BPF_CORE_READ(address, sa_family);
-	if (a.family == AVC_AF_INET) {
+	family = BPF_CORE_READ(address, sa_family);
+	if (family == AVC_AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)address;
 
-		a.port = bpf_ntohs(BPF_CORE_READ(sin, sin_port));
-		bpf_probe_read_kernel(a.addr, 4, &sin->sin_addr);
-	} else if (a.family == AVC_AF_INET6) {
+		port = bpf_ntohs(BPF_CORE_READ(sin, sin_port));
+		bpf_probe_read_kernel(addr, 4, &sin->sin_addr);
+	} else if (family == AVC_AF_INET6) {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)address;
 
-		a.port = bpf_ntohs(BPF_CORE_READ(sin6, sin6_port));
-		bpf_probe_read_kernel(a.addr, 16, &sin6->sin6_addr);
+		port = bpf_ntohs(BPF_CORE_READ(sin6, sin6_port));
+		bpf_probe_read_kernel(addr, 16, &sin6->sin6_addr);
 	} else {
 		return 0; /* unix paths are read from user memory by the syscall path only */
 	}
-	if (!port_wanted(a.family, a.port))
+	if (!port_wanted(family, port))
 		return 0;
 	sk = (__u64)BPF_CORE_READ(sock, sk);
 	if (bpf_map_lookup_elem(&nosys_socks, &sk))
 		return 0;
-	a.ts_ns = bpf_ktime_get_ns();
-	if (!domain_wanted(pid_tgid, a.ts_ns))
+	ts = bpf_ktime_get_ns();
+	if (!domain_wanted(bpf_get_current_pid_tgid(), ts))
 		return 0;
 	bpf_map_update_elem(&nosys_socks, &sk, &one, BPF_ANY);
 	stat_inc(STAT_ATTEMPTS);
-	a.pid_tgid = pid_tgid;
-	a.addrlen = (__u16)addrlen;
-	a.uid = (__u32)bpf_get_current_uid_gid();
-	a.cgroup_id = bpf_get_current_cgroup_id();
-	a.flags = AF_NO_SYSCALL;
-	if (track_add(&inflight, &tid, &a))
-		stat_inc(STAT_INFLIGHT_FULL);
+	a = open_attempt(task);
+	if (!a)
+		return 0;
+	a->ts_ns = ts;
+	a->addrlen = (__u16)addrlen;
+	a->uid = (__u32)bpf_get_current_uid_gid();
+	a->cgroup_id = bpf_get_current_cgroup_id();
+	a->flags = AF_NO_SYSCALL;
+	a->family = family;
+	a->port = port;
+	__builtin_memcpy(a->addr, addr, sizeof(a->addr));
+	__builtin_memcpy(a->comm, comm, sizeof(a->comm));
 	return 0;
 }
 
@@ -232,13 +223,9 @@ SEC("fexit/security_socket_connect")
 int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address, int addrlen,
 	     int ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct attempt *a;
+	struct attempt *a = current_attempt();
 	__u64 sk;
 
-	if (nothing_in_flight())
-		return 0;
-	a = bpf_map_lookup_elem(&inflight, &tid);
 	if (!a)
 		return 0;
 	a->flags |= AF_LSM_SEEN;
@@ -250,11 +237,11 @@ int BPF_PROG(avc_lsm_connect_exit, struct socket *sock, struct sockaddr *address
 	 */
 	sk = (__u64)BPF_CORE_READ(sock, sk);
 	if (ret == 0 && sk && track_add(&pending, &sk, a) == 0) {
-		track_del(&inflight, &tid);
+		close_attempt(a);
 		return 0;
 	}
 	complete_attempt(a, ret, ret < 0 ? -ret : AVC_EINPROGRESS, true);
-	track_del(&inflight, &tid);
+	close_attempt(a);
 	return 0;
 }
 

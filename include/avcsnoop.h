@@ -150,21 +150,30 @@ struct avc_config {
 	__u8 domain_pad[3];
 	__u32 domain_sid_off;	/* offset of sid in SELinux's cred blob (user/probe.c, BTF) */
 	__u64 domain_blob_addr; /* &selinux_blob_sizes.lbs_cred, from /proc/kallsyms */
+	__u64 path_seed;	/* per run, random: unix paths in counter keys are hashed with it */
+	/* 1 where cgroup programs cannot reach task-local storage (6.1; user/probe.c): the
+	 * syscall entries also note the thread in map cgroup_tids for the cgroup hook
+	 */
+	__u8 cgroup_by_tid;
+	__u8 cgroup_pad[7];
 };
 
-/* One SELinux decision taken inside a traced attempt (the first denial wins). */
+/* One SELinux decision taken inside a traced attempt (the first denial wins). Class and
+ * context names travel as strings (struct avc_sel_names): SIDs and the kernel's class index
+ * mean nothing to user space, and leaving them out keeps every event and counter smaller.
+ */
 struct avc_decision {
-	__u32 ssid;
-	__u32 tsid;
 	__u32 requested;
 	__u32 denied;
-	__u16 tclass; /* the kernel's class index: translate with the tclass string */
-	__u16 imode;  /* AF_SEL_INODE: the inode's i_mode; requested holds the MAY_* mask */
-	__u32 ino;    /* AF_SEL_INODE: inode number and the kernel dev_t of its filesystem */
+	__u32 ino;   /* AF_SEL_INODE: inode number and the kernel dev_t of its filesystem */
+	__u16 imode; /* AF_SEL_INODE: the inode's i_mode; requested holds the MAY_* mask */
+	__u16 pad;
 	__u64 dev;
 };
 
-/* One finished attempt, kernel → user through the ring buffer (trace mode). */
+/* One finished attempt, kernel → user through the ring buffer (trace mode): this, or a
+ * struct conn_event_unix or conn_event_sel beginning with it.
+ */
 struct conn_event {
 	__u64 ts_ns;	   /* bpf_ktime_get_ns() at syscall entry */
 	__u64 duration_ns; /* entry to outcome (the async outcome when AF_ASYNC) */
@@ -182,10 +191,18 @@ struct conn_event {
 	__u16 addrlen; /* as passed to connect() or bind() */
 	__u8 op;       /* enum avc_op */
 	__u8 pad[3];
-	__u8 addr[16];		 /* IPv4 in the first 4 bytes, or IPv6 */
-	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, or IPv6 */
 	char comm[AVC_COMM_LEN];
 	struct avc_decision sel;
+};
+
+/*
+ * A unix destination's event carries its path after the common part (the record's size
+ * tells): inet events, the common case, do not copy 108 bytes they never use.
+ */
+struct conn_event_unix {
+	struct conn_event ev;
+	char path[AVC_PATH_LEN]; /* sun_path; abstract names start with NUL, length from addrlen */
 };
 
 /*
@@ -217,6 +234,7 @@ struct avc_sel_names {
 
 struct conn_event_sel {
 	struct conn_event ev;
+	char path[AVC_PATH_LEN]; /* as in struct conn_event_unix; empty for inet */
 	struct avc_sel_names names;
 };
 
@@ -270,22 +288,27 @@ struct domain_task_rec {
  * pinned beside the maps (DIR/abi), and avcsnoop reads pinned counters only of its own
  * version (user/loader.c; tests/unit/test_pin.c records the sizes of this version).
  */
-#define AVC_ABI_VERSION 2 /* 2: agg_key.op (bind() counted beside connect()) */
+#define AVC_ABI_VERSION 3 /* 2: agg_key.op (bind()); 3: unix paths hashed in agg_key */
 
-/* Watch mode: in-kernel counters, one entry per (cgroup, comm, op, destination, verdict, errno). */
+/*
+ * Watch mode: in-kernel counters, one entry per (cgroup, comm, op, destination, verdict,
+ * errno). A unix destination is keyed by a hash of its path (seeded per run: a hostile
+ * process cannot aim a collision), its bytes kept in the value: the key stays small enough
+ * for the stack, and hashing or comparing it costs little on every connect.
+ */
 #define AVC_HIST_SLOTS	 32 /* log2 buckets of connect() latency in microseconds */
-#define AVC_KEY_PATH_LEN 64 /* unix destinations are keyed by their first 64 bytes */
+#define AVC_KEY_PATH_LEN 64 /* unix destinations are counted by their first 64 bytes */
 
 struct agg_key {
 	__u64 cgroup_id;
+	__u64 path_hash; /* unix: seeded hash of agg_val.path; 0 for inet */
 	char comm[AVC_COMM_LEN];
 	__u16 family;
 	__u16 port;
 	__u16 verdict;
 	__u16 err;
 	__u8 addr[16];
-	char path[AVC_KEY_PATH_LEN]; /* unix: sun_path (abstract: leading NUL) */
-	__u8 op;		     /* enum avc_op */
+	__u8 op; /* enum avc_op */
 	__u8 pad[7];
 };
 
@@ -293,11 +316,12 @@ struct agg_val {
 	__u64 count;
 	__u64 first_ns; /* bpf_ktime_get_ns() of the first and last attempt */
 	__u64 last_ns;
-	__u64 sum_ns;		    /* total latency, for the mean */
-	__u32 flags;		    /* OR of the attempts' enum avc_attempt_flag */
-	__u32 pid;		    /* the last attempt's process */
-	struct avc_decision sel;    /* the last SELinux decision, for naming */
-	__u32 hist[AVC_HIST_SLOTS]; /* slot i: latency in [2^i, 2^(i+1)) us; slot 0 also < 1 us */
+	__u64 sum_ns;		     /* total latency, for the mean */
+	__u32 flags;		     /* OR of the attempts' enum avc_attempt_flag */
+	__u32 pid;		     /* the last attempt's process */
+	struct avc_decision sel;     /* the last SELinux decision, for naming */
+	__u32 hist[AVC_HIST_SLOTS];  /* slot i: latency in [2^i, 2^(i+1)) us; slot 0 also < 1 us */
+	char path[AVC_KEY_PATH_LEN]; /* unix: sun_path (abstract: leading NUL), set at creation */
 };
 
 /* log2 histogram slot of a latency: shared by the BPF side and the tests of its math. */
@@ -318,7 +342,7 @@ enum avc_stat {
 	STAT_ATTEMPTS = 0,  /* connect() and bind() entries that passed the filters */
 	STAT_EVENTS,	    /* events written to the ring buffer */
 	STAT_RB_DROPS,	    /* ring buffer full: event lost */
-	STAT_INFLIGHT_FULL, /* per-thread attempt table full: attempt lost */
+	STAT_INFLIGHT_FULL, /* no memory for a thread's attempt (task storage): attempt lost */
 	STAT_PENDING_FULL,  /* EINPROGRESS table full: reported as in progress */
 	STAT_FILTERED,	    /* finished attempts skipped by --failed */
 	STAT_AGG_OVERFLOW,  /* watch mode: counter table full */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,6 +63,9 @@ static void decode_common(struct conn_record *r, const __u8 addr[16], const char
 void record_from_event(struct conn_record *r, const struct conn_event *e, size_t size,
 		       double wall_offset)
 {
+	static const char no_path[AVC_PATH_LEN];
+	const char *path = no_path;
+
 	memset(r, 0, sizeof(*r));
 	r->cgroup_id = e->cgroup_id;
 	r->pid = e->pid;
@@ -79,12 +83,18 @@ void record_from_event(struct conn_record *r, const struct conn_event *e, size_t
 	r->duration_ns = e->duration_ns;
 	r->count = 1;
 	r->sel = e->sel;
+	/* the three record kinds begin alike; path sits at the same offset in the larger two */
+	_Static_assert(offsetof(struct conn_event_unix, path) ==
+			       offsetof(struct conn_event_sel, path),
+		       "path at different offsets");
 	if (size >= sizeof(struct conn_event_sel)) {
 		r->names = ((const struct conn_event_sel *)e)->names;
 		r->has_names = true;
 	}
+	if (size >= sizeof(struct conn_event_unix))
+		path = ((const struct conn_event_unix *)e)->path;
 	r->kernel_verdict = e->verdict < VERDICT_MAX ? (enum avc_verdict)e->verdict : VERDICT_ERROR;
-	decode_common(r, e->addr, e->path, e->addrlen > 2 ? e->addrlen - 2u : 0, wall_offset,
+	decode_common(r, e->addr, path, e->addrlen > 2 ? e->addrlen - 2u : 0, wall_offset,
 		      e->ts_ns);
 }
 
@@ -111,19 +121,19 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	}
 	r->kernel_verdict = k->verdict < VERDICT_MAX ? (enum avc_verdict)k->verdict : VERDICT_ERROR;
 	if (k->family == AVC_AF_UNIX) {
-		/* the key keeps the first bytes of sun_path and no length: an abstract name
+		/* the counter keeps the first bytes of sun_path and no length: an abstract name
 		 * (leading NUL) ends at its last non-NUL byte
 		 */
-		if (k->path[0]) {
-			len = (unsigned int)strnlen(k->path, sizeof(k->path));
+		if (v->path[0]) {
+			len = (unsigned int)strnlen(v->path, sizeof(v->path));
 			r->flags &= ~(__u32)AF_ABSTRACT;
 		} else {
-			for (len = sizeof(k->path); len > 1 && !k->path[len - 1]; len--)
+			for (len = sizeof(v->path); len > 1 && !v->path[len - 1]; len--)
 				;
 			r->flags |= AF_ABSTRACT;
 		}
 	}
-	decode_common(r, k->addr, k->path, len, wall_offset, v->last_ns);
+	decode_common(r, k->addr, v->path, len, wall_offset, v->last_ns);
 }
 
 void record_dest(const struct conn_record *r, char *buf, size_t len)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -371,6 +372,11 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 		      strerror(-err));
 		return err;
 	}
+	if (!ld->kf.task_storage) {
+		p_err("this kernel does not give tracing programs task-local storage "
+		      "(bpf_task_storage_get, Linux 5.11): avcsnoop keeps each connect() there");
+		return -EOPNOTSUPP;
+	}
 	err = ensure_fs("/sys/kernel/tracing", "tracefs");
 	if (err && tracepoint_id("syscalls", "sys_enter_connect") < 0) {
 		p_err("tracefs is not mounted at /sys/kernel/tracing and mounting it failed: %s",
@@ -396,6 +402,14 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	ld->skel->rodata->cfg.avc_arg_base = (__u8)ld->kf.avc_arg_base;
 	ld->skel->rodata->cfg.status_arg_base = (__u8)ld->kf.status_arg_base;
 	ld->skel->rodata->cfg.filter_cgroup = o->cgroup_path != NULL;
+	ld->skel->rodata->cfg.cgroup_by_tid = !ld->kf.cgroup_task_storage;
+	if (getrandom(&ld->skel->rodata->cfg.path_seed, sizeof(ld->skel->rodata->cfg.path_seed),
+		      0) != (ssize_t)sizeof(ld->skel->rodata->cfg.path_seed)) {
+		err = -errno;
+		p_err("getrandom (the seed of unix path hashes in counter keys): %s",
+		      strerror(errno));
+		goto fail;
+	}
 	if (o->domain && o->domain->kernel) {
 		ld->skel->rodata->cfg.domain_filter = 1;
 		ld->skel->rodata->cfg.domain_blob_addr = ld->kf.domain_blob_addr;
@@ -522,6 +536,13 @@ int loader_read_stats(const struct loader *ld, unsigned long long out[STAT_MAX])
 bool loader_sel_changes_in_ring(const struct loader *ld)
 {
 	return ld->sel_changes_in_ring;
+}
+
+const char *loader_cgroup_facts(const struct loader *ld)
+{
+	if (!bpf_program__autoload(ld->skel->progs.avc_cgroup_connect4))
+		return "none";
+	return ld->skel->rodata->cfg.cgroup_by_tid ? "by_tid" : "task_storage";
 }
 
 int loader_ringbuf_fd(const struct loader *ld)

@@ -107,6 +107,11 @@ int loader_ringbuf_fd(const struct loader *ld);
  * (struct sel_change_event)? Otherwise the status page is the only source.
  */
 bool loader_sel_changes_in_ring(const struct loader *ld);
+/* How the cgroup hook's facts reach the attempt: "task_storage", "by_tid" (kernels whose
+ * cgroup programs cannot call bpf_task_storage_get: a hash by thread id), or "none" (the
+ * hook is not loaded).
+ */
+const char *loader_cgroup_facts(const struct loader *ld);
 
 /* Make dir a directory on a bpffs (mounting /sys/fs/bpf when it is missing). 0 or -errno. */
 int pin_dir_prepare(const char *dir);

@@ -121,8 +121,8 @@ static bool first_arg_is_state(const struct btf *btf, int id)
 
 /*
  * AVCSNOOP_DISABLE=name[,name...] makes avcsnoop behave as on a kernel without those hooks
- * (function names of enum probe_fn, or selinux_audited, inet_sock_set_state): the way to see,
- * and test, what each fallback costs.
+ * (function names of enum probe_fn, or selinux_audited, inet_sock_set_state,
+ * cgroup_task_storage): the way to see, and test, what each fallback costs.
  */
 static bool disabled_by_env(const char *name)
 {
@@ -134,6 +134,12 @@ static bool disabled_by_env(const char *name)
 			return true;
 	}
 	return false;
+}
+
+/* libbpf loads a program calling the helper and reads the verifier's "unknown func". */
+static bool helper_available(enum bpf_prog_type type, enum bpf_func_id helper)
+{
+	return libbpf_probe_bpf_helper(type, helper, NULL) == 1;
 }
 
 int probe_kernel(struct kernel_features *kf)
@@ -153,6 +159,20 @@ int probe_kernel(struct kernel_features *kf)
 		kf->selinux_enforcing = buf[0] == '1';
 	}
 	find_cgroup2(kf->cgroup2, sizeof(kf->cgroup2));
+
+	/*
+	 * The attempt in flight lives in task-local storage (bpf/common.bpf.h): tracing programs
+	 * have reached it since 5.11; cgroup programs only on later kernels (6.1 refuses:
+	 * "unknown func bpf_task_storage_get"), where the cgroup hook notes its facts by tid.
+	 */
+	kf->task_storage =
+		helper_available(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get) &&
+		helper_available(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_get_current_task_btf);
+	kf->cgroup_task_storage =
+		helper_available(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_task_storage_get) &&
+		helper_available(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_get_current_task_btf);
+	if (disabled_by_env("cgroup_task_storage"))
+		kf->cgroup_task_storage = false;
 
 	btf = btf__load_vmlinux_btf();
 	if (!btf)

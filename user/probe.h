@@ -21,16 +21,18 @@ enum probe_fn {
 };
 
 struct kernel_features {
-	bool btf;		 /* /sys/kernel/btf/vmlinux readable */
-	char lsms[256];		 /* /sys/kernel/security/lsm, "" when unknown */
-	bool selinux_enabled;	 /* SELinux is an active LSM with a policy loaded */
-	int selinux_enforcing;	 /* 1, 0, or -1 when not enabled */
-	bool tp_selinux_audited; /* tracepoint selinux:selinux_audited exists */
-	bool tp_sock_state;	 /* tracepoint sock:inet_sock_set_state exists */
-	char cgroup2[PATH_MAX];	 /* cgroup v2 mount point, "" when none */
-	int avc_arg_base;	 /* avc_has_perm(): index of ssid, 1 before 6.4 (selinux_state) */
-	int status_arg_base;	 /* selinux_status_update_*(): index of the new value, likewise */
-	bool fn_exists[FN_MAX];	 /* function present in BTF */
+	bool btf;		  /* /sys/kernel/btf/vmlinux readable */
+	char lsms[256];		  /* /sys/kernel/security/lsm, "" when unknown */
+	bool selinux_enabled;	  /* SELinux is an active LSM with a policy loaded */
+	int selinux_enforcing;	  /* 1, 0, or -1 when not enabled */
+	bool tp_selinux_audited;  /* tracepoint selinux:selinux_audited exists */
+	bool tp_sock_state;	  /* tracepoint sock:inet_sock_set_state exists */
+	char cgroup2[PATH_MAX];	  /* cgroup v2 mount point, "" when none */
+	bool task_storage;	  /* tracing programs reach task-local storage (the attempt) */
+	bool cgroup_task_storage; /* ... and cgroup programs too (6.12 yes, 6.1 no) */
+	int avc_arg_base;	  /* avc_has_perm(): index of ssid, 1 before 6.4 (selinux_state) */
+	int status_arg_base;	  /* selinux_status_update_*(): index of the new value, likewise */
+	bool fn_exists[FN_MAX];	  /* function present in BTF */
 	bool fn_attachable[FN_MAX]; /* a trivial fexit program loaded and attached */
 	int fn_errno[FN_MAX];	    /* why not, when !fn_attachable */
 	/* --domain in the kernel (probe_domain_sid): can BPF read a task's SELinux SID? */

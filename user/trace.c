@@ -244,6 +244,7 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		json_str(&t->j, "changes_from", t->changes_in_ring ? "kernel" : "status_page");
 		json_uint(&t->j, "status_reads", t->status_peeks);
 		json_uint(&t->j, "status_read_ns", status_ns);
+		json_str(&t->j, "cgroup_hook_facts", loader_cgroup_facts(ld));
 		if (t->domain) {
 			json_bool(&t->j, "domain_in_kernel", t->domain->kernel);
 			json_uint(&t->j, "domain_dropped_kernel", dst[DSTAT_DROPPED]);
@@ -259,7 +260,7 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 	}
 	fprintf(stderr,
 		"avcsnoop: %llu attempts, %llu events, %llu lost (ring buffer full: %llu, "
-		"attempt table full: %llu)%s\n",
+		"no memory for an attempt: %llu)%s\n",
 		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
 		lost ? "; raise --ringbuf-size" : "");
 	if (t->domain)

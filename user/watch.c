@@ -100,7 +100,7 @@ static int label_cmp(const struct watch_row *x, const struct watch_row *y)
 		return x->key.port < y->key.port ? -1 : 1;
 	c = memcmp(x->key.addr, y->key.addr, sizeof(x->key.addr));
 	if (!c)
-		c = memcmp(x->key.path, y->key.path, sizeof(x->key.path));
+		c = memcmp(x->val.path, y->val.path, sizeof(x->val.path));
 	if (c)
 		return c;
 	if (x->rec.verdict != y->rec.verdict)

@@ -166,6 +166,47 @@ else
 fi
 deny_cgroup_remove
 
+# ---- kernels whose cgroup programs cannot call bpf_task_storage_get (6.1): the cgroup
+# hook's facts travel by thread id (cfg.cgroup_by_tid). The same denials, the same verdicts;
+# another LSM's refusal must not turn into a cgroup one. ----
+jq -e -s 'map(select(.type=="stats")) | .[0].cgroup_hook_facts == "task_storage"' "$J" >/dev/null &&
+	ok "stats: the cgroup hook writes into the thread's task storage on this kernel" ||
+	bad "stats: cgroup_hook_facts" "$(jq -c 'select(.type=="stats")' "$J")"
+if deny_cgroup_create && deny_bind_cgroup_create; then
+	TJ=$W/bytid.json
+	AVCSNOOP_DISABLE=cgroup_task_storage start_avc "$TJ" trace -j -c avc-tid || finish
+	$CONN --comm avc-tid --cgroup "$CG" tcp4:127.0.0.1:4242 tcp4:127.0.0.1:4243 >"$W/tid-c"
+	$CONN --comm avc-tid --cgroup "$CG" --bind tcp4:127.0.0.1:4242 'tcp6:[::1]:4243' >"$W/tid-b"
+	tid_ll=0
+	$CONN --comm avc-tid --listen --landlock-allow 1 tcp4:127.0.0.1:0 >"$W/tid-l" 2>/dev/null || tid_ll=$?
+	$CONN --comm avc-tid --closed tcp4:127.0.0.1:0 >"$W/tid-r"
+	sleep 0.3
+	stop_avc || bad "avcsnoop exits 0 on SIGINT" "$(cat "$TJ.err")"
+	jq -e -s 'map(select(.type=="stats")) | .[0].cgroup_hook_facts == "by_tid"' "$TJ" >/dev/null &&
+		ok "by tid: AVCSNOOP_DISABLE=cgroup_task_storage takes the by-tid path (stats)" ||
+		bad "by tid: cgroup_hook_facts" "$(jq -c 'select(.type=="stats")' "$TJ")"
+	P=$(pid_of "$W/tid-c")
+	expect "by tid: connect refused by a cgroup program (EACCES): cgroup_denied" "$TJ" ".pid==$P and .dport==4242" \
+		'.verdict=="cgroup_denied" and .errno=="EACCES" and .cgroup_program==true'
+	expect "by tid: connect refused by a cgroup program (EPERM): cgroup_denied" "$TJ" ".pid==$P and .dport==4243" \
+		'.verdict=="cgroup_denied" and .errno=="EPERM"'
+	P=$(pid_of "$W/tid-b")
+	OP=bind expect "by tid: bind4 refused by a cgroup program: cgroup_denied" "$TJ" ".pid==$P and .dport==4242" \
+		'.verdict=="cgroup_denied" and .errno=="EACCES"'
+	OP=bind expect "by tid: bind6 refused by a cgroup program: cgroup_denied" "$TJ" ".pid==$P and .dport==4243" \
+		'.verdict=="cgroup_denied" and .errno=="EPERM"'
+	if [ "$tid_ll" -ne 3 ]; then
+		P=$(pid_of "$W/tid-l")
+		expect "by tid: Landlock's refusal stays lsm_denied" "$TJ" ".pid==$P" '.verdict=="lsm_denied"'
+	fi
+	P=$(pid_of "$W/tid-r")
+	expect "by tid: a process outside the cgroup: refused, no cgroup flag" "$TJ" ".pid==$P" \
+		'.verdict=="refused" and (.cgroup_program|not)'
+else
+	skipped "cgroup hook by tid" "no cgroup v2 mount in /proc/mounts, or bpftool could not attach the deny programs"
+fi
+deny_cgroup_remove
+
 # ---- text output: same escaping, columns ----
 T=$W/trace.txt
 if start_avc "$T" trace -c $'avc\x02'; then

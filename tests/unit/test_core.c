@@ -348,28 +348,31 @@ TEST(decode_inet6_and_hidden_detail)
 
 TEST(decode_unix_paths)
 {
-	struct conn_event e;
+	struct conn_event_unix e;
 	struct conn_record r;
 	struct capture c;
 	struct json j;
 	const char *out;
 	char dest[64];
 
-	make_event(&e, AVC_AF_UNIX);
+	make_event(&e.ev, AVC_AF_UNIX);
 	strcpy(e.path, "/run/backend/app.sock");
-	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
-	record_from_event(&r, &e, sizeof(e), 0);
+	e.ev.addrlen = (__u16)(2 + strlen(e.path) + 1);
+	record_from_event(&r, &e.ev, sizeof(e), 0);
 	CHECK(!r.abstract);
 	CHECK_INT(r.path_len, strlen("/run/backend/app.sock"));
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "/run/backend/app.sock");
+	/* a record of the common size carries no path: none is read beyond it */
+	record_from_event(&r, &e.ev, sizeof(e.ev), 0);
+	CHECK_INT(r.path_len, 0);
 
 	/* abstract: leading NUL, length from addrlen, may contain NULs and control bytes */
-	make_event(&e, AVC_AF_UNIX);
+	make_event(&e.ev, AVC_AF_UNIX);
 	memcpy(e.path, "\0ab\0c\n", 6);
-	e.addrlen = 2 + 6;
-	e.flags = AF_ABSTRACT;
-	record_from_event(&r, &e, sizeof(e), 0);
+	e.ev.addrlen = 2 + 6;
+	e.ev.flags = AF_ABSTRACT;
+	record_from_event(&r, &e.ev, sizeof(e), 0);
 	CHECK(r.abstract);
 	CHECK_INT(r.path_len, 5);
 	json_init(&j, cap_open(&c));
@@ -383,18 +386,18 @@ TEST(decode_unix_paths)
 
 TEST(text_output_escapes_comm_and_path)
 {
-	struct conn_event e;
+	struct conn_event_unix e;
 	struct conn_record r;
 	struct capture c;
 	const char *out;
 
-	make_event(&e, AVC_AF_UNIX);
-	strcpy(e.comm, "evil\x1b[2J");
+	make_event(&e.ev, AVC_AF_UNIX);
+	strcpy(e.ev.comm, "evil\x1b[2J");
 	strcpy(e.path, "/tmp/\x07x");
-	e.addrlen = (__u16)(2 + strlen(e.path) + 1);
-	e.err = ENOENT;
-	e.verdict = VERDICT_ERROR;
-	record_from_event(&r, &e, sizeof(e), 0);
+	e.ev.addrlen = (__u16)(2 + strlen(e.path) + 1);
+	e.ev.err = ENOENT;
+	e.ev.verdict = VERDICT_ERROR;
+	record_from_event(&r, &e.ev, sizeof(e), 0);
 	cap_open(&c);
 	print_text(c.f, &r);
 	out = cap_close(&c);

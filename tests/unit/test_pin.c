@@ -25,9 +25,9 @@ TEST(pin_abi_version_follows_the_pinned_layouts)
 	 * and record here the sizes of the new version, so that an old pin is refused by name
 	 * instead of read with the wrong layout.
 	 */
-	CHECK_INT(AVC_ABI_VERSION, 2);
-	CHECK_INT(sizeof(struct agg_key), 120);
-	CHECK_INT(sizeof(struct agg_val), 200);
+	CHECK_INT(AVC_ABI_VERSION, 3);
+	CHECK_INT(sizeof(struct agg_key), 64);
+	CHECK_INT(sizeof(struct agg_val), 256);
 	CHECK_INT(sizeof(struct avc_sel_names), 320);
 	CHECK_INT(STAT_MAX, 7);
 	CHECK_INT(VERDICT_MAX, 10);
@@ -72,7 +72,7 @@ TEST(pin_spec_check_names_each_difference)
 	info.key_size = 4096;
 	info.value_size = 8;
 	CHECK_INT(pin_spec_check(agg, &info, true, why, sizeof(why)), -EPROTO);
-	CHECK_STR(why, "key size 4096, expected 120; value size 8, expected 200");
+	CHECK_STR(why, "key size 4096, expected 64; value size 8, expected 256");
 
 	info_of(agg, &info);
 	info.type = BPF_MAP_TYPE_LRU_HASH;

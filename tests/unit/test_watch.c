@@ -347,7 +347,7 @@ TEST(watch_counter_row_is_a_record)
 	char dest[128];
 
 	strcpy(k.comm, "nginx");
-	memcpy(k.path, "\0app.sock", 9); /* abstract */
+	memcpy(v.path, "\0app.sock", 9); /* abstract */
 	record_from_counter(&r, &k, &v, NULL, 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "@app.sock");
@@ -358,8 +358,8 @@ TEST(watch_counter_row_is_a_record)
 	CHECK_INT(r.tid, 0);
 	CHECK_INT(r.verdict, VERDICT_REFUSED);
 	CHECK(r.wall == 5.0);
-	memset(k.path, 0, sizeof(k.path));
-	strcpy(k.path, "/run/app.sock");
+	memset(v.path, 0, sizeof(v.path));
+	strcpy(v.path, "/run/app.sock");
 	record_from_counter(&r, &k, &v, NULL, 0);
 	record_dest(&r, dest, sizeof(dest));
 	CHECK_STR(dest, "/run/app.sock");

@@ -294,11 +294,11 @@ python3 - "$W" <<'PY'
 import struct, sys
 w = sys.argv[1]
 comm = b"nginx".ljust(16, b"\0")
-key = struct.pack("<Q16sHHHH16s64sB7x", 0, comm, 2, 3000, 5, 13, bytes([127, 0, 0, 1]) + bytes(12), bytes(64), 0)
+key = struct.pack("<QQ16sHHHH16sB7x", 0, 0, comm, 2, 3000, 5, 13, bytes([127, 0, 0, 1]) + bytes(12), 0)
 flags = (1 << 2) | (1 << 7)  # AF_SEL_DENIED | AF_SEL_SEEN, not audited
-sel = struct.pack("<IIIIHHIQ", 101, 96, 0x400000, 0x400000, 16, 0, 0, 0)
+sel = struct.pack("<IIIHHQ", 0x400000, 0x400000, 0, 0, 0, 0)
 hist = [0] * 32; hist[3] = 7
-val = struct.pack("<QQQQII", 7, 1, 2, 7 * 9000, flags, 4242) + sel + struct.pack("<32I", *hist)
+val = struct.pack("<QQQQII", 7, 1, 2, 7 * 9000, flags, 4242) + sel + struct.pack("<32I", *hist) + bytes(64)
 names = (b"system_u:system_r:httpd_t:s0".ljust(128, b"\0") + b"system_u:object_r:ntop_port_t:s0".ljust(128, b"\0")
          + b"tcp_socket".ljust(32, b"\0") + b"name_connect".ljust(32, b"\0"))
 hx = lambda b: " ".join("0x%02x" % c for c in b)
