@@ -40,7 +40,7 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 	if (!port_wanted(family, port))
 		return 0;
 	ts = bpf_ktime_get_ns();
-	if (!domain_wanted(bpf_get_current_pid_tgid(), ts))
+	if (!domain_wanted(task, ts))
 		return 0;
 
 	stat_inc(STAT_ATTEMPTS);
@@ -53,6 +53,7 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 	a->addrlen = (__u16)ctx->args[2];
 	a->family = family;
 	a->port = port;
+	a->dest_known = 1;
 	if (family == AVC_AF_INET)
 		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&sin6)->sin_addr, 4);
 	else

@@ -28,7 +28,8 @@ struct attempt {
 	__u16 family;
 	__u16 port;
 	__u16 addrlen;
-	__u16 early; /* the TCP outcome arrived before connect() returned EINPROGRESS */
+	__u8 early;	 /* the TCP outcome arrived before connect() returned EINPROGRESS */
+	__u8 dest_known; /* family, port and addr are filled (see read_user_dest()) */
 	__s32 early_err;
 	__u8 audit_seen;  /* selinux_audited fired since the last SELinux hook consumed it */
 	__u8 has_strings; /* a selstr entry exists for this attempt: free it when it ends */
@@ -76,16 +77,26 @@ struct inflight_map {
 };
 extern struct inflight_map inflight SEC(".maps");
 
+/* What the cgroup connect/bind hook learns: it ran (the LSMs allowed), an earlier cgroup
+ * program's error, and the destination as the cgroup programs leave it.
+ */
+struct cgroup_facts {
+	__u32 flags; /* AF_CGROUP_HOOK, AF_CGROUP_ERR */
+	__u16 family;
+	__u16 port;
+	__u8 addr[16];
+};
+
 /*
- * tid -> the cgroup hook's facts (AF_CGROUP_*), for kernels whose cgroup programs cannot
- * call bpf_task_storage_get (6.1: cfg.cgroup_by_tid, user/probe.c). Written only there: the
- * syscall entry adds the thread, the hook ORs its flags in, the syscall exit takes them.
+ * tid -> the cgroup hook's facts, for kernels whose cgroup programs cannot call
+ * bpf_task_storage_get (6.1: cfg.cgroup_by_tid, user/probe.c). Written only there: the
+ * syscall entry adds the thread, the hook fills its entry, the syscall exit takes it.
  */
 struct cgroup_tids_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct cgroup_facts);
 };
 extern struct cgroup_tids_map cgroup_tids SEC(".maps");
 
@@ -281,7 +292,8 @@ static __always_inline struct attempt *open_attempt(struct task_struct *task)
 {
 	struct attempt *a =
 		bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	__u32 tid = task->pid, none = 0;
+	struct cgroup_facts none = {};
+	__u32 tid = task->pid;
 
 	if (!a) {
 		stat_inc(STAT_INFLIGHT_FULL);
@@ -297,16 +309,72 @@ static __always_inline struct attempt *open_attempt(struct task_struct *task)
 	return a;
 }
 
+static __always_inline void set_dest(struct attempt *a, const struct cgroup_facts *d)
+{
+	a->family = d->family;
+	a->port = d->port;
+	__builtin_memcpy(a->addr, d->addr, sizeof(a->addr));
+	a->dest_known = 1;
+}
+
+/* The cgroup hook's facts into the attempt: its destination is the one TCP is sent to. */
+static __always_inline void apply_cgroup_facts(struct attempt *a, const struct cgroup_facts *f)
+{
+	a->flags |= f->flags;
+	if (f->flags & AF_CGROUP_HOOK)
+		set_dest(a, f);
+}
+
 /* Before classifying: what the cgroup hook noted by tid (cfg.cgroup_by_tid kernels). */
 static __always_inline void take_cgroup_facts(struct attempt *a)
 {
-	__u32 tid = (__u32)a->pid_tgid, *flags;
+	__u32 tid = (__u32)a->pid_tgid;
+	struct cgroup_facts *f;
 
 	if (!cfg.cgroup_by_tid)
 		return;
-	flags = bpf_map_lookup_elem(&cgroup_tids, &tid);
-	if (flags)
-		a->flags |= *flags;
+	f = bpf_map_lookup_elem(&cgroup_tids, &tid);
+	if (f)
+		apply_cgroup_facts(a, f);
+}
+
+/*
+ * Task context only: the destination as the caller passed it, from its memory. Reading user
+ * memory is the dearest step of an attempt (measured: make bench), so it is done only where
+ * no hook had the destination from the kernel's own copy: with --port (the entry filters on
+ * it), or at the syscall exit of an attempt that never reached the cgroup hook nor the LSM
+ * hook (refused by an LSM where trampolines are refused, unix sockets there, errors).
+ */
+static __always_inline void read_user_dest(__u64 uaddr, struct cgroup_facts *d)
+{
+	struct sockaddr_in6 sin6 = {}; /* the largest inet sockaddr; sockaddr_in is its prefix */
+	void *u = (void *)uaddr;
+
+	/* a short sockaddr may end at a page end: then read what it can hold */
+	if (bpf_probe_read_user(&sin6, sizeof(sin6), u) &&
+	    bpf_probe_read_user(&sin6, sizeof(struct sockaddr_in), u) &&
+	    bpf_probe_read_user(&sin6, 4, u))
+		sin6.sin6_family = 0;
+	d->family = sin6.sin6_family;
+	/* only inet addresses have a port: for a unix socket these bytes are the path's */
+	if (d->family == AVC_AF_INET) {
+		d->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(d->addr, &((struct sockaddr_in *)&sin6)->sin_addr, 4);
+	} else if (d->family == AVC_AF_INET6) {
+		d->port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(d->addr, &sin6.sin6_addr, 16);
+	}
+}
+
+/* At the syscall exit: the destination if no hook gave it (read_user_dest()). */
+static __always_inline void need_dest(struct attempt *a)
+{
+	struct cgroup_facts d = {};
+
+	if (a->dest_known)
+		return;
+	read_user_dest(a->uaddr, &d);
+	set_dest(a, &d);
 }
 
 /* The thread's syscall is over (reported, or moved to pending). */

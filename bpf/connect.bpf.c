@@ -25,56 +25,34 @@ int avc_connect_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const char *comm = task_wanted(task, false);
-	__u16 family, port = 0;
+	struct cgroup_facts d = {};
 	struct attempt *a;
-	__u64 uaddr, ts;
-	/* the head of a sockaddr_in: all of it for IPv4; for a unix socket, path bytes */
-	struct {
-		__u16 family;
-		__be16 port;
-		__u8 addr4[4];
-	} head = {};
+	__u64 ts;
 
 	if (!comm)
 		return 0;
-	uaddr = (__u64)ctx->args[1];
-	if (bpf_probe_read_user(&head, sizeof(head), (void *)uaddr) &&
-	    bpf_probe_read_user(&head, 4, (void *)uaddr)) /* a short sockaddr at a page end */
-		head.family = 0;
-	family = head.family;
-	/* only inet addresses have a port: for a unix socket these bytes are the path's */
-	if (family == AVC_AF_INET || family == AVC_AF_INET6)
-		port = bpf_ntohs(head.port);
-	if (!port_wanted(family, port))
-		return 0;
+	/* The destination comes later from the kernel's copy (the cgroup or LSM hook), or from
+	 * the caller's memory at exit; --port must read it now.
+	 */
+	if (cfg.nports) {
+		read_user_dest((__u64)ctx->args[1], &d);
+		if (!port_wanted(d.family, d.port))
+			return 0;
+	}
 	ts = bpf_ktime_get_ns();
-	if (!domain_wanted(bpf_get_current_pid_tgid(), ts))
+	if (!domain_wanted(task, ts))
 		return 0;
-
 	stat_inc(STAT_ATTEMPTS);
 	a = open_attempt(task);
 	if (!a)
 		return 0;
 	a->ts_ns = ts;
-	a->uaddr = uaddr;
+	a->uaddr = (__u64)ctx->args[1];
 	a->addrlen = (__u16)ctx->args[2];
-	a->family = family;
-	a->port = port;
-	if (family == AVC_AF_INET)
-		__builtin_memcpy(a->addr, head.addr4, 4);
 	__builtin_memcpy(a->comm, comm, sizeof(a->comm));
+	if (cfg.nports)
+		set_dest(a, &d);
 	return 0;
-}
-
-/* Task context only: an IPv6 destination as the caller passed it (IPv4's came with the head). */
-static __always_inline void read_inet6_dest(struct attempt *a)
-{
-	if (a->family == AVC_AF_INET6) {
-		struct sockaddr_in6 sin6 = {};
-
-		bpf_probe_read_user(&sin6, sizeof(sin6), (void *)a->uaddr);
-		__builtin_memcpy(a->addr, &sin6.sin6_addr, 16);
-	}
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -88,8 +66,8 @@ int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
 		a->uid = (__u32)bpf_get_current_uid_gid();
 	a->cgroup_id = bpf_get_current_cgroup_id();
-	read_inet6_dest(a);
 	take_cgroup_facts(a);
+	need_dest(a);
 
 	if (ret == -AVC_EINPROGRESS && a->early) {
 		a->flags |= AF_ASYNC;
@@ -161,53 +139,73 @@ int BPF_PROG(avc_sock_state, const struct sock *sk, const int oldstate, const in
 
 /*
  * Runs for every connect4/6 and bind4/6 on the machine (attached at the cgroup root, after
- * the programs of descendant cgroups): one load for untraced tasks while nothing is in
- * flight. Always allows. The facts go to the thread's attempt, or where cgroup programs
- * cannot reach task storage (cfg.cgroup_by_tid) to its cgroup_tids entry.
+ * the programs of descendant cgroups): a helper call that finds no storage for untraced
+ * tasks. Always allows. Notes that the LSMs allowed, an earlier cgroup program's error, and
+ * the destination from the kernel's copy as the cgroup programs leave it (where TCP connects
+ * or the socket binds): the attempt then needs no read of the caller's memory. Into the
+ * thread's attempt, or where cgroup programs cannot reach task storage (cfg.cgroup_by_tid)
+ * its cgroup_tids entry.
  */
-static __always_inline int cgroup_hook(void)
+static __always_inline int cgroup_hook(struct bpf_sock_addr *ctx, bool v6)
 {
-	__u32 facts = AF_CGROUP_HOOK, *by_tid, tid;
-	struct attempt *a;
+	struct cgroup_facts f = { .flags = AF_CGROUP_HOOK };
+	struct cgroup_facts *by_tid = NULL;
+	struct attempt *a = NULL;
+	__u32 tid;
 
-	if (nothing_in_flight())
-		return 1;
-	if (bpf_get_retval() < 0)
-		facts |= AF_CGROUP_ERR;
 	if (cfg.cgroup_by_tid) {
+		if (nothing_in_flight())
+			return 1;
 		tid = (__u32)bpf_get_current_pid_tgid();
 		by_tid = bpf_map_lookup_elem(&cgroup_tids, &tid);
-		if (by_tid)
-			*by_tid |= facts;
-		return 1;
+		if (!by_tid)
+			return 1;
+	} else {
+		a = current_attempt();
+		if (!a)
+			return 1;
 	}
-	a = current_attempt();
-	if (a)
-		a->flags |= facts;
+	if (bpf_get_retval() < 0)
+		f.flags |= AF_CGROUP_ERR;
+	f.port = bpf_ntohs((__u16)ctx->user_port);
+	if (v6) {
+		f.family = AVC_AF_INET6;
+		((__u32 *)f.addr)[0] = ctx->user_ip6[0];
+		((__u32 *)f.addr)[1] = ctx->user_ip6[1];
+		((__u32 *)f.addr)[2] = ctx->user_ip6[2];
+		((__u32 *)f.addr)[3] = ctx->user_ip6[3];
+	} else {
+		f.family = AVC_AF_INET;
+		((__u32 *)f.addr)[0] = ctx->user_ip4;
+	}
+	if (by_tid)
+		*by_tid = f;
+	else if (a)
+		apply_cgroup_facts(a, &f);
 	return 1;
 }
 
 SEC("cgroup/connect4")
 int avc_cgroup_connect4(struct bpf_sock_addr *ctx)
 {
-	return cgroup_hook();
+	return cgroup_hook(ctx, false);
 }
 
 SEC("cgroup/connect6")
 int avc_cgroup_connect6(struct bpf_sock_addr *ctx)
 {
-	return cgroup_hook();
+	return cgroup_hook(ctx, true);
 }
 
 /* bind() of a traced task (bind.bpf.c): the same split, after the LSMs' security_socket_bind */
 SEC("cgroup/bind4")
 int avc_cgroup_bind4(struct bpf_sock_addr *ctx)
 {
-	return cgroup_hook();
+	return cgroup_hook(ctx, false);
 }
 
 SEC("cgroup/bind6")
 int avc_cgroup_bind6(struct bpf_sock_addr *ctx)
 {
-	return cgroup_hook();
+	return cgroup_hook(ctx, true);
 }

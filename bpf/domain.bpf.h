@@ -66,7 +66,7 @@ static __always_inline void domain_stat_inc(__u32 which)
  * drops it if the SID turns out to be another domain's; watch, which has no per-attempt
  * user step, does not count it (counted in DSTAT_UNCOUNTED, shown in every report).
  */
-static __always_inline bool domain_wanted(__u64 pid_tgid, __u64 ts_ns)
+static __always_inline bool domain_wanted(struct task_struct *task, __u64 ts_ns)
 {
 	struct domain_sid_event *e;
 	__u8 *answer;
@@ -74,7 +74,7 @@ static __always_inline bool domain_wanted(__u64 pid_tgid, __u64 ts_ns)
 
 	if (!cfg.domain_filter)
 		return true;
-	sid = task_sid((struct task_struct *)bpf_get_current_task());
+	sid = task_sid(task);
 	answer = bpf_map_lookup_elem(&domain_sids, &sid);
 	if (answer) {
 		if (*answer == DOMAIN_WANTED)
@@ -90,8 +90,8 @@ static __always_inline bool domain_wanted(__u64 pid_tgid, __u64 ts_ns)
 		return false;
 	}
 	e->ts_ns = ts_ns;
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
+	e->pid = task->tgid;
+	e->tid = task->pid;
 	e->sid = sid;
 	e->mode = cfg.mode;
 	bpf_ringbuf_submit(e, submit_flags());

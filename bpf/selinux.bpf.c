@@ -144,7 +144,11 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 {
 	struct attempt *a = current_attempt();
 
-	if (!a || a->family != AVC_AF_UNIX)
+	if (!a)
+		return 0;
+	if (ret == -AVC_EACCES)
+		need_dest(a); /* the LSM hook, where it runs, had it from the kernel's copy */
+	if (a->dest_known && a->family != AVC_AF_UNIX)
 		return 0;
 	if (ret != -AVC_EACCES) {
 		a->audit_seen = 0;
@@ -163,44 +167,58 @@ int BPF_PROG(avc_sel_inode, struct inode *inode, int mask, int ret)
 	return 0;
 }
 
-/* Connects that never pass sys_enter_connect (io_uring, in-kernel users) start here. */
+/* The destination from the kernel's copy of the caller's sockaddr. */
+static __always_inline void kernel_dest(struct sockaddr *address, struct cgroup_facts *d)
+{
+	d->family = BPF_CORE_READ(address, sa_family);
+	if (d->family == AVC_AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)address;
+
+		d->port = bpf_ntohs(BPF_CORE_READ(sin, sin_port));
+		bpf_probe_read_kernel(d->addr, 4, &sin->sin_addr);
+	} else if (d->family == AVC_AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)address;
+
+		d->port = bpf_ntohs(BPF_CORE_READ(sin6, sin6_port));
+		bpf_probe_read_kernel(d->addr, 16, &sin6->sin6_addr);
+	}
+}
+
+/*
+ * A syscall attempt gets its destination here, from the kernel's copy (before any SELinux
+ * hook needs the family). Connects that never pass sys_enter_connect (io_uring, in-kernel
+ * users) start here.
+ */
 SEC("fentry/security_socket_connect")
 int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *address, int addrlen)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u16 family, port;
-	__u8 addr[16] = {};
-	struct attempt *a;
+	struct cgroup_facts d = {};
+	struct attempt *a = current_attempt();
 	const char *comm;
 	__u8 one = 1;
 	__u64 sk, ts;
 
-	if (current_attempt())
-		return 0; /* the syscall path already opened it */
+	if (a) { /* the syscall path already opened it */
+		if (!a->dest_known) {
+			kernel_dest(address, &d);
+			set_dest(a, &d);
+		}
+		return 0;
+	}
 	comm = task_wanted(task, true);
 	if (!comm)
 		return 0;
-	family = BPF_CORE_READ(address, sa_family);
-	if (family == AVC_AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)address;
-
-		port = bpf_ntohs(BPF_CORE_READ(sin, sin_port));
-		bpf_probe_read_kernel(addr, 4, &sin->sin_addr);
-	} else if (family == AVC_AF_INET6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)address;
-
-		port = bpf_ntohs(BPF_CORE_READ(sin6, sin6_port));
-		bpf_probe_read_kernel(addr, 16, &sin6->sin6_addr);
-	} else {
+	kernel_dest(address, &d);
+	if (d.family != AVC_AF_INET && d.family != AVC_AF_INET6)
 		return 0; /* unix paths are read from user memory by the syscall path only */
-	}
-	if (!port_wanted(family, port))
+	if (!port_wanted(d.family, d.port))
 		return 0;
 	sk = (__u64)BPF_CORE_READ(sock, sk);
 	if (bpf_map_lookup_elem(&nosys_socks, &sk))
 		return 0;
 	ts = bpf_ktime_get_ns();
-	if (!domain_wanted(bpf_get_current_pid_tgid(), ts))
+	if (!domain_wanted(task, ts))
 		return 0;
 	bpf_map_update_elem(&nosys_socks, &sk, &one, BPF_ANY);
 	stat_inc(STAT_ATTEMPTS);
@@ -212,9 +230,7 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	a->uid = (__u32)bpf_get_current_uid_gid();
 	a->cgroup_id = bpf_get_current_cgroup_id();
 	a->flags = AF_NO_SYSCALL;
-	a->family = family;
-	a->port = port;
-	__builtin_memcpy(a->addr, addr, sizeof(a->addr));
+	set_dest(a, &d);
 	__builtin_memcpy(a->comm, comm, sizeof(a->comm));
 	return 0;
 }
