@@ -2,7 +2,8 @@
 /*
  * Test fixture: a cgroup/connect4 program that refuses two ports the way real cgroup
  * policies do. Port 4242: bpf_set_retval(-EACCES), the errno an LSM would give; port 4243:
- * a plain "return 0", which the kernel turns into EPERM. Any other port: allowed.
+ * a plain "return 0", which the kernel turns into EPERM. Port 4244 is rewritten to 4245, as a
+ * socket load balancer rewrites a service address to a backend. Any other port: allowed.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_endian.h>
@@ -10,6 +11,8 @@
 
 #define DENY_EACCES_PORT 4242
 #define DENY_EPERM_PORT	 4243
+#define REWRITE_FROM	 4244
+#define REWRITE_TO	 4245
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -24,5 +27,7 @@ int deny_connect4(struct bpf_sock_addr *ctx)
 	}
 	if (port == DENY_EPERM_PORT)
 		return 0;
+	if (port == REWRITE_FROM)
+		ctx->user_port = bpf_htons(REWRITE_TO);
 	return 1;
 }

@@ -43,6 +43,7 @@ have_cgroup=0
 if deny_cgroup_create; then
 	have_cgroup=1
 	$CONN --comm avc-conn --cgroup "$CG" --listen tcp4:127.0.0.1:4242 tcp4:127.0.0.1:4243 >"$W/d"
+	$CONN --comm avc-conn --cgroup "$CG" tcp4:127.0.0.1:4244 >"$W/d2"
 	# the connector has exited; leave the cgroup empty so it can be removed
 fi
 $CONN --comm avc-conn --listen 'tcp6:[::1]:0' >"$W/e"
@@ -74,6 +75,10 @@ if [ "$have_cgroup" = 1 ]; then
 		".verdict==\"cgroup_denied\" and .errno==\"EACCES\" and .cgroup_program==true"
 	expect "(d) cgroup program, return 0 (EPERM): cgroup_denied" "$J" ".pid==$P and .dport==4243" \
 		".verdict==\"cgroup_denied\" and .errno==\"EPERM\" and .cgroup_program==true"
+	# a cgroup program rewrote 4244 to 4245: DEST is where TCP connected, from the hook
+	P=$(pid_of "$W/d2")
+	expect "(d) destination rewritten by a cgroup program: the port TCP was sent to" "$J" ".pid==$P" \
+		'.dport==4245 and .daddr=="127.0.0.1" and .verdict=="refused"'
 else
 	skipped "(d) cgroup program denial" "no cgroup v2 mount in /proc/mounts"
 fi
@@ -176,6 +181,7 @@ if deny_cgroup_create && deny_bind_cgroup_create; then
 	TJ=$W/bytid.json
 	AVCSNOOP_DISABLE=cgroup_task_storage start_avc "$TJ" trace -j -c avc-tid || finish
 	$CONN --comm avc-tid --cgroup "$CG" tcp4:127.0.0.1:4242 tcp4:127.0.0.1:4243 >"$W/tid-c"
+	$CONN --comm avc-tid --cgroup "$CG" tcp4:127.0.0.1:4244 >"$W/tid-w"
 	$CONN --comm avc-tid --cgroup "$CG" --bind tcp4:127.0.0.1:4242 'tcp6:[::1]:4243' >"$W/tid-b"
 	tid_ll=0
 	$CONN --comm avc-tid --listen --landlock-allow 1 tcp4:127.0.0.1:0 >"$W/tid-l" 2>/dev/null || tid_ll=$?
@@ -190,6 +196,9 @@ if deny_cgroup_create && deny_bind_cgroup_create; then
 		'.verdict=="cgroup_denied" and .errno=="EACCES" and .cgroup_program==true'
 	expect "by tid: connect refused by a cgroup program (EPERM): cgroup_denied" "$TJ" ".pid==$P and .dport==4243" \
 		'.verdict=="cgroup_denied" and .errno=="EPERM"'
+	P=$(pid_of "$W/tid-w")
+	expect "by tid: the rewritten destination travels with the facts" "$TJ" ".pid==$P" \
+		'.dport==4245 and .verdict=="refused"'
 	P=$(pid_of "$W/tid-b")
 	OP=bind expect "by tid: bind4 refused by a cgroup program: cgroup_denied" "$TJ" ".pid==$P and .dport==4242" \
 		'.verdict=="cgroup_denied" and .errno=="EACCES"'
