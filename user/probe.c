@@ -162,8 +162,9 @@ int probe_kernel(struct kernel_features *kf)
 
 	/*
 	 * The attempt in flight lives in task-local storage (bpf/common.bpf.h): tracing programs
-	 * have reached it since 5.11; cgroup programs only on later kernels (6.1 refuses:
-	 * "unknown func bpf_task_storage_get"), where the cgroup hook notes its facts by tid.
+	 * have reached it since 5.11; cgroup programs only on later kernels (6.1 and 6.12 refuse:
+	 * "unknown func bpf_task_storage_get"; 6.18 allows), elsewhere the cgroup hook notes its
+	 * facts by tid.
 	 */
 	kf->task_storage =
 		helper_available(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_task_storage_get) &&

@@ -29,7 +29,7 @@ struct kernel_features {
 	bool tp_sock_state;	  /* tracepoint sock:inet_sock_set_state exists */
 	char cgroup2[PATH_MAX];	  /* cgroup v2 mount point, "" when none */
 	bool task_storage;	  /* tracing programs reach task-local storage (the attempt) */
-	bool cgroup_task_storage; /* ... and cgroup programs too (6.12 yes, 6.1 no) */
+	bool cgroup_task_storage; /* ... and cgroup programs too (6.18 yes; 6.1, 6.12 no) */
 	int avc_arg_base;	  /* avc_has_perm(): index of ssid, 1 before 6.4 (selinux_state) */
 	int status_arg_base;	  /* selinux_status_update_*(): index of the new value, likewise */
 	bool fn_exists[FN_MAX];	  /* function present in BTF */

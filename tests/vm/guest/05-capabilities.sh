@@ -34,4 +34,15 @@ else
 	want="avc_has_perm has 6 arguments, ssid is argument 1"
 fi
 check_contains "kernel $major.$minor: $want (probed from its BTF)" "$(cat "$T.err")" "$want"
+# The attempt in flight lives in task-local storage; the cgroup programs of 6.1 and 6.12
+# cannot call bpf_task_storage_get (6.18's can: the host suite), so there the cgroup hook hands
+# its facts over by thread id (user/probe.c).
+facts=$(jq -r 'select(.type=="stats") | .cgroup_hook_facts' "$T")
+lab_say "# the cgroup hook's facts: $facts"
+if [ "$major" -lt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -le 12 ]; }; then
+	want=by_tid
+else
+	want=task_storage
+fi
+check_eq "kernel $major.$minor: the cgroup hook's facts: $want (stats)" "$facts" "$want"
 lab_summary
