@@ -89,7 +89,7 @@ struct cgroup_facts {
 
 /*
  * tid -> the cgroup hook's facts, for kernels whose cgroup programs cannot call
- * bpf_task_storage_get (6.1: cfg.cgroup_by_tid, user/probe.c). Written only there: the
+ * bpf_task_storage_get (6.1, 6.12: cfg.cgroup_by_tid, user/probe.c). Written only there: the
  * syscall entry adds the thread, the hook fills its entry, the syscall exit takes it.
  */
 struct cgroup_tids_map {

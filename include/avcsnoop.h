@@ -151,7 +151,7 @@ struct avc_config {
 	__u32 domain_sid_off;	/* offset of sid in SELinux's cred blob (user/probe.c, BTF) */
 	__u64 domain_blob_addr; /* &selinux_blob_sizes.lbs_cred, from /proc/kallsyms */
 	__u64 path_seed;	/* per run, random: unix paths in counter keys are hashed with it */
-	/* 1 where cgroup programs cannot reach task-local storage (6.1; user/probe.c): the
+	/* 1 where cgroup programs cannot reach task-local storage (6.1, 6.12; user/probe.c): the
 	 * syscall entries also note the thread in map cgroup_tids for the cgroup hook
 	 */
 	__u8 cgroup_by_tid;
