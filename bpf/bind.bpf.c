@@ -21,23 +21,17 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const char *comm = task_wanted(task, false);
-	struct sockaddr_in6 sin6 = {}; /* the larger of the two: sockaddr_in is its prefix */
-	__u16 family, port;
+	struct cgroup_facts d = {};
 	struct attempt *a;
-	__u64 uaddr, ts;
+	__u64 ts;
 
 	if (!comm)
 		return 0;
-	uaddr = (__u64)ctx->args[1];
-	/* a sockaddr_in may end at the end of a page: then read only its 16 bytes */
-	if (bpf_probe_read_user(&sin6, sizeof(sin6), (void *)uaddr) &&
-	    bpf_probe_read_user(&sin6, sizeof(struct sockaddr_in), (void *)uaddr))
+	/* read at entry: unix binds are left out, and --port filters here */
+	read_user_dest((__u64)ctx->args[1], &d);
+	if (d.family != AVC_AF_INET && d.family != AVC_AF_INET6)
 		return 0;
-	family = sin6.sin6_family;
-	if (family != AVC_AF_INET && family != AVC_AF_INET6)
-		return 0;
-	port = bpf_ntohs(sin6.sin6_port);
-	if (!port_wanted(family, port))
+	if (!port_wanted(d.family, d.port))
 		return 0;
 	ts = bpf_ktime_get_ns();
 	if (!domain_wanted(task, ts))
@@ -49,15 +43,9 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	a->ts_ns = ts;
 	a->op = AVC_OP_BIND;
-	a->uaddr = uaddr;
+	a->uaddr = (__u64)ctx->args[1];
 	a->addrlen = (__u16)ctx->args[2];
-	a->family = family;
-	a->port = port;
-	a->dest_known = 1;
-	if (family == AVC_AF_INET)
-		__builtin_memcpy(a->addr, &((struct sockaddr_in *)&sin6)->sin_addr, 4);
-	else
-		__builtin_memcpy(a->addr, &sin6.sin6_addr, 16);
+	set_dest(a, &d);
 	__builtin_memcpy(a->comm, comm, sizeof(a->comm));
 	return 0;
 }
