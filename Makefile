@@ -45,7 +45,7 @@ HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
 Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install deb
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install deb rpm
 all: avcsnoop
 
 deps:
@@ -154,6 +154,16 @@ install: avcsnoop
 deb: avcsnoop
 	$(call msg,DEB,$(OUTPUT)/deb)
 	$(Q)packaging/deb/build.sh avcsnoop $(OUTPUT)/deb
+
+# The RPM for RHEL-family hosts (packaging/rpm/build.sh): a tarball of the tracked files with
+# the spec made from packaging/rpm/avcsnoop.spec.in and VERSION, then rpmbuild -ba in a private
+# %_topdir under build/rpm, then rpmlint: build/rpm/avcsnoop-VERSION-1.src.rpm and .ARCH.rpm.
+# On Debian (its `rpm` package) the spec's BuildRequires are not installed RPMs, so rpmbuild
+# runs with --nodeps there: scripts/deps.sh's Debian packages provide the same tools and
+# libraries. tests/rpm checks the result.
+rpm:
+	$(call msg,RPM,$(OUTPUT)/rpm)
+	$(Q)packaging/rpm/build.sh $(OUTPUT)/rpm
 
 clean:
 	rm -rf $(OUTPUT) avcsnoop

@@ -1,0 +1,186 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The RPM: `make rpm` builds the SRPM and the binary RPM (rpmbuild from Debian's rpm package),
+# rpmlint finds no error in them or the spec (its warnings are shown), the binary RPM holds
+# exactly what the spec promises, its version is VERSION's and its binary's, the SRPM carries
+# the spec and the source (with which `rpmbuild -ts` works, as a RHEL user runs it), and broken
+# copies of the spec fail: a file left out of %files, no License tag, no %license file.
+set -u
+cd "$(dirname "$0")/../.."
+SUITE=rpm
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
+
+for tool in rpmbuild rpmlint rpm2cpio cpio; do
+	if ! command -v "$tool" >/dev/null; then
+		skipped "the RPM" "$tool is not installed (scripts/deps.sh test installs rpm and rpmlint)"
+		finish
+	fi
+done
+
+if ! out=$(make --no-print-directory rpm 2>"$W/make.err"); then
+	bad "make rpm builds the packages" "$out" "$(cat "$W/make.err")"
+	finish
+fi
+version=$(cat VERSION)
+arch=$(rpm --eval '%{_arch}')
+srpm=$(tail -n 2 <<<"$out" | head -n 1)
+brpm=$(tail -n 1 <<<"$out")
+if [ "$srpm" = "build/rpm/avcsnoop-$version-1.src.rpm" ] && [ -f "$srpm" ] &&
+	[ "$brpm" = "build/rpm/avcsnoop-$version-1.$arch.rpm" ] && [ -f "$brpm" ]; then
+	ok "make rpm builds $srpm and $brpm"
+else
+	bad "make rpm builds the SRPM and the RPM" "$out"
+	finish
+fi
+
+# rpmlint, with the project's settings: errors fail, warnings are shown
+lint() { rpmlint -c packaging/rpm/rpmlint.toml "$@" >"$W/rpmlint" 2>&1; }
+lint "$srpm" "$brpm" build/rpm/avcsnoop.spec
+lrc=$?
+grep -E ': [EW]: ' "$W/rpmlint" | sed 's/^/     rpmlint: /'
+errors=$(grep -c ': E: ' "$W/rpmlint")
+if [ "$errors" -eq 0 ] && [ "$lrc" -eq 0 ]; then
+	ok "rpmlint: no error in the SRPM, the RPM and the spec ($(grep -c ': W: ' "$W/rpmlint") warning(s))"
+else
+	bad "rpmlint: no error" "exit $lrc, $errors error(s)"
+fi
+
+# what the binary RPM holds: exactly these, with these modes (build-id links aside)
+expected() {
+	cat <<-'LIST'
+		-rw-r--r-- /usr/lib/systemd/system/avcsnoop-watch.service
+		-rwxr-xr-x /usr/sbin/avcsnoop
+		drwxr-xr-x /usr/share/avcsnoop
+		drwxr-xr-x /usr/share/avcsnoop/prometheus
+		-rw-r--r-- /usr/share/avcsnoop/prometheus/avcsnoop-alerts.yml
+		drwxr-xr-x /usr/share/doc/avcsnoop
+		-rw-r--r-- /usr/share/doc/avcsnoop/README.md
+		drwxr-xr-x /usr/share/licenses/avcsnoop
+		-rw-r--r-- /usr/share/licenses/avcsnoop/copyright
+		-rw-r--r-- /usr/share/man/man8/avcsnoop.8.gz
+	LIST
+}
+# holds_expected RPM: 0 when RPM's files are the expected set (the difference in $W/diff)
+holds_expected() {
+	rpm -qlpv "$1" | awk '{ print $1, $9 }' | grep -v ' /usr/lib/\.build-id' | sort -k2 >"$W/files"
+	expected | diff - "$W/files" >"$W/diff"
+}
+if holds_expected "$brpm"; then
+	ok "the RPM holds exactly the binary, the man page, the unit, the alert rules, README and the license"
+else
+	bad "the RPM holds exactly the expected files" "$(cat "$W/diff")"
+fi
+ids=$(rpm -qlpv "$brpm" | awk '$1 ~ /^l/ && $9 ~ /^\/usr\/lib\/\.build-id\// { print $11 }')
+[ "$ids" = ../../../../usr/sbin/avcsnoop ] && ok "one build-id link, to /usr/sbin/avcsnoop" ||
+	bad "one build-id link, to the binary" "$ids"
+
+# the version: one source
+mkdir -p "$W/root"
+(cd "$W/root" && rpm2cpio "$OLDPWD/$brpm" | cpio -idm --quiet)
+pv=$(rpm -qp --qf '%{VERSION}' "$brpm")
+bv=$("$W/root/usr/sbin/avcsnoop" --version)
+[ -x ./avcsnoop ] || make --no-print-directory avcsnoop >/dev/null 2>&1
+tv=$(./avcsnoop --version 2>&1)
+if [ "$pv" = "$version" ] && [ "$bv" = "avcsnoop $version" ] && [ "$tv" = "avcsnoop $version" ]; then
+	ok "version: the RPM carries $pv, its binary and ./avcsnoop say '$bv', VERSION says $version"
+else
+	bad "version: one source" "RPM $pv, its binary '$bv', ./avcsnoop '$tv', VERSION $version"
+fi
+cl=$(rpm -qp --changelog "$brpm" | head -n 1)
+[[ $cl == *" - $version-1" ]] && ok "the changelog's entry is $version-1" || bad "the changelog names $version-1" "$cl"
+
+# the files are the project's
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 &&
+	ok "the man page is docs/avcsnoop.8" || bad "the man page is docs/avcsnoop.8"
+cmp -s "$W/root/usr/lib/systemd/system/avcsnoop-watch.service" packaging/avcsnoop-watch.service &&
+	cmp -s "$W/root/usr/share/avcsnoop/prometheus/avcsnoop-alerts.yml" packaging/avcsnoop-alerts.yml &&
+	ok "the unit and the alert rules are packaging/'s" || bad "the unit and the alert rules are packaging/'s"
+exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$W/root/usr/lib/systemd/system/avcsnoop-watch.service")
+[ "$exe" = /usr/sbin/avcsnoop ] && [ -x "$W/root$exe" ] && ok "the unit runs $exe, which the RPM holds" ||
+	bad "the unit runs the packaged binary" "ExecStart=$exe"
+
+# the scriptlets are the systemd macros' shell (not a macro left unexpanded), about the unit
+rpm -qp --scripts "$brpm" >"$W/scripts"
+for s in postinstall preuninstall postuninstall; do
+	body=$(awk -v s="$s" '/scriptlet/ { on = ($1 == s) } on' "$W/scripts")
+	if grep -q 'avcsnoop-watch.service' <<<"$body" && ! grep -q '%' <<<"$body" &&
+		sh -n -c "$(tail -n +2 <<<"$body")" 2>/dev/null; then
+		ok "the $s scriptlet is shell about avcsnoop-watch.service"
+	else
+		bad "the $s scriptlet" "$body"
+	fi
+done
+
+# dependencies: the shared libraries found in the binary; libsepol is linked in statically
+rpm -qpR "$brpm" >"$W/requires"
+if grep -q '^libbpf\.so\.1()' "$W/requires" && grep -q '^libselinux\.so\.1()' "$W/requires" &&
+	! grep -q libsepol "$W/requires"; then
+	ok "requires libbpf.so.1 and libselinux.so.1, not libsepol (linked in)"
+else
+	bad "the RPM's requirements" "$(cat "$W/requires")"
+fi
+
+# the SRPM: the spec and the source tarball, from which the spec can build again
+rpm -qlp "$srpm" >"$W/srpm-files"
+if [ "$(cat "$W/srpm-files")" = "$(printf 'avcsnoop-%s.tar.gz\navcsnoop.spec' "$version")" ]; then
+	ok "the SRPM holds avcsnoop.spec and avcsnoop-$version.tar.gz"
+else
+	bad "the SRPM holds the spec and the source" "$(cat "$W/srpm-files")"
+fi
+mkdir -p "$W/srpm"
+(cd "$W/srpm" && rpm2cpio "$OLDPWD/$srpm" | cpio -idm --quiet)
+if grep -qx "Version: *$version" "$W/srpm/avcsnoop.spec" && ! grep -q '@[A-Z_]*@' "$W/srpm/avcsnoop.spec"; then
+	ok "the SRPM's spec says Version: $version, no placeholder left"
+else
+	bad "the SRPM's spec carries the version" "$(grep -n 'Version\|@' "$W/srpm/avcsnoop.spec")"
+fi
+tar -tzf "$W/srpm/avcsnoop-$version.tar.gz" >"$W/tarlist"
+missing=
+for f in avcsnoop.spec VERSION Makefile packaging/rpm/avcsnoop.spec.in docs/avcsnoop.8 \
+	tests/unit/main.c user/main.c bpf/maps.bpf.c; do
+	grep -qx "avcsnoop-$version/$f" "$W/tarlist" || missing="$missing $f"
+done
+[ -z "$missing" ] && ok "the tarball holds the tree under avcsnoop-$version/ with its spec" ||
+	bad "the tarball holds the tree and the spec" "missing:$missing"
+# the RHEL user's path: rpmbuild -ts finds the spec in the tarball alone
+if packaging/rpm/build.sh --rpmbuild build/rpm -ts --define "_srcrpmdir $W/ts" \
+	"$W/srpm/avcsnoop-$version.tar.gz" >"$W/ts.log" 2>&1 && [ -f "$W/ts/avcsnoop-$version-1.src.rpm" ]; then
+	ok "rpmbuild -ts builds the SRPM from the tarball alone"
+else
+	bad "rpmbuild -ts on the tarball" "$(tail -n 5 "$W/ts.log")"
+fi
+
+# the checks can fail: broken copies of the spec, packaged again from the tree make rpm built
+# (rpmbuild -bb --short-circuit: %install and the packaging only)
+rebuild() { # rebuild NAME SPEC: 0 when rpmbuild packages it
+	packaging/rpm/build.sh --rpmbuild build/rpm -bb --short-circuit --noclean \
+		--define "_rpmdir $W/$1" "$2" >"$W/$1.log" 2>&1
+}
+sed '/avcsnoop-alerts\.yml$/d' build/rpm/avcsnoop.spec >"$W/nofile.spec"
+if ! rebuild nofile "$W/nofile.spec" && grep -q 'Installed (but unpackaged) file(s) found' "$W/nofile.log" &&
+	grep -q 'avcsnoop-alerts.yml' "$W/nofile.log"; then
+	ok "rpmbuild refuses a spec whose %files leaves the alert rules out"
+else
+	bad "rpmbuild refuses a spec with a file missing from %files" "$(tail -n 5 "$W/nofile.log")"
+fi
+sed '/^License:/d' build/rpm/avcsnoop.spec >"$W/nolicense.spec"
+lint "$W/nolicense.spec"
+lrc=$?
+if [ "$lrc" -ne 0 ] && grep -q ': E: .*License field must be present' "$W/rpmlint"; then
+	ok "rpmlint refuses a spec without a License tag"
+else
+	bad "rpmlint refuses a spec without License" "exit $lrc: $(cat "$W/rpmlint")"
+fi
+sed '/^%license /d' build/rpm/avcsnoop.spec >"$W/nolicfile.spec"
+if rebuild nolicfile "$W/nolicfile.spec"; then
+	b=$(ls "$W"/nolicfile/avcsnoop-*.rpm)
+	if ! holds_expected "$b" && grep -q '^< .*/usr/share/licenses/avcsnoop/copyright' "$W/diff"; then
+		ok "the file list check refuses an RPM without its %license file"
+	else
+		bad "the file list check refuses an RPM without %license" "$(cat "$W/diff")"
+	fi
+else
+	bad "a spec without %license still packages" "$(tail -n 5 "$W/nolicfile.log")"
+fi
+finish
