@@ -452,7 +452,7 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	if (security_compute_av_flags(scon, tcon, cls, bit, &avd))
 		return errno ? -errno : -EIO; /* never 0 with the outputs unset */
 	*denied = (avd.allowed & bit) != bit;
-	*audited = (avd.auditdeny & bit) == bit;
+	*audited = !av_denied_unaudited(bit, avd.allowed, avd.auditdeny);
 	*permissive_domain = avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE;
 	return 0;
 }

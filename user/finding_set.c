@@ -170,8 +170,6 @@ static void representative_verdict(struct finding *f)
 		f->verdict = VERDICT_SELINUX_HIDDEN;
 	else if (f->counts.permissive)
 		f->verdict = VERDICT_SELINUX_PERMISSIVE;
-	f->hidden = f->counts.hidden > 0;
-	f->permissive = f->counts.permissive > 0;
 }
 
 void finding_normalize(struct finding *f)
@@ -186,6 +184,7 @@ void finding_normalize(struct finding *f)
 	if (has_perm(f, "name_bind") || has_perm(f, "node_bind"))
 		f->op = AVC_OP_BIND;
 	if (!c->total) {
+		finding_derive_hidden(f);
 		c->total = f->count;
 		if (f->verdict == VERDICT_SELINUX_DENIED && !f->hidden)
 			c->audited = f->count;
@@ -207,6 +206,7 @@ void finding_normalize(struct finding *f)
 	}
 	if (finding_is_selinux(f))
 		representative_verdict(f);
+	finding_derive_hidden(f);
 }
 
 void finding_merge(struct finding *a, const struct finding *b)
@@ -240,6 +240,7 @@ void finding_merge(struct finding *a, const struct finding *b)
 		snprintf(a->tcontext, sizeof(a->tcontext), "%s", nb.tcontext);
 	if (finding_is_selinux(a))
 		representative_verdict(a);
+	finding_derive_hidden(a);
 }
 
 /* FNV-1a, 64 bits */

@@ -27,6 +27,7 @@
 #include <sepol/ports.h>
 
 #include "policy.h"
+#include "verdict.h"
 
 struct policy {
 	sepol_handle_t *handle;
@@ -860,8 +861,7 @@ int policy_check(struct policy *p, const struct policy_query *q, struct policy_d
 		d->reason |= reason & SEPOL_COMPUTEAV_RBAC ? POLICY_REASON_RBAC : 0;
 		d->reason |= reason & SEPOL_COMPUTEAV_BOUNDS ? POLICY_REASON_BOUNDS : 0;
 	}
-	/* the kernel logs the denied bits that are in auditdeny; none means no record */
-	d->dontaudit = d->denied && !(d->denied & avd.auditdeny);
+	d->dontaudit = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < q->nperms; i++) {
 		sepol_access_vector_t v;
 		size_t used = strlen(d->denied_perms);
@@ -888,8 +888,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	ret = decide(p, &pq, &avd, &reason);
 	if (ret)
 		return ret;
-	hidden_now =
-		(pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
+	hidden_now = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < policy_bool_count(p); i++) {
 		bool cur = pdb(p)->bool_val_to_struct[i]->state;
 		struct policy_bool_effect e = { .value = !cur };
@@ -903,7 +902,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 		denied = pq.requested & ~avd.allowed;
 		e.allows = !denied;
 		if (denied) {
-			bool hidden = !(denied & avd.auditdeny);
+			bool hidden = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 
 			e.hides = hidden && !hidden_now;
 			e.reveals = !hidden && hidden_now;
