@@ -26,6 +26,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "pin.h"
 #include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
