@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "findings_io.h"

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "auditlog.h"
+#include "commands.h"
 #include "finding_set.h"
 #include "findings_io.h"
 #include "json.h"

@@ -6,7 +6,6 @@
 #include "commands.h"
 #include "log.h"
 #include "preflight.h"
-#include "recommend.h"
 
 /* from the file VERSION, through the Makefile (the Debian package carries the same) */
 #ifndef AVCSNOOP_VERSION

@@ -16,6 +16,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "json.h"

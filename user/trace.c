@@ -10,6 +10,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "advice_out.h"
 #include "commands.h"
 #include "domain.h"
 #include "enrich.h"

@@ -34,7 +34,7 @@ $(FUZZ_POLICY): tests/policy/bool_gate.cil tests/policy/base.cil | $(OUTPUT)/fuz
 	$(call msg,SECILC,$@)
 	$(Q)secilc -M true -o $@ -f /dev/null tests/policy/base.cil tests/policy/bool_gate.cil
 
-$(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/recommend.h \
+$(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/recommend.h user/advice_out.h \
 		user/command.h user/findings_io.h user/auditlog.h user/finding.h user/policy.h \
 		$(FUZZ_POLICY) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ,$@)
