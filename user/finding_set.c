@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "finding_set.h"
 #include "findings_io.h"
-#include "policy.h"
 #include "verdict.h"
 
 #define SEP "\x1f"

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "findings_io.h"
 #include "json_read.h"
-#include "policy.h"
 #include "verdict.h"
 
 void finding_dest(const struct finding *f, char *out, size_t outsz)
