@@ -214,6 +214,11 @@ int policy_bool_cost(struct policy *p, const char *boolean, bool value, const ch
  * the types named as source by an allow rule in force on either type are asked (refpolicy:
  * ~5 ms of CPU a call).
  */
+#define POLICY_RELABEL_MAX_LOSERS 8
+struct policy_relabel_loss {
+	char domain[POLICY_NAME_LEN];
+	bool name_connect, name_bind; /* what it loses */
+};
 struct policy_relabel_cost {
 	char old_type[POLICY_NAME_LEN]; /* the port's type now (primary name) */
 	char new_type[POLICY_NAME_LEN]; /* new_type as a primary name */
@@ -224,12 +229,23 @@ struct policy_relabel_cost {
 	/* source types gaining and losing name_connect, and name_bind */
 	unsigned long connect_gaining, connect_losing;
 	unsigned long bind_gaining, bind_losing;
+	/* the losing domains (domains_losing in all), the port's own servers first: those that
+	 * lose name_bind, then those named like the old type, then by name; at most
+	 * POLICY_RELABEL_MAX_LOSERS
+	 */
+	struct policy_relabel_loss losers[POLICY_RELABEL_MAX_LOSERS];
+	int nlosers;
 };
 /* 0 (all counts 0 when new_type is the current type), -EINVAL (port > 65535), -ENOENT
  * (new_type is not a type, or is an attribute; no label for the port), -ENOMEM.
  */
 int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
 			     const char *new_type, struct policy_relabel_cost *cost);
+/* The same for a port of proto labelled old_type that is now new_type (--verify: what an
+ * applied relabel took away). -ENOENT for an unknown type or an attribute.
+ */
+int policy_port_type_change_cost(struct policy *p, enum policy_proto proto, const char *old_type,
+				 const char *new_type, struct policy_relabel_cost *cost);
 
 /* Port types (members of attribute port_type, else the types used by portcon) that source
  * may name_connect over tcp_socket, with the current booleans plus optionally one boolean
