@@ -112,6 +112,14 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
 
+/* Whether recommend ranks turning boolean on as a broad fix for stype (catch-all: every
+ * port type; or reaching well beyond stype; or switching dontaudit rules), judged from off
+ * whatever its current value (restored). For tighten: the booleans it takes back.
+ */
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean);
+/* A fix's "commands" and "argv" members: the one writer of commands in JSON. */
+void fix_commands_write_json(struct json *j, const struct fix *fx);
+
 /* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
 int cmd_recommend(int argc, char **argv);
 
