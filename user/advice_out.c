@@ -150,6 +150,11 @@ static void commands_write_json(struct json *j, const struct fix *fx)
 	json_arr_end(j);
 }
 
+void fix_commands_write_json(struct json *j, const struct fix *fx)
+{
+	commands_write_json(j, fx);
+}
+
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
 {
 	char dest[FINDING_CTX_LEN + 16], ebuf[16];

@@ -33,5 +33,7 @@ void advice_print_header(FILE *out, int index, int total, const struct finding *
 void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
 void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
+/* A fix's "commands" and "argv" members: the one writer of commands in JSON. */
+void fix_commands_write_json(struct json *j, const struct fix *fx);
 
 #endif

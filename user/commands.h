@@ -9,5 +9,6 @@ int cmd_dump(int argc, char **argv);
 
 /* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
 int cmd_recommend(int argc, char **argv);
+int cmd_tighten(int argc, char **argv);
 
 #endif

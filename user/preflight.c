@@ -89,6 +89,7 @@ struct pf {
 	struct row *rows;
 	size_t nrows, caprows;
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
+	bool keep_allowed; /* preflight_predict: allowed accesses are findings too */
 };
 
 /* ---- the domain ---- */
@@ -259,9 +260,8 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 		}
 		return 0;
 	}
-	if (d.allowed)
+	if (d.allowed && !pf->keep_allowed)
 		return 0;
-	rv = verdict_predict_denial(!pf->dom.enforcing || pf->dom.permissive_domain, d.dontaudit);
 	f = base_finding(pf, r);
 	snprintf(f.tcontext, sizeof(f.tcontext), "%s", a->target);
 	snprintf(f.tclass, sizeof(f.tclass), "%s", a->tclass);
@@ -269,6 +269,13 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	f.nperms = 1;
 	if (a->object)
 		snprintf(f.object, sizeof(f.object), "%s", a->object);
+	if (d.allowed) {
+		/* for tighten: what the configuration needs that the policy allows now */
+		f.verdict = VERDICT_ALLOWED;
+		ret = finding_set_add(&pf->set, &f, NULL);
+		return ret == -ENOMEM ? ret : 0;
+	}
+	rv = verdict_predict_denial(!pf->dom.enforcing || pf->dom.permissive_domain, d.dontaudit);
 	f.verdict = rv.verdict;
 	f.err = rv.verdict == VERDICT_SELINUX_PERMISSIVE ? 0 : EACCES;
 	f.hidden_by = rv.hidden_by;
@@ -845,6 +852,39 @@ out:
 	free(pf.rows);
 	finding_set_free(&pf.set);
 	policy_close(pf.pol);
+	ngx_conf_free(&conf);
+	return ret;
+}
+
+int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct finding_set *out,
+		      char *domain, size_t domainsz)
+{
+	struct ngx_conf conf = { 0 };
+	struct pf pf = { .o = o, .pol = pol, .keep_allowed = true };
+	char err[1024];
+	size_t k;
+	int ret = 0;
+
+	if (ngx_conf_read(o->conf, &conf, err, sizeof(err))) {
+		p_err("%s", err);
+		return -EINVAL;
+	}
+	local_port_range(&pf);
+	if (decide_domain(&pf)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	snprintf(domain, domainsz, "%s", pf.dom.type);
+	for (k = 0; k < conf.n && !ret; k++)
+		ret = endpoint_rows(&pf, &conf.v[k]);
+	for (k = 0; k < pf.set.n && !ret; k++)
+		if (finding_set_add(out, &pf.set.v[k], NULL) == -ENOMEM)
+			ret = -ENOMEM;
+out:
+	if (pf.labels)
+		selabel_close(pf.labels);
+	free(pf.rows);
+	finding_set_free(&pf.set);
 	ngx_conf_free(&conf);
 	return ret;
 }

@@ -1203,6 +1203,33 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 	return ret;
 }
 
+/* ---- for tighten: the same judgement of a boolean, asked from outside ---- */
+
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean)
+{
+	struct ctx c = { .p = p, .name_connect = true };
+	struct bool_choice b;
+	int cur = policy_bool_get(p, boolean);
+	bool broad;
+
+	if (cur < 0)
+		return false;
+	memset(&b, 0, sizeof(b));
+	text_set(c.stype, sizeof(c.stype), "%s", stype);
+	text_set(b.e.name, sizeof(b.e.name), "%s", boolean);
+	b.e.value = true;
+	/* judged as the fix "turn it on" is judged: from off, every other boolean as it is */
+	if (cur)
+		policy_bool_set(p, boolean, false);
+	if (policy_bool_cost(p, boolean, true, stype, &b.cost))
+		memset(&b.cost, 0, sizeof(b.cost));
+	b.catchall = opens_every_port(&c, &b);
+	broad = bool_is_broad(&b);
+	if (cur)
+		policy_bool_set(p, boolean, true);
+	return broad;
+}
+
 /* ---- --verify ---- */
 
 /* The port was relabelled since the finding (its type then: the finding's target): which

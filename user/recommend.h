@@ -112,4 +112,10 @@ struct verify_result {
 };
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v);
 
+/* Whether recommend ranks turning boolean on as a broad fix for stype (catch-all: every
+ * port type; or reaching well beyond stype; or switching dontaudit rules), judged from off
+ * whatever its current value (restored). For tighten: the booleans it takes back.
+ */
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean);
+
 #endif
