@@ -5,7 +5,8 @@
 #   -> OUTDIR/avcsnoop-VERSION.tar.gz (the tracked files of this tree, with avcsnoop.spec),
 #      OUTDIR/avcsnoop.spec, OUTDIR/avcsnoop-VERSION-1.src.rpm, OUTDIR/avcsnoop-VERSION-1.ARCH.rpm
 # The last two lines printed are the SRPM's and the binary RPM's paths; rpmlint (when installed)
-# checks both and the spec with packaging/rpm/rpmlint.toml, and any error fails the build.
+# checks both and the spec with packaging/rpm/rpmlint.toml and avcsnoop.rpmlintrc, and any
+# error fails the build.
 #
 # rpmbuild runs in a private %_topdir (OUTDIR/topdir): nothing in ~/rpmbuild is read or written;
 # the built tree stays in OUTDIR/topdir/BUILD (--noclean) until the next build.
@@ -25,6 +26,17 @@ rpmbuild_here() {
 		set -- --load "$PWD/packaging/rpm/macros.local-build" "$@"
 	rpmbuild "$@"
 }
+
+# rpmlint_here ARGS...: rpmlint with the project's settings and filters (one place for make rpm
+# and tests/rpm)
+rpmlint_here() {
+	rpmlint -c packaging/rpm/rpmlint.toml -r packaging/rpm/avcsnoop.rpmlintrc "$@"
+}
+if [ "${1:-}" = --rpmlint ]; then
+	shift
+	rpmlint_here "$@"
+	exit
+fi
 
 # `build.sh --rpmbuild OUTDIR ARGS...`: rpmbuild ARGS with the settings of a build in OUTDIR
 # (tests/rpm rebuilds broken copies of the spec in the tree the last build left there)
@@ -88,10 +100,10 @@ srpm=$(sed -n 's/^Wrote: \(.*\.src\.rpm\)$/\1/p' "$out/rpmbuild.log")
 rpm=$(sed -n 's/^Wrote: \(.*\.rpm\)$/\1/p' "$out/rpmbuild.log" | grep -v '\.src\.rpm$')
 [ -f "$srpm" ] && [ -f "$rpm" ] ||
 	{ echo "build.sh: rpmbuild wrote no SRPM or no RPM (log: $out/rpmbuild.log)" >&2; exit 1; }
-# rpmlint with the project's settings (packaging/rpm/rpmlint.toml): an error fails the build
+# rpmlint with the project's settings and filters: an error fails the build
 if command -v rpmlint >/dev/null; then
 	lrc=0
-	rpmlint -c packaging/rpm/rpmlint.toml "$srpm" "$rpm" "$out/$name.spec" >"$out/rpmlint.log" 2>&1 ||
+	rpmlint_here "$srpm" "$rpm" "$out/$name.spec" >"$out/rpmlint.log" 2>&1 ||
 		lrc=$?
 	if [ "$lrc" -ne 0 ] || grep -q ': E: ' "$out/rpmlint.log"; then
 		cat "$out/rpmlint.log" >&2
