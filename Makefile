@@ -45,7 +45,7 @@ HOSTHELP_BINS := $(filter-out %.bpf,$(HOSTHELP_BINS))
 Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
-.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install deb rpm
+.PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend fuzz clean format format-check lint install deb
 all: avcsnoop
 
 deps:
@@ -157,10 +157,12 @@ deb: avcsnoop
 
 # The RPM for RHEL-family hosts (packaging/rpm/build.sh): a tarball of the tracked files with
 # the spec made from packaging/rpm/avcsnoop.spec.in and VERSION, then rpmbuild -ba in a private
-# %_topdir under build/rpm, then rpmlint: build/rpm/avcsnoop-VERSION-1.src.rpm and .ARCH.rpm.
-# On Debian (its `rpm` package) the spec's BuildRequires are not installed RPMs, so rpmbuild
-# runs with --nodeps there: scripts/deps.sh's Debian packages provide the same tools and
-# libraries. tests/rpm checks the result.
+# %_topdir under build/rpm (the build, %check's unit tests, the packages), then rpmlint with
+# packaging/rpm/rpmlint.toml and avcsnoop.rpmlintrc: build/rpm/avcsnoop-VERSION-1.src.rpm and
+# .ARCH.rpm. On Debian (its `rpm` package) the spec's BuildRequires are not installed RPMs, so
+# rpmbuild runs with --nodeps there: scripts/deps.sh's Debian packages provide the same tools
+# and libraries. tests/rpm checks the result.
+.PHONY: rpm
 rpm:
 	$(call msg,RPM,$(OUTPUT)/rpm)
 	$(Q)packaging/rpm/build.sh $(OUTPUT)/rpm
