@@ -1,10 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # The RPM: `make rpm` builds the SRPM and the binary RPM (rpmbuild from Debian's rpm package),
-# rpmlint finds no error in them or the spec (its warnings are shown), the binary RPM holds
-# exactly what the spec promises, its version is VERSION's and its binary's, the SRPM carries
-# the spec and the source (with which `rpmbuild -ts` works, as a RHEL user runs it), and broken
-# copies of the spec fail: a file left out of %files, no License tag, no %license file.
+# rpmlint finds no error in them or the spec (its warnings are shown; a filter of
+# avcsnoop.rpmlintrc that matches nothing is an error), the binary RPM holds exactly what the
+# spec promises, its version is VERSION's and its binary's, its scriptlets do what the systemd
+# macros promise on install, upgrade and erase, and the erase removes the watch unit's pins
+# (for real where this host can load BPF), the BuildRequires cover the Makefile's libraries and
+# tools by their Fedora names, the SRPM carries the spec and the source (with which
+# `rpmbuild -ts` works, as a RHEL user runs it), and broken copies of the spec fail: a file left
+# out of %files, no License tag, no %license file. No network; ~15 s of CPU.
 set -u
 cd "$(dirname "$0")/../.."
 SUITE=rpm
@@ -164,6 +168,40 @@ if run_scriptlet preuninstall 0 "$W/root/usr/sbin/avcsnoop" &&
 	ok "erase: the packaged binary's --unpin refuses a non-bpffs directory, shown, and the erase goes on"
 else
 	bad "erase with an --unpin that fails" "exit $?: $(cat "$W/err")"
+fi
+
+# The erase for real, where this host can load BPF (root, BTF, a bpffs): the packaged binary
+# runs as the unit runs it (watch --pin), stops and leaves its pins (the programs keep counting),
+# and the erase scriptlet removes them. Under the host suites' lock: it loads BPF programs.
+PINDIR=/sys/fs/bpf/avcsnoop-rpm-test-$$
+suite_cleanup() { [ -d "$PINDIR" ] && "$W/root/usr/sbin/avcsnoop" watch --unpin "$PINDIR" 2>/dev/null; }
+if [ "$(id -u)" -ne 0 ] || [ ! -r /sys/kernel/btf/vmlinux ] ||
+	[ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" != bpf_fs ]; then
+	skipped "erase removes real pins" "needs root, /sys/kernel/btf/vmlinux and a bpffs on /sys/fs/bpf"
+elif ! exec {lockfd}>/tmp/avcsnoop-host.lock || ! flock -w 120 "$lockfd"; then
+	skipped "erase removes real pins" "the host suites' lock (/tmp/avcsnoop-host.lock) stayed busy for 2 minutes"
+else
+	AVC=$W/root/usr/sbin/avcsnoop
+	if start_avc "$W/pin.out" watch --pin "$PINDIR" 60; then
+		stop_avc
+		links=$(for f in "$PINDIR"/*; do
+			bpftool link show pinned "$f" 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p'
+		done)
+		if [ -n "$links" ] && run_scriptlet preuninstall 0 "$AVC" "$PINDIR" && [ ! -e "$PINDIR" ]; then
+			left=
+			for id in $links; do
+				bpftool link show id "$id" >/dev/null 2>&1 && left="$left $id"
+			done
+			# shellcheck disable=SC2086 # the ids on one line
+			[ -z "$left" ] && ok "erase: the packaged binary's pins are gone, its links detached (ids $(echo $links))" ||
+				bad "erase detaches the pinned links" "left:$left"
+		else
+			bad "erase removes the pins watch --pin left" "links: $links" "$(cat "$W/err")" \
+				"$(ls "$PINDIR" 2>&1)"
+		fi
+	fi
+	AVC=./avcsnoop
+	flock -u "$lockfd"
 fi
 
 # dependencies: the shared libraries found in the binary; libsepol is linked in statically
