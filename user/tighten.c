@@ -595,6 +595,24 @@ static void prove(struct policy *p, struct tighten_result *r)
 	}
 }
 
+/* Distinct port types the accesses of stype use */
+static int kept_port_types(const struct tighten_result *r, const char *stype)
+{
+	size_t j, m;
+	int n = 0;
+
+	for (j = 0; j < r->nacc; j++) {
+		if (!r->acc[j].port || strcmp(r->acc[j].stype, stype))
+			continue;
+		for (m = 0; m < j; m++)
+			if (r->acc[m].port && !strcmp(r->acc[m].stype, stype) &&
+			    !strcmp(r->acc[m].ttype, r->acc[j].ttype))
+				break;
+		n += m == j;
+	}
+	return n;
+}
+
 /*
  * A catch-all no boolean grants: the source still reaches every port type with the broad
  * booleans off, by an unconditional rule on port_type (a local module's, as pasted from the
@@ -654,8 +672,8 @@ static void find_unconditional(struct policy *p, struct tighten_result *r)
 			 "it (semodule -r ITS_NAME), after the steps above; sesearch shows the "
 			 "rule, semodule -l the modules.");
 		text_set(fx->grant, sizeof(fx->grant),
-			 "takes back name_connect on the %d port type(s) %s was not seen using",
-			 universe, stype);
+			 "takes back name_connect on every port type (%d) but the %d kept",
+			 universe, kept_port_types(r, stype));
 		text_set(fx->why, sizeof(fx->why),
 			 "a rule on port_type opens every port, including those of services "
 			 "added later; the policy file does not say which module it came from");
