@@ -304,6 +304,16 @@ tighten_checks() { # LABEL POLICY
 	check "$lab tighten: no step turns a broad boolean on" \
 		jq -e --arg a "$catchall" --arg n "$nis" '[.steps[] | select(.boolean == $a or .boolean == $n) | .value] | all(. == false)' <<<"$plan"
 
+	# coverage: 3000 seen, the configuration names 8080 too (never seen): kept by a step of
+	# its own; without the configuration it is not an access of the plan at all
+	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" \
+		-i - --nginx-conf "$TCONF" -d httpd_t)
+	check "$lab tighten --nginx-conf: 8080, named by the configuration and never seen, is kept by a step" \
+		jq -e '.outcome == "plan" and .coverage.observed == 1 and .coverage.predicted >= 2 and ([.accesses[] | select(.port == 8080 and .predicted and (.observed | not) and .kept and .step > 0)] | length == 1)' <<<"$plan"
+	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" -i -)
+	check "$lab tighten without it: 8080 is not kept (it would be cut)" \
+		jq -e '.outcome == "plan" and .coverage.predicted == 0 and ([.accesses[] | select(.port == 8080)] | length == 0)' <<<"$plan"
+
 	# NIS on, an unreserved port seen: not the catch-all, not NIS: recommend's narrow fix
 	plan=$(allowed_finding 23456 "$tun" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$nis=1" -i -)
 	rc=$?
@@ -320,6 +330,11 @@ tighten_checks() { # LABEL POLICY
 	check "$lab tighten: only ${b:-the narrow fix} on: nothing to tighten (exit 0)" \
 		bash -c '[ "$1" -eq 0 ] && grep -q "^Nothing to tighten" <<<"$2"' _ "$rc" "$out"
 }
+TCONF=$(mktemp -d)/nginx.conf
+trap 'rm -rf "${TCONF%/nginx.conf}"' EXIT
+printf '%s\n' 'events {}' 'http { server { listen 127.0.0.1:80;' \
+	'location /app/ { proxy_pass http://127.0.0.1:3000; }' \
+	'location /cache/ { proxy_pass http://127.0.0.1:8080; } } }' >"$TCONF"
 [ -r "$REFPOL" ] && tighten_checks refpolicy "$REFPOL"
 for rhel in rhel9 rhel10; do
 	TPOL=$(scripts/targeted.sh "$rhel" --policy 2>/dev/null) && [ -r "$TPOL" ] && tighten_checks "$rhel" "$TPOL"

@@ -62,7 +62,7 @@ get() { curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGIN
 
 E=$LAB_OUT/t-allowed.json
 W=$LAB_OUT/t-watch.txt
-"$LAB_AVCSNOOP" watch -q --export "$E" --allowed 2 >"$W" 2>"$W.err" &
+"$LAB_AVCSNOOP" watch --export "$E" --allowed 2 >"$W" 2>"$W.err" &
 WATCH_PID=$!
 lab_setup lab_wait 120 grep -q '^avcsnoop: have:' "$W.err"
 sleep 1 # TCG: let the links settle
