@@ -205,7 +205,8 @@ static bool allowed_under_plan(struct policy *p, const struct tighten_result *r,
 	}
 	if (module_grants(r, a, target, nsteps)) {
 		if (why)
-			text_set(why, whysz, "allowed on %s by the local module of the plan", target);
+			text_set(why, whysz, "allowed on %s by the local module of the plan",
+				 target);
 		return true;
 	}
 	if (why) {
@@ -517,7 +518,8 @@ static int add_module_rule(struct tighten_result *r, int k, const char *comment,
 	text_set(st->fix.why, sizeof(st->fix.why),
 		 "no boolean or label keeps it without a broad grant or breaking another "
 		 "domain; exact, but local policy you must keep (module name %s: a module of "
-		 "the same name would be replaced)", file);
+		 "the same name would be replaced)",
+		 file);
 	cmd = &st->fix.cmds[st->fix.ncmds++];
 	command_init(cmd, "printf");
 	command_arg(cmd, "%s\\n");
@@ -582,13 +584,13 @@ static void prove(struct policy *p, struct tighten_result *r)
 
 		if (r->catchall_stype[0] && a->port && !strcmp(a->stype, r->catchall_stype)) {
 			/* the catch-all goes: only the plan's module may keep it */
-			a->kept = module_grants(r, a, target_under_plan(r, a, r->nsteps),
-						r->nsteps);
+			a->kept =
+				module_grants(r, a, target_under_plan(r, a, r->nsteps), r->nsteps);
 			text_set(a->proof, sizeof(a->proof), "%s by the local module of the plan",
 				 a->kept ? "allowed" : "not granted");
 		} else {
-			a->kept = allowed_under_plan(p, r, a, r->nsteps, a->proof,
-						     sizeof(a->proof));
+			a->kept =
+				allowed_under_plan(p, r, a, r->nsteps, a->proof, sizeof(a->proof));
 		}
 		if (!a->kept)
 			r->broken++;
@@ -654,7 +656,8 @@ static void find_unconditional(struct policy *p, struct tighten_result *r)
 			 * permissions were allowed by it
 			 */
 			for (i = 0; i < a->f->nperms; i++)
-				text_cat(perms, sizeof(perms), "%s%s", i ? " " : "", a->f->perms[i]);
+				text_cat(perms, sizeof(perms), "%s%s", i ? " " : "",
+					 a->f->perms[i]);
 			text_set(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", stype, perms,
 				 a->ttype, a->f->tclass);
 			text_set(rule, sizeof(rule), "(allow %s %s (%s (%s)))", stype, a->ttype,
@@ -714,7 +717,8 @@ static void summarize(struct tighten_result *r)
 	if (r->catchall_stype[0])
 		text_cat(r->summary, sizeof(r->summary),
 			 "%s reaches every port type by an unconditional rule (a local module's "
-			 "catch-all on port_type)", r->catchall_stype);
+			 "catch-all on port_type)",
+			 r->catchall_stype);
 	text_cat(r->summary, sizeof(r->summary), "; %zu access(es) seen or predicted", r->nacc);
 	if (r->outcome == TIGHTEN_REFUSED) {
 		text_cat(r->summary, sizeof(r->summary),
@@ -788,8 +792,8 @@ int tighten(struct policy *p, const struct finding_set *observed,
 	if (ret)
 		goto out;
 	r->outcome = !r->nremovals && !r->catchall_stype[0] ? TIGHTEN_NOTHING
-		     : r->broken				 ? TIGHTEN_REFUSED
-								 : TIGHTEN_PLAN;
+		     : r->broken			    ? TIGHTEN_REFUSED
+							    : TIGHTEN_PLAN;
 	summarize(r);
 out:
 	free(adv);
@@ -820,7 +824,9 @@ int tighten_exit_status(const struct tighten_result *r)
 
 static const char *grant_kind_name(enum tighten_grant_kind k)
 {
-	return k == GRANT_BOOLEAN ? "boolean" : k == GRANT_LOCAL_PORT ? "local_port_label" : "rules";
+	return k == GRANT_BOOLEAN      ? "boolean"
+	       : k == GRANT_LOCAL_PORT ? "local_port_label"
+				       : "rules";
 }
 
 /* "port 3000 (ntop_port_t)" or "ntop_port_t": the names are the policy's */
@@ -899,8 +905,8 @@ static void coverage_text(FILE *out, const struct tighten_result *r)
 
 	when_text(r->first_seen, a, sizeof(a));
 	when_text(r->last_seen, b, sizeof(b));
-	fprintf(out, "\nCoverage: %zu access(es) observed (%llu attempt(s)) from %s to %s", r->nobserved,
-		(unsigned long long)r->attempts, a, b);
+	fprintf(out, "\nCoverage: %zu access(es) observed (%llu attempt(s)) from %s to %s",
+		r->nobserved, (unsigned long long)r->attempts, a, b);
 	if (r->nprocs) {
 		fprintf(out, " by ");
 		for (i = 0; i < r->nprocs; i++) {
@@ -952,8 +958,12 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 			x->predicted ? "; predicted by the configuration" : "");
 		if (r->outcome != TIGHTEN_NOTHING)
 			fprintf(out, "; %s%s",
-				x->step >= 0 ? "kept by step " : x->kept ? "kept as is" : "BREAKS: ",
-				x->step >= 0 ? "" : x->kept ? "" : x->proof);
+				x->step >= 0 ? "kept by step "
+				: x->kept    ? "kept as is"
+					     : "BREAKS: ",
+				x->step >= 0 ? ""
+				: x->kept    ? ""
+					     : x->proof);
 		if (x->step >= 0)
 			fprintf(out, "%d", x->step + 1);
 		fprintf(out, "\n");
@@ -979,8 +989,10 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 		print_fix(out, &r->catchall);
 	}
 	if (r->outcome == TIGHTEN_REFUSED) {
-		fprintf(out, "\nRefused: with these changes applied to the policy in memory, %d "
-			     "access(es) would be denied:\n", r->broken);
+		fprintf(out,
+			"\nRefused: with these changes applied to the policy in memory, %d "
+			"access(es) would be denied:\n",
+			r->broken);
 		for (k = 0; k < r->nacc; k++)
 			if (!r->acc[k].kept) {
 				access_words(&r->acc[k], words, sizeof(words));
@@ -989,8 +1001,10 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 		fprintf(out, "Apply nothing of it; keep the broad grant, or fix what breaks by "
 			     "hand and run tighten again.\n");
 	} else {
-		fprintf(out, "\nProof: with every change applied to the policy in memory, all %zu "
-			     "access(es) stay allowed.\n", r->nacc);
+		fprintf(out,
+			"\nProof: with every change applied to the policy in memory, all %zu "
+			"access(es) stay allowed.\n",
+			r->nacc);
 	}
 	coverage_text(out, r);
 }

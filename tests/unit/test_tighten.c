@@ -297,7 +297,8 @@ TEST(tighten_catchall_module_becomes_a_narrower_module)
 			"(name_connect)))' > tighten-web_t.cil");
 	CHECK(access_on(r, 3000, "name_connect")->kept && access_on(r, 5432, "name_connect")->kept);
 	/* then the catch-all, by hand: its module's name is not in the policy */
-	CHECK(has_cmd(&r->catchall, "sesearch -A -s web_t -t port_type -c tcp_socket -p name_connect"));
+	CHECK(has_cmd(&r->catchall,
+		      "sesearch -A -s web_t -t port_type -c tcp_socket -p name_connect"));
 	CHECK_CONTAINS(text_of(r, false), "remove the catch-all of web_t");
 	CHECK_CONTAINS(text_of(r, true), "\"by_hand\":true");
 	tighten_free(r);
@@ -416,7 +417,9 @@ TEST(tighten_says_what_it_saw)
 	CHECK_CONTAINS(txt, "(a nightly job, a failover upstream) would be cut by this plan");
 	CHECK_CONTAINS(txt, "not seen; predicted by the configuration");
 	CHECK(!strchr(txt, '\x1b'));
-	CHECK_CONTAINS(text_of(r, true), "\"first_seen\":1700000000.000000,\"last_seen\":1700604800.000000,\"processes\":[");
+	CHECK_CONTAINS(
+		text_of(r, true),
+		"\"first_seen\":1700000000.000000,\"last_seen\":1700604800.000000,\"processes\":[");
 	tighten_free(r);
 	finding_set_free(&seen);
 	finding_set_free(&pred);
