@@ -141,6 +141,11 @@ int cmd_tighten(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "i:d:P:B:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
+			/* getopt gives required arguments; the analyzer cannot know */
+			if (!optarg) {
+				usage(stderr);
+				return 2;
+			}
 			if (ninputs >= MAX_INPUTS) {
 				p_err("-i: at most %d files", MAX_INPUTS);
 				return 2;
