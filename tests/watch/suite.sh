@@ -272,6 +272,31 @@ out=$("$AVC" recommend "$E2" 2>&1); rc=$?
 DETAIL="rc=$rc $out"
 check "trace --export -> avcsnoop recommend" eval '[ $rc = 0 ] && grep -q "refused: nothing listening (ECONNREFUSED); 6 attempts" <<<"$out"'
 
+# ---- watch --export --allowed (issue 21): allowed accesses exported continuously ----
+# The file is rewritten every report with one finding per access, counts and first/last seen
+# so far: read while watch runs, then again after more connects.
+E3=$W/wa-export.json
+start_avc "$W/wa.out" watch --export "$E3" --allowed -c avc-wall 0.3 || finish
+WPORT=$((20000 + $$ % 20000)) # one destination across both runs of the listener
+$CONN --comm avc-wall --count 4 --listen tcp4:127.0.0.1:$WPORT >/dev/null
+$CONN --comm avc-wall --count 3 --closed tcp4:127.0.0.1:0 >/dev/null
+sleep 0.8
+cp "$E3" "$W/wa-first.json" 2>/dev/null
+sleep 0.2 # the first connects' last_seen is in the past now
+$CONN --comm avc-wall --count 5 --listen tcp4:127.0.0.1:$WPORT >/dev/null
+sleep 0.8
+stop_avc
+DETAIL="first: $(cat "$W/wa-first.json" 2>&1) last: $(cat "$E3" 2>&1)"
+check "watch --export --allowed, while running: the allowed access (4) beside the failure (3)" \
+	jq -e -s --argjson p "$WPORT" 'map(select(.type == "finding" and .comm == "avc-wall" and .op == "connect")) | (map(select(.verdict == "allowed")) | length == 1 and .[0].dport == $p and .[0].count == 4 and .[0].first_seen > 0 and .[0].last_seen >= .[0].first_seen) and (map(select(.verdict == "refused")) | length == 1 and .[0].count == 3)' "$W/wa-first.json"
+check "watch --export --allowed, later: the allowed counts grow (9), first seen kept, last seen later" \
+	jq -e -s --slurpfile a "$W/wa-first.json" '(map(select(.type == "finding" and .verdict == "allowed" and .comm == "avc-wall" and .op == "connect")) | .[0]) as $n | ($a | map(select(.verdict == "allowed" and .op == "connect")) | .[0]) as $o | $n.count == 9 and $n.first_seen == $o.first_seen and $n.last_seen > $o.last_seen' "$E3"
+make -s --no-print-directory build/tests/policy/tighten.policy >/dev/null 2>&1
+out=$("$AVC" tighten -i "$E3" --policy build/tests/policy/tighten.policy 2>&1); rc=$?
+DETAIL="rc=$rc $out"
+check "watch --export --allowed -> tighten reads it; seen without SELinux: not considered, counted, exit 0" \
+	eval '[ $rc = 0 ] && grep -q "^Nothing to tighten" <<<"$out" && grep -Eq "Not considered: [1-9][0-9]* without SELinux names" <<<"$out"'
+
 # ---- pinned counters survive the process; a second watch reuses them; dump; AVC export ----
 start_avc "$W/pin1.out" watch --pin "$PINDIR" -c avc-wpin 60 || finish
 $CONN --comm avc-wpin --count 100 --closed tcp4:127.0.0.1:4999 >/dev/null
