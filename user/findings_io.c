@@ -475,6 +475,8 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return jr_fail(&r, "trailing data after the object");
 	if (!have_type)
 		return jr_fail(&r, "no \"type\" member");
+	if (!strcmp(type, "uncounted"))
+		return FINDING_READ_UNCOUNTED;
 	if (strcmp(type, "finding") && strcmp(type, "connect"))
 		return FINDING_READ_OTHER;
 	if (!have_verdict)

@@ -37,6 +37,7 @@ struct prom_totals {
 	unsigned long long overflow; /* STAT_AGG_OVERFLOW */
 	unsigned long long entries;  /* counter table entries in use */
 	unsigned long long max_entries;
+	unsigned long long write_errors; /* reports whose files could not be written (ENOSPC) */
 };
 
 /*

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -99,11 +101,13 @@ static int write_temp(int fd, mode_t mode, safe_file_fn fn, void *arg)
 		close(fd);
 		return err;
 	}
+	/* a write that failed inside fn (stdio flushing its buffer: ENOSPC) leaves only the
+	 * error flag and errno: errno cleared first names the cause, not a vague EIO
+	 */
+	errno = 0;
 	err = fn(f, arg);
-	if (!err && fflush(f))
-		err = -errno;
-	if (!err && ferror(f))
-		err = -EIO;
+	if (!err && (fflush(f) || ferror(f)))
+		err = errno ? -errno : -EIO;
 	if (!err && fsync(fd))
 		err = -errno;
 	if (fclose(f) && !err)
@@ -168,4 +172,54 @@ fail:
 out:
 	close(dirfd);
 	return err;
+}
+
+/* Is name what create_temp() names a temporary file of base? */
+static bool is_temp_of(const char *name, const char *base)
+{
+	size_t blen = strnlen(base, TEMP_BASE_MAX), i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, blen) || name[1 + blen] != '.')
+		return false;
+	name += 2 + blen;
+	for (i = 0; i < 16; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return name[16] == '\0';
+}
+
+int safe_file_remove_stale(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	struct stat st;
+	int fd, n = 0, err;
+	DIR *d;
+
+	if (split_path(path, dir, sizeof(dir), &base))
+		return 0; /* the write names the problem */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((de = readdir(d))) {
+		if (!is_temp_of(de->d_name, base))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid())
+			continue;
+		if (!unlinkat(dirfd(d), de->d_name, 0))
+			n++;
+	}
+	closedir(d);
+	if (n)
+		p_info("%s: removed %d temporary file(s) left by a writer that was killed", path,
+		       n);
+	return n;
 }

@@ -33,4 +33,12 @@ typedef int (*safe_file_fn)(FILE *f, void *arg);
  */
 int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg);
 
+/*
+ * Remove the temporary files a killed writer of path left: ".BASE.<16 hex digits>" beside
+ * it, regular, with one link, owned by this user (nothing another user made is touched).
+ * Called at start, before the first write: a writer killed mid-write (SIGKILL, a crash, a
+ * power cut) cannot remove its own. The number removed (said on stderr when any), or -errno.
+ */
+int safe_file_remove_stale(const char *path);
+
 #endif
