@@ -632,7 +632,7 @@ static void watch_usage(FILE *f)
 	fputs("Usage: avcsnoop watch [OPTIONS] [INTERVAL [COUNT]]\n"
 	      "Count connect() attempts in the kernel (no event per attempt reaches user space) and\n"
 	      "report every INTERVAL seconds (default 5) which destinations fail and why; stop after\n"
-	      "COUNT reports (default: until SIGINT/SIGTERM, which print a last report).\n"
+	      "COUNT reports (default: until SIGINT, SIGTERM or SIGHUP, which print a last report).\n"
 	      "\n" FILTER_USAGE
 	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
 	      "                        (comm, destination, verdict) triples count as overflow\n"
