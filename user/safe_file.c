@@ -45,6 +45,47 @@ static int split_path(const char *path, char *dir, size_t dirsz, const char **ba
 }
 
 /*
+ * Open dir one component at a time, none of them followed if it is a symbolic link: a
+ * directory in the path that someone swapped for a link (a textfile directory owned by the
+ * exporter's user, a parent of it) cannot send root's write elsewhere. Its fd, or -errno with
+ * the path up to the component that failed in upto.
+ */
+static int open_dir_nofollow(const char *dir, char *upto, size_t uptosz)
+{
+	char buf[PATH_MAX], *comp, *save = NULL;
+	struct stat st;
+	size_t used = 0;
+	int fd, nfd, err;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(dir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	upto[0] = '\0';
+	if (dir[0] == '/')
+		used = (size_t)snprintf(upto, uptosz, "/");
+	for (comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (used < uptosz)
+			used += (size_t)snprintf(upto + used, uptosz - used, "%s%s",
+						 used && upto[used - 1] != '/' ? "/" : "", comp);
+		if (!strcmp(comp, "."))
+			continue;
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		err = -errno;
+		/* O_DIRECTORY says ENOTDIR for a link: tell a link from a file, as -ELOOP */
+		if (nfd < 0 && err == -ENOTDIR && !fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISLNK(st.st_mode))
+			err = -ELOOP;
+		close(fd);
+		if (nfd < 0)
+			return err;
+		fd = nfd;
+	}
+	return fd;
+}
+
+/*
  * May the entry base be replaced by a regular file? Yes when it is absent, a regular file, or
  * a symlink (replaced, not followed) to a regular file or to nothing. -EISDIR for a directory,
  * -EINVAL for a device, FIFO or socket, or a symlink to one of those.
@@ -117,7 +158,7 @@ static int write_temp(int fd, mode_t mode, safe_file_fn fn, void *arg)
 
 int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg)
 {
-	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	char dir[PATH_MAX], tmp[NAME_MAX + 1], upto[PATH_MAX];
 	const char *base;
 	int dirfd, fd, err;
 
@@ -130,10 +171,15 @@ int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg)
 			      err == -EISDIR ? "names a directory, not a file" : strerror(-err));
 		return err;
 	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open_dir_nofollow(dir, upto, sizeof(upto));
 	if (dirfd < 0) {
-		err = -errno;
-		p_err("%s: opening its directory %s: %s", path, dir, strerror(errno));
+		err = dirfd;
+		if (err == -ELOOP)
+			p_err("%s: %s is a symbolic link: refused (name the directory itself)",
+			      path, upto);
+		else
+			p_err("%s: opening its directory %s: %s", path, upto[0] ? upto : dir,
+			      strerror(-err));
 		return err;
 	}
 	err = check_target(dirfd, base);
@@ -190,7 +236,7 @@ static bool is_temp_of(const char *name, const char *base)
 
 int safe_file_remove_stale(const char *path)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], upto[PATH_MAX];
 	const char *base;
 	struct dirent *de;
 	struct stat st;
@@ -199,9 +245,9 @@ int safe_file_remove_stale(const char *path)
 
 	if (split_path(path, dir, sizeof(dir), &base))
 		return 0; /* the write names the problem */
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_dir_nofollow(dir, upto, sizeof(upto));
 	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return fd == -ENOENT ? 0 : fd; /* the write names the problem */
 	d = fdopendir(fd);
 	if (!d) {
 		err = -errno;

@@ -13,9 +13,10 @@
  *     the whole new one; a symlink at the target is replaced, never followed;
  *   - on any failure the temporary file is removed and the target is left as it was.
  *
- * The directory part of the path is resolved as given (the administrator named it; the
- * kernel's fs.protected_symlinks guards symlinks in sticky directories); the last component
- * is never followed. A target that is a directory, a device, a FIFO or a socket (or a symlink
+ * The directory part of the path is opened one component at a time with O_NOFOLLOW: a
+ * symbolic link anywhere in it is refused, named (a textfile directory owned by the
+ * exporter's user, or a parent of it, swapped for a link cannot redirect root's write); the
+ * last component is never followed. A target that is a directory, a device, a FIFO or a socket (or a symlink
  * to one, such as /dev/stdout) is refused, not replaced.
  */
 #ifndef AVC_SAFE_FILE_H

@@ -369,11 +369,11 @@ fi
 start_avc "$W/half.out" watch --pin "$FP" 60 || finish
 kill -KILL "$avc_pid"; wait "$avc_pid" 2>/dev/null; avc_pid=
 rm "$FP/stats"
-links_before=$(bpftool link show 2>/dev/null | grep -c 'avc_connect_enter' || true)
+links_before=$(bpftool prog show 2>/dev/null | grep -c 'avc_connect_enter' || true)
 out=$("$AVC" watch -q --pin "$FP" 0.1 1 2>&1 >/dev/null); rc=$?
 DETAIL="rc=$rc $out"
 check "half-pinned directory: the next start removes its pins, says so, and pins afresh" eval '[ $rc = 0 ] && grep -q "stopped before its pins were complete" <<<"$out" && [ -e "$FP/stats" ]'
-links_after=$(bpftool link show 2>/dev/null | grep -c 'avc_connect_enter' || true)
+sleep 0.3; links_after=$(bpftool prog show 2>/dev/null | grep -c 'avc_connect_enter' || true)
 DETAIL="avc_connect_enter links: $links_before with the half directory, $links_after after"
 check "half-pinned directory: its programs are detached (no second set attached)" [ "$links_after" = "$links_before" ]
 "$AVC" watch --unpin "$FP" 2>/dev/null
