@@ -33,9 +33,10 @@ struct prom_series {
 };
 
 struct prom_totals {
-	unsigned long long attempts; /* STAT_ATTEMPTS: connects that passed the filters */
-	unsigned long long overflow; /* STAT_AGG_OVERFLOW */
-	unsigned long long entries;  /* counter table entries in use */
+	unsigned long long attempts;   /* STAT_ATTEMPTS: connects that passed the filters */
+	unsigned long long overflow;   /* STAT_AGG_OVERFLOW */
+	unsigned long long over_quota; /* STAT_AGG_QUOTA */
+	unsigned long long entries;    /* counter table entries in use */
 	unsigned long long max_entries;
 	unsigned long long write_errors; /* reports whose files could not be written (ENOSPC) */
 };

@@ -339,6 +339,11 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			"!! %llu attempts were not counted: the counter table is full "
 			"(raise --max-entries)\n",
 			st[STAT_AGG_OVERFLOW]);
+	if (st[STAT_AGG_QUOTA])
+		fprintf(w->out,
+			"!! %llu attempts were not counted: their cgroup group used its share of the "
+			"counter table (--quota)\n",
+			st[STAT_AGG_QUOTA]);
 	if (w->write_errors)
 		fprintf(w->out,
 			"!! %llu report(s) could not be written to their files (disk full)\n",
@@ -423,6 +428,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 	json_uint(j, "entries", entries);
 	json_uint(j, "max_entries", max);
 	json_uint(j, "overflow", st[STAT_AGG_OVERFLOW]);
+	json_uint(j, "over_quota", st[STAT_AGG_QUOTA]);
 	json_uint(j, "write_errors", w->write_errors);
 	if (w->domain) {
 		unsigned long long dst[DSTAT_MAX];
@@ -615,6 +621,7 @@ static int report(struct watch_ctx *w)
 
 		pa.t.attempts = st[STAT_ATTEMPTS];
 		pa.t.overflow = st[STAT_AGG_OVERFLOW];
+		pa.t.over_quota = st[STAT_AGG_QUOTA];
 		pa.t.entries = entries;
 		pa.t.max_entries = max;
 		pa.t.write_errors = w->write_errors;
@@ -622,7 +629,8 @@ static int report(struct watch_ctx *w)
 	}
 	/* the export is written even when the textfile could not be: another file system */
 	if (w->export_path && !err)
-		err = file_written(w, write_export(w, rows, n, st[STAT_AGG_OVERFLOW]));
+		err = file_written(
+			w, write_export(w, rows, n, st[STAT_AGG_OVERFLOW] + st[STAT_AGG_QUOTA]));
 	free(rows);
 	return err;
 }
@@ -636,6 +644,10 @@ static void watch_usage(FILE *f)
 	      "\n" FILTER_USAGE
 	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
 	      "                        (comm, destination, verdict) triples count as overflow\n"
+	      "      --quota N         new counter entries per cgroup group (the cgroup 2 levels\n"
+	      "                        down: a service, a user's slice, a container; default: a\n"
+	      "                        quarter of --max-entries; 0: no limit); beyond, attempts\n"
+	      "                        are counted as over quota, not as rows\n"
 	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
 	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
@@ -674,6 +686,7 @@ enum {
 	OPT_NO_SELINUX,
 	OPT_POLICY,
 	OPT_ALLOWED,
+	OPT_QUOTA,
 };
 
 struct watch_args {
@@ -835,12 +848,13 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		FILTER_LONGOPTS,
 		OUTPUT_LONGOPTS,
 		{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+		{ "quota", required_argument, NULL, OPT_QUOTA },
 		{ "pin", required_argument, NULL, OPT_PIN },
 		{ "unpin", required_argument, NULL, OPT_UNPIN },
 		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
 		{},
 	};
-	unsigned long v;
+	unsigned long v, quota = ~0UL;
 	int opt, err;
 
 	optind = 1;
@@ -857,6 +871,10 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 			if (parse_ulong(optarg, "--max-entries", 1, 1UL << 24, &v))
 				return -EINVAL;
 			a->lo.max_entries = (unsigned int)v;
+			break;
+		case OPT_QUOTA:
+			if (parse_ulong(optarg, "--quota", 0, 1UL << 24, &quota))
+				return -EINVAL;
 			break;
 		case OPT_PIN:
 			a->pin_dir = optarg;
@@ -900,6 +918,14 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		p_err("--allowed: only with --export FILE in JSON format");
 		return -EINVAL;
 	}
+	/* a quarter of the table per cgroup group unless told: one process (a user's, renamed
+	 * nginx) cannot fill it and leave the real nginx's new destinations uncounted
+	 */
+	if (quota == ~0UL) {
+		quota = (a->lo.max_entries ? a->lo.max_entries : 10240) / 4;
+		quota = quota ? quota : 1;
+	}
+	a->lo.cfg.agg_quota = (__u32)quota; /* --quota 0: no limit */
 	if (a->pin_dir && a->domain.ntypes) {
 		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
 		      "exits could not be learnt; run watch --domain unpinned)");

@@ -68,9 +68,20 @@ cl=$(zcat "$W/root/usr/share/doc/avcsnoop/changelog.gz" | head -n 1)
 [[ $cl == "avcsnoop ($version) "* ]] && ok "changelog names $version" || bad "changelog names $version" "$cl"
 
 # the unit starts the packaged binary, and the files it names are the package's
-exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$W/root/lib/systemd/system/avcsnoop-watch.service")
-[ "$exe" = /usr/sbin/avcsnoop ] && [ -x "$W/root$exe" ] && ok "the unit runs $exe, which the package holds" ||
-	bad "the unit runs the packaged binary" "ExecStart=$exe"
+# ExecStart chooses the filter (a sh -c): every command it can run is the packaged binary
+U=$W/root/lib/systemd/system/avcsnoop-watch.service
+exe=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$U" | grep -o 'exec [^ ]*' | sort -u | cut -d' ' -f2 | tr '\n' ' ')
+[ "$exe" = "/usr/sbin/avcsnoop " ] && [ -x "$W/root/usr/sbin/avcsnoop" ] && ok "the unit runs /usr/sbin/avcsnoop, which the package holds" ||
+	bad "the unit runs the packaged binary" "ExecStart runs: $exe"
+# the filter: the domain where SELinux is on, system.slice's nginx elsewhere; never -c alone
+xs=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$U" | tr -d '\\\n\t')
+DETAIL="$xs"
+check "the unit filters by --domain httpd_t under SELinux, else nginx in system.slice (not by name alone)" eval \
+	'grep -q "if \[ -e /sys/fs/selinux/enforce \]; then *exec /usr/sbin/avcsnoop watch -q --domain httpd_t " <<<"$xs" && grep -q "else exec /usr/sbin/avcsnoop watch -q --pin /sys/fs/bpf/avcsnoop *-c nginx --cgroup /sys/fs/cgroup/system.slice " <<<"$xs"'
+# the shell script it runs is valid sh, both branches
+script=$(sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'\$/\1/p" <<<"$xs")
+DETAIL="$script"
+check "the unit's sh -c script parses" eval '[ -n "$script" ] && sh -n -c "$script"'
 zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 && ok "the man page is docs/avcsnoop.8" || bad "the man page is docs/avcsnoop.8"
 
 # the check can fail: the same package without its copyright file is refused

@@ -472,6 +472,57 @@ if [ -r "$REFPOLICY" ]; then
 else
 	skipped "--domain names against a policy" "no $REFPOLICY (apt-get install selinux-policy-default)"
 fi
+# ---- blinding (issue 23): an unprivileged process named nginx, in its own cgroup, connects to
+# 40 ports; the real nginx (another cgroup) then to 3 new ones. With a counter table of 24 and
+# the default share (a quarter per cgroup group), the impostor gets 6 rows and the rest of its
+# attempts are counted as over quota; the real nginx's destinations are rows, exactly counted.
+# The same run with --quota 0 (no shares) shows the attack: nginx's rows are missing.
+blind_run() { # OUT QUOTA_ARGS...: watch -j -c nginx --max-entries 24, the impostor, then nginx
+	local out=$1
+	shift
+	start_avc "$out" watch -j -c nginx --max-entries 24 "$@" 0.3 || return 1
+	(echo "$BASHPID" >"$BL_EVIL/cgroup.procs" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$CONN" --comm nginx --closed "${BL_T[@]}") >"$out.evil" 2>&1
+	(echo "$BASHPID" >"$BL_NGX/cgroup.procs" && exec "$CONN" --comm nginx --count 4 --closed \
+		tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0) >"$out.ngx" 2>&1
+	sleep 0.5
+	stop_avc
+}
+BL_T=()
+for _ in $(seq 40); do BL_T+=(tcp4:127.0.0.1:0); done
+if [ -z "$CG2" ] || ! id nobody >/dev/null 2>&1 || ! command -v setpriv >/dev/null; then
+	skipped "blinding the counter table" "needs a cgroup v2 mount, the user nobody and setpriv"
+else
+	BL_EVIL=$CG2/avcsnoop-blind-evil-$$ BL_NGX=$CG2/avcsnoop-blind-nginx-$$
+	attr_mkdir "$BL_EVIL" && attr_mkdir "$BL_NGX"
+	# nginx's three destinations: rows of op connect, refused, from its cgroup's processes
+	ngx_rows() { # FILE: "total" of each of nginx's 3 ports in the last report, sorted
+		local ports p
+		ports=$(awk '$1 == "tcp4:127.0.0.1:0" { print $2 }' "$1.ngx")
+		tac "$1" | sed '/"type":"watch_interval"/q' >"$1.last"
+		for p in $ports; do
+			jq -r --argjson p "$p" 'select(.type=="watch" and .op=="connect" and .dport==$p) | .total' "$1.last"
+		done | sort | tr '\n' ' '
+	}
+	if blind_run "$W/blind.json"; then
+		got=$(ngx_rows "$W/blind.json")
+		read -r ovq ovf < <(jq -r 'select(.type=="watch_interval") | "\(.over_quota) \(.overflow)"' "$W/blind.json.last")
+		DETAIL="nginx's rows: '$got'; over_quota=$ovq overflow=$ovf; $(head -c 300 "$W/blind.json.evil")"
+		check "blinding: the impostor's 40 ports do not blind the counter table (nginx's 3 destinations counted, 4 each)" \
+			[ "$got" = "4 4 4 " ]
+		DETAIL="over_quota=$ovq overflow=$ovf"
+		check "blinding: the impostor's attempts beyond its share are counted as over quota (>= 30), no overflow" \
+			eval '[ "$ovq" -ge 30 ] && [ "$ovf" = 0 ]'
+	fi
+	if blind_run "$W/blind0.json" --quota 0; then
+		got=$(ngx_rows "$W/blind0.json")
+		ovf=$(jq -r 'select(.type=="watch_interval") | .overflow' "$W/blind0.json.last")
+		DETAIL="nginx's rows: '$got'; overflow=$ovf"
+		check "blinding, --quota 0 (the attack reproduced): nginx's destinations are overflow, not rows" \
+			eval '[ "$got" = "" ] && [ "$ovf" -ge 12 ]'
+	fi
+fi
+
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$AVC" trace -d 1 2>&1); rc=$?
 	[ $rc -ne 0 ] && [[ $out == *"needs root"* ]] && ok "unprivileged: clear message, non-zero exit" || bad "unprivileged" "rc=$rc $out"

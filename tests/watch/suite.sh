@@ -82,7 +82,7 @@ check "table: header, marked failure row, histogram" eval 'grep -q "COMM  *OP  *
 
 # ---- overflow: a table of 2 entries, 6 keys: 5 destinations and --closed's bind() of port 0 ----
 O=$W/ovf.json
-start_avc "$O" watch -j --max-entries 2 --export "$W/ovf-export.json" -c avc-wovf 0.3 || finish
+start_avc "$O" watch -j --max-entries 2 --quota 0 --export "$W/ovf-export.json" -c avc-wovf 0.3 || finish
 $CONN --comm avc-wovf --closed tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 >/dev/null
 sleep 0.2
 stop_avc
