@@ -25,8 +25,8 @@ struct prom_series {
 	const char *verdict; /* verdict_name() */
 	const char *op;	     /* op_name(): "connect", "bind"; NULL is "connect" */
 	char errno_name[16];
-	char unit[ATTRIB_UNIT_LEN];	      /* "" when unknown: the label is then "" */
-	char container[ATTRIB_CONTAINER_LEN]; /* id, "" when not in a container */
+	char unit[ATTRIB_UNIT_LEN];	  /* "" when unknown: the label is then "" */
+	char container[ATTRIB_LABEL_LEN]; /* id, "rootless:<id>", "" when not in a container */
 	unsigned long long count;
 	unsigned long long sum_ns;
 	__u32 hist[AVC_HIST_SLOTS];

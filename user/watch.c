@@ -84,6 +84,8 @@ static int attrib_cmp(const struct attribution *x, const struct attribution *y)
 		c = strcmp(x->container, y->container);
 	if (!c)
 		c = strcmp(x->pod_uid, y->pod_uid);
+	if (!c && x->rootless != y->rootless)
+		c = x->rootless ? 1 : -1; /* a user's container is never the system's */
 	return c;
 }
 
@@ -153,7 +155,7 @@ void watch_row_series(const struct watch_row *r, struct prom_series *s)
 	snprintf(s->errno_name, sizeof(s->errno_name), "%s",
 		 errno_name(r->key.err, dest, sizeof(dest)));
 	snprintf(s->unit, sizeof(s->unit), "%s", r->rec.attrib.unit);
-	snprintf(s->container, sizeof(s->container), "%s", r->rec.attrib.container);
+	attrib_container_label(&r->rec.attrib, s->container, sizeof(s->container));
 	s->count = r->val.count;
 	s->sum_ns = r->val.sum_ns;
 	memcpy(s->hist, r->val.hist, sizeof(s->hist));

@@ -315,42 +315,57 @@ for mode in trace watch; do
 done
 
 # ---- (u) attribution: systemd unit, container runtime and id, pod UID from the cgroup path ----
-# Cgroups named as systemd, docker, podman, containerd, CRI-O and kubelet name them, one
-# connecting process in each; trace JSON and text, the findings export, the watch table and
-# JSON and the Prometheus file must all name them. A hostile name yields no unit.
+# Cgroups named as systemd, docker, podman, containerd, CRI-O and kubelet name them, where they
+# make them (system.slice, machine.slice, kubepods.slice, a user manager), one connecting
+# process in each; trace JSON and text, the findings export, the watch table and JSON and the
+# Prometheus file must all name them. A hostile name yields no unit; a container-like name
+# where no runtime makes containers (a service's subtree) is no container; a user manager's
+# docker scope of the same id is rootless, never the system container (issue 23).
+# The standard top-level cgroups are made when missing and removed after; only the leaves
+# named for this run (avc-attr-PID) or with test ids are made inside existing ones.
 ATTR_CGS=()
 suite_cleanup() {
 	local i
 	for ((i = ${#ATTR_CGS[@]} - 1; i >= 0; i--)); do rmdir "${ATTR_CGS[$i]}" 2>/dev/null; done
 }
 attr_mkdir() { mkdir "$1" && ATTR_CGS+=("$1"); }
+# attr_mkdirp DIR: each missing directory from the cgroup2 mount down, recorded for removal
+attr_mkdirp() {
+	local d=$CG2 c rest=${1#"$CG2"/}
+	IFS=/ read -ra parts <<<"$rest"
+	for c in "${parts[@]}"; do
+		d=$d/$c
+		[ -d "$d" ] || attr_mkdir "$d" || return 1
+	done
+}
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 ID_D=$(printf 'd%.0s' {1..64})
 ID_P=$(printf '%064x' 1234567)
 ID_C=$(printf 'c0ffee%.0s' {1..10})c0ff
 ID_O=$(printf '0%.0s' {1..63})1
 UID_K=1f2e3d4c-5b6a-7980-a1b2-c3d4e5f60718
+SVC=avc-attr-$$.service
 if [ -z "$CG2" ]; then
 	skipped "(u) attribution" "no cgroup v2 mount in /proc/mounts"
 else
-	R=$CG2/avcsnoop-attr-$$.slice
-	POD=$R/kubepods-burstable-pod${UID_K//-/_}.slice
+	R=$CG2/system.slice/$SVC
+	POD=$CG2/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_K//-/_}.slice
+	UM=$CG2/user.slice/user-1000.slice/user@1000.service
 	declare -A ATTR=(
-		[svc]=$R/nginx.service
-		[docker]=$R/docker-$ID_D.scope
-		[podman]=$R/libpod-$ID_P.scope
+		[svc]=$R
+		[docker]=$CG2/system.slice/docker-$ID_D.scope
+		[podman]=$CG2/machine.slice/libpod-$ID_P.scope
 		[containerd]=$POD/cri-containerd-$ID_C.scope
 		[crio]=$POD/crio-$ID_O.scope
-		[user]=$R/user@1000.service/app.slice/x.scope
-		[evil]=$R/$'evil\x1b[31m.service'
+		[user]=$UM/app.slice/x.scope
+		[rootless]=$UM/user.slice/docker-$ID_D.scope
+		[fake]=$R/docker/$ID_D
+		[evil]=$CG2/system.slice/$'evil\x1b[31m.service'
 	)
-	attr_mkdir "$R"
-	attr_mkdir "$POD"
-	attr_mkdir "$R/user@1000.service" && attr_mkdir "$R/user@1000.service/app.slice"
-	for k in svc docker podman containerd crio user evil; do attr_mkdir "${ATTR[$k]}"; done
+	for k in svc docker podman containerd crio user rootless fake evil; do attr_mkdirp "${ATTR[$k]}"; done
 	attr_run() { # attr_run OUTDIR: one refused connect from each cgroup
 		local k
-		for k in svc docker podman containerd crio user evil; do
+		for k in svc docker podman containerd crio user rootless fake evil; do
 			$CONN --comm avc-attr --cgroup "${ATTR[$k]}" --closed tcp4:127.0.0.1:0 >"$1/$k"
 		done
 	}
@@ -361,8 +376,8 @@ else
 	sleep 0.3
 	stop_avc
 	pidk() { pid_of "$W/ua/$1"; }
-	expect "(u) nginx.service: unit" "$U" ".pid==$(pidk svc)" \
-		'.unit=="nginx.service" and (has("container")|not) and .cgroup_id > 0'
+	expect "(u) $SVC: unit" "$U" ".pid==$(pidk svc)" \
+		".unit==\"$SVC\" and (has(\"container\")|not) and .cgroup_id > 0"
 	expect "(u) docker-ID.scope: docker container" "$U" ".pid==$(pidk docker)" \
 		".unit==\"docker-$ID_D.scope\" and .container==\"$ID_D\" and .runtime==\"docker\""
 	expect "(u) libpod-ID.scope: podman container" "$U" ".pid==$(pidk podman)" \
@@ -373,6 +388,11 @@ else
 		".container==\"$ID_O\" and .runtime==\"cri-o\" and .pod_uid==\"$UID_K\""
 	expect "(u) user@1000.service/app.slice/x.scope: unit and user unit" "$U" ".pid==$(pidk user)" \
 		'.unit=="user@1000.service" and .user_unit=="x.scope"'
+	expect "(u) a user manager's docker-ID.scope: rootless, the user's unit" "$U" ".pid==$(pidk rootless)" \
+		".unit==\"user@1000.service\" and .container==\"$ID_D\" and .runtime==\"docker\" and .rootless==true"
+	expect "(u) a service's own docker/ID: no container" "$U" ".pid==$(pidk fake)" \
+		".unit==\"$SVC\" and (has(\"container\")|not)"
+	expect "(u) a system container is not rootless" "$U" ".pid==$(pidk docker)" '(has("rootless")|not)'
 	expect "(u) hostile cgroup name: no unit" "$U" ".pid==$(pidk evil)" \
 		'(has("unit")|not) and (has("container")|not)'
 	n=$(jq -s 'map(select(.type=="stats")) | .[0].cgroups_unresolved' "$U")
@@ -381,7 +401,7 @@ else
 	F=$W/attr.findings
 	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.comm==\"avc-attr\") | .unit // \"-\") | sort | join(\" \")" "$F")
 	DETAIL="units in the export: $n"
-	check "(u) export: each process carries its unit" [ "$n" = "\"- cri-containerd-$ID_C.scope crio-$ID_O.scope docker-$ID_D.scope libpod-$ID_P.scope nginx.service user@1000.service\"" ]
+	check "(u) export: each process carries its unit" [ "$n" = "\"- $SVC $SVC cri-containerd-$ID_C.scope crio-$ID_O.scope docker-$ID_D.scope libpod-$ID_P.scope user@1000.service user@1000.service\"" ]
 	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.container==\"$ID_C\") | .pod_uid) | .[0]" "$F")
 	DETAIL="pod_uid of the containerd process: $n"
 	check "(u) export: container and pod UID" [ "$n" = "\"$UID_K\"" ]
@@ -395,7 +415,7 @@ else
 		DETAIL=$(cat -v "$T")
 		check "(u) trace text: UNIT/CONTAINER column" grep -q '^TIME .* LAT(us)  UNIT/CONTAINER  *DETAIL' "$T"
 		check "(u) trace text: unit and short container id" \
-			bash -c "grep -q ' nginx.service ' '$T' && grep -q ' docker:${ID_D:0:12} ' '$T' && grep -q ' containerd:${ID_C:0:12} ' '$T'"
+			bash -c "grep -q ' $SVC ' '$T' && grep -q ' docker:${ID_D:0:12} ' '$T' && grep -q ' containerd:${ID_C:0:12} ' '$T' && grep -q ' rootless:docker:${ID_D:0:12} ' '$T'"
 		check "(u) trace text: no raw escape byte" bash -c "! grep -q $'\x1b' '$T'"
 	fi
 
@@ -406,13 +426,14 @@ else
 	attr_run "$W/uc"
 	sleep 0.8
 	stop_avc
-	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch" and .op=="connect")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", .total]) | sort')
-	want="[[\"-\",\"-\",\"-\",\"-\",1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",1],[\"nginx.service\",\"-\",\"-\",\"-\",1],[\"user@1000.service\",\"-\",\"-\",\"-\",1]]"
+	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch" and .op=="connect")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", (.rootless // false), .total]) | sort')
+	want="[[\"-\",\"-\",\"-\",\"-\",false,1],[\"$SVC\",\"-\",\"-\",\"-\",false,1],[\"$SVC\",\"-\",\"-\",\"-\",false,1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",false,1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",false,1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",false,1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",false,1],[\"user@1000.service\",\"-\",\"-\",\"-\",false,1],[\"user@1000.service\",\"$ID_D\",\"docker\",\"-\",true,1]]"
 	DETAIL="rows: $n"
 	check "(u) watch JSON: one row per unit/container, named" [ "$n" = "$want" ]
-	for k in svc docker containerd; do
+	for k in svc docker containerd rootless; do
 		case $k in
-		svc) lab='unit="nginx.service",container=""' ;;
+		svc) lab="unit=\"$SVC\",container=\"\"" ;;
+		rootless) lab="unit=\"user@1000.service\",container=\"rootless:$ID_D\"" ;;
 		docker) lab="unit=\"docker-$ID_D.scope\",container=\"$ID_D\"" ;;
 		containerd) lab="unit=\"cri-containerd-$ID_C.scope\",container=\"$ID_C\"" ;;
 		esac
@@ -427,12 +448,12 @@ else
 		stop_avc
 		DETAIL=$(cat -v "$X")
 		check "(u) watch table: UNIT/CONTAINER column" grep -q '^ *COMM  *OP  *UNIT/CONTAINER  *DEST  *VERDICT' "$X"
-		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *connect  *nginx.service  *127' '$X' && grep -q 'avc-attr  *connect  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *-  *127' '$X'"
+		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *connect  *$SVC  *127' '$X' && grep -q 'avc-attr  *connect  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *rootless:docker:${ID_D:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *-  *127' '$X'"
 	fi
 	suite_cleanup
 	ATTR_CGS=()
-	n=$(find "$R" -maxdepth 0 2>/dev/null | wc -l)
-	DETAIL="$R is still there"
+	n=$(find "$R" "${ATTR[docker]}" "$POD" "${ATTR[rootless]}" -maxdepth 0 2>/dev/null | wc -l)
+	DETAIL="$n of the test cgroups are still there"
 	check "(u) the test cgroups are removed" [ "$n" = 0 ]
 fi
 
