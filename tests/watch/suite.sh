@@ -403,6 +403,25 @@ n=$(grep '^avcsnoop_connect_attempts_total{[^}]*dest="127.0.0.1:4998",verdict="r
 DETAIL="$(grep 4998 "$SP" | head -3)"
 check "SIGTERM during a report: one more report, the last textfile has the 777 attempts made before the signal" [ "${n:-0}" = 777 ]
 
+# trace: SIGTERM while its stdout is blocked (the reader asleep): writes resumed, no line cut
+# or lost: as many connect lines reach the reader as trace says it printed
+mkfifo "$W/tsig.fifo"
+(sleep 4; cat >"$W/tsig.json") <"$W/tsig.fifo" &
+reader=$!
+"$AVC" trace -j -c avc-tsig >"$W/tsig.fifo" 2>"$W/tsig.err" &
+avc_pid=$!
+for _ in $(seq 100); do grep -q '^avcsnoop: have:' "$W/tsig.err" && break; sleep 0.1; done
+$CONN --comm avc-tsig --count 1500 --closed tcp4:127.0.0.1:0 >/dev/null
+sleep 1 # the pipe is full: trace is blocked in a write
+kill -TERM "$avc_pid"; wait "$avc_pid"; rc=$?; avc_pid=
+wait "$reader"
+bad_lines=$(jq -c . "$W/tsig.json" 2>&1 >/dev/null | head -3)
+got=$(grep -c '"type":"connect"' "$W/tsig.json")
+printed=$(jq -r 'select(.type=="stats") | .printed' "$W/tsig.json" "$W/tsig.err" 2>/dev/null | head -1)
+DETAIL="rc=$rc, $got connect lines, stats printed=$printed; $bad_lines"
+check "trace, SIGTERM with stdout blocked: exit 0, every line whole, none lost (lines = printed)" \
+	eval '[ $rc = 0 ] && [ -z "$bad_lines" ] && [ "$got" -gt 1000 ] && [ "$got" = "$printed" ]'
+
 # SIGHUP: a last report (documented), exit 0
 start_avc "$W/hup.out" watch --prometheus "$W/hup.prom" -c avc-whup 60 || finish
 $CONN --comm avc-whup --count 3 --closed tcp4:127.0.0.1:0 >/dev/null
