@@ -60,7 +60,7 @@ int avc_bind_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
 		a->uid = (__u32)bpf_get_current_uid_gid();
-	a->cgroup_id = bpf_get_current_cgroup_id();
+	note_cgroup(a);
 	take_cgroup_facts(a);
 	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
 	close_attempt(a);

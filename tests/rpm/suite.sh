@@ -100,9 +100,11 @@ zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 &&
 cmp -s "$W/root/usr/lib/systemd/system/avcsnoop-watch.service" packaging/avcsnoop-watch.service &&
 	cmp -s "$W/root/usr/share/avcsnoop/prometheus/avcsnoop-alerts.yml" packaging/avcsnoop-alerts.yml &&
 	ok "the unit and the alert rules are packaging/'s" || bad "the unit and the alert rules are packaging/'s"
-exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$W/root/usr/lib/systemd/system/avcsnoop-watch.service")
-[ "$exe" = /usr/sbin/avcsnoop ] && [ -x "$W/root$exe" ] && ok "the unit runs $exe, which the RPM holds" ||
-	bad "the unit runs the packaged binary" "ExecStart=$exe"
+# execstart UNIT: its ExecStart, continuation lines joined (a sh -c choosing the filter)
+execstart() { sed -n '/^ExecStart=/,/[^\\]$/p' "$1" | tr -d '\\\n\t'; }
+exe=$(execstart "$W/root/usr/lib/systemd/system/avcsnoop-watch.service" | grep -o 'exec [^ ]*' | sort -u | cut -d' ' -f2 | tr '\n' ' ')
+[ "$exe" = "/usr/sbin/avcsnoop " ] && [ -x "$W/root/usr/sbin/avcsnoop" ] && ok "the unit runs /usr/sbin/avcsnoop, which the RPM holds" ||
+	bad "the unit runs the packaged binary" "ExecStart runs: $exe"
 
 # the scriptlets are the systemd macros' shell (not a macro left unexpanded), about the unit
 rpm -qp --scripts "$brpm" >"$W/scripts"
@@ -121,7 +123,7 @@ done
 # What they do, run with rpm's argument ($1: packages left after the operation): systemctl and
 # avcsnoop are stand-ins that log their arguments, the pin directory a temporary one. The
 # directory the erase unpins is the one the unit pins in.
-pin=$(sed -n 's/^ExecStart=.* --pin \([^ ]*\).*/\1/p' packaging/avcsnoop-watch.service)
+pin=$(execstart packaging/avcsnoop-watch.service | sed -n 's/.* --pin \([^ ]*\).*/\1/p')
 if [ -n "$pin" ] && grep -q "avcsnoop watch --unpin $pin " <<<"$(scriptlet preuninstall) "; then
 	ok "the erase unpins $pin, where the unit pins"
 else
