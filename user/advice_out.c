@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "findings_io.h"
@@ -147,6 +148,11 @@ static void commands_write_json(struct json *j, const struct fix *fx)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+void fix_commands_write_json(struct json *j, const struct fix *fx)
+{
+	commands_write_json(j, fx);
 }
 
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)

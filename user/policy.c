@@ -27,6 +27,7 @@
 #include <sepol/ports.h>
 
 #include "policy.h"
+#include "verdict.h"
 
 struct policy {
 	sepol_handle_t *handle;
@@ -79,24 +80,6 @@ static void sepol_msg(void *arg, sepol_handle_t *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->libmsg, sizeof(p->libmsg), fmt, ap);
 	va_end(ap);
-}
-
-int context_type(const char *context, char *out, size_t outsz)
-{
-	const char *t, *end;
-
-	t = strchr(context, ':');
-	if (!t || !(t = strchr(t + 1, ':')))
-		return -EINVAL;
-	t++;
-	end = strchr(t, ':');
-	if (!end)
-		end = t + strlen(t);
-	if (end == t || (size_t)(end - t) >= outsz)
-		return -EINVAL;
-	memcpy(out, t, (size_t)(end - t));
-	out[end - t] = '\0';
-	return 0;
 }
 
 /* Split "u:r:t[:level]" into its parts; level may be "". */
@@ -561,36 +544,6 @@ static int source_sid(struct policy *p, uint32_t value, sepol_security_id_t *sid
 
 /* ---- ports ---- */
 
-const char *proto_name(enum policy_proto proto)
-{
-	switch (proto) {
-	case PROTO_TCP:
-		return "tcp";
-	case PROTO_UDP:
-		return "udp";
-	case PROTO_SCTP:
-		return "sctp";
-	case PROTO_DCCP:
-		return "dccp";
-	}
-	return "?";
-}
-
-int policy_proto_of_class(const char *tclass, enum policy_proto *out)
-{
-	enum policy_proto proto;
-	size_t n;
-
-	for (proto = PROTO_TCP; proto <= PROTO_DCCP; proto++) {
-		n = strlen(proto_name(proto));
-		if (!strncmp(tclass, proto_name(proto), n) && !strcmp(tclass + n, "_socket")) {
-			*out = proto;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 static int sepol_proto(enum policy_proto proto)
 {
 	switch (proto) {
@@ -860,8 +813,7 @@ int policy_check(struct policy *p, const struct policy_query *q, struct policy_d
 		d->reason |= reason & SEPOL_COMPUTEAV_RBAC ? POLICY_REASON_RBAC : 0;
 		d->reason |= reason & SEPOL_COMPUTEAV_BOUNDS ? POLICY_REASON_BOUNDS : 0;
 	}
-	/* the kernel logs the denied bits that are in auditdeny; none means no record */
-	d->dontaudit = d->denied && !(d->denied & avd.auditdeny);
+	d->dontaudit = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < q->nperms; i++) {
 		sepol_access_vector_t v;
 		size_t used = strlen(d->denied_perms);
@@ -888,8 +840,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	ret = decide(p, &pq, &avd, &reason);
 	if (ret)
 		return ret;
-	hidden_now =
-		(pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
+	hidden_now = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < policy_bool_count(p); i++) {
 		bool cur = pdb(p)->bool_val_to_struct[i]->state;
 		struct policy_bool_effect e = { .value = !cur };
@@ -903,7 +854,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 		denied = pq.requested & ~avd.allowed;
 		e.allows = !denied;
 		if (denied) {
-			bool hidden = !(denied & avd.auditdeny);
+			bool hidden = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 
 			e.hides = hidden && !hidden_now;
 			e.reveals = !hidden && hidden_now;

@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define POLICY_NAME_LEN	 128
+#include "context.h"
+
 #define POLICY_LIVE_PATH NULL /* pass to policy_open() for the policy in force */
 
 struct policy;
@@ -48,15 +49,12 @@ bool policy_type_is_attr(const struct policy *p, const char *name);
 int policy_type_aliases(const struct policy *p, const char *type, char *out, size_t outsz);
 /* Whether type has attribute attr (false when either is unknown). */
 bool policy_type_has_attr(const struct policy *p, const char *type, const char *attr);
-/* The type field of a context "u:r:t[:mls]" copied into out; -EINVAL when malformed. */
-int context_type(const char *context, char *out, size_t outsz);
 
 /* ---- classes and permissions (names resolved in this policy, no numbers) ---- */
 int policy_class_value(const struct policy *p, const char *tclass, uint16_t *value);
 int policy_perm_mask(const struct policy *p, const char *tclass, const char *perm, uint32_t *av);
 
 /* ---- ports ---- */
-enum policy_proto { PROTO_TCP, PROTO_UDP, PROTO_SCTP, PROTO_DCCP };
 struct port_label {
 	char type[POLICY_NAME_LEN];
 	char context[256];	/* the whole label, "system_u:object_r:ntop_port_t:s0" */
@@ -79,11 +77,6 @@ void policy_set_local_ports_file(struct policy *p, const char *path);
  */
 int policy_port_local(const struct policy *p, enum policy_proto proto, unsigned int port,
 		      char *type, size_t typesz);
-const char *proto_name(enum policy_proto proto);
-/* The transport whose port labels decide name_connect/name_bind on tclass: tcp_socket is
- * PROTO_TCP, udp_socket PROTO_UDP, ... 0, or -ENOENT for any other class.
- */
-int policy_proto_of_class(const char *tclass, enum policy_proto *out);
 
 /* ---- booleans ---- */
 int policy_bool_count(const struct policy *p);

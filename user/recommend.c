@@ -897,6 +897,48 @@ static void local_module(struct ctx *c)
 	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
 }
 
+/*
+ * Is the target one no service should be granted by a pasted fix: authentication data
+ * (shadow_t), the policy's own security files (auditd's logs and configuration, the
+ * policy), the SELinux kernel interface (security_t) or key material (*_key_t)? Decided by
+ * the attributes refpolicy and the targeted policies give file types (non_auth_file_type
+ * and non_security_file_type hold every file type but those; targeted adds
+ * security_file_type) where the policy has them; the two names are for what no attribute
+ * marks. A forged or genuine record for such a target is a sign to investigate, not to fix.
+ */
+static bool sensitive_target(const struct ctx *c, char *why, size_t sz)
+{
+	const char *t = c->ttype;
+	size_t n = strlen(t);
+
+	if (policy_type_has_attr(c->p, t, "security_file_type")) {
+		text_set(why, sz, "a security file type (attribute security_file_type)");
+		return true;
+	}
+	if (policy_type_has_attr(c->p, t, "file_type")) {
+		if (policy_type_is_attr(c->p, "non_auth_file_type") &&
+		    !policy_type_has_attr(c->p, t, "non_auth_file_type")) {
+			text_set(why, sz,
+				 "an authentication file type (not in non_auth_file_type)");
+			return true;
+		}
+		if (policy_type_is_attr(c->p, "non_security_file_type") &&
+		    !policy_type_has_attr(c->p, t, "non_security_file_type")) {
+			text_set(why, sz, "a security file type (not in non_security_file_type)");
+			return true;
+		}
+	}
+	if (!strcmp(t, "security_t")) {
+		text_set(why, sz, "the SELinux kernel interface (selinuxfs)");
+		return true;
+	}
+	if (n > 6 && !strcmp(t + n - 6, "_key_t")) {
+		text_set(why, sz, "key material (a *_key_t type)");
+		return true;
+	}
+	return false;
+}
+
 static int sort_fixes_cmp(const void *x, const void *y)
 {
 	const struct fix *a = x, *b = y;
@@ -1110,6 +1152,21 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 			 "is permissive; in enforcing mode it fails. ",
 			 only_permissive ? "It" : "Some attempts");
 
+	if (sensitive_target(&c, raw, sizeof(raw))) {
+		/* no boolean, relabel or module: each would hand the target to the source */
+		text_cat(a->notes, sizeof(a->notes), "WARNING: %s is %s: no fix is offered. ",
+			 c.ttype, raw);
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
+		TSET(fx->if_text, "If %s (%s) was denied %s on %s (%s)", w->who, c.stype, c.ptext,
+		     c.ttype, raw);
+		TSET(fx->then_text,
+		     "Then investigate before changing any policy: a service "
+		     "reaching for it is a sign of compromise, a misconfiguration, "
+		     "or a forged log line; allowing it gives %s %s on %s.",
+		     c.stype, c.ptext, c.ttype);
+		TSET(fx->why, "the target is %s", raw);
+		return 0;
+	}
 	for (i = 0; i < an->nbools; i++)
 		add_boolean_fix(&c, &an->bools[i], i, an->nbools);
 	if (an->have_relabel)
@@ -1144,6 +1201,33 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 	/* stable: notes keep their order, fixes by class then breadth */
 	qsort(a->fixes, (size_t)a->nfixes, sizeof(a->fixes[0]), sort_fixes_cmp);
 	return ret;
+}
+
+/* ---- for tighten: the same judgement of a boolean, asked from outside ---- */
+
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean)
+{
+	struct ctx c = { .p = p, .name_connect = true };
+	struct bool_choice b;
+	int cur = policy_bool_get(p, boolean);
+	bool broad;
+
+	if (cur < 0)
+		return false;
+	memset(&b, 0, sizeof(b));
+	text_set(c.stype, sizeof(c.stype), "%s", stype);
+	text_set(b.e.name, sizeof(b.e.name), "%s", boolean);
+	b.e.value = true;
+	/* judged as the fix "turn it on" is judged: from off, every other boolean as it is */
+	if (cur)
+		policy_bool_set(p, boolean, false);
+	if (policy_bool_cost(p, boolean, true, stype, &b.cost))
+		memset(&b.cost, 0, sizeof(b.cost));
+	b.catchall = opens_every_port(&c, &b);
+	broad = bool_is_broad(&b);
+	if (cur)
+		policy_bool_set(p, boolean, true);
+	return broad;
 }
 
 /* ---- --verify ---- */

@@ -90,28 +90,6 @@ struct advice {
 
 /* Fill *a for finding f. p may be NULL for non-SELinux verdicts. Returns 0 or -errno. */
 int recommend(struct policy *p, const struct finding *f, struct advice *a);
-/* sealert-style If / Then / Do text. */
-void advice_print_text(FILE *out, const struct finding *f, const struct advice *a);
-/* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]}. Each fix has
- * "commands" (bash lines) and "argv" ([{"argv":[...],"stdout":"FILE"?,"note":"..."?}]).
- */
-void advice_write_json(struct json *j, const struct finding *f, const struct advice *a);
-/* The compact form inside another object: key: {"summary":...,"fixes":[{"kind","confidence",
- * "then","commands","argv"}]}. Readers of findings skip it.
- */
-void advice_write_compact(struct json *j, const char *key, const struct advice *a);
-/* The first fix that is not a note, as one line a person can paste ("KIND: CMD && CMD"), or
- * the first note's text.
- */
-void advice_top_fix_text(const struct advice *a, char *out, size_t sz);
-/* One summary line for finding number index (hidden ones marked "!!"): the access, its
- * counts by verdict, destinations and processes; then its top fix (advice_top_fix_text).
- */
-void advice_print_summary_line(FILE *out, int index, const struct finding *f, const char *top_fix);
-/* The heading of a finding's If/Then/Do details: "=== 2/5: ..." and what it was seen with. */
-void advice_print_header(FILE *out, int index, int total, const struct finding *f);
-/* A finding JSON line (user/findings_io.h) with its advice as "recommendation". */
-void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
 const char *fix_kind_name(enum fix_kind k);
 const char *fix_confidence_name(enum fix_confidence c);
 
@@ -133,10 +111,11 @@ struct verify_result {
 	char breaks_text[FIX_TEXT_LEN];
 };
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v);
-void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
-void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
 
-/* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
-int cmd_recommend(int argc, char **argv);
+/* Whether recommend ranks turning boolean on as a broad fix for stype (catch-all: every
+ * port type; or reaching well beyond stype; or switching dontaudit rules), judged from off
+ * whatever its current value (restored). For tighten: the booleans it takes back.
+ */
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean);
 
 #endif

@@ -157,6 +157,39 @@ else
 		bash -c 'rec --verify --policy "$2" <<<"$1" | grep -q "took: ntop_t could no longer name_bind"' _ "$(avc 8080 ntop_port_t)" "$REFPOL"
 	rec --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
 	check "--verify exits 3 while the finding is still denied" test $? -eq 3
+
+	# issue 23: a syslog line any user can send (logger -t nginx) imitating the kernel's
+	# AVC for httpd_t -> shadow_t: skipped and counted, never advised
+	body='avc:  denied  { read } for  pid=7 comm="nginx" name="shadow" dev="sda1" ino=9 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:shadow_t:s0 tclass=file permissive=0'
+	forged="Nov 14 22:13:20 web1 nginx[4242]: audit: type=1400 audit(1700000000.5:9): $body"
+	out=$(rec --policy "$REFPOL" <<<"$forged" 2>&1)
+	rc=$?
+	check "a forged syslog AVC line (logger): skipped, counted, no fix, exit 0" \
+		bash -c '[ "$1" -eq 0 ] && grep -q "1 not from the kernel" <<<"$2" && grep -q "logger" <<<"$2" && ! grep -Eq "semodule|allow httpd_t shadow_t" <<<"$2"' _ "$rc" "$out"
+	# the same denial as the kernel writes it: advised, with a warning and no module (nor
+	# any other fix) for a sensitive target; decided by the policy's attributes
+	for kline in "type=AVC msg=audit(1700000000.5:9): $body" \
+		"Nov 14 22:13:20 web1 kernel: audit: type=1400 audit(1700000000.5:9): $body"; do
+		adv=$(rec -j --policy "$REFPOL" <<<"$kline")
+		check "shadow_t (${kline:0:24}...): a warning, no module, no command" \
+			jq -e '(.notes | test("WARNING: shadow_t is an authentication file type")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0) and ([.fixes[] | select(.kind != "hidden_note") | .commands // [] | .[]] | length == 0)' <<<"$adv"
+	done
+	for t in security_t auditd_log_t sshd_key_t; do
+		adv=$(sed "s/shadow_t/$t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+		check "$t is a sensitive target: warning, no fix" \
+			jq -e '(.notes | test("WARNING: '"$t"' is")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0)' <<<"$adv"
+	done
+	# and a plain file type still gets its fixes (the check can fail)
+	adv=$(sed "s/shadow_t/user_home_t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+	check "user_home_t is not sensitive: fixes offered" \
+		jq -e '(.notes | test("WARNING") | not) and ([.fixes[] | select(.kind != "note")] | length > 0)' <<<"$adv"
+	# a line over 64 KiB is refused with a count, in bounded memory (2 GB of zeros cost
+	# 1.95 GB before)
+	out=$( (head -c 300000000 /dev/zero; echo; avc 3000 ntop_port_t) | command time -f "rss %M" "$AVCSNOOP" recommend --policy "$REFPOL" 2>&1 >/dev/null)
+	rc=$?
+	rss=$(sed -n 's/^rss //p' <<<"$out")
+	check "a 300 MB line: refused (exit 1), counted, the next line still read, RSS ${rss:-?} KiB < 100 MiB" \
+		bash -c '[ "$1" -eq 1 ] && grep -q "<stdin>:1: a line longer than 65536 bytes" <<<"$2" && grep -q "2 line(s): 1 record(s)" <<<"$2" && grep -q "1 too long" <<<"$2" && [ "${3:-999999}" -lt 102400 ]' _ "$rc" "$out" "$rss"
 fi
 
 # ---- the RHEL 9/10 targeted policies (scripts/targeted.sh: ../shared/targeted) ----

@@ -9,6 +9,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "advice_out.h"
 #include "recommend.h"
 #include "test.h"
 
