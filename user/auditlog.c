@@ -69,7 +69,8 @@ int auditlog_line_is_avc(const char *line, size_t len)
 		/* USER_AVC (1107), a userspace object manager's, claims to be one too: the
 		 * caller counts it as not the kernel's
 		 */
-		return (n == 3 && !memcmp(type, "AVC", 3)) || (n == 4 && !memcmp(type, "1400", 4)) ||
+		return (n == 3 && !memcmp(type, "AVC", 3)) ||
+		       (n == 4 && !memcmp(type, "1400", 4)) ||
 		       (n == 8 && !memcmp(type, "USER_AVC", 8)) ||
 		       (n == 4 && !memcmp(type, "1107", 4));
 	return find(&c, 0, "avc:") != NULL;

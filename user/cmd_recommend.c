@@ -144,8 +144,8 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			/* an AVC_PATH (its AVC's path), SYSCALL, PROCTITLE, ... record: read as
 			 * what it is, skipped and counted
 			 */
-			if (line[i] != '{' && auditlog_record_type(line, (size_t)len, type,
-								   sizeof(type)) &&
+			if (line[i] != '{' &&
+			    auditlog_record_type(line, (size_t)len, type, sizeof(type)) &&
 			    strcmp(type, "AVC") && strcmp(type, "1400")) {
 				if (!st->other++)
 					text_set(st->other_type, sizeof(st->other_type), "%s",

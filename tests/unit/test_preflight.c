@@ -325,18 +325,18 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
 		       "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
-	CHECK_CONTAINS(
-		out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
-		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
-		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket node_bind on node_t\"");
+	CHECK_CONTAINS(out,
+		       "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
+		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
+		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		       "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket node_bind on node_t\"");
 	CHECK_CONTAINS(out, "\"argv\":[\"setsebool\",\"-P\",\"web_bind_any_addr\",\"1\"]");
 	/* 6000 has the default port label: name_bind denied, the cheapest relabel advised */
-	CHECK_CONTAINS(
-		out, "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
-		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
-		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket name_bind on port_t\"");
+	CHECK_CONTAINS(out,
+		       "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
+		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
+		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		       "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket name_bind on port_t\"");
 	CHECK_CONTAINS(out, "\"semanage\",\"port\",\"-a\",\"-t\",\"web_alt_port_t\",\"-p\",\"udp\","
 			    "\"6000\"");
 	free(out);

@@ -198,11 +198,10 @@ TEST(recommend_local_module_is_last_and_complete)
 	CHECK(adv.nfixes >= 2);
 	fx = &adv.fixes[adv.nfixes - 1];
 	CHECK_INT(fx->kind, FIX_MODULE);
-	CHECK_STR(cmd_line(fx, 0),
-		  "printf '%s\\n' '; avcsnoop: web_t name_connect "
-		  "app_port_t:tcp_socket' "
-		  "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
-		  "my-web_t-app_port_t-tcp_socket-name_connect.cil");
+	CHECK_STR(cmd_line(fx, 0), "printf '%s\\n' '; avcsnoop: web_t name_connect "
+				   "app_port_t:tcp_socket' "
+				   "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
+				   "my-web_t-app_port_t-tcp_socket-name_connect.cil");
 	CHECK_STR(cmd_line(fx, 1), "semodule -i my-web_t-app_port_t-tcp_socket-name_connect.cil");
 	policy_close(p);
 }
