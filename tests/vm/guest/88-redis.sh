@@ -13,7 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 
 REDIS_PORT=6379
-FRONT_PORT=16379 # nginx's stream listener: in ip_local_port_range, no name_bind check
+FRONT_PORT=46379 # nginx's stream listener: inside ip_local_port_range (32768-60999), where the
+# kernel checks no name_bind
 REDIS_PID=""
 MODULES=()
 redis_stop() {
