@@ -114,9 +114,10 @@ check "before any fix: PING through nginx does not reach Redis" test "$REPLY" !=
 # the kernel's own record of it: its port is dest=, and recommend reads it from there
 crec=$(lab_kmsg_since "$cmark" | grep -E 'avc: +denied +\{ name_connect \}' | head -n 1 || true)
 lab_say "# kmsg: $crec"
+# (no process substitution here: the lab's /dev has no /dev/fd)
+cadv=$(avcsnoop recommend -j <<<"$crec" 2>/dev/null || true)
 check "recommend reads the kernel's name_connect record: dest $REDIS_PORT, ${port_type:-?}" \
-	jq -e -s --arg p ":$REDIS_PORT" --arg t "${port_type:-?}" 'map(select(.type == "advice"))[0].finding | (.dest | endswith($p)) and .selinux.target_type == $t' \
-	<(avcsnoop recommend -j <<<"$crec" 2>/dev/null)
+	jq -e -s --arg p ":$REDIS_PORT" --arg t "${port_type:-?}" 'map(select(.type == "advice"))[0].finding | (.dest | endswith($p)) and .selinux.target_type == $t' <<<"$cadv"
 advice="$LAB_OUT/redis.advice.json"
 avcsnoop recommend -j "$LAB_TRACE" >"$advice" 2>"$advice.err" || true
 top=$(jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0] // empty' "$advice" | head -n 1)
@@ -172,6 +173,8 @@ avc_line() { # PORT TYPE
 		"$1" "$1" "$dom" "$2"
 }
 picked=()
+seinfo /sys/fs/selinux/policy --portcon 2>/dev/null | awk '$1 == "portcon" { print $2, $3, $4 }' |
+	grep -v 'reserved_port_t\|unreserved_port_t' | sort -u -k3,3 | head -n 60 >"$LAB_OUT/portcons.txt" || true
 while read -r proto range ctx; do
 	[ "$proto" = tcp ] || continue
 	t=$(cut -d: -f3 <<<"$ctx")
@@ -180,8 +183,7 @@ while read -r proto range ctx; do
 		picked+=("$p:$t")
 	fi
 	[ ${#picked[@]} -lt 3 ] || break
-done < <(seinfo /sys/fs/selinux/policy --portcon 2>/dev/null | awk '$1 == "portcon" { print $2, $3, $4 }' |
-	grep -v 'reserved_port_t\|unreserved_port_t' | sort -u -k3,3 | head -n 60)
+done <"$LAB_OUT/portcons.txt"
 lab_say "# $dom denied name_connect to: ${picked[*]}"
 check_eq "three denied accesses found in the policy" "${#picked[@]}" 3
 for pt in "${picked[@]}"; do
