@@ -144,6 +144,13 @@ bench-recommend: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/recommend.sh
 
+# only the policy part of make bench: recommend (500 accesses) and preflight (200 sockets) on
+# refpolicy and the RHEL 9/10 targeted policies, with the ratios (no root needed)
+.PHONY: bench-policies
+bench-policies: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/policies.sh
+
 PREFIX ?= /usr/local
 install: avcsnoop
 	install -D -m 0755 avcsnoop $(DESTDIR)$(PREFIX)/sbin/avcsnoop

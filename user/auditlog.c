@@ -37,11 +37,68 @@ static const char *find(const struct cursor *c, size_t from, const char *needle)
 	return memmem(c->s + from, c->len - from, needle, strlen(needle));
 }
 
+/* The record type a line names ("AVC" of "type=AVC msg=...", "1400" of the printk form):
+ * its first "type=" field, the value up to a space; NULL (and *n 0) when it names none.
+ */
+static const char *record_type(const struct cursor *c, size_t *n)
+{
+	const char *t = find(c, 0, "type=");
+
+	*n = 0;
+	while (t && t != c->s && t[-1] != ' ' && t[-1] != ';')
+		t = find(c, (size_t)(t - c->s) + 1, "type=");
+	if (!t)
+		return NULL;
+	t += 5;
+	while (t + *n < c->s + c->len && t[*n] != ' ')
+		(*n)++;
+	return t;
+}
+
 int auditlog_line_is_avc(const char *line, size_t len)
 {
 	struct cursor c = { line, len, 0 };
+	const char *type;
+	size_t n;
 
-	return find(&c, 0, "avc:") || find(&c, 0, "type=AVC") || find(&c, 0, "type=1400");
+	/* a record of another type is not an AVC, whatever its text holds: AVC_PATH (1402)
+	 * follows an AVC with its path, SYSCALL, PROCTITLE, ...
+	 */
+	type = record_type(&c, &n);
+	if (type)
+		/* USER_AVC (1107), a userspace object manager's, claims to be one too: the
+		 * caller counts it as not the kernel's
+		 */
+		return (n == 3 && !memcmp(type, "AVC", 3)) ||
+		       (n == 4 && !memcmp(type, "1400", 4)) ||
+		       (n == 8 && !memcmp(type, "USER_AVC", 8)) ||
+		       (n == 4 && !memcmp(type, "1107", 4));
+	return find(&c, 0, "avc:") != NULL;
+}
+
+int auditlog_record_type(const char *line, size_t len, char *out, size_t outsz)
+{
+	struct cursor c = { line, len, 0 };
+	const char *type = record_type(&c, &len);
+	size_t i;
+
+	if (!outsz)
+		return 0;
+	out[0] = '\0';
+	if (!type || !len)
+		return 0;
+	for (i = 0; i < len && i + 1 < outsz; i++) {
+		char ch = type[i];
+
+		/* a type name is upper case letters, digits and '_': anything else is shown
+		 * as '?'
+		 */
+		out[i] = (isupper((unsigned char)ch) || isdigit((unsigned char)ch) || ch == '_')
+				 ? ch
+				 : '?';
+	}
+	out[i] = '\0';
+	return 1;
 }
 
 /* a host name as syslog and auditd's node= print it: one token */
@@ -351,11 +408,70 @@ static void set_family(struct finding *out)
 		out->family = AVC_AF_UNIX;
 }
 
+/* path=: a file's path (quoted, or hex when it holds spaces or control bytes), or an
+ * AF_UNIX socket's address, which for an abstract socket is hex starting with its NUL byte:
+ * shown "@name", as ss and the tracer show it.
+ */
+static int copy_path(const struct field *f, char *out, size_t outsz)
+{
+	struct field rest = *f;
+
+	if (!f->quoted && f->vlen >= 4 && f->vlen % 2 == 0 && f->val[0] == '0' &&
+	    f->val[1] == '0') {
+		if (outsz < 2)
+			return -ENAMETOOLONG;
+		out[0] = '@';
+		rest.val += 2;
+		rest.vlen -= 2;
+		return copy_value(rest.val, rest.vlen, false, out + 1, outsz - 1);
+	}
+	return copy_value(f->val, f->vlen, f->quoted, out, outsz);
+}
+
+static bool has_perm(const struct finding *f, const char *perm)
+{
+	int i;
+
+	for (i = 0; i < f->nperms; i++)
+		if (!strcmp(f->perms[i], perm))
+			return true;
+	return false;
+}
+
+/*
+ * The address and port the permission is about. name_bind and node_bind are checked on the
+ * address being bound: the kernel writes it saddr= and src= (a wildcard address is left
+ * out); name_connect on the destination, dest= (and daddr=). A record about an existing
+ * socket writes its own addresses instead: laddr/lport (local), faddr/fport (peer).
+ */
+static void socket_address(struct finding *out, const char *saddr, unsigned long src,
+			   const char *laddr, unsigned long lport, const char *faddr,
+			   unsigned long fport)
+{
+	if (has_perm(out, "name_bind") || has_perm(out, "node_bind")) {
+		if (src || lport)
+			out->dport = (uint16_t)(src ? src : lport);
+		if (saddr[0] || laddr[0])
+			snprintf(out->daddr, sizeof(out->daddr), "%s", saddr[0] ? saddr : laddr);
+		return;
+	}
+	if (!out->dport)
+		out->dport = (uint16_t)fport;
+	if (!out->daddr[0])
+		snprintf(out->daddr, sizeof(out->daddr), "%s", faddr);
+}
+
 int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err, size_t errsz)
 {
 	struct cursor c = { line, len, 0 };
 	const char *avc, *close;
 	char name[FINDING_CTX_LEN] = "", path[FINDING_CTX_LEN] = "";
+	/* the kernel's socket fields (security/lsm_audit.c): the socket's own laddr/lport and
+	 * faddr/fport, and the checked address: saddr/src (bind: name_bind, node_bind) and
+	 * daddr/dest (connect: name_connect); netif for packet checks
+	 */
+	char saddr[64] = "", laddr[64] = "", faddr[64] = "", netif[16] = "";
+	unsigned long src = 0, lport = 0, fport = 0;
 	bool have_s = false, have_t = false, have_c = false;
 	struct field f;
 	long start;
@@ -440,15 +556,30 @@ int auditlog_parse_line(const char *line, size_t len, struct finding *out, char 
 		} else if (key_is(&f, "name")) {
 			r = copy_value(f.val, f.vlen, f.quoted, name, sizeof(name));
 		} else if (key_is(&f, "path")) {
-			r = copy_value(f.val, f.vlen, f.quoted, path, sizeof(path));
-		} else if (key_is(&f, "daddr") || key_is(&f, "faddr")) {
+			r = copy_path(&f, path, sizeof(path));
+		} else if (key_is(&f, "daddr")) {
 			r = copy_value(f.val, f.vlen, true, out->daddr, sizeof(out->daddr));
+		} else if (key_is(&f, "faddr")) {
+			r = copy_value(f.val, f.vlen, true, faddr, sizeof(faddr));
+		} else if (key_is(&f, "saddr")) {
+			r = copy_value(f.val, f.vlen, true, saddr, sizeof(saddr));
+		} else if (key_is(&f, "laddr")) {
+			r = copy_value(f.val, f.vlen, true, laddr, sizeof(laddr));
+		} else if (key_is(&f, "netif")) {
+			/* the kernel writes the device name as it is (%s, IFNAMSIZ 16): never hex */
+			r = copy_value(f.val, f.vlen, true, netif, sizeof(netif));
 		} else if (key_is(&f, "pid")) {
 			r = parse_uint(&f, UINT32_MAX, &v);
 			out->pid = (uint32_t)v;
-		} else if (key_is(&f, "dest") || key_is(&f, "fport")) {
+		} else if (key_is(&f, "dest")) {
 			r = parse_uint(&f, 65535, &v);
 			out->dport = (uint16_t)v;
+		} else if (key_is(&f, "fport")) {
+			r = parse_uint(&f, 65535, &fport);
+		} else if (key_is(&f, "src")) {
+			r = parse_uint(&f, 65535, &src);
+		} else if (key_is(&f, "lport")) {
+			r = parse_uint(&f, 65535, &lport);
 		} else if (key_is(&f, "permissive")) {
 			r = parse_uint(&f, 1, &v);
 			out->permissive = v == 1;
@@ -466,6 +597,7 @@ int auditlog_parse_line(const char *line, size_t len, struct finding *out, char 
 				      : "tclass");
 	/* path= is absolute (unix connectto); name= is the last component (dir, sock_file) */
 	snprintf(out->path, sizeof(out->path), "%s", path[0] ? path : name);
+	socket_address(out, saddr, src, laddr, lport, faddr, fport);
 	set_family(out);
 	if (out->permissive) {
 		out->verdict = VERDICT_SELINUX_PERMISSIVE;

@@ -28,8 +28,14 @@ enum auditlog_result {
  */
 int auditlog_parse_line(const char *line, size_t len, struct finding *out, char *err, size_t errsz);
 
-/* True when the line claims to be an AVC record (worth an error when it does not parse). */
+/* True when the line claims to be an AVC record (worth an error when it does not parse):
+ * its record type (type=) is AVC or 1400, or it names none and holds "avc:".
+ */
 int auditlog_line_is_avc(const char *line, size_t len);
+/* The record type the line names (its first "type=" field: "AVC_PATH", "SYSCALL", "1402")
+ * into out, any byte outside [A-Z0-9_] shown '?'; 1 when it names one, else 0 (out "").
+ */
+int auditlog_record_type(const char *line, size_t len, char *out, size_t outsz);
 
 /*
  * Where the AVC record of line starts ("type=..."), when it is in the audit.log/ausearch form

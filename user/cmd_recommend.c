@@ -60,6 +60,8 @@ static void usage(FILE *out)
 struct read_stats {
 	unsigned long lines, records, successes, ignored, bad, not_kernel, too_long;
 	unsigned long long uncounted; /* attempts an export says its source could not count */
+	unsigned long other; /* of the ignored: audit records of another type (AVC_PATH, ...) */
+	char other_type[16]; /* the first such record's type */
 };
 
 /* No audit record or findings line comes near this: a longer line is refused, not read. */
@@ -141,7 +143,19 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			continue;
 		}
 		if (r == AUDITLOG_IGNORED) {
+			char type[16];
+
 			st->ignored++;
+			/* an AVC_PATH (its AVC's path), SYSCALL, PROCTITLE, ... record: read as
+			 * what it is, skipped and counted
+			 */
+			if (line[i] != '{' &&
+			    auditlog_record_type(line, (size_t)len, type, sizeof(type)) &&
+			    strcmp(type, "AVC") && strcmp(type, "1400")) {
+				if (!st->other++)
+					text_set(st->other_type, sizeof(st->other_type), "%s",
+						 type);
+			}
 			continue;
 		}
 		if (r == AUDITLOG_NOT_KERNEL) {
@@ -278,6 +292,7 @@ int cmd_recommend(int argc, char **argv)
 		{ 0 },
 	};
 	const char *policy_file = NULL, *ports_local = NULL;
+	char other[96] = "";
 	struct finding_set set = { 0 };
 	struct read_stats st = { 0 };
 	struct run rn = { 0 };
@@ -338,13 +353,16 @@ int cmd_recommend(int argc, char **argv)
 		if (in != stdin)
 			fclose(in);
 	}
+	if (st.other)
+		text_set(other, sizeof(other), ", of which %lu other audit record(s): the first %s",
+			 st.other, st.other_type);
 	if (st.bad || st.ignored || st.successes || st.not_kernel || st.too_long || set.overflow ||
 	    log_verbose)
 		p_info("%lu line(s): %lu record(s) of %zu finding(s); %lu success(es) skipped; %lu "
-		       "ignored (not AVC denials or findings); %lu malformed; %lu not from the "
+		       "ignored (not AVC denials or findings%s); %lu malformed; %lu not from the "
 		       "kernel; %lu too long%s",
-		       st.lines, st.records, set.n, st.successes, st.ignored, st.bad, st.not_kernel,
-		       st.too_long,
+		       st.lines, st.records, set.n, st.successes, st.ignored, other, st.bad,
+		       st.not_kernel, st.too_long,
 		       set.overflow ? "; more findings than --max-findings: the rest were counted"
 				    : "");
 	if (st.not_kernel)

@@ -825,13 +825,61 @@ int policy_check(struct policy *p, const struct policy_query *q, struct policy_d
 	return 0;
 }
 
+static int subject_type_value(const struct policy *p, const char *name, uint32_t *value);
+static uint32_t expr_bool_value(const cond_expr_t *e);
+
+/* Does a rule of the list apply to (stype, ttype, tclass): its source covers stype (the type
+ * or an attribute of it), its target ttype?
+ */
+static bool cond_list_applies(policydb_t *db, const cond_av_list_t *l, uint32_t stype,
+			      uint32_t ttype, uint16_t tclass)
+{
+	for (; l; l = l->next) {
+		const avtab_key_t *k = &l->node->key;
+
+		if (k->target_class != tclass)
+			continue;
+		if ((k->source_type == stype ||
+		     ebitmap_get_bit(&db->type_attr_map[stype - 1], k->source_type - 1)) &&
+		    (k->target_type == ttype ||
+		     ebitmap_get_bit(&db->type_attr_map[ttype - 1], k->target_type - 1)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The booleans whose flip can change the decision on (stype, ttype, tclass): those read by a
+ * conditional that holds a rule for them (may[i] for boolean value i + 1). Flipping any other
+ * costs a whole evaluate_conds and a decision each way for nothing, for every boolean of the
+ * policy on every access: the larger policies (RHEL's targeted: 348 booleans, 393
+ * conditionals) pay it most. One pass over the conditionals.
+ */
+static void bools_that_may_decide(policydb_t *db, uint32_t stype, uint32_t ttype, uint16_t tclass,
+				  bool *may)
+{
+	const cond_node_t *node;
+	const cond_expr_t *e;
+
+	for (node = db->cond_list; node; node = node->next) {
+		if (!cond_list_applies(db, node->true_list, stype, ttype, tclass) &&
+		    !cond_list_applies(db, node->false_list, stype, ttype, tclass))
+			continue;
+		for (e = node->expr; e; e = e->next)
+			if (e->expr_type == COND_BOOL && expr_bool_value(e) >= 1 &&
+			    expr_bool_value(e) <= db->p_bools.nprim)
+				may[expr_bool_value(e) - 1] = true;
+	}
+}
+
 int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 		      struct policy_bool_effect *out, int max)
 {
 	struct sepol_av_decision avd;
+	uint32_t stype = 0, ttype = 0;
 	struct prepared pq;
 	unsigned int reason;
-	bool hidden_now;
+	bool hidden_now, *may = NULL;
 	int i, n = 0, ret;
 
 	ret = prepare(p, q, &pq);
@@ -841,16 +889,29 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	if (ret)
 		return ret;
 	hidden_now = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
+	/* the types the decision is about: without them, every boolean is flipped */
+	if (!subject_type_value(p, q->source, &stype) &&
+	    !subject_type_value(p, q->target, &ttype) && stype && ttype &&
+	    stype <= pdb(p)->p_types.nprim && ttype <= pdb(p)->p_types.nprim) {
+		may = calloc((size_t)pdb(p)->p_bools.nprim + 1, sizeof(*may));
+		if (!may)
+			return -ENOMEM;
+		bools_that_may_decide(pdb(p), stype, ttype, pq.tclass, may);
+	}
 	for (i = 0; i < policy_bool_count(p); i++) {
 		bool cur = pdb(p)->bool_val_to_struct[i]->state;
 		struct policy_bool_effect e = { .value = !cur };
 		sepol_access_vector_t denied;
 
+		if (may && !may[i])
+			continue;
 		bool_set_idx(p, i, !cur);
 		ret = decide(p, &pq, &avd, &reason);
 		bool_set_idx(p, i, cur);
-		if (ret)
+		if (ret) {
+			free(may);
 			return ret;
+		}
 		denied = pq.requested & ~avd.allowed;
 		e.allows = !denied;
 		if (denied) {
@@ -866,12 +927,18 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 			out[n] = e;
 		n++;
 	}
+	free(may);
 	return n < max ? n : max;
 }
 
 /* cond_expr_t has a member named "bool", which <stdbool.h> turns into a keyword */
 #pragma push_macro("bool")
 #undef bool
+static uint32_t expr_bool_value(const cond_expr_t *e)
+{
+	return e->bool;
+}
+
 static int expr_uses_bool(const cond_expr_t *e, uint32_t value)
 {
 	for (; e; e = e->next)

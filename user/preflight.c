@@ -67,6 +67,8 @@ struct domain {
 	bool permissive_domain;
 };
 
+#define ROW_DENIALS 8
+
 /* One (directive, address) and the accesses it needs. */
 struct row {
 	const struct ngx_endpoint *e;
@@ -78,6 +80,15 @@ struct row {
 	enum avc_verdict verdict;
 	char why[512]; /* unknown: why; denied: which access */
 	long finding;  /* index in the finding set of the first denied access, or -1 */
+	/* every denied access the socket needs (a udp listen: name_bind and node_bind), each
+	 * once; more than ROW_DENIALS are counted
+	 */
+	struct row_denial {
+		char tclass[FINDING_NAME_LEN], perm[FINDING_NAME_LEN], type[POLICY_NAME_LEN];
+		enum avc_verdict verdict;
+		long finding;
+	} den[ROW_DENIALS];
+	int nden, den_more;
 };
 
 struct pf {
@@ -239,6 +250,31 @@ static void perms_add(struct row *r, const char *perm)
 	text_cat(r->perms, sizeof(r->perms), "%s%s", r->perms[0] ? " " : "", perm);
 }
 
+/* A denied access of the row, once per (class, permission, type). */
+static void row_denial_add(struct row *r, const struct access *a, enum avc_verdict v, long finding)
+{
+	struct row_denial *d;
+	char et[POLICY_NAME_LEN];
+	int i;
+
+	if (context_type(a->target, et, sizeof(et)))
+		text_set(et, sizeof(et), "%s", a->target);
+	for (i = 0; i < r->nden; i++)
+		if (!strcmp(r->den[i].tclass, a->tclass) && !strcmp(r->den[i].perm, a->perm) &&
+		    !strcmp(r->den[i].type, et))
+			return;
+	if (r->nden >= ROW_DENIALS) {
+		r->den_more++;
+		return;
+	}
+	d = &r->den[r->nden++];
+	text_set(d->tclass, sizeof(d->tclass), "%s", a->tclass);
+	text_set(d->perm, sizeof(d->perm), "%s", a->perm);
+	text_set(d->type, sizeof(d->type), "%s", et);
+	d->verdict = v;
+	d->finding = finding;
+}
+
 /* Check one access; a denied one becomes a finding of the set. */
 static int check(struct pf *pf, struct row *r, const struct access *a)
 {
@@ -283,6 +319,7 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	ret = finding_set_add(&pf->set, &f, &where);
 	if (ret == -ENOMEM)
 		return ret;
+	row_denial_add(r, a, rv.verdict, where ? (long)(where - pf->set.v) : -1);
 	if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->finding < 0) {
 		if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->verdict == VERDICT_ALLOWED) {
 			char et[POLICY_NAME_LEN];
@@ -713,6 +750,22 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	json_str(j, "verdict", verdict_name(r->verdict));
 	if (r->why[0])
 		json_str(j, "why", r->why);
+	if (r->nden) {
+		int i;
+
+		json_arr_begin(j, "denials");
+		for (i = 0; i < r->nden; i++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "tclass", r->den[i].tclass);
+			json_str(j, "perm", r->den[i].perm);
+			json_str(j, "target_type", r->den[i].type);
+			json_str(j, "verdict", verdict_name(r->den[i].verdict));
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		if (r->den_more)
+			json_uint(j, "denials_not_listed", (unsigned long)r->den_more);
+	}
 	json_obj_end(j);
 	json_line_end(j);
 }
@@ -740,6 +793,31 @@ static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 	else
 		fputs("-", out);
 	fputc('\n', out);
+}
+
+/* A row that needs several denied accesses names each with its own top fix: fixing the
+ * first alone would leave the socket denied.
+ */
+static void row_fixes_text(struct pf *pf, const struct row *r, struct advice *adv, char *out,
+			   size_t sz)
+{
+	char one[2048];
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < r->nden; i++) {
+		const struct row_denial *d = &r->den[i];
+
+		one[0] = '\0';
+		if (d->finding >= 0) {
+			recommend(pf->pol, &pf->set.v[d->finding], adv);
+			advice_top_fix_text(adv, one, sizeof(one));
+		}
+		text_cat(out, sz, "%s%s on %s: %s", i ? "; " : "", d->perm, d->type,
+			 one[0] ? one : verdict_name(d->verdict));
+	}
+	if (r->den_more)
+		text_cat(out, sz, "; and %d more denied access(es)", r->den_more);
 }
 
 static int report(struct pf *pf, FILE *out)
@@ -786,7 +864,9 @@ static int report(struct pf *pf, FILE *out)
 		const struct row *r = &pf->rows[k];
 
 		fix[0] = '\0';
-		if (r->finding >= 0) {
+		if (r->nden > 1) {
+			row_fixes_text(pf, r, adv, fix, 8192);
+		} else if (r->finding >= 0) {
 			recommend(pf->pol, &pf->set.v[r->finding], adv);
 			advice_top_fix_text(adv, fix, 8192);
 		}

@@ -850,26 +850,84 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	}
 }
 
-static void local_module(struct ctx *c)
+/* Longest module name spelled out in full; a longer one is shortened and hashed. The
+ * file name (NAME.cil) must fit struct command's stdout_file.
+ */
+#define MODULE_NAME_MAX 88
+
+static bool module_word(const char *s)
 {
-	char name[FINDING_NAME_LEN + 8] = "my-", file[FINDING_NAME_LEN + 16];
-	char rule[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
-	char comment[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
-	struct command *cmd;
-	struct fix *fx;
-	size_t i, n = 3;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
 
-	for (i = 0; c->f->comm[i] && n < sizeof(name) - 1; i++) {
-		char ch = c->f->comm[i];
+/*
+ * One module name per access: "my-SOURCE-TARGET-CLASS-PERM[-PERM...]", so the module for
+ * nginx's 6379 and the one for its 11211 are two modules, and installing one never replaces
+ * the other (semodule -i replaces a module of the same name). Names of [a-z0-9_] joined by
+ * '-' read back unambiguously: distinct accesses, distinct names. A name the policy spells
+ * otherwise, or too long for a file name, becomes "my-SOURCE_HASH": [a-z0-9_] only (one
+ * '-', so never equal to a spelled-out name, which has four or more), its 64-bit FNV-1a
+ * hash over the whole access keeping accesses apart. semodule names a module after its
+ * file and takes letters, digits, '_' and '-'.
+ */
+static void module_name(const struct ctx *c, char *name, size_t sz)
+{
+	const char *part[3] = { c->stype, c->ttype, c->f->tclass };
+	uint64_t h = 0xcbf29ce484222325ULL;
+	bool plain = true;
+	size_t i, n;
+	int k;
 
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_')
+	for (i = 0; i < 3; i++)
+		plain = plain && module_word(part[i]);
+	for (k = 0; k < c->f->nperms; k++)
+		plain = plain && module_word(c->f->perms[k]);
+	if (plain) {
+		char full[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * (FINDING_NAME_LEN + 1)];
+
+		text_set(full, sizeof(full), "my-%s-%s-%s", c->stype, c->ttype, c->f->tclass);
+		for (k = 0; k < c->f->nperms; k++)
+			text_cat(full, sizeof(full), "-%s", c->f->perms[k]);
+		/* the whole name or none of it: a cut one could be another access's */
+		if (strlen(full) <= MODULE_NAME_MAX && strlen(full) < sz) {
+			text_set(name, sz, "%s", full);
+			return;
+		}
+	}
+	for (i = 0; i < 3; i++)
+		for (n = 0; n <= strlen(part[i]); n++)
+			h = (h ^ (unsigned char)part[i][n]) * 0x100000001b3ULL;
+	for (k = 0; k < c->f->nperms; k++)
+		for (n = 0; n <= strlen(c->f->perms[k]); n++)
+			h = (h ^ (unsigned char)c->f->perms[k][n]) * 0x100000001b3ULL;
+	text_set(name, sz, "my-");
+	n = 3;
+	for (i = 0; c->stype[i] && i < 40 && n + 1 < sz; i++) {
+		char ch = c->stype[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')
 			name[n++] = ch;
 		else if (ch >= 'A' && ch <= 'Z')
 			name[n++] = (char)(ch - 'A' + 'a');
 	}
 	name[n] = '\0';
-	if (n == 3)
-		text_set(name, sizeof(name), "my-%s", c->stype);
+	text_cat(name, sz, "_%016llx", (unsigned long long)h);
+}
+
+static void local_module(struct ctx *c)
+{
+	char name[MODULE_NAME_MAX + 1], file[MODULE_NAME_MAX + 8];
+	char rule[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	char comment[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	struct command *cmd;
+	struct fix *fx;
+
+	module_name(c, name, sizeof(name));
 	fx = add_fix(c->a, FIX_MODULE, CONFIDENCE_MEDIUM, RANK_MODULE);
 	if (!fx)
 		return;
@@ -883,9 +941,12 @@ static void local_module(struct ctx *c)
 	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
 	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
 	     c->f->tclass);
-	TSET(fx->why, "exact: opens this one access and nothing else, but it is local policy you "
-		      "must keep; collect every denial of the path first (the next check may fail "
-		      "after this one)");
+	TSET(fx->why,
+	     "exact: opens this one access and nothing else, but it is local policy you must "
+	     "keep; collect every denial of the path first (the next check may fail after this "
+	     "one); module %s is named after this access, so a module for another access never "
+	     "replaces it",
+	     name);
 	/* no heredoc: printf writes each argument as one line; the comment holds only names
 	 * the policy knows, so the file has exactly this rule and nothing from the input
 	 */

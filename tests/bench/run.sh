@@ -16,6 +16,8 @@
 # Then: time from start to the first counted event, watch's RSS (VmHWM), kernel map memory.
 # Last, tests/bench/recommend.sh: `avcsnoop recommend` on 10k to 1M-line audit logs, to see
 # whether reading scales linearly (BENCH_RECOMMEND=0 leaves it out; its own knobs are there).
+# Then tests/bench/policies.sh: recommend and preflight on refpolicy vs the RHEL targeted
+# policies, side by side (BENCH_POLICY=0 leaves it out).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 AVC=./avcsnoop
@@ -276,4 +278,9 @@ fi
 # ---- recommend on large audit logs: its own script, its own table ----
 if [ "${BENCH_RECOMMEND:-1}" != 0 ]; then
 	tests/bench/recommend.sh
+fi
+
+# ---- the advice on the bigger policies (issue 20): refpolicy vs the RHEL targeted policies ----
+if [ "${BENCH_POLICY:-1}" != 0 ]; then
+	tests/bench/policies.sh
 fi

@@ -363,6 +363,20 @@ check "CIL tighten: a malformed line: no plan from half the input (exit 1)" \
 check "CIL tighten: -B NAME=yes is bad usage (exit 2)" test $? -eq 2
 check "tighten --help prints examples and the exit codes" \
 	bash -c '"$1" tighten --help | grep -q "^Examples:" && "$1" tighten --help | grep -q "3 a plan to apply"' _ "$AVCSNOOP"
+# ---- records read right (issue 20 point 2, 4) ----
+if [ -r "$REFPOL" ]; then
+	# nginx's "bind() to 0.0.0.0:8081 failed (13)": the kernel writes a name_bind's port as src=
+	bind8081='type=AVC msg=audit(1700000001.001:501): avc:  denied  { name_bind } for  pid=2201 comm="nginx" src=8081 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:transproxy_port_t:s0 tclass=tcp_socket permissive=0'
+	adv=$(rec -j --policy "$REFPOL" <<<"$bind8081")
+	check "refpolicy: a name_bind src=8081 AVC: semanage port advice for tcp 8081" \
+		jq -e '[.fixes[] | select(.kind == "port_relabel") | .commands[] | select(test("^semanage port -[am] -t [a-z0-9_]+ -p tcp 8081$"))] | length >= 1' <<<"$adv"
+	# a log of every record type around AVCs (AVC_PATH, SYSCALL, SOCKADDR, PATH, PROCTITLE,
+	# EOE, ...), in the form audit2allow's test log has: exit 0, the other records counted
+	out=$(rec --policy "$REFPOL" tests/policy/logs/mixed-records.log 2>&1 >/dev/null)
+	rc=$?
+	check "a log with AVC_PATH and other record types: exit 0, 3 findings, 11 other records counted" \
+		bash -c '[ "$1" -eq 0 ] && grep -q "3 record(s) of 3 finding(s)" <<<"$2" && grep -q "of which 11 other audit record(s)" <<<"$2" && grep -q "0 malformed; 0 not from the kernel" <<<"$2"' _ "$rc" "$out"
+fi
 
 # ---- CLI behaviour on the CIL policy ----
 CIL=build/tests/policy/bool_gate.policy

@@ -244,6 +244,146 @@ TEST(auditlog_binary_junk_and_huge_lines)
 	free(huge);
 }
 
+/*
+ * The socket fields as the kernel writes them (security/lsm_audit.c, LSM_AUDIT_DATA_NET):
+ * the address being checked is saddr=/src= for bind (name_bind, node_bind: a wildcard
+ * address is left out) and daddr=/dest= for connect; a record about an existing socket writes
+ * the socket's laddr=/lport= and faddr=/fport=; packet checks add netif=; an AF_UNIX socket's
+ * address is path= (hex, starting with its NUL byte, for an abstract one).
+ */
+TEST(auditlog_socket_fields_as_the_kernel_writes_them)
+{
+	struct finding f;
+	char err[256];
+
+	/* bind() to 0.0.0.0:8081: name_bind, the port as src= (nginx's "bind() ... (13)") */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.001:501): avc:  denied  { name_bind } for  "
+			"pid=2201 comm=\"nginx\" src=8081 scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:transproxy_port_t:s0 tclass=tcp_socket "
+			"permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 8081);
+	CHECK_STR(f.daddr, "");
+	CHECK_INT(f.family, AVC_AF_INET);
+	/* bind() to a given address: saddr= too; node_bind on udp (QUIC) */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.002:502): avc:  denied  { node_bind } for  "
+			"pid=2201 comm=\"nginx\" saddr=10.0.0.5 src=443 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:node_t:s0 tclass=udp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 443);
+	CHECK_STR(f.daddr, "10.0.0.5");
+	CHECK_STR(f.tclass, "udp_socket");
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.003:503): avc:  denied  { name_bind } for  "
+			"pid=2201 comm=\"nginx\" saddr=::1 src=8081 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:transproxy_port_t:s0 tclass=tcp_socket "
+			"permissive=1",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 8081);
+	CHECK_STR(f.daddr, "::1");
+	CHECK_INT(f.family, AVC_AF_INET6);
+	/* connect(): dest= only; the src= of a bind never lands in a connect's port */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.004:504): avc:  denied  { name_connect } "
+			"for  pid=2201 comm=\"nginx\" dest=6379 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:redis_port_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 6379);
+	/* an existing socket: laddr/lport are the local end, faddr/fport the peer */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.005:505): avc:  denied  { write } for  "
+			"pid=2201 comm=\"nginx\" laddr=127.0.0.1 lport=41234 faddr=127.0.0.1 "
+			"fport=6379 scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:system_r:redis_t:s0 tclass=tcp_socket permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 6379);
+	CHECK_STR(f.daddr, "127.0.0.1");
+	/* a packet check: both ends and the interface */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.006:506): avc:  denied  { recv } for  "
+			"saddr=192.0.2.1 src=5353 daddr=192.0.2.2 dest=22 netif=eth0 "
+			"scontext=system_u:system_r:sshd_t:s0 "
+			"tcontext=system_u:object_r:unlabeled_t:s0 tclass=packet permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_INT(f.dport, 22);
+	CHECK_STR(f.daddr, "192.0.2.2");
+	/* an interface name too long for one is a malformed record */
+	CHECK_INT(parse("type=AVC msg=audit(1.0:1): avc:  denied  { recv } for  "
+			"netif=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+			"scontext=a:b:c:s0 tcontext=a:b:c:s0 tclass=packet",
+			&f, err),
+		  -EINVAL);
+	CHECK_CONTAINS(err, "netif");
+	/* a unix socket by path, and an abstract one (hex with its leading NUL) */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.007:507): avc:  denied  { connectto } for  "
+			"pid=2201 comm=\"nginx\" path=\"/run/redis/redis.sock\" "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:system_r:redis_t:s0 tclass=unix_stream_socket "
+			"permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.path, "/run/redis/redis.sock");
+	CHECK_INT(f.family, AVC_AF_UNIX);
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.008:508): avc:  denied  { connectto } for  "
+			"pid=2201 comm=\"nginx\" path=00726564697300 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:system_r:redis_t:s0 tclass=unix_stream_socket "
+			"permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.path, "@redis");
+	/* a file-class record: name= (the last component) with dev= and ino= */
+	CHECK_INT(parse("type=AVC msg=audit(1700000001.009:509): avc:  denied  { search } for  "
+			"pid=2201 comm=\"nginx\" name=\"redis\" dev=\"tmpfs\" ino=1234 "
+			"scontext=system_u:system_r:httpd_t:s0 "
+			"tcontext=system_u:object_r:redis_var_run_t:s0 tclass=dir permissive=0",
+			&f, err),
+		  AUDITLOG_FINDING);
+	CHECK_STR(f.path, "redis");
+	CHECK_INT(f.dport, 0);
+}
+
+/* Records of other types are no AVCs, whatever their text holds: AVC_PATH (the path of the
+ * AVC before it), SYSCALL, PROCTITLE are ignored, and their type is named for the count.
+ */
+TEST(auditlog_avc_path_and_other_types_are_not_avcs)
+{
+	static const char *const other[] = {
+		"type=AVC_PATH msg=audit(1162850331.422:978):  path=\"/usr/lib/samba/vfs\"",
+		"type=AVC_PATH msg=audit(1162850331.422:978):  path=\"/tmp/avc: denied { x }\"",
+		"node=web1 type=SYSCALL msg=audit(1.0:1): arch=c000003e syscall=49 success=no "
+		"exit=-13 comm=\"nginx\"",
+		"type=PROCTITLE msg=audit(1.0:1): proctitle=6E67696E78",
+		"audit: type=1402 audit(1.0:1): path=\"/x\"",
+	};
+	struct finding f;
+	char err[256], type[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		if (parse(other[i], &f, err) != AUDITLOG_IGNORED)
+			FAIL_AT("not ignored: %s (%s)", other[i], err);
+		CHECK(!auditlog_line_is_avc(other[i], strlen(other[i])));
+	}
+	CHECK_INT(auditlog_record_type(other[0], strlen(other[0]), type, sizeof(type)), 1);
+	CHECK_STR(type, "AVC_PATH");
+	CHECK_INT(auditlog_record_type(other[2], strlen(other[2]), type, sizeof(type)), 1);
+	CHECK_STR(type, "SYSCALL");
+	CHECK_INT(auditlog_record_type(other[4], strlen(other[4]), type, sizeof(type)), 1);
+	CHECK_STR(type, "1402");
+	CHECK_INT(auditlog_record_type("type=A\x1b[2J", 10, type, sizeof(type)), 1);
+	CHECK_STR(type, "A??2J");
+	CHECK_INT(auditlog_record_type("----", 4, type, sizeof(type)), 0);
+	/* AVC and its printk number stay AVCs */
+	CHECK(auditlog_line_is_avc("type=AVC msg=audit(1.0:1): avc:  denied", 39));
+	CHECK(auditlog_line_is_avc("audit: type=1400 audit(1.0:1): avc:  denied", 43));
+}
+
 /* issue 23: a record is trusted where audit.log or the kernel writes it, nowhere else */
 #define AVC_BODY                                                                               \
 	"avc:  denied  { read } for  pid=5 comm=\"nginx\" name=\"shadow\" dev=\"sda1\" ino=3 " \

@@ -325,18 +325,18 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
 		       "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
-	CHECK_CONTAINS(
-		out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
-		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
-		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket node_bind on node_t\"}");
+	CHECK_CONTAINS(out,
+		       "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
+		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
+		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		       "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket node_bind on node_t\"");
 	CHECK_CONTAINS(out, "\"argv\":[\"setsebool\",\"-P\",\"web_bind_any_addr\",\"1\"]");
 	/* 6000 has the default port label: name_bind denied, the cheapest relabel advised */
-	CHECK_CONTAINS(
-		out, "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
-		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
-		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket name_bind on port_t\"}");
+	CHECK_CONTAINS(out,
+		       "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
+		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
+		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		       "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket name_bind on port_t\"");
 	CHECK_CONTAINS(out, "\"semanage\",\"port\",\"-a\",\"-t\",\"web_alt_port_t\",\"-p\",\"udp\","
 			    "\"6000\"");
 	free(out);
@@ -407,4 +407,43 @@ TEST(preflight_unix_socket_with_a_live_listener)
 	unlink(sock);
 	unlink(fc);
 	rmdir(dir);
+}
+
+/* Issue 20: one row per socket shows every denial it needs. A udp listen on any address at a
+ * port with the default label needs name_bind on port_t and node_bind on node_t: the row
+ * lists both (JSON "denials"; the table gives each its own top fix), not only the first.
+ */
+TEST(preflight_row_shows_every_denial)
+{
+	char path[256], *out = NULL;
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+
+	CHECK(p);
+	policy_close(p);
+	CHECK_INT(run_preflight(path, "web_t", NULL,
+				"stream {\n"
+				" server { listen 0.0.0.0:6000 udp; }\n"
+				" server { listen 127.0.0.1:6000 udp; }\n"
+				"}\n",
+				true, &out),
+		  PREFLIGHT_EXIT_DENIED);
+	CHECK_CONTAINS(out, "\"dest\":\"0.0.0.0:6000\"");
+	CHECK_CONTAINS(out, "\"denials\":[{\"tclass\":\"udp_socket\",\"perm\":\"name_bind\","
+			    "\"target_type\":\"port_t\",\"verdict\":\"selinux_denied\"},"
+			    "{\"tclass\":\"udp_socket\",\"perm\":\"node_bind\","
+			    "\"target_type\":\"node_t\",\"verdict\":\"selinux_denied\"}]}");
+	/* on the loopback node only name_bind is denied: one denial */
+	CHECK_CONTAINS(out, "\"dest\":\"127.0.0.1:6000\"");
+	CHECK_CONTAINS(out, "\"why\":\"udp_socket name_bind on port_t\",\"denials\":[{\"tclass\":"
+			    "\"udp_socket\",\"perm\":\"name_bind\",\"target_type\":\"port_t\","
+			    "\"verdict\":\"selinux_denied\"}]}");
+	free(out);
+	out = NULL;
+	CHECK_INT(run_preflight(path, "web_t", NULL,
+				"stream { server { listen 0.0.0.0:6000 udp; } }\n", false, &out),
+		  PREFLIGHT_EXIT_DENIED);
+	CHECK_CONTAINS(out, "name_bind on port_t: port_relabel: semanage port -a -t web_alt_port_t "
+			    "-p udp 6000; node_bind on node_t: boolean: setsebool -P "
+			    "web_bind_any_addr 1\n");
+	free(out);
 }

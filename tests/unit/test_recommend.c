@@ -214,8 +214,9 @@ TEST(recommend_local_module_before_catchall_and_complete)
 	CHECK_STR(cmd_line(fx, 0),
 		  "printf '%s\\n' '; avcsnoop: web_t name_connect "
 		  "app_port_t:tcp_socket' "
-		  "'(allow web_t app_port_t (tcp_socket (name_connect)))' > my-web.cil");
-	CHECK_STR(cmd_line(fx, 1), "semodule -i my-web.cil");
+		  "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
+		  "my-web_t-app_port_t-tcp_socket-name_connect.cil");
+	CHECK_STR(cmd_line(fx, 1), "semodule -i my-web_t-app_port_t-tcp_socket-name_connect.cil");
 	policy_close(p);
 }
 
@@ -816,5 +817,84 @@ TEST(recommend_node_bind_boolean_from_the_policy)
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	CHECK(first_of(&adv, FIX_BOOLEAN) == NULL);
 	CHECK(first_of(&adv, FIX_MODULE) == NULL);
+	policy_close(p);
+}
+
+/* The module file of a fix: what its printf writes and semodule -i installs, or "" */
+static const char *module_file(const struct advice *a, char *out, size_t sz)
+{
+	const struct fix *mod = first_of(a, FIX_MODULE);
+
+	out[0] = '\0';
+	if (!mod || mod->ncmds < 2)
+		return out;
+	snprintf(out, sz, "%s", mod->cmds[0].stdout_file);
+	/* semodule installs the very file printf wrote */
+	if (strcmp(command_argv(&mod->cmds[1], 2), out))
+		out[0] = '\0';
+	return out;
+}
+
+static bool module_file_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* semodule names the module after the file: a letter first, then [a-z0-9_-] */
+	return n > 7 && n < COMMAND_FILE_LEN && !strncmp(s, "my-", 3) &&
+	       !strcmp(s + n - 4, ".cil") &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n - 4;
+}
+
+/*
+ * Issue 20: one module name per access. nginx's 3000, 6379 and 11211 used to be my-nginx.cil
+ * alike, and installing the second module replaced the first. Every access (source, target,
+ * class, permissions) has its own name; a type name no module name may hold ("evil.x_port_t")
+ * or one too long for a file name gets a hashed name that is still a plain file name.
+ */
+TEST(recommend_module_name_per_access)
+{
+	static const struct {
+		unsigned int port;
+		const char *ttype, *perm;
+	} acc[] = {
+		{ 3000, "ntop_port_t", "name_connect" },
+		{ 6379, "redis_port_t", "name_connect" },
+		{ 11211, "memcache_port_t", "name_connect" },
+		{ 6379, "redis_port_t", "name_bind" },
+		{ 4000, "evil.x_port_t", "name_connect" },
+		{ 4001,
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaa_port_t",
+		  "name_connect" },
+	};
+	char path[256], names[6][COMMAND_FILE_LEN], again[COMMAND_FILE_LEN];
+	struct policy *p = test_open_cil("modname", path, sizeof(path));
+	struct finding f;
+	size_t i, k;
+
+	CHECK(p);
+	if (!p)
+		return;
+	for (i = 0; i < sizeof(acc) / sizeof(acc[0]); i++) {
+		port_finding(&f, acc[i].port, acc[i].ttype);
+		snprintf(f.comm, sizeof(f.comm), "nginx");
+		snprintf(f.perms[0], sizeof(f.perms[0]), "%s", acc[i].perm);
+		CHECK_INT(recommend(p, &f, &adv), 0);
+		module_file(&adv, names[i], sizeof(names[i]));
+		if (!module_file_name_ok(names[i]))
+			FAIL_AT("access %zu (%s): module file \"%s\"", i, acc[i].ttype, names[i]);
+		for (k = 0; k < i; k++)
+			if (!strcmp(names[k], names[i]))
+				FAIL_AT("accesses %zu and %zu share module %s", k, i, names[i]);
+		/* the same access from another process: the same module, not a second one */
+		snprintf(f.comm, sizeof(f.comm), "other");
+		CHECK_INT(recommend(p, &f, &adv), 0);
+		CHECK_STR(module_file(&adv, again, sizeof(again)), names[i]);
+	}
+	CHECK_STR(names[0], "my-web_t-ntop_port_t-tcp_socket-name_connect.cil");
+	CHECK_STR(names[3], "my-web_t-redis_port_t-tcp_socket-name_bind.cil");
+	/* hashed: one '-', so never a spelled-out name's (four or more) */
+	CHECK(!strchr(names[4] + 3, '-'));
+	CHECK(!strchr(names[5] + 3, '-'));
 	policy_close(p);
 }

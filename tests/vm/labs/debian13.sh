@@ -11,10 +11,12 @@ LAB_MODULES=(
 	virtio_blk crc32c_generic jbd2 crc16 mbcache ext4
 	netfs 9pnet 9pnet_virtio 9p
 )
-# as debian12's; libelf1 became libelf1t64 (the 64-bit time_t transition)
+# as debian12's; libelf1 became libelf1t64 (the 64-bit time_t transition); Redis (redis_t) and
+# nginx's stream module for scenario 88 (nginx proxying to Redis)
 LAB_PACKAGES=(
 	mount kmod cpio netbase iproute2 procps curl python3 jq
 	nginx
+	libnginx-mod-stream redis-server
 	selinux-policy-default selinux-utils policycoreutils policycoreutils-python-utils setools
 	auditd
 	libbpf1 libelf1t64 zlib1g libselinux1 libsepol2
