@@ -22,6 +22,9 @@ void on_exit_signals(volatile sig_atomic_t *flag);
  */
 bool output_closed(FILE *f);
 
+/* CLOCK_MONOTONIC in seconds: deadlines and intervals (trace -d, watch's interval) */
+double mono_now(void);
+
 /* Sleep secs, less when a signal sets *stop or out's reader goes away (then *stop = SIGPIPE). */
 void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out);
 
