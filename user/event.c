@@ -77,7 +77,7 @@ void record_from_event(struct conn_record *r, const struct conn_event *e, size_t
 	r->lsm_err = e->lsm_err;
 	r->flags = e->flags;
 	r->family = e->family;
-	r->port = e->port;
+	r->dport = e->port;
 	r->op = e->op < AVC_OP_MAX ? (enum avc_op)e->op : AVC_OP_CONNECT;
 	memcpy(r->comm, e->comm, AVC_COMM_LEN);
 	r->duration_ns = e->duration_ns;
@@ -109,7 +109,7 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	r->err = k->err;
 	r->flags = v->flags;
 	r->family = k->family;
-	r->port = k->port;
+	r->dport = k->port;
 	r->op = k->op < AVC_OP_MAX ? (enum avc_op)k->op : AVC_OP_CONNECT;
 	memcpy(r->comm, k->comm, AVC_COMM_LEN);
 	r->duration_ns = v->count ? v->sum_ns / v->count : 0;
@@ -140,10 +140,10 @@ void record_dest(const struct conn_record *r, char *buf, size_t len)
 {
 	switch (r->family) {
 	case AVC_AF_INET:
-		snprintf(buf, len, "%s:%u", r->daddr, r->port);
+		snprintf(buf, len, "%s:%u", r->daddr, r->dport);
 		break;
 	case AVC_AF_INET6:
-		snprintf(buf, len, "[%s]:%u", r->daddr, r->port);
+		snprintf(buf, len, "[%s]:%u", r->daddr, r->dport);
 		break;
 	case AVC_AF_UNIX:
 		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
@@ -164,30 +164,15 @@ void record_dest(const struct conn_record *r, char *buf, size_t len)
 
 void record_to_finding(const struct conn_record *r, struct finding *f)
 {
-	int i;
-
 	memset(f, 0, sizeof(*f));
 	f->origin = ORIGIN_TRACE;
-	f->op = r->op;
-	snprintf(f->comm, sizeof(f->comm), "%s", r->comm);
-	f->pid = r->pid;
-	snprintf(f->scontext, sizeof(f->scontext), "%s", r->scontext);
-	snprintf(f->tcontext, sizeof(f->tcontext), "%s", r->tcontext);
-	snprintf(f->tclass, sizeof(f->tclass), "%s", r->tclass);
-	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
-		snprintf(f->perms[i], sizeof(f->perms[i]), "%s", r->perms[i]);
-	f->nperms = i;
-	snprintf(f->object, sizeof(f->object), "%s", r->object);
-	f->family = r->family;
-	snprintf(f->daddr, sizeof(f->daddr), "%s", r->daddr);
-	f->dport = r->port;
+	/* the same access, with the same limits; hidden_by is kept only if hidden:
+	 * finding_normalize derives it
+	 */
+	f->access = r->access;
 	if (r->family == AVC_AF_UNIX)
 		record_dest(r, f->path, sizeof(f->path));
-	f->verdict = r->verdict;
-	f->err = r->err;
-	f->hidden_by = r->hidden_by; /* kept only if hidden: finding_normalize derives it */
 	f->count = r->count ? r->count : 1;
-	f->attrib = r->attrib;
 	f->first_seen = f->last_seen = r->wall;
 	finding_normalize(f);
 }
@@ -324,7 +309,7 @@ void print_json(struct json *j, const struct conn_record *r)
 	json_str(j, "family", family_name(r->family));
 	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
 		json_str(j, "daddr", r->daddr);
-		json_uint(j, "dport", r->port);
+		json_uint(j, "dport", r->dport);
 	} else if (r->family == AVC_AF_UNIX) {
 		json_strn(j, "path", r->path, r->path_len);
 		json_bool(j, "abstract", r->abstract);
