@@ -27,6 +27,7 @@
 #include <sepol/ports.h>
 
 #include "policy.h"
+#include "policy_cost.h"
 #include "policy_internal.h"
 #include "verdict.h"
 

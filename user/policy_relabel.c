@@ -29,6 +29,7 @@
 
 #include "policy.h"
 #include "policy_internal.h"
+#include "policy_relabel.h"
 #include "verdict.h"
 
 /*

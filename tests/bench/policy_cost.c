@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "policy.h"
+#include "policy_cost.h"
+#include "policy_relabel.h"
 
 static double clock_ms(clockid_t clock)
 {

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "policy_cost.h"
+#include "policy_relabel.h"
 #include "test.h"
 
 struct policy *test_open_cil(const char *name, char *path, size_t pathsz);
