@@ -11,6 +11,107 @@
 #include "json_read.h"
 #include "verdict.h"
 
+/* ---- the connect schema: one trace record a line (read below as the finding it stands for) ---- */
+
+void record_dest(const struct conn_record *r, char *buf, size_t len)
+{
+	switch (r->family) {
+	case AVC_AF_INET:
+		snprintf(buf, len, "%s:%u", r->daddr, r->dport);
+		break;
+	case AVC_AF_INET6:
+		snprintf(buf, len, "[%s]:%u", r->daddr, r->dport);
+		break;
+	case AVC_AF_UNIX:
+		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
+		if (len) {
+			size_t i, n = 0;
+
+			if (r->abstract && n + 1 < len)
+				buf[n++] = '@';
+			for (i = 0; i < r->path_len && n + 1 < len; i++)
+				buf[n++] = r->path[i] ? r->path[i] : '@';
+			buf[n] = '\0';
+		}
+		break;
+	default:
+		snprintf(buf, len, "family %u", r->family);
+	}
+}
+
+void record_write_selinux_json(struct json *j, const struct conn_record *r)
+{
+	struct selinux_json s = {
+		.scontext = r->scontext,
+		.tcontext = r->tcontext,
+		.tclass = r->tclass,
+		.object = r->object,
+		.have_flags = true,
+		.audited = r->sel_audited,
+		.permissive = r->sel_permissive,
+		.derived = r->derived,
+		.hidden_by = r->hidden_by,
+		.audited_from = r->audit_from_policy ? "policy" : NULL,
+	};
+	int i;
+
+	if (!r->has_selinux)
+		return;
+	for (i = 0; i < r->nperms && i < REC_MAX_PERMS; i++)
+		s.perms[s.nperms++] = r->perms[i];
+	selinux_json_write(j, "selinux", &s);
+}
+
+void print_json(struct json *j, const struct conn_record *r)
+{
+	char dest[4 * AVC_PATH_LEN], errbuf[16];
+
+	json_obj_begin(j, NULL);
+	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
+	json_str(j, "type", "connect");
+	json_str(j, "op", op_name(r->op));
+	json_time(j, "time", r->wall);
+	json_uint(j, "pid", r->pid);
+	json_uint(j, "tid", r->tid);
+	json_str(j, "comm", r->comm);
+	json_uint(j, "uid", r->uid);
+	json_uint(j, "cgroup_id", r->cgroup_id);
+	if (r->domain[0])
+		json_str(j, "domain", r->domain);
+	attrib_write_json(j, &r->attrib);
+	json_str(j, "family", family_name(r->family));
+	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
+		json_str(j, "daddr", r->daddr);
+		json_uint(j, "dport", r->dport);
+	} else if (r->family == AVC_AF_UNIX) {
+		json_strn(j, "path", r->path, r->path_len);
+		json_bool(j, "abstract", r->abstract);
+	}
+	record_dest(r, dest, sizeof(dest));
+	json_str(j, "dest", dest);
+	json_int(j, "ret", r->ret);
+	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
+	json_str(j, "verdict", verdict_name(r->verdict));
+	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
+	json_bool(j, "async", r->flags & AF_ASYNC);
+	/* false: seen only at security_socket_connect (io_uring): ret is not a syscall's */
+	json_bool(j, "syscall", !(r->flags & AF_NO_SYSCALL));
+	if (r->verdict == VERDICT_LSM_DENIED)
+		json_str(j, "lsms", r->lsms ? r->lsms : "");
+	if (r->verdict == VERDICT_CGROUP_DENIED)
+		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
+	if (r->policy_seqno)
+		json_uint(j, "policy_seqno", r->policy_seqno);
+	/* what user space added was judged on a later policy: the reader fell behind */
+	if (r->judged_seqno)
+		json_uint(j, "judged_on_seqno", r->judged_seqno);
+	record_write_selinux_json(j, r);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+/* ---- the finding schema ---- */
+
 void finding_dest(const struct finding *f, char *out, size_t outsz)
 {
 	if (f->family == AVC_AF_UNIX || (!f->dport && f->path[0]))
