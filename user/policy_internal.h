@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy.h"
+#include "context.h" /* POLICY_NAME_LEN */
 
 struct policy {
 	sepol_handle_t *handle;
