@@ -136,7 +136,6 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	decode_common(r, k->addr, v->path, len, wall_offset, v->last_ns);
 }
 
-
 void record_to_finding(const struct conn_record *r, struct finding *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -240,8 +239,6 @@ void print_text(FILE *f, const struct conn_record *r)
 		errno_name(r->err, errbuf, sizeof(errbuf)), (double)r->duration_ns / 1e3, who,
 		detail);
 }
-
-
 
 static const char *mode_name(int enforcing)
 {
