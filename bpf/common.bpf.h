@@ -22,6 +22,7 @@ struct attempt {
 	__u64 sk;    /* struct sock *, once inet_sock_set_state saw SYN_SENT */
 	__u64 pid_tgid;
 	__u64 cgroup_id;
+	__u64 quota_id; /* the cgroup group whose share of the counter table a new row uses */
 	__u32 uid;
 	__u32 flags; /* enum avc_attempt_flag */
 	__s32 lsm_err;
@@ -156,6 +157,15 @@ struct agg_map {
 };
 extern struct agg_map agg SEC(".maps");
 
+/* watch mode: counter entries made per cgroup group (cfg.agg_quota) */
+struct agg_quota_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, AVC_QUOTA_GROUPS);
+	__type(key, __u64);
+	__type(value, __u32);
+};
+extern struct agg_quota_map agg_quota SEC(".maps");
+
 /* watch mode: the kernel's names for SELinux decisions of an agg entry (rare, large) */
 struct agg_names_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -196,6 +206,15 @@ static __always_inline void track_del(void *map, const void *key)
 {
 	if (!bpf_map_delete_elem(map, key))
 		__sync_fetch_and_add(&avc_active, -1);
+}
+
+/* The attempt's cgroup and the group of it that counter-table shares go by (cfg.agg_quota). */
+static __always_inline void note_cgroup(struct attempt *a)
+{
+	a->cgroup_id = bpf_get_current_cgroup_id();
+	a->quota_id = bpf_get_current_ancestor_cgroup_id(AVC_QUOTA_LEVEL);
+	if (!a->quota_id)
+		a->quota_id = a->cgroup_id;
 }
 
 static __always_inline void stat_inc(__u32 which)
@@ -536,13 +555,29 @@ static __always_inline void count_attempt(struct attempt *a, __s32 err, __u16 ve
 	v = bpf_map_lookup_elem(&agg, &k);
 	if (!v) {
 		struct agg_val init = { .first_ns = now };
+		__u32 *used = NULL, zero = 0;
 
+		if (cfg.agg_quota) {
+			/* the group's share first: a full share is its own count, not overflow */
+			used = bpf_map_lookup_elem(&agg_quota, &a->quota_id);
+			if (!used) {
+				bpf_map_update_elem(&agg_quota, &a->quota_id, &zero, BPF_NOEXIST);
+				used = bpf_map_lookup_elem(&agg_quota, &a->quota_id);
+			}
+			if (!used || *used >= cfg.agg_quota) {
+				stat_inc(STAT_AGG_QUOTA);
+				return;
+			}
+		}
 		if (have_path)
 			__builtin_memcpy(init.path, path, sizeof(init.path));
-		if (bpf_map_update_elem(&agg, &k, &init, BPF_NOEXIST) &&
-		    !bpf_map_lookup_elem(&agg, &k)) {
-			stat_inc(STAT_AGG_OVERFLOW);
-			return;
+		if (bpf_map_update_elem(&agg, &k, &init, BPF_NOEXIST)) {
+			if (!bpf_map_lookup_elem(&agg, &k)) {
+				stat_inc(STAT_AGG_OVERFLOW);
+				return;
+			}
+		} else if (used) {
+			__sync_fetch_and_add(used, 1);
 		}
 		v = bpf_map_lookup_elem(&agg, &k);
 		if (!v)
@@ -640,7 +675,7 @@ static __always_inline struct attempt *exit_attempt(__u8 op)
 		return NULL;
 	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
 		a->uid = (__u32)bpf_get_current_uid_gid();
-	a->cgroup_id = bpf_get_current_cgroup_id();
+	note_cgroup(a);
 	take_cgroup_facts(a);
 	return a;
 }

@@ -21,6 +21,7 @@ struct pending_map pending SEC(".maps");
 struct cgroup_filter_map cgroup_filter SEC(".maps");
 struct agg_map agg SEC(".maps");
 struct agg_names_map agg_names SEC(".maps");
+struct agg_quota_map agg_quota SEC(".maps");
 struct nosys_socks_map nosys_socks SEC(".maps");
 struct domain_sids_map domain_sids SEC(".maps");
 struct domain_stats_map domain_stats SEC(".maps");

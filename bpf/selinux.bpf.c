@@ -228,7 +228,7 @@ int BPF_PROG(avc_lsm_connect_enter, struct socket *sock, struct sockaddr *addres
 	a->ts_ns = ts;
 	a->addrlen = (__u16)addrlen;
 	a->uid = (__u32)bpf_get_current_uid_gid();
-	a->cgroup_id = bpf_get_current_cgroup_id();
+	note_cgroup(a);
 	a->flags = AF_NO_SYSCALL;
 	set_dest(a, &d);
 	__builtin_memcpy(a->comm, comm, sizeof(a->comm));

@@ -155,8 +155,17 @@ struct avc_config {
 	 * syscall entries also note the thread in map cgroup_tids for the cgroup hook
 	 */
 	__u8 cgroup_by_tid;
-	__u8 cgroup_pad[7];
+	__u8 cgroup_pad[3];
+	/* watch: new counter entries one cgroup group may make (0: no limit), so that no one
+	 * process can fill the table and blind it for the others. A group is the task's cgroup
+	 * at level AVC_QUOTA_LEVEL (system.slice/nginx.service, user.slice/user-1000.slice,
+	 * machine.slice/x.scope), or its own cgroup when it sits higher.
+	 */
+	__u32 agg_quota;
 };
+
+#define AVC_QUOTA_LEVEL	 2
+#define AVC_QUOTA_GROUPS 4096 /* cgroup groups with entries; more count as over quota */
 
 /* One SELinux decision taken inside a traced attempt (the first denial wins). Class and
  * context names travel as strings (struct avc_sel_names): SIDs and the kernel's class index
@@ -288,7 +297,8 @@ struct domain_task_rec {
  * pinned beside the maps (DIR/abi), and avcsnoop reads pinned counters only of its own
  * version (user/loader.c; tests/unit/test_pin.c records the sizes of this version).
  */
-#define AVC_ABI_VERSION 3 /* 2: agg_key.op (bind()); 3: unix paths hashed in agg_key */
+/* 2: agg_key.op (bind()); 3: unix paths hashed in agg_key; 4: STAT_AGG_QUOTA in stats */
+#define AVC_ABI_VERSION 4
 
 /*
  * Watch mode: in-kernel counters, one entry per (cgroup, comm, op, destination, verdict,
@@ -346,6 +356,7 @@ enum avc_stat {
 	STAT_PENDING_FULL,  /* EINPROGRESS table full: reported as in progress */
 	STAT_FILTERED,	    /* finished attempts skipped by --failed */
 	STAT_AGG_OVERFLOW,  /* watch mode: counter table full */
+	STAT_AGG_QUOTA,	    /* watch mode: the attempt's cgroup group used its share of the table */
 	STAT_MAX,
 };
 

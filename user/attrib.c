@@ -134,15 +134,45 @@ static const char *pod_slice(const char *s, size_t n)
 	return s + n - 42;
 }
 
+static bool comp_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && !memcmp(s, name, n);
+}
+
+/*
+ * Where a container's cgroup may be, by who made the cgroups above it:
+ *   - a system container: RUNTIME-<id>.scope right under /system.slice or /machine.slice,
+ *     or /docker/<id> (cgroupfs driver), where only root creates cgroups;
+ *   - a Kubernetes container: right below a pod (/kubepods.slice[/kubepods-QOS.slice]/
+ *     kubepods[-QOS]-pod<uid>.slice/RUNTIME-<id>.scope, /kubepods[/QOS]/pod<uid>/<id>);
+ *   - a rootless container: RUNTIME-<id>.scope under a user manager
+ *     (/user.slice/user-N.slice/user@N.service/[slices/]), marked rootless: the user made
+ *     it, and it is never the system container of the same id.
+ * Anywhere else (a service's own subtree, inside another container) a name that looks like a
+ * container is nobody's. A pod UID is taken only from the kubepods hierarchy's pod level,
+ * above the container, never from below one.
+ */
 void attrib_parse(const char *path, struct attribution *a)
 {
 	enum { LOOK_UNIT, LOOK_USER_UNIT, UNITS_DONE } state = LOOK_UNIT;
-	bool under_kubepods = false, under_docker = false, under_pod = false;
+	enum {
+		TOP_NONE,
+		TOP_SYSTEM,
+		TOP_KUBE_SD,
+		TOP_KUBE_FS,
+		TOP_DOCKER_FS,
+		TOP_USER
+	} top = TOP_NONE;
+	/* depth of the pod level (0: none), of user@N.service (0: none); the chain below the
+	 * user manager is of slices only so far
+	 */
+	size_t depth = 0, pod_depth = 0, mgr_depth = 0;
+	bool user_slices = true;
 	const char *p = path, *comp, *id;
 	size_t n;
 
 	memset(a, 0, sizeof(*a));
-	while (*p) {
+	for (; *p; depth++) {
 		while (*p == '/')
 			p++;
 		if (!*p)
@@ -169,41 +199,79 @@ void attrib_parse(const char *path, struct attribution *a)
 				state = UNITS_DONE;
 			}
 		}
-		if (!a->pod_uid[0]) {
-			const char *uid = pod_slice(comp, n);
+		if (depth == 0) {
+			if (comp_is(comp, n, "system.slice") || comp_is(comp, n, "machine.slice"))
+				top = TOP_SYSTEM;
+			else if (comp_is(comp, n, "kubepods.slice"))
+				top = TOP_KUBE_SD;
+			else if (comp_is(comp, n, "kubepods"))
+				top = TOP_KUBE_FS;
+			else if (comp_is(comp, n, "docker"))
+				top = TOP_DOCKER_FS;
+			else if (comp_is(comp, n, "user.slice"))
+				top = TOP_USER;
+			continue;
+		}
+		if (top == TOP_USER && !mgr_depth) {
+			if (depth == 2 && is_user_manager(comp, n))
+				mgr_depth = depth;
+			else if (depth >= 2)
+				top = TOP_NONE; /* not a user manager's subtree */
+			continue;
+		}
+		if (a->container[0])
+			continue; /* the outermost container wins; nothing below names a pod */
+		/* the pod level: depth 1 (guaranteed) or 2 (below the QoS class) */
+		if (!a->pod_uid[0] && (depth == 1 || depth == 2)) {
+			const char *uid = NULL;
 
-			if (!uid && under_kubepods && n == 39 && !memcmp(comp, "pod", 3) &&
-			    is_pod_uid(comp + 3, 36, '-'))
+			if (top == TOP_KUBE_SD)
+				uid = pod_slice(comp, n);
+			else if (top == TOP_KUBE_FS && n == 39 && !memcmp(comp, "pod", 3) &&
+				 is_pod_uid(comp + 3, 36, '-'))
 				uid = comp + 3;
 			if (uid) {
 				copy_uid(a->pod_uid, uid);
-				under_pod = true;
+				pod_depth = depth;
+				continue;
 			}
 		}
-		if (!a->container[0]) {
+		id = NULL;
+		{
 			const char *rt = container_scope(comp, n, &id);
+			bool system = depth == 1 && top == TOP_SYSTEM;
+			bool in_pod = pod_depth && depth == pod_depth + 1;
+			bool rootless = mgr_depth && user_slices;
 
-			if (!rt && is_hex64(comp, n) && (under_docker || under_pod)) {
-				/* cgroupfs drivers: /docker/<id>, /kubepods/.../pod<uid>/<id> */
-				rt = under_docker ? "docker" : "kubernetes";
+			if (rt && !(system || (in_pod && top == TOP_KUBE_SD) || rootless))
+				rt = NULL;
+			if (!rt && is_hex64(comp, n)) {
+				/* cgroupfs drivers: /docker/<id>, /kubepods/[QOS/]pod<uid>/<id> */
+				if (depth == 1 && top == TOP_DOCKER_FS)
+					rt = "docker";
+				else if (in_pod && top == TOP_KUBE_FS)
+					rt = "kubernetes";
 				id = comp;
 			}
 			if (rt) {
 				memcpy(a->container, id, 64);
 				a->container[64] = '\0';
 				a->runtime = rt;
+				a->rootless = rootless && !system && !in_pod;
+				continue;
 			}
 		}
-		if (n >= 8 && !memcmp(comp, "kubepods", 8))
-			under_kubepods = true;
-		under_docker = n == 6 && !memcmp(comp, "docker", 6);
+		if (mgr_depth && !valid_unit(comp, n, ".slice"))
+			user_slices = false;
 	}
+	/* a pod without a container is still the pod's (its pause process, a sandbox) */
 }
 
 void attrib_short(const struct attribution *a, char *buf, size_t len)
 {
 	if (a->container[0])
-		snprintf(buf, len, "%s:%.12s", a->runtime ? a->runtime : "container", a->container);
+		snprintf(buf, len, "%s%s:%.12s", a->rootless ? "rootless:" : "",
+			 a->runtime ? a->runtime : "container", a->container);
 	else if (a->unit[0])
 		snprintf(buf, len, "%s", a->unit);
 	else if (a->pod_uid[0])
@@ -222,6 +290,8 @@ void attrib_write_json(struct json *j, const struct attribution *a)
 		json_str(j, "container", a->container);
 		if (a->runtime)
 			json_str(j, "runtime", a->runtime);
+		if (a->rootless)
+			json_bool(j, "rootless", true);
 	}
 	if (a->pod_uid[0])
 		json_str(j, "pod_uid", a->pod_uid);
@@ -273,6 +343,11 @@ int attrib_set(struct attribution *a, const char *key, const char *val, char *wh
 		return -EINVAL;
 	}
 	return 0;
+}
+
+void attrib_container_label(const struct attribution *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", a->container[0] && a->rootless ? "rootless:" : "", a->container);
 }
 
 /* ---- cgroup id -> attribution, cached ---- */

@@ -12,6 +12,12 @@
  *       cri-containerd-<64 hex>.scope                         containerd, pod_uid <uid>
  *   .../crio-<64 hex>.scope                                   cri-o
  *   /docker/<64 hex>, /kubepods/burstable/pod<uid>/<64 hex>   the cgroupfs drivers' layout
+ *   /user.slice/user-1000.slice/user@1000.service/user.slice/docker-<64 hex>.scope
+ *                                                             rootless docker (rootless set)
+ *
+ * Only where the runtime makes them: a container scope right under system.slice or
+ * machine.slice, right below a pod of the kubepods hierarchy, or under a user manager
+ * (rootless); the pod UID only from the pod level of kubepods, above the container.
  *
  * A cgroup name is chosen by whoever may create cgroups there (delegated subtrees belong to
  * users and containers): the parser accepts only names of systemd's unit alphabet, container
@@ -30,6 +36,8 @@
 #define ATTRIB_UNIT_LEN	     128 /* unit names up to 127 bytes; longer ones are not reported */
 #define ATTRIB_CONTAINER_LEN 65	 /* 64 hex digits */
 #define ATTRIB_POD_UID_LEN   37	 /* 8-4-4-4-12 */
+/* the Prometheus container label: "rootless:" + id */
+#define ATTRIB_LABEL_LEN (ATTRIB_CONTAINER_LEN + 9)
 
 struct attribution {
 	char unit[ATTRIB_UNIT_LEN];	 /* the system manager's unit, "" when none */
@@ -37,12 +45,19 @@ struct attribution {
 	char container[ATTRIB_CONTAINER_LEN];
 	const char *runtime; /* "docker", "podman", "containerd", "cri-o", "kubernetes"; NULL */
 	char pod_uid[ATTRIB_POD_UID_LEN];
+	/* the container is a user manager's (user@N.service/.../RUNTIME-<id>.scope): made by a
+	 * user, never the same as the system container of that id (labels say "rootless:")
+	 */
+	bool rootless;
 };
 
 /* Parse a cgroup v2 path (relative to the cgroup2 mount, "/..." or "..."). Pure; never fails:
  * what cannot be recognised stays empty.
  */
 void attrib_parse(const char *path, struct attribution *a);
+
+/* The Prometheus "container" label: the id, "rootless:<id>" for a user's container. */
+void attrib_container_label(const struct attribution *a, char *buf, size_t len);
 
 /* Anything to show? */
 static inline bool attrib_present(const struct attribution *a)

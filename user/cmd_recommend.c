@@ -59,6 +59,7 @@ static void usage(FILE *out)
 
 struct read_stats {
 	unsigned long lines, records, successes, ignored, bad, not_kernel, too_long;
+	unsigned long long uncounted; /* attempts an export says its source could not count */
 };
 
 /* No audit record or findings line comes near this: a longer line is refused, not read. */
@@ -133,6 +134,10 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			escape_str(eerr, sizeof(eerr), err, ESC_TEXT);
 			p_err("%s:%zu: %s", ename, lineno, eerr);
 			st->bad++;
+			continue;
+		}
+		if (line[i] == '{' && r == FINDING_READ_UNCOUNTED) {
+			st->uncounted += f.count;
 			continue;
 		}
 		if (r == AUDITLOG_IGNORED) {
@@ -347,6 +352,10 @@ int cmd_recommend(int argc, char **argv)
 		       "or the kernel writes them (a USER_AVC, or a syslog line any user can send "
 		       "with logger): skipped",
 		       st.not_kernel);
+	if (st.uncounted)
+		p_warn("the input says %llu attempt(s) were not counted where it was made (watch's "
+		       "counter table was full: raise --max-entries): findings may be missing here",
+		       st.uncounted);
 	if (set.overflow)
 		p_warn("%llu record(s) of further findings were not kept (--max-findings %zu)",
 		       (unsigned long long)set.overflow,

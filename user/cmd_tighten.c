@@ -30,9 +30,12 @@ static void usage(FILE *out)
 		"(the base policy or a module). When a broad boolean is on (one recommend ranks\n"
 		"as broad: httpd_can_network_connect opens every port, nis_enabled reaches\n"
 		"hundreds of domains), it is turned off in memory and each access it was keeping\n"
-		"gets recommend's own first fix (a targeted boolean, a port relabel, a local\n"
-		"module). The plan is proved on the policy with every change applied: if an\n"
-		"access would be denied, the plan is refused and the access named.\n"
+		"gets recommend's own first fix that is not broad and takes nothing from another\n"
+		"domain (a targeted boolean, a port relabel, an exact rule in the plan's own\n"
+		"module tighten-DOMAIN.cil). A catch-all local module (a rule on port_type) gets\n"
+		"the same narrower module, and a last step to remove it by hand. The plan is\n"
+		"proved on the policy with every change applied: if an access would be denied,\n"
+		"the plan is refused and the access named.\n"
 		"\n"
 		"  -i, --input FILE          findings JSON lines ('-' for stdin); repeatable\n"
 		"      --nginx-conf CONF     add the accesses nginx's configuration CONF predicts\n"
@@ -54,6 +57,7 @@ static void usage(FILE *out)
 		"  avcsnoop tighten -i /var/lib/avcsnoop/allowed.json\n"
 		"  avcsnoop tighten -i allowed.json --nginx-conf /etc/nginx/nginx.conf -j\n"
 		"  avcsnoop tighten --policy policy.33 -B httpd_can_network_connect=1 -i a.json\n"
+		"  avcsnoop tighten -i allowed.json -j | jq -c '.steps[].argv[]'  # argv to run\n"
 		"\n"
 		"An access never seen while tracing and not named by the configuration (a nightly\n"
 		"job, a failover upstream) would be cut by the plan: trace long enough, and give\n"
@@ -122,7 +126,8 @@ int cmd_tighten(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *inputs[MAX_INPUTS], *bools[MAX_INPUTS], *policy_file = NULL, *ports_local = NULL;
+	const char *inputs[MAX_INPUTS], *bools[MAX_INPUTS], *policy_file = NULL,
+							    *ports_local = NULL;
 	struct preflight_opts po = { 0 };
 	struct finding_set observed = { 0 }, predicted = { 0 };
 	struct tighten_result *res = NULL;
@@ -136,6 +141,11 @@ int cmd_tighten(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "i:d:P:B:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
+			/* getopt gives required arguments; the analyzer cannot know */
+			if (!optarg) {
+				usage(stderr);
+				return 2;
+			}
 			if (ninputs >= MAX_INPUTS) {
 				p_err("-i: at most %d files", MAX_INPUTS);
 				return 2;

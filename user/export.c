@@ -112,6 +112,21 @@ void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, 
 		finding_write_json(&j, fi);
 	}
 	free(a);
+	if (!s->uncounted && !s->overflow)
+		return;
+	if (fmt == EXPORT_AVC) {
+		fprintf(f,
+			"# avcsnoop: %llu attempt(s) not counted (the counter table was full), %llu "
+			"of findings not kept: the records above are not all there was\n",
+			(unsigned long long)s->uncounted, (unsigned long long)s->overflow);
+		return;
+	}
+	json_obj_begin(&j, NULL);
+	json_str(&j, "type", "uncounted");
+	json_uint(&j, "count", s->uncounted);
+	json_uint(&j, "findings_not_kept", s->overflow);
+	json_obj_end(&j);
+	json_line_end(&j);
 }
 
 struct export_args {

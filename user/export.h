@@ -29,7 +29,11 @@ int export_format_parse(const char *s, enum export_format *out);
  */
 int finding_write_avc(FILE *f, const struct finding *fi, unsigned long serial);
 
-/* Every finding of s to f; *skipped counts findings AVC format cannot express. */
+/* Every finding of s to f; *skipped counts findings AVC format cannot express. Then, when the
+ * source could not count everything (s->uncounted) or the set was full (s->overflow), one
+ * line saying so: {"type":"uncounted","count":N,"findings_not_kept":M} in JSON, a comment
+ * "# avcsnoop: N attempt(s) not counted ..." in AVC format (audit tools skip it).
+ */
 /* seqno: the SELinux policyload sequence number pol stands for (0: not followed), written
  * with each recommendation as "policy_seqno".
  */

@@ -22,6 +22,10 @@ struct finding_set {
 	size_t n, cap;
 	size_t max;	   /* most findings kept; 0 = FINDING_SET_DEFAULT_MAX */
 	uint64_t overflow; /* attempts of new findings not kept: the set was full */
+	/* attempts the source could not count at all (watch's counter table was full): their
+	 * findings are unknown; the export carries the number (export.h) for recommend to say
+	 */
+	uint64_t uncounted;
 	/* open addressing: slot -> 1 + index into v (0 = empty); hashes[i] belongs to v[i] */
 	uint32_t *slots;
 	size_t nslots;

@@ -316,7 +316,7 @@ static int read_dest(struct jr *r, void *arg)
 	return jr_string(r, f->dests[f->ndests++], FINDING_DEST_LEN);
 }
 
-/* unit, user_unit, container, runtime, pod_uid: validated as the cgroup parser would;
+/* unit, user_unit, container, runtime, pod_uid, rootless: validated as the cgroup parser would;
  * any other key is skipped (depth: the nesting, for jr_skip)
  */
 static int read_attrib_member(struct jr *r, const char *key, struct attribution *a, int depth)
@@ -325,6 +325,8 @@ static int read_attrib_member(struct jr *r, const char *key, struct attribution 
 	size_t at;
 	int ret;
 
+	if (!strcmp(key, "rootless"))
+		return jr_bool(r, &a->rootless);
 	if (strcmp(key, "unit") && strcmp(key, "user_unit") && strcmp(key, "container") &&
 	    strcmp(key, "runtime") && strcmp(key, "pod_uid"))
 		return jr_skip(r, depth);
@@ -645,6 +647,8 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return jr_fail(&r, "trailing data after the object");
 	if (!fr.have_type)
 		return jr_fail(&r, "no \"type\" member");
+	if (!strcmp(fr.type, "uncounted"))
+		return FINDING_READ_UNCOUNTED;
 	if (strcmp(fr.type, "finding") && strcmp(fr.type, "connect"))
 		return FINDING_READ_OTHER;
 	if (!fr.have_verdict)

@@ -73,6 +73,10 @@ void finding_dest(const struct finding *f, char *out, size_t outsz);
 enum findings_read_result {
 	FINDING_READ_OTHER = 0, /* a valid JSON object whose "type" is not finding/connect */
 	FINDING_READ_OK = 1,
+	/* {"type":"uncounted","count":N}: N attempts the exporter could not count (export.h);
+	 * out->count holds N
+	 */
+	FINDING_READ_UNCOUNTED = 2,
 };
 /*
  * Strict JSON (RFC 8259) for one object in line[0..len). Returns FINDING_READ_OK,

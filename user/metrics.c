@@ -149,9 +149,17 @@ void prom_write(FILE *f, const struct prom_series *s, size_t n, const struct pro
 		"# HELP avcsnoop_counter_overflow_total attempts not counted: the counter table was "
 		"full.\n# TYPE avcsnoop_counter_overflow_total counter\n"
 		"avcsnoop_counter_overflow_total %llu\n"
+		"# HELP avcsnoop_counter_over_quota_total attempts not counted: their cgroup group "
+		"(a service, a user's slice, a container) used its share of the counter table.\n"
+		"# TYPE avcsnoop_counter_over_quota_total counter\n"
+		"avcsnoop_counter_over_quota_total %llu\n"
 		"# HELP avcsnoop_counter_entries entries in use in the counter table.\n"
 		"# TYPE avcsnoop_counter_entries gauge\navcsnoop_counter_entries %llu\n"
 		"# HELP avcsnoop_counter_max_entries size of the counter table (--max-entries).\n"
-		"# TYPE avcsnoop_counter_max_entries gauge\navcsnoop_counter_max_entries %llu\n",
-		t->attempts, t->overflow, t->entries, t->max_entries);
+		"# TYPE avcsnoop_counter_max_entries gauge\navcsnoop_counter_max_entries %llu\n"
+		"# HELP avcsnoop_write_errors_total reports whose files could not be written (a "
+		"full disk); counting went on.\n# TYPE avcsnoop_write_errors_total counter\n"
+		"avcsnoop_write_errors_total %llu\n",
+		t->attempts, t->overflow, t->over_quota, t->entries, t->max_entries,
+		t->write_errors);
 }

@@ -25,18 +25,20 @@ struct prom_series {
 	const char *verdict; /* verdict_name() */
 	const char *op;	     /* op_name(): "connect", "bind"; NULL is "connect" */
 	char errno_name[16];
-	char unit[ATTRIB_UNIT_LEN];	      /* "" when unknown: the label is then "" */
-	char container[ATTRIB_CONTAINER_LEN]; /* id, "" when not in a container */
+	char unit[ATTRIB_UNIT_LEN];	  /* "" when unknown: the label is then "" */
+	char container[ATTRIB_LABEL_LEN]; /* id, "rootless:<id>", "" when not in a container */
 	unsigned long long count;
 	unsigned long long sum_ns;
 	__u32 hist[AVC_HIST_SLOTS];
 };
 
 struct prom_totals {
-	unsigned long long attempts; /* STAT_ATTEMPTS: connects that passed the filters */
-	unsigned long long overflow; /* STAT_AGG_OVERFLOW */
-	unsigned long long entries;  /* counter table entries in use */
+	unsigned long long attempts;   /* STAT_ATTEMPTS: connects that passed the filters */
+	unsigned long long overflow;   /* STAT_AGG_OVERFLOW */
+	unsigned long long over_quota; /* STAT_AGG_QUOTA */
+	unsigned long long entries;    /* counter table entries in use */
 	unsigned long long max_entries;
+	unsigned long long write_errors; /* reports whose files could not be written (ENOSPC) */
 };
 
 /*

@@ -470,40 +470,23 @@ static int pin_is_ours(int dirfd, const char *dir, const char *name, char *why, 
 	return err ? -EPROTO : 1;
 }
 
-int loader_unpin(const char *dir)
+/*
+ * Remove every avcsnoop pin in dir (opened as fd, which this closes), refusing to remove any
+ * unless every entry named like a pin is avcsnoop's (what: the command, for messages).
+ * The number removed, or -errno after a message.
+ */
+static int unpin_entries(int fd, const char *dir, const char *what)
 {
-	struct statfs st;
 	struct dirent *de;
-	int fd, r, err = 0, ours = 0;
+	int r, err = 0, ours = 0;
 	bool refuse = false;
 	char why[256];
 	DIR *d;
 
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		p_err("--unpin %s: %s", dir,
-		      errno == ELOOP ? "a symbolic link: name the pin directory itself"
-				     : strerror(errno));
-		return err;
-	}
-	if (fstatfs(fd, &st)) {
-		err = -errno;
-		p_err("--unpin %s: %s", dir, strerror(errno));
-		close(fd);
-		return err;
-	}
-	if (st.f_type != BPF_FS_MAGIC) {
-		p_err("--unpin %s: not a directory on a bpf filesystem, where avcsnoop pins: "
-		      "nothing removed",
-		      dir);
-		close(fd);
-		return -EINVAL;
-	}
 	d = fdopendir(fd);
 	if (!d) {
 		err = -errno;
-		p_err("--unpin %s: %s", dir, strerror(errno));
+		p_err("%s %s: %s", what, dir, strerror(errno));
 		close(fd);
 		return err;
 	}
@@ -511,13 +494,12 @@ int loader_unpin(const char *dir)
 	while ((de = readdir(d))) {
 		r = pin_is_ours(dirfd(d), dir, de->d_name, why, sizeof(why));
 		if (r < 0) {
-			p_err("--unpin %s: %s is not avcsnoop's: %s", dir, de->d_name, why);
+			p_err("%s %s: %s is not avcsnoop's: %s", what, dir, de->d_name, why);
 			refuse = true;
 		}
-		ours += r > 0;
 	}
 	if (refuse) {
-		p_err("--unpin %s: nothing removed", dir);
+		p_err("%s %s: nothing removed", what, dir);
 		closedir(d);
 		return -EPERM;
 	}
@@ -525,20 +507,106 @@ int loader_unpin(const char *dir)
 	while ((de = readdir(d))) {
 		if (pin_is_ours(dirfd(d), dir, de->d_name, why, sizeof(why)) <= 0)
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) && !err) {
-			err = -errno;
-			p_err("removing %s/%s: %s", dir, de->d_name, strerror(errno));
+		if (unlinkat(dirfd(d), de->d_name, 0)) {
+			if (!err) {
+				err = -errno;
+				p_err("removing %s/%s: %s", dir, de->d_name, strerror(errno));
+			}
+			continue;
 		}
+		ours++;
 	}
 	closedir(d);
-	if (!err && rmdir(dir)) {
+	return err ? err : ours;
+}
+
+/* dir opened without following a symlink, checked to be on a bpffs: its fd or -errno. */
+static int open_pin_dir(const char *dir, const char *what)
+{
+	struct statfs st;
+	int fd, err;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err != -ENOENT || strcmp(what, "--pin"))
+			p_err("%s %s: %s", what, dir,
+			      errno == ELOOP ? "a symbolic link: name the pin directory itself"
+					     : strerror(errno));
+		return err;
+	}
+	if (fstatfs(fd, &st)) {
+		err = -errno;
+		p_err("%s %s: %s", what, dir, strerror(errno));
+		close(fd);
+		return err;
+	}
+	if (st.f_type != BPF_FS_MAGIC) {
+		p_err("%s %s: not a directory on a bpf filesystem, where avcsnoop pins: "
+		      "nothing removed",
+		      what, dir);
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int loader_unpin(const char *dir)
+{
+	int fd, err;
+
+	fd = open_pin_dir(dir, "--unpin");
+	if (fd < 0)
+		return fd;
+	err = unpin_entries(fd, dir, "--unpin");
+	if (err < 0)
+		return err;
+	if (rmdir(dir)) {
 		if (errno != ENOTEMPTY) {
 			err = -errno;
-			p_err("removing %s: %s", dir, strerror(errno));
-		} else if (!ours) {
+			p_err("removing %s: %s", dir, strerror(-err));
+			return err;
+		} else if (!err) {
 			p_err("--unpin %s: no avcsnoop pins there", dir);
-			err = -ENOENT;
+			return -ENOENT;
 		}
 	}
-	return err;
+	return 0;
+}
+
+int pin_recover_partial(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	int fd, n = 0, err;
+	DIR *d;
+
+	/* the stats map is pinned last (loader_pin): with it the set is complete */
+	snprintf(path, sizeof(path), "%s/%s", dir, pin_specs[PIN_STATS].file);
+	if (!lstat(path, &st) || errno != ENOENT)
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d)))
+		n += pin_spec_of(de->d_name) || !strncmp(de->d_name, "link_", 5);
+	closedir(d);
+	if (!n)
+		return 0;
+	fd = open_pin_dir(dir, "--pin");
+	if (fd < 0)
+		return fd;
+	err = unpin_entries(fd, dir, "--pin");
+	if (err < 0)
+		return err;
+	p_warn("%s: an earlier start stopped before its pins were complete (no %s map): %d pin(s) "
+	       "of programs counting into maps nobody could read were removed; pinning afresh",
+	       dir, pin_specs[PIN_STATS].file, err);
+	return 1;
 }

@@ -61,5 +61,12 @@ void agg_maps_close(struct agg_maps *m);
  * 0 or -errno after a message.
  */
 int loader_unpin(const char *dir);
+/*
+ * A pin directory left half-made (a start-up killed between its first pin and its last, the
+ * stats map): avcsnoop's pins there removed, said on stderr, so that pinning can start afresh
+ * instead of failing on "File exists" forever. 0 when dir is absent, empty or complete; 1
+ * when pins were removed; -errno after a message (something there is not avcsnoop's).
+ */
+int pin_recover_partial(const char *dir);
 
 #endif

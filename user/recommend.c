@@ -20,8 +20,8 @@ enum {
 	RANK_NOTE = 0,
 	RANK_TARGETED_BOOL = 1,
 	RANK_RELABEL = 2,
-	RANK_BROAD_BOOL = 3, /* opens every port type to the source: its own catch-all */
-	RANK_MODULE = 4,
+	RANK_MODULE = 3,     /* exact: one rule, nothing else opened */
+	RANK_BROAD_BOOL = 4, /* opens every port type to the source: its own catch-all */
 	RANK_FOREIGN_BOOL = 5, /* another service's boolean: reaches many other domains */
 	RANK_BREAKING = 6,     /* takes a permission away from another domain */
 };
@@ -434,8 +434,9 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 	if (!fx)
 		return;
 	text_set(fx->grant, sizeof(fx->grant), "%s", b->grant);
-	/* the source's own catch-all comes before an exact module; another service's boolean
-	 * (many other domains, dontaudit switched) after it: never the first fix
+	/* the source's own catch-all (every port, for good: the fix `avcsnoop tighten` takes
+	 * back) comes after an exact module; another service's boolean (many other domains,
+	 * dontaudit switched) after both: never the first fix
 	 */
 	if (b->catchall && !bool_is_foreign(b))
 		fx->rank_class = RANK_BROAD_BOOL;
@@ -451,7 +452,7 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 	if (b->catchall)
 		TSET(fx->why,
 		     "allows it, but opens every port type to %s (%lu permissions, "
-		     "measured in this policy): ranked after targeted fixes",
+		     "measured in this policy): ranked after targeted fixes and an exact module",
 		     c->stype, b->br.perms);
 	else if (bool_is_broad(b))
 		TSET(fx->why,
@@ -883,8 +884,9 @@ static void local_module(struct ctx *c)
 	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
 	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
 	     c->f->tclass);
-	TSET(fx->why, "last resort: exact, but it is local policy you must keep; collect every "
-		      "denial of the path first (the next check may fail after this one)");
+	TSET(fx->why, "exact: opens this one access and nothing else, but it is local policy you "
+		      "must keep; collect every denial of the path first (the next check may fail "
+		      "after this one)");
 	/* no heredoc: printf writes each argument as one line; the comment holds only names
 	 * the policy knows, so the file has exactly this rule and nothing from the input
 	 */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -40,6 +42,47 @@ static int split_path(const char *path, char *dir, size_t dirsz, const char **ba
 	if (strlen(*base) > NAME_MAX)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/*
+ * Open dir one component at a time, none of them followed if it is a symbolic link: a
+ * directory in the path that someone swapped for a link (a textfile directory owned by the
+ * exporter's user, a parent of it) cannot send root's write elsewhere. Its fd, or -errno with
+ * the path up to the component that failed in upto.
+ */
+static int open_dir_nofollow(const char *dir, char *upto, size_t uptosz)
+{
+	char buf[PATH_MAX], *comp, *save = NULL;
+	struct stat st;
+	size_t used = 0;
+	int fd, nfd, err;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(dir[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	upto[0] = '\0';
+	if (dir[0] == '/')
+		used = (size_t)snprintf(upto, uptosz, "/");
+	for (comp = strtok_r(buf, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		if (used < uptosz)
+			used += (size_t)snprintf(upto + used, uptosz - used, "%s%s",
+						 used && upto[used - 1] != '/' ? "/" : "", comp);
+		if (!strcmp(comp, "."))
+			continue;
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		err = -errno;
+		/* O_DIRECTORY says ENOTDIR for a link: tell a link from a file, as -ELOOP */
+		if (nfd < 0 && err == -ENOTDIR && !fstatat(fd, comp, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISLNK(st.st_mode))
+			err = -ELOOP;
+		close(fd);
+		if (nfd < 0)
+			return err;
+		fd = nfd;
+	}
+	return fd;
 }
 
 /*
@@ -99,11 +142,13 @@ static int write_temp(int fd, mode_t mode, safe_file_fn fn, void *arg)
 		close(fd);
 		return err;
 	}
+	/* a write that failed inside fn (stdio flushing its buffer: ENOSPC) leaves only the
+	 * error flag and errno: errno cleared first names the cause, not a vague EIO
+	 */
+	errno = 0;
 	err = fn(f, arg);
-	if (!err && fflush(f))
-		err = -errno;
-	if (!err && ferror(f))
-		err = -EIO;
+	if (!err && (fflush(f) || ferror(f)))
+		err = errno ? -errno : -EIO;
 	if (!err && fsync(fd))
 		err = -errno;
 	if (fclose(f) && !err)
@@ -113,7 +158,7 @@ static int write_temp(int fd, mode_t mode, safe_file_fn fn, void *arg)
 
 int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg)
 {
-	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	char dir[PATH_MAX], tmp[NAME_MAX + 1], upto[PATH_MAX];
 	const char *base;
 	int dirfd, fd, err;
 
@@ -126,10 +171,15 @@ int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg)
 			      err == -EISDIR ? "names a directory, not a file" : strerror(-err));
 		return err;
 	}
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dirfd = open_dir_nofollow(dir, upto, sizeof(upto));
 	if (dirfd < 0) {
-		err = -errno;
-		p_err("%s: opening its directory %s: %s", path, dir, strerror(errno));
+		err = dirfd;
+		if (err == -ELOOP)
+			p_err("%s: %s is a symbolic link: refused (name the directory itself)",
+			      path, upto);
+		else
+			p_err("%s: opening its directory %s: %s", path, upto[0] ? upto : dir,
+			      strerror(-err));
 		return err;
 	}
 	err = check_target(dirfd, base);
@@ -168,4 +218,54 @@ fail:
 out:
 	close(dirfd);
 	return err;
+}
+
+/* Is name what create_temp() names a temporary file of base? */
+static bool is_temp_of(const char *name, const char *base)
+{
+	size_t blen = strnlen(base, TEMP_BASE_MAX), i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, blen) || name[1 + blen] != '.')
+		return false;
+	name += 2 + blen;
+	for (i = 0; i < 16; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return name[16] == '\0';
+}
+
+int safe_file_remove_stale(const char *path)
+{
+	char dir[PATH_MAX], upto[PATH_MAX];
+	const char *base;
+	struct dirent *de;
+	struct stat st;
+	int fd, n = 0, err;
+	DIR *d;
+
+	if (split_path(path, dir, sizeof(dir), &base))
+		return 0; /* the write names the problem */
+	fd = open_dir_nofollow(dir, upto, sizeof(upto));
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd; /* the write names the problem */
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((de = readdir(d))) {
+		if (!is_temp_of(de->d_name, base))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || st.st_nlink != 1 || st.st_uid != geteuid())
+			continue;
+		if (!unlinkat(dirfd(d), de->d_name, 0))
+			n++;
+	}
+	closedir(d);
+	if (n)
+		p_info("%s: removed %d temporary file(s) left by a writer that was killed", path,
+		       n);
+	return n;
 }

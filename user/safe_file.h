@@ -13,9 +13,10 @@
  *     the whole new one; a symlink at the target is replaced, never followed;
  *   - on any failure the temporary file is removed and the target is left as it was.
  *
- * The directory part of the path is resolved as given (the administrator named it; the
- * kernel's fs.protected_symlinks guards symlinks in sticky directories); the last component
- * is never followed. A target that is a directory, a device, a FIFO or a socket (or a symlink
+ * The directory part of the path is opened one component at a time with O_NOFOLLOW: a
+ * symbolic link anywhere in it is refused, named (a textfile directory owned by the
+ * exporter's user, or a parent of it, swapped for a link cannot redirect root's write); the
+ * last component is never followed. A target that is a directory, a device, a FIFO or a socket (or a symlink
  * to one, such as /dev/stdout) is refused, not replaced.
  */
 #ifndef AVC_SAFE_FILE_H
@@ -32,5 +33,13 @@ typedef int (*safe_file_fn)(FILE *f, void *arg);
  * printing a message that names path and the reason.
  */
 int safe_file_write(const char *path, mode_t mode, safe_file_fn fn, void *arg);
+
+/*
+ * Remove the temporary files a killed writer of path left: ".BASE.<16 hex digits>" beside
+ * it, regular, with one link, owned by this user (nothing another user made is touched).
+ * Called at start, before the first write: a writer killed mid-write (SIGKILL, a crash, a
+ * power cut) cannot remove its own. The number removed (said on stderr when any), or -errno.
+ */
+int safe_file_remove_stale(const char *path);
 
 #endif

@@ -156,19 +156,21 @@ static const char *target_under_plan(const struct tighten_result *r, const struc
 	return t;
 }
 
-/* Whether a local module step grants a exactly (its source, target, class, permissions). */
+/* Whether a local module step of the plan (0..nsteps) grants a exactly: the rule of an access
+ * it was written for has a's source, target, class and permissions.
+ */
 static bool module_grants(const struct tighten_result *r, const struct tighten_access *a,
 			  const char *target, int nsteps)
 {
-	int i, k;
+	size_t j;
+	int k;
 
-	for (i = 0; i < nsteps; i++) {
-		const struct tighten_step *s = &r->steps[i];
-		const struct tighten_access *b = &r->acc[s->access];
+	for (j = 0; j < r->nacc; j++) {
+		const struct tighten_access *b = &r->acc[j];
 		bool all = true;
 
-		if (s->fix.kind != FIX_MODULE || strcmp(b->stype, a->stype) ||
-		    strcmp(b->f->tclass, a->f->tclass) ||
+		if (b->step < 0 || b->step >= nsteps || r->steps[b->step].fix.kind != FIX_MODULE ||
+		    strcmp(b->stype, a->stype) || strcmp(b->f->tclass, a->f->tclass) ||
 		    strcmp(target_under_plan(r, b, nsteps), target))
 			continue;
 		for (k = 0; k < a->f->nperms && all; k++) {
@@ -204,7 +206,8 @@ static bool allowed_under_plan(struct policy *p, const struct tighten_result *r,
 	}
 	if (module_grants(r, a, target, nsteps)) {
 		if (why)
-			text_set(why, whysz, "allowed on %s by the local module of the plan", target);
+			text_set(why, whysz, "allowed on %s by the local module of the plan",
+				 target);
 		return true;
 	}
 	if (why) {
@@ -270,42 +273,86 @@ static bool removed(const struct tighten_result *r, const char *boolean)
 	return false;
 }
 
-/* Booleans that are on, open port types to a source type seen (turned off, the source may
- * connect to fewer), and that recommend ranks as broad for it.
+/* Does turning boolean off (the removals so far off too) deny an access of stype it allowed? */
+static bool grants_an_access(struct policy *p, struct tighten_result *r, const char *stype,
+			     const char *boolean)
+{
+	bool denies = false;
+	size_t k;
+
+	for (k = 0; k < r->nacc && !denies; k++) {
+		struct tighten_access *a = &r->acc[k];
+
+		/* allowed with it on (a removal before may have cut it already), denied off */
+		if (strcmp(a->stype, stype) || !allowed_under_plan(p, r, a, 0, NULL, 0))
+			continue;
+		policy_bool_set(p, boolean, false);
+		denies = !allowed_under_plan(p, r, a, 0, NULL, 0);
+		policy_bool_set(p, boolean, true);
+	}
+	return denies;
+}
+
+/*
+ * The booleans to take back: on, opening port types to a source type seen (turned off, it may
+ * connect to fewer), ranked broad by recommend for it, and either a catch-all (with it on the
+ * source reaches every port type, without it not: httpd_can_network_connect) or another
+ * service's boolean some access of the source really uses (nis_enabled for an unreserved
+ * port). Another service's boolean nothing seen uses is left alone: it is on for that service
+ * (kerberos_enabled on RHEL), and taking it back would break it. Each removal is judged with
+ * the ones before it off, so one hidden behind another (both grant the port) is found too.
+ * Every boolean is as it was on return.
  */
 static void find_broad(struct policy *p, struct tighten_result *r)
 {
 	static char names[MAX_PORT_TYPES][POLICY_NAME_LEN];
-	int nb = policy_bool_count(p), i;
+	int nb = policy_bool_count(p), i, found = -1;
 	size_t k, m;
 
-	for (k = 0; k < r->nacc; k++) {
-		const char *stype = r->acc[k].stype;
-		int now;
+	while (found && r->nremovals < TIGHTEN_MAX_REMOVALS) {
+		found = 0;
+		for (k = 0; k < r->nacc && r->nremovals < TIGHTEN_MAX_REMOVALS; k++) {
+			const char *stype = r->acc[k].stype;
+			int now, universe = 0;
 
-		for (m = 0; m < k; m++)
-			if (!strcmp(r->acc[m].stype, stype))
-				break;
-		if (m < k)
-			continue; /* this source type was looked at */
-		now = policy_connectable_ports(p, stype, NULL, false, names, MAX_PORT_TYPES, NULL);
-		if (now <= 0)
-			continue;
-		for (i = 0; i < nb && r->nremovals < TIGHTEN_MAX_REMOVALS; i++) {
-			const char *name = policy_bool_name(p, i);
-			int without;
+			for (m = 0; m < k; m++)
+				if (!strcmp(r->acc[m].stype, stype))
+					break;
+			if (m < k)
+				continue; /* this source type was looked at */
+			now = policy_connectable_ports(p, stype, NULL, false, names, MAX_PORT_TYPES,
+						       &universe);
+			if (now <= 0)
+				continue;
+			for (i = 0; i < nb && r->nremovals < TIGHTEN_MAX_REMOVALS; i++) {
+				const char *name = policy_bool_name(p, i);
+				int without;
+				bool catchall;
 
-			if (policy_bool_get(p, name) != 1 || removed(r, name))
-				continue;
-			without = policy_connectable_ports(p, stype, name, false, names,
-							   MAX_PORT_TYPES, NULL);
-			if (without < 0 || without >= now || !recommend_bool_is_broad(p, stype, name))
-				continue;
-			text_set(r->removals[r->nremovals].boolean, POLICY_NAME_LEN, "%s", name);
-			text_set(r->removals[r->nremovals].stype, POLICY_NAME_LEN, "%s", stype);
-			r->nremovals++;
+				if (policy_bool_get(p, name) != 1 || removed(r, name))
+					continue;
+				without = policy_connectable_ports(p, stype, name, false, names,
+								   MAX_PORT_TYPES, NULL);
+				if (without < 0 || without >= now ||
+				    !recommend_bool_is_broad(p, stype, name))
+					continue;
+				catchall = now >= universe && without < universe;
+				if (!catchall && !grants_an_access(p, r, stype, name))
+					continue;
+				text_set(r->removals[r->nremovals].boolean, POLICY_NAME_LEN, "%s",
+					 name);
+				text_set(r->removals[r->nremovals].stype, POLICY_NAME_LEN, "%s",
+					 stype);
+				r->nremovals++;
+				policy_bool_set(p, name, false);
+				found++;
+				now = without;
+			}
 		}
 	}
+	/* remove_broad turns them off again, in this order, measuring each */
+	for (i = 0; i < r->nremovals; i++)
+		policy_bool_set(p, r->removals[i].boolean, true);
 }
 
 /* Turn every broad boolean off in memory, measuring what each takes back in turn. */
@@ -353,19 +400,24 @@ static void remove_broad(struct policy *p, struct tighten_result *r)
 
 /* ---- the replacements: recommend's own ranking ---- */
 
-/* A fix tighten may take for an access: not a note, not a broad boolean turned back on, not
- * undoing a step already taken, not marked by recommend as breaking another domain.
+/* A fix tighten may take for an access: not a note, not a boolean recommend ranks broad for
+ * the source (a removed one or another), not undoing a step already taken, not taking a
+ * permission from another domain (recommend's breaks).
  */
-static bool acceptable(const struct tighten_result *r, const struct fix *fx)
+static bool acceptable(struct policy *p, const struct tighten_result *r,
+		       const struct tighten_access *a, const struct fix *fx)
 {
 	int i;
 
 	if (fx->kind != FIX_BOOLEAN && fx->kind != FIX_PORT_RELABEL && fx->kind != FIX_MODULE)
 		return false;
-	if (strstr(fx->why, "breaks") || strstr(fx->grant, "breaks"))
+	if (fx->nbreaks || fx->nbreaks_total)
 		return false;
 	if (fx->boolean[0]) {
 		if (removed(r, fx->boolean) && fx->bool_value)
+			return false;
+		/* one broad grant for another (allow_ypbind for httpd_can_network_connect) */
+		if (fx->bool_value && recommend_bool_is_broad(p, a->stype, fx->boolean))
 			return false;
 		for (i = 0; i < r->nsteps; i++)
 			if (!strcmp(r->steps[i].fix.boolean, fx->boolean) &&
@@ -399,6 +451,90 @@ static void as_denied(const struct tighten_access *a, struct finding *f)
 		text_set(f->tcontext, sizeof(f->tcontext), "system_u:object_r:%s:s0", a->ttype);
 }
 
+/* The words of a module's comment line ("; avcsnoop: httpd_t name_connect x:tcp_socket") */
+static const char *rule_words(const char *comment)
+{
+	static const char lead[] = "; avcsnoop: ";
+
+	return strncmp(comment, lead, sizeof(lead) - 1) ? comment : comment + sizeof(lead) - 1;
+}
+
+/* Try one more comment line and rule on the module's printf; false when they do not fit. */
+static bool module_cmd_add(struct command *cmd, const char *comment, const char *rule)
+{
+	struct command c = *cmd;
+
+	if (c.argc + 2 > COMMAND_MAX_ARGS || command_arg(&c, comment) || command_arg(&c, rule) ||
+	    c.overflow)
+		return false;
+	*cmd = c;
+	return true;
+}
+
+/*
+ * Access k kept by the exact rule (and its comment line, names the policy knows): added to the
+ * plan's local module for the source, or a new one. The module is tighten's own
+ * (tighten-SOURCE.cil), never recommend's my-COMM.cil: that name may already hold rules
+ * pasted before, which loading a module of the same name would drop. One module per source
+ * while its printf holds the rules, then tighten-SOURCE-2.cil, ... 0 or -ENOSPC.
+ */
+static int add_module_rule(struct tighten_result *r, int k, const char *comment, const char *rule)
+{
+	struct tighten_access *a = &r->acc[k];
+	struct tighten_step *st;
+	struct command *cmd;
+	char file[COMMAND_FILE_LEN];
+	int i, n = 1;
+
+	for (i = 0; i < r->nsteps; i++) {
+		st = &r->steps[i];
+		if (st->fix.kind != FIX_MODULE || strcmp(r->acc[st->access].stype, a->stype))
+			continue;
+		n++;
+		if (module_cmd_add(&st->fix.cmds[0], comment, rule)) {
+			text_set(st->fix.then_text, sizeof(st->fix.then_text),
+				 "Then add a local policy module with exactly these rules:");
+			text_cat(st->fix.grant, sizeof(st->fix.grant), "; %s", rule_words(comment));
+			a->step = i;
+			return 0;
+		}
+	}
+	if (r->nsteps >= TIGHTEN_MAX_STEPS)
+		return -ENOSPC;
+	if (n == 1)
+		text_set(file, sizeof(file), "tighten-%s.cil", a->stype);
+	else
+		text_set(file, sizeof(file), "tighten-%s-%d.cil", a->stype, n);
+	st = &r->steps[r->nsteps];
+	memset(st, 0, sizeof(*st));
+	st->access = k;
+	st->fix.kind = FIX_MODULE;
+	st->fix.confidence = CONFIDENCE_MEDIUM;
+	text_set(st->fix.if_text, sizeof(st->fix.if_text),
+		 "If %s should keep exactly the accesses it was seen or predicted to make",
+		 a->stype);
+	text_set(st->fix.then_text, sizeof(st->fix.then_text),
+		 "Then add a local policy module with exactly this rule:");
+	text_set(st->fix.grant, sizeof(st->fix.grant), "%s", rule_words(comment));
+	text_set(st->fix.why, sizeof(st->fix.why),
+		 "no boolean or label keeps it without a broad grant or breaking another "
+		 "domain; exact, but local policy you must keep (module name %s: a module of "
+		 "the same name would be replaced)",
+		 file);
+	cmd = &st->fix.cmds[st->fix.ncmds++];
+	command_init(cmd, "printf");
+	command_arg(cmd, "%s\\n");
+	if (!module_cmd_add(cmd, comment, rule))
+		return -ENOSPC;
+	text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
+	cmd = &st->fix.cmds[st->fix.ncmds++];
+	command_init(cmd, "semodule");
+	command_arg(cmd, "-i");
+	command_arg(cmd, file);
+	a->step = r->nsteps++;
+	return 0;
+}
+
 static int replace(struct policy *p, struct tighten_result *r, struct advice *adv)
 {
 	size_t k;
@@ -414,10 +550,20 @@ static int replace(struct policy *p, struct tighten_result *r, struct advice *ad
 		if (recommend(p, &f, adv))
 			return -ENOMEM;
 		for (i = 0; i < adv->nfixes; i++)
-			if (acceptable(r, &adv->fixes[i]))
+			if (acceptable(p, r, a, &adv->fixes[i]))
 				break;
 		if (i == adv->nfixes || r->nsteps >= TIGHTEN_MAX_STEPS) {
 			r->unfixable++;
+			continue;
+		}
+		if (adv->fixes[i].kind == FIX_MODULE) {
+			const struct fix *fx = &adv->fixes[i];
+
+			/* recommend's exact rule, into tighten's one module for the source */
+			if (fx->ncmds < 1 || command_argv(&fx->cmds[0], 3) == NULL ||
+			    add_module_rule(r, (int)k, command_argv(&fx->cmds[0], 2),
+					    command_argv(&fx->cmds[0], 3)))
+				r->unfixable++;
 			continue;
 		}
 		r->steps[r->nsteps].fix = adv->fixes[i];
@@ -437,32 +583,118 @@ static void prove(struct policy *p, struct tighten_result *r)
 	for (k = 0; k < r->nacc; k++) {
 		struct tighten_access *a = &r->acc[k];
 
-		a->kept = allowed_under_plan(p, r, a, r->nsteps, a->proof, sizeof(a->proof));
+		if (r->catchall_stype[0] && a->port && !strcmp(a->stype, r->catchall_stype)) {
+			/* the catch-all goes: only the plan's module may keep it */
+			a->kept =
+				module_grants(r, a, target_under_plan(r, a, r->nsteps), r->nsteps);
+			text_set(a->proof, sizeof(a->proof), "%s by the local module of the plan",
+				 a->kept ? "allowed" : "not granted");
+		} else {
+			a->kept =
+				allowed_under_plan(p, r, a, r->nsteps, a->proof, sizeof(a->proof));
+		}
 		if (!a->kept)
 			r->broken++;
 	}
 }
 
-/* A catch-all no boolean grants: the source still reaches every port type with the broad
- * booleans off (an unconditional rule on port_type, in the base policy or a local module).
+/* Distinct port types the accesses of stype use */
+static int kept_port_types(const struct tighten_result *r, const char *stype)
+{
+	size_t j, m;
+	int n = 0;
+
+	for (j = 0; j < r->nacc; j++) {
+		if (!r->acc[j].port || strcmp(r->acc[j].stype, stype))
+			continue;
+		for (m = 0; m < j; m++)
+			if (r->acc[m].port && !strcmp(r->acc[m].stype, stype) &&
+			    !strcmp(r->acc[m].ttype, r->acc[j].ttype))
+				break;
+		n += m == j;
+	}
+	return n;
+}
+
+/*
+ * A catch-all no boolean grants: the source still reaches every port type with the broad
+ * booleans off, by an unconditional rule on port_type (a local module's, as pasted from the
+ * internet, or the base policy's). No boolean takes it back: the plan is a module with the
+ * exact rule of every port access of the source, then the catch-all's module removed by
+ * hand (a binary policy does not say which module a rule came from; sesearch shows the rule
+ * and semodule -l the modules). Its accesses are proved by the narrower module alone.
  */
 static void find_unconditional(struct policy *p, struct tighten_result *r)
 {
 	static char names[MAX_PORT_TYPES][POLICY_NAME_LEN];
 	int universe = 0, n;
-	size_t k;
+	size_t k, j;
 
 	for (k = 0; k < r->nacc && !r->unconditional[0]; k++) {
-		n = policy_connectable_ports(p, r->acc[k].stype, NULL, false, names, MAX_PORT_TYPES,
+		const char *stype = r->acc[k].stype;
+		struct command *cmd;
+		struct fix *fx = &r->catchall;
+
+		n = policy_connectable_ports(p, stype, NULL, false, names, MAX_PORT_TYPES,
 					     &universe);
-		if (n > 0 && n >= universe)
-			text_set(r->unconditional, sizeof(r->unconditional),
-				 "%s may connect to every port type (%d) by unconditional rules "
-				 "(the base policy or a local module): no boolean to turn off "
-				 "takes that back; find the rule with sesearch -A -s %s -c "
-				 "tcp_socket -p name_connect, and replace its module by the "
-				 "exact rules of the accesses listed here",
-				 r->acc[k].stype, universe, r->acc[k].stype);
+		if (n <= 0 || n < universe)
+			continue;
+		text_set(r->unconditional, sizeof(r->unconditional),
+			 "%s may connect to every port type (%d) by unconditional rules (a local "
+			 "module, or the base policy): no boolean takes that back",
+			 stype, universe);
+		text_set(r->catchall_stype, sizeof(r->catchall_stype), "%s", stype);
+		for (j = 0; j < r->nacc; j++) {
+			struct tighten_access *a = &r->acc[j];
+			char comment[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+			char rule[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+			char perms[FINDING_MAX_PERMS * FINDING_NAME_LEN] = "";
+			int i;
+
+			if (!a->port || a->step >= 0 || strcmp(a->stype, stype))
+				continue;
+			/* names the policy knows: the types were looked up, the class and
+			 * permissions were allowed by it
+			 */
+			for (i = 0; i < a->f->nperms; i++)
+				text_cat(perms, sizeof(perms), "%s%s", i ? " " : "",
+					 a->f->perms[i]);
+			text_set(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", stype, perms,
+				 a->ttype, a->f->tclass);
+			text_set(rule, sizeof(rule), "(allow %s %s (%s (%s)))", stype, a->ttype,
+				 a->f->tclass, perms);
+			if (add_module_rule(r, (int)j, comment, rule))
+				r->unfixable++;
+		}
+		memset(fx, 0, sizeof(*fx));
+		fx->kind = FIX_MODULE;
+		fx->confidence = CONFIDENCE_MEDIUM;
+		text_set(fx->if_text, sizeof(fx->if_text),
+			 "If %s should keep only what it was seen or predicted to use", stype);
+		text_set(fx->then_text, sizeof(fx->then_text),
+			 "Then find the module holding the catch-all rule on port_type and remove "
+			 "it (semodule -r ITS_NAME), after the steps above; sesearch shows the "
+			 "rule, semodule -l the modules.");
+		text_set(fx->grant, sizeof(fx->grant),
+			 "takes back name_connect on every port type (%d) but the %d kept",
+			 universe, kept_port_types(r, stype));
+		text_set(fx->why, sizeof(fx->why),
+			 "a rule on port_type opens every port, including those of services "
+			 "added later; the policy file does not say which module it came from");
+		cmd = &fx->cmds[fx->ncmds++];
+		command_init(cmd, "sesearch");
+		command_arg(cmd, "-A");
+		command_arg(cmd, "-s");
+		command_arg(cmd, stype);
+		command_arg(cmd, "-t");
+		command_arg(cmd, "port_type");
+		command_arg(cmd, "-c");
+		command_arg(cmd, "tcp_socket");
+		command_arg(cmd, "-p");
+		command_arg(cmd, "name_connect");
+		cmd = &fx->cmds[fx->ncmds++];
+		command_init(cmd, "semodule");
+		command_arg(cmd, "-l");
 	}
 }
 
@@ -480,21 +712,34 @@ static void summarize(struct tighten_result *r)
 	for (i = 0; i < r->nremovals; i++)
 		text_cat(r->summary, sizeof(r->summary), "%s'%s'", i ? ", " : "",
 			 r->removals[i].boolean);
-	text_cat(r->summary, sizeof(r->summary), " %s on; %zu access(es) seen or predicted",
-		 r->nremovals > 1 ? "are" : "is", r->nacc);
+	if (r->nremovals)
+		text_cat(r->summary, sizeof(r->summary), " %s on%s",
+			 r->nremovals > 1 ? "are" : "is", r->catchall_stype[0] ? ", and " : "");
+	if (r->catchall_stype[0])
+		text_cat(r->summary, sizeof(r->summary),
+			 "%s reaches every port type by an unconditional rule (a local module's "
+			 "catch-all on port_type)",
+			 r->catchall_stype);
+	text_cat(r->summary, sizeof(r->summary), "; %zu access(es) seen or predicted", r->nacc);
 	if (r->outcome == TIGHTEN_REFUSED) {
 		text_cat(r->summary, sizeof(r->summary),
 			 ": plan refused, %d access(es) would break with it (listed below)",
 			 r->broken);
 		return;
 	}
-	text_cat(r->summary, sizeof(r->summary), ": %d change(s) keep every one, then turn ",
-		 r->nsteps);
-	for (i = 0; i < r->nremovals; i++)
-		text_cat(r->summary, sizeof(r->summary), "%s'%s'", i ? ", " : "",
-			 r->removals[i].boolean);
-	text_cat(r->summary, sizeof(r->summary), " off; this closes %lu permission(s) to %s",
-		 r->closes_source, r->removals[0].stype);
+	text_cat(r->summary, sizeof(r->summary), ": %d change(s) keep every one, then ", r->nsteps);
+	if (r->nremovals) {
+		text_cat(r->summary, sizeof(r->summary), "turn ");
+		for (i = 0; i < r->nremovals; i++)
+			text_cat(r->summary, sizeof(r->summary), "%s'%s'", i ? ", " : "",
+				 r->removals[i].boolean);
+		text_cat(r->summary, sizeof(r->summary),
+			 " off; this closes %lu permission(s) to %s", r->closes_source,
+			 r->removals[0].stype);
+	}
+	if (r->catchall_stype[0])
+		text_cat(r->summary, sizeof(r->summary), "%sremove the module of the catch-all",
+			 r->nremovals ? "; then " : "");
 }
 
 int tighten(struct policy *p, const struct finding_set *observed,
@@ -537,8 +782,8 @@ int tighten(struct policy *p, const struct finding_set *observed,
 		remove_broad(p, r);
 		ret = replace(p, r, adv);
 		if (!ret) {
-			prove(p, r);
 			find_unconditional(p, r);
+			prove(p, r);
 		}
 		for (i = 0; i < nb; i++)
 			if (policy_bool_get(p, policy_bool_name(p, i)) != vals[i])
@@ -547,7 +792,9 @@ int tighten(struct policy *p, const struct finding_set *observed,
 	}
 	if (ret)
 		goto out;
-	r->outcome = !r->nremovals ? TIGHTEN_NOTHING : r->broken ? TIGHTEN_REFUSED : TIGHTEN_PLAN;
+	r->outcome = !r->nremovals && !r->catchall_stype[0] ? TIGHTEN_NOTHING
+		     : r->broken			    ? TIGHTEN_REFUSED
+							    : TIGHTEN_PLAN;
 	summarize(r);
 out:
 	free(adv);
@@ -578,7 +825,9 @@ int tighten_exit_status(const struct tighten_result *r)
 
 static const char *grant_kind_name(enum tighten_grant_kind k)
 {
-	return k == GRANT_BOOLEAN ? "boolean" : k == GRANT_LOCAL_PORT ? "local_port_label" : "rules";
+	return k == GRANT_BOOLEAN      ? "boolean"
+	       : k == GRANT_LOCAL_PORT ? "local_port_label"
+				       : "rules";
 }
 
 /* "port 3000 (ntop_port_t)" or "ntop_port_t": the names are the policy's */
@@ -657,8 +906,8 @@ static void coverage_text(FILE *out, const struct tighten_result *r)
 
 	when_text(r->first_seen, a, sizeof(a));
 	when_text(r->last_seen, b, sizeof(b));
-	fprintf(out, "\nCoverage: %zu access(es) observed (%llu attempt(s)) from %s to %s", r->nobserved,
-		(unsigned long long)r->attempts, a, b);
+	fprintf(out, "\nCoverage: %zu access(es) observed (%llu attempt(s)) from %s to %s",
+		r->nobserved, (unsigned long long)r->attempts, a, b);
 	if (r->nprocs) {
 		fprintf(out, " by ");
 		for (i = 0; i < r->nprocs; i++) {
@@ -670,8 +919,10 @@ static void coverage_text(FILE *out, const struct tighten_result *r)
 	}
 	fprintf(out, "; %zu predicted from the configuration%s.\n", r->npredicted,
 		r->npredicted ? "" : " (none given: --nginx-conf)");
-	fprintf(out, "  An access never seen in that time and not named by the configuration (a "
-		     "nightly job, a failover upstream) would be cut by this plan.\n");
+	if (r->outcome != TIGHTEN_NOTHING)
+		fprintf(out, "  An access never seen in that time and not named by the "
+			     "configuration (a nightly job, a failover upstream) would be cut by "
+			     "this plan.\n");
 	if (r->no_names || r->denied_now || r->failures || r->overflow)
 		fprintf(out,
 			"  Not considered: %zu without SELinux names (seen where SELinux is off), "
@@ -708,8 +959,12 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 			x->predicted ? "; predicted by the configuration" : "");
 		if (r->outcome != TIGHTEN_NOTHING)
 			fprintf(out, "; %s%s",
-				x->step >= 0 ? "kept by step " : x->kept ? "kept as is" : "BREAKS: ",
-				x->step >= 0 ? "" : x->kept ? "" : x->proof);
+				x->step >= 0 ? "kept by step "
+				: x->kept    ? "kept as is"
+					     : "BREAKS: ",
+				x->step >= 0 ? ""
+				: x->kept    ? ""
+					     : x->proof);
 		if (x->step >= 0)
 			fprintf(out, "%d", x->step + 1);
 		fprintf(out, "\n");
@@ -729,9 +984,16 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 			r->removals[i].boolean);
 		print_fix(out, &r->removals[i].fix);
 	}
+	if (r->catchall_stype[0]) {
+		fprintf(out, "\n*****  Step %d: remove the catch-all of %s  *****\n",
+			r->nsteps + r->nremovals + 1, r->catchall_stype);
+		print_fix(out, &r->catchall);
+	}
 	if (r->outcome == TIGHTEN_REFUSED) {
-		fprintf(out, "\nRefused: with these changes applied to the policy in memory, %d "
-			     "access(es) would be denied:\n", r->broken);
+		fprintf(out,
+			"\nRefused: with these changes applied to the policy in memory, %d "
+			"access(es) would be denied:\n",
+			r->broken);
 		for (k = 0; k < r->nacc; k++)
 			if (!r->acc[k].kept) {
 				access_words(&r->acc[k], words, sizeof(words));
@@ -740,8 +1002,10 @@ void tighten_print_text(FILE *out, const struct tighten_result *r)
 		fprintf(out, "Apply nothing of it; keep the broad grant, or fix what breaks by "
 			     "hand and run tighten again.\n");
 	} else {
-		fprintf(out, "\nProof: with every change applied to the policy in memory, all %zu "
-			     "access(es) stay allowed.\n", r->nacc);
+		fprintf(out,
+			"\nProof: with every change applied to the policy in memory, all %zu "
+			"access(es) stay allowed.\n",
+			r->nacc);
 	}
 	coverage_text(out, r);
 }
@@ -833,6 +1097,15 @@ void tighten_write_json(struct json *j, const struct tighten_result *r)
 		json_uint(j, "closes_source", rm->closes_source);
 		json_uint(j, "closes", rm->closes);
 		json_uint(j, "domains", rm->domains);
+		json_obj_end(j);
+	}
+	if (r->catchall_stype[0]) {
+		json_obj_begin(j, NULL);
+		json_int(j, "step", r->nsteps + r->nremovals + 1);
+		json_int(j, "access", 0);
+		fix_write_json(j, &r->catchall);
+		json_bool(j, "removes_broad", true);
+		json_bool(j, "by_hand", true); /* the module's name is not in the policy */
 		json_obj_end(j);
 	}
 	json_arr_end(j);

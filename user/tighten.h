@@ -101,7 +101,9 @@ struct tighten_result {
 	int nprocs;
 	bool procs_more;
 	char predicted_from[256]; /* the configuration (raw), "" when none */
-	char unconditional[FIX_TEXT_LEN]; /* a catch-all the plan cannot take back, "" if none */
+	char unconditional[FIX_TEXT_LEN]; /* a catch-all no boolean takes back, "" if none */
+	char catchall_stype[POLICY_NAME_LEN]; /* its source: the plan replaces it, "" if none */
+	struct fix catchall;		      /* the last step: remove it by hand */
 };
 
 #define TIGHTEN_MAX_ACCESSES 1024

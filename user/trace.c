@@ -22,6 +22,7 @@
 #include "loader.h"
 #include "log.h"
 #include "recommend.h"
+#include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -524,6 +525,8 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (a.domain.ntypes)
 		t.domain = &a.domain;
+	if (t.export_path)
+		safe_file_remove_stale(t.export_path);
 	if (loader_start(&ld, &a.lo)) {
 		domain_free(&a.domain);
 		return 1;

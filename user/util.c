@@ -77,18 +77,31 @@ static void handle_exit_signal(int sig)
 
 void on_exit_signals(volatile sig_atomic_t *flag)
 {
-	struct sigaction sa = { .sa_handler = handle_exit_signal };
+	struct sigaction sa = { .sa_handler = handle_exit_signal, .sa_flags = SA_RESTART };
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 
 	exit_flag = flag;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a closed terminal or `systemctl kill -s HUP`: a last report, as SIGTERM */
+	sigaction(SIGHUP, &sa, NULL);
 	/* `| head -1` must not kill us before the export and the stats are written: a write to
 	 * a pipe without a reader fails with EPIPE instead, and output_closed() notices it
 	 */
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, NULL);
+}
+
+void block_exit_signals(bool block)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 bool output_closed(FILE *f)
@@ -121,7 +134,9 @@ void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out)
 			  (end.tv_nsec - now.tv_nsec);
 		if (left_ns <= 0)
 			return;
-		/* a signal cuts the slice short (no SA_RESTART); a closed reader within 100 ms */
+		/* a signal cuts the slice short (nanosleep is never restarted); a closed reader
+		 * is noticed within 100 ms
+		 */
 		slice.tv_nsec = left_ns < WAIT_SLICE_NS ? (long)left_ns : WAIT_SLICE_NS;
 		nanosleep(&slice, NULL);
 	}

@@ -12,10 +12,16 @@ int parse_ulong(const char *s, const char *what, unsigned long min, unsigned lon
 /* Seconds, fractional allowed ("0.5"), > 0 */
 int parse_seconds(const char *s, const char *what, double *out);
 
-/* SIGINT/SIGTERM set *flag (no SA_RESTART, so blocking calls return EINTR). SIGPIPE is
- * ignored: a closed stdout is noticed by output_closed() and ends the run as SIGINT does.
+/* SIGINT, SIGTERM and SIGHUP set *flag. SA_RESTART: a write into a blocked pipe is resumed,
+ * never cut short with EINTR (stdio would drop its buffer mid-line); the waits that must end
+ * at a signal (nanosleep, poll, epoll_wait) are never restarted by the kernel anyway. SIGPIPE
+ * is ignored: a closed stdout is noticed by output_closed() and ends the run as SIGINT does.
  */
 void on_exit_signals(volatile sig_atomic_t *flag);
+/* Block (hold pending) or unblock the signals of on_exit_signals(): a start-up that leaves
+ * state behind (pins) is not cut in half; a signal held meanwhile is handled at unblock.
+ */
+void block_exit_signals(bool block);
 
 /* Flush f; true when its reader has gone (EPIPE, or a pipe whose read end is closed, as
  * after `| head -1`). A terminal, a file or a closed descriptor is never "closed" here.

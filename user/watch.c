@@ -50,9 +50,15 @@ struct watch_ctx {
 	const char *export_path;
 	enum export_format export_fmt;
 	bool keep_allowed; /* --allowed: the export has allowed accesses too (for tighten) */
-	double interval;	      /* 0 for dump */
+	double interval;   /* 0 for dump */
 	struct domain_filter *domain; /* --domain in the kernel, or NULL */
 	struct ring_buffer *rb;	      /* --domain: the kernel's reports of unknown SIDs */
+	volatile sig_atomic_t stop;   /* the signal that ends the run (SIGPIPE: stdout closed) */
+	/* reports whose --prometheus or --export file could not be written for want of space:
+	 * counting goes on, the next report tries again and carries this count
+	 */
+	unsigned long long write_errors;
+	bool last_write_failed; /* the latest report's files were not all written */
 };
 
 int watch_row_rank(const struct watch_row *r)
@@ -78,6 +84,8 @@ static int attrib_cmp(const struct attribution *x, const struct attribution *y)
 		c = strcmp(x->container, y->container);
 	if (!c)
 		c = strcmp(x->pod_uid, y->pod_uid);
+	if (!c && x->rootless != y->rootless)
+		c = x->rootless ? 1 : -1; /* a user's container is never the system's */
 	return c;
 }
 
@@ -147,7 +155,7 @@ void watch_row_series(const struct watch_row *r, struct prom_series *s)
 	snprintf(s->errno_name, sizeof(s->errno_name), "%s",
 		 errno_name(r->key.err, dest, sizeof(dest)));
 	snprintf(s->unit, sizeof(s->unit), "%s", r->rec.attrib.unit);
-	snprintf(s->container, sizeof(s->container), "%s", r->rec.attrib.container);
+	attrib_container_label(&r->rec.attrib, s->container, sizeof(s->container));
 	s->count = r->val.count;
 	s->sum_ns = r->val.sum_ns;
 	memcpy(s->hist, r->val.hist, sizeof(s->hist));
@@ -333,6 +341,15 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 			"!! %llu attempts were not counted: the counter table is full "
 			"(raise --max-entries)\n",
 			st[STAT_AGG_OVERFLOW]);
+	if (st[STAT_AGG_QUOTA])
+		fprintf(w->out,
+			"!! %llu attempts were not counted: their cgroup group used its share of the "
+			"counter table (--quota)\n",
+			st[STAT_AGG_QUOTA]);
+	if (w->write_errors)
+		fprintf(w->out,
+			"!! %llu report(s) could not be written to their files (disk full)\n",
+			w->write_errors);
 	if (w->domain) {
 		char list[256];
 		unsigned long long dst[DSTAT_MAX];
@@ -413,6 +430,8 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 	json_uint(j, "entries", entries);
 	json_uint(j, "max_entries", max);
 	json_uint(j, "overflow", st[STAT_AGG_OVERFLOW]);
+	json_uint(j, "over_quota", st[STAT_AGG_QUOTA]);
+	json_uint(j, "write_errors", w->write_errors);
 	if (w->domain) {
 		unsigned long long dst[DSTAT_MAX];
 
@@ -505,9 +524,10 @@ static int prom_cb(FILE *f, void *arg)
 	return 0;
 }
 
-static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_t n)
+static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_t n,
+			unsigned long long uncounted)
 {
-	struct finding_set set = { 0 };
+	struct finding_set set = { .uncounted = uncounted };
 	struct finding f;
 	size_t i;
 	int err = 0;
@@ -516,7 +536,8 @@ static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_
 		const struct conn_record *rec = &rows[i].rec;
 		struct conn_record named;
 
-		if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE) {
+		if (!verdict_is_failure(rec->verdict) &&
+		    rec->verdict != VERDICT_SELINUX_PERMISSIVE) {
 			if (!w->keep_allowed)
 				continue;
 			/* --allowed: the access's names, for one finding per allowed access */
@@ -543,6 +564,22 @@ static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_
 					enricher_policy(w->enr), enricher_policy_seqno(w->enr));
 	finding_set_free(&set);
 	return err;
+}
+
+/*
+ * A report's file written (0), or not for want of space or by an I/O error: counted and said
+ * (safe_file_write named the file), 0 so that counting and the next reports go on; any other
+ * error (a directory, a permission) is the configuration's: returned, it ends the run.
+ */
+static int file_written(struct watch_ctx *w, int err)
+{
+	if (err != -ENOSPC && err != -EDQUOT && err != -EIO)
+		return err;
+	w->write_errors++;
+	w->last_write_failed = true;
+	p_warn("report not written (%llu so far): counting goes on, the next report tries again",
+	       w->write_errors);
+	return 0;
 }
 
 static int report(struct watch_ctx *w)
@@ -580,17 +617,22 @@ static int report(struct watch_ctx *w)
 	else if (!w->quiet || n)
 		print_table(w, rows, n, st, entries, max);
 	fflush(w->out);
+	w->last_write_failed = false;
 	if (w->prom_path) {
 		struct prom_args pa = { .rows = rows, .n = n };
 
 		pa.t.attempts = st[STAT_ATTEMPTS];
 		pa.t.overflow = st[STAT_AGG_OVERFLOW];
+		pa.t.over_quota = st[STAT_AGG_QUOTA];
 		pa.t.entries = entries;
 		pa.t.max_entries = max;
-		err = safe_file_write(w->prom_path, PROM_FILE_MODE, prom_cb, &pa);
+		pa.t.write_errors = w->write_errors;
+		err = file_written(w, safe_file_write(w->prom_path, PROM_FILE_MODE, prom_cb, &pa));
 	}
+	/* the export is written even when the textfile could not be: another file system */
 	if (w->export_path && !err)
-		err = write_export(w, rows, n);
+		err = file_written(
+			w, write_export(w, rows, n, st[STAT_AGG_OVERFLOW] + st[STAT_AGG_QUOTA]));
 	free(rows);
 	return err;
 }
@@ -600,10 +642,14 @@ static void watch_usage(FILE *f)
 	fputs("Usage: avcsnoop watch [OPTIONS] [INTERVAL [COUNT]]\n"
 	      "Count connect() attempts in the kernel (no event per attempt reaches user space) and\n"
 	      "report every INTERVAL seconds (default 5) which destinations fail and why; stop after\n"
-	      "COUNT reports (default: until SIGINT/SIGTERM, which print a last report).\n"
+	      "COUNT reports (default: until SIGINT, SIGTERM or SIGHUP, which print a last report).\n"
 	      "\n" FILTER_USAGE
 	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
 	      "                        (comm, destination, verdict) triples count as overflow\n"
+	      "      --quota N         new counter entries per cgroup group (the cgroup 2 levels\n"
+	      "                        down: a service, a user's slice, a container; default: a\n"
+	      "                        quarter of --max-entries; 0: no limit); beyond, attempts\n"
+	      "                        are counted as over quota, not as rows\n"
 	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
 	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
@@ -642,6 +688,7 @@ enum {
 	OPT_NO_SELINUX,
 	OPT_POLICY,
 	OPT_ALLOWED,
+	OPT_QUOTA,
 };
 
 struct watch_args {
@@ -709,9 +756,9 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 /* --domain: wait out the interval reading the kernel's reports of unknown SIDs, so that a
  * new domain's SID is learnt within 100 ms of its first attempt.
  */
-static void wait_reading_ring(struct watch_ctx *w, volatile sig_atomic_t *stop)
+static void wait_reading_ring(struct watch_ctx *w, volatile sig_atomic_t *stop, double end)
 {
-	double end = mono_now() + w->interval, left;
+	double left;
 	int err;
 
 	while (!*stop) {
@@ -739,29 +786,52 @@ static int watch_ring_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Reports on a fixed schedule: the k-th is due at start + k * INTERVAL, whatever the earlier
+ * ones took (a report that overran skips the slots it covered, it does not shift the rest).
+ * A signal or a closed stdout (| head) cuts the wait short and that report is the last; a
+ * signal that arrives while a report is being made is followed by one more, so that the last
+ * files written are from after the signal.
+ */
 static int run(struct watch_ctx *w, struct watch_args *a, struct kernel_features *kf)
 {
-	volatile sig_atomic_t stop = 0;
 	unsigned long done = 0;
+	double start, next;
 	int err = 0;
 
 	w->enr = enricher_new(kf, a->policy_file);
 	json_init(&w->j, w->out);
 	w->wall_offset = mono_to_wall_offset();
-	on_exit_signals(&stop);
-	if (!w->interval) /* dump */
-		return report(w);
-	/* a signal or a closed stdout (| head) cuts the wait short: that report is the final one */
-	while (!stop && (!a->count || done < a->count)) {
+	if (!w->interval) { /* dump */
+		err = report(w);
+		return err ? err : w->last_write_failed ? -EIO : 0;
+	}
+	start = mono_now();
+	for (;;) {
+		sig_atomic_t before;
+		double now = mono_now();
+
+		next = start +
+		       (double)(unsigned long long)((now - start) / w->interval + 1) * w->interval;
 		if (w->rb)
-			wait_reading_ring(w, &stop);
-		else
-			wait_for_stop(w->interval, &stop, w->out);
+			wait_reading_ring(w, &w->stop, next);
+		else if (!w->stop)
+			wait_for_stop(next - mono_now(), &w->stop, w->out);
+		before = w->stop;
 		err = report(w);
 		done++;
 		if (err || output_closed(w->out))
 			break;
+		if (w->stop) {
+			if (!before && w->stop != SIGPIPE)
+				err = report(w); /* the signal came during that report */
+			break;
+		}
+		if (a->count && done >= a->count)
+			break;
 	}
+	if (!err && w->last_write_failed)
+		err = -EIO; /* the last report's files are missing: the exit status says so */
 	return err;
 }
 
@@ -772,12 +842,13 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		FILTER_LONGOPTS,
 		OUTPUT_LONGOPTS,
 		{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+		{ "quota", required_argument, NULL, OPT_QUOTA },
 		{ "pin", required_argument, NULL, OPT_PIN },
 		{ "unpin", required_argument, NULL, OPT_UNPIN },
 		{ "no-selinux", no_argument, NULL, OPT_NO_SELINUX },
 		{},
 	};
-	unsigned long v;
+	unsigned long v, quota = ~0UL;
 	int opt, err;
 
 	optind = 1;
@@ -794,6 +865,10 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 			if (parse_ulong(optarg, "--max-entries", 1, 1UL << 24, &v))
 				return -EINVAL;
 			a->lo.max_entries = (unsigned int)v;
+			break;
+		case OPT_QUOTA:
+			if (parse_ulong(optarg, "--quota", 0, 1UL << 24, &quota))
+				return -EINVAL;
 			break;
 		case OPT_PIN:
 			a->pin_dir = optarg;
@@ -837,6 +912,14 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		p_err("--allowed: only with --export FILE in JSON format");
 		return -EINVAL;
 	}
+	/* a quarter of the table per cgroup group unless told: one process (a user's, renamed
+	 * nginx) cannot fill it and leave the real nginx's new destinations uncounted
+	 */
+	if (quota == ~0UL) {
+		quota = (a->lo.max_entries ? a->lo.max_entries : 10240) / 4;
+		quota = quota ? quota : 1;
+	}
+	a->lo.cfg.agg_quota = (__u32)quota; /* --quota 0: no limit */
 	if (a->pin_dir && a->domain.ntypes) {
 		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
 		      "exits could not be learnt; run watch --domain unpinned)");
@@ -858,6 +941,8 @@ static int watch_setup(struct watch_ctx *w, struct watch_args *a, struct loader 
 			return -EPERM;
 		}
 		if (pin_dir_prepare(a->pin_dir))
+			return -EINVAL;
+		if (pin_recover_partial(a->pin_dir) < 0)
 			return -EINVAL;
 		err = pinned_open(a->pin_dir, &w->maps, &nlinks);
 		if (!err) {
@@ -900,6 +985,15 @@ static int watch_setup(struct watch_ctx *w, struct watch_args *a, struct loader 
 	return 0;
 }
 
+/* What killed writers of this run's files left beside them (safe_file.h). */
+static void remove_stale_temps(struct watch_ctx *w)
+{
+	if (w->prom_path)
+		safe_file_remove_stale(w->prom_path);
+	if (w->export_path)
+		safe_file_remove_stale(w->export_path);
+}
+
 int cmd_watch(int argc, char **argv)
 {
 	struct watch_ctx w = { .out = stdout, .interval = 5 };
@@ -921,7 +1015,14 @@ int cmd_watch(int argc, char **argv)
 		domain_free(&a.domain);
 		return err == -EINVAL ? 2 : 1;
 	}
+	remove_stale_temps(&w);
+	/* a signal during start-up waits until it is over: never a half-pinned directory (and
+	 * is then handled by the first report, the last one)
+	 */
+	on_exit_signals(&w.stop);
+	block_exit_signals(true);
 	err = watch_setup(&w, &a, &ld, &loaded, &kf);
+	block_exit_signals(false);
 	if (!err)
 		err = run(&w, &a, &kf);
 	enricher_free(w.enr);
@@ -996,6 +1097,7 @@ int cmd_dump(int argc, char **argv)
 		p_warn("%s: no program is attached any more: these counts are final", argv[optind]);
 	if (probe_kernel(&kf))
 		memset(&kf, 0, sizeof(kf));
+	remove_stale_temps(&w);
 	err = run(&w, &a, &kf);
 	enricher_free(w.enr);
 	free(w.prev);

@@ -52,6 +52,10 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" \
 (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z |
 	xargs -0 md5sum) >"$stage/DEBIAN/md5sums"
 chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/md5sums"
+# maintainer scripts: stop, disable and unpin before removal; daemon-reload after changes
+for script in prerm postinst postrm; do
+	install -m 0755 "packaging/deb/$script" "$stage/DEBIAN/$script"
+done
 find "$stage" -type d -exec chmod 0755 {} +
 deb=$out/avcsnoop_${version}_$arch.deb
 SOURCE_DATE_EPOCH=$when dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null

@@ -139,6 +139,21 @@ else
 	DETAIL="export: $(kind "$O/findings.json"), textfile: $(kind "$O/avcsnoop.prom")"
 	check "another user's directory: root's files, 0600 export, 0644 textfile" eval \
 		'[ "$(kind "$O/findings.json")" = "regular file root 600" ] && [ "$(kind "$O/avcsnoop.prom")" = "regular file root 644" ] && prom_valid "$O/avcsnoop.prom"'
+
+	# ---- a directory in the path swapped for a symlink (issue 23): refused, nothing written
+	# where it points, whether the link is the textfile directory or a parent of it ----
+	R=$W/rootonly
+	mkdir -m 0700 "$R"
+	as_nobody sh -c 'mkdir "$1/sub" && ln -s "$2" "$1/textfile" && ln -s "$1/sub" "$1/parent"' sh "$O" "$R"
+	out=$("$AVC" watch -q --prometheus "$O/textfile/avcsnoop.prom" -c avc-files 0.1 1 2>&1); rc=$?
+	DETAIL="rc=$rc $out; $(ls -A "$R")"
+	check "a symlinked textfile directory: refused, named, nothing written where it points" eval \
+		'[ $rc = 1 ] && grep -q "$O/textfile is a symbolic link: refused" <<<"$out" && [ -z "$(ls -A "$R")" ]'
+	mkdir "$O/sub/d" 2>/dev/null || as_nobody mkdir "$O/sub/d"
+	out=$("$AVC" watch -q --export "$O/parent/d/findings.json" -c avc-files 0.1 1 2>&1); rc=$?
+	DETAIL="rc=$rc $out"
+	check "a symlink in a parent of the export's directory: refused, named" eval \
+		'[ $rc = 1 ] && grep -q "$O/parent is a symbolic link: refused" <<<"$out" && [ ! -e "$O/sub/d/findings.json" ]'
 fi
 
 # ---- pins: layout and version checks; --unpin only avcsnoop's pins on a bpffs ----

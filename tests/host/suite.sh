@@ -315,42 +315,57 @@ for mode in trace watch; do
 done
 
 # ---- (u) attribution: systemd unit, container runtime and id, pod UID from the cgroup path ----
-# Cgroups named as systemd, docker, podman, containerd, CRI-O and kubelet name them, one
-# connecting process in each; trace JSON and text, the findings export, the watch table and
-# JSON and the Prometheus file must all name them. A hostile name yields no unit.
+# Cgroups named as systemd, docker, podman, containerd, CRI-O and kubelet name them, where they
+# make them (system.slice, machine.slice, kubepods.slice, a user manager), one connecting
+# process in each; trace JSON and text, the findings export, the watch table and JSON and the
+# Prometheus file must all name them. A hostile name yields no unit; a container-like name
+# where no runtime makes containers (a service's subtree) is no container; a user manager's
+# docker scope of the same id is rootless, never the system container (issue 23).
+# The standard top-level cgroups are made when missing and removed after; only the leaves
+# named for this run (avc-attr-PID) or with test ids are made inside existing ones.
 ATTR_CGS=()
 suite_cleanup() {
 	local i
 	for ((i = ${#ATTR_CGS[@]} - 1; i >= 0; i--)); do rmdir "${ATTR_CGS[$i]}" 2>/dev/null; done
 }
 attr_mkdir() { mkdir "$1" && ATTR_CGS+=("$1"); }
+# attr_mkdirp DIR: each missing directory from the cgroup2 mount down, recorded for removal
+attr_mkdirp() {
+	local d=$CG2 c rest=${1#"$CG2"/}
+	IFS=/ read -ra parts <<<"$rest"
+	for c in "${parts[@]}"; do
+		d=$d/$c
+		[ -d "$d" ] || attr_mkdir "$d" || return 1
+	done
+}
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 ID_D=$(printf 'd%.0s' {1..64})
 ID_P=$(printf '%064x' 1234567)
 ID_C=$(printf 'c0ffee%.0s' {1..10})c0ff
 ID_O=$(printf '0%.0s' {1..63})1
 UID_K=1f2e3d4c-5b6a-7980-a1b2-c3d4e5f60718
+SVC=avc-attr-$$.service
 if [ -z "$CG2" ]; then
 	skipped "(u) attribution" "no cgroup v2 mount in /proc/mounts"
 else
-	R=$CG2/avcsnoop-attr-$$.slice
-	POD=$R/kubepods-burstable-pod${UID_K//-/_}.slice
+	R=$CG2/system.slice/$SVC
+	POD=$CG2/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${UID_K//-/_}.slice
+	UM=$CG2/user.slice/user-1000.slice/user@1000.service
 	declare -A ATTR=(
-		[svc]=$R/nginx.service
-		[docker]=$R/docker-$ID_D.scope
-		[podman]=$R/libpod-$ID_P.scope
+		[svc]=$R
+		[docker]=$CG2/system.slice/docker-$ID_D.scope
+		[podman]=$CG2/machine.slice/libpod-$ID_P.scope
 		[containerd]=$POD/cri-containerd-$ID_C.scope
 		[crio]=$POD/crio-$ID_O.scope
-		[user]=$R/user@1000.service/app.slice/x.scope
-		[evil]=$R/$'evil\x1b[31m.service'
+		[user]=$UM/app.slice/x.scope
+		[rootless]=$UM/user.slice/docker-$ID_D.scope
+		[fake]=$R/docker/$ID_D
+		[evil]=$CG2/system.slice/$'evil\x1b[31m.service'
 	)
-	attr_mkdir "$R"
-	attr_mkdir "$POD"
-	attr_mkdir "$R/user@1000.service" && attr_mkdir "$R/user@1000.service/app.slice"
-	for k in svc docker podman containerd crio user evil; do attr_mkdir "${ATTR[$k]}"; done
+	for k in svc docker podman containerd crio user rootless fake evil; do attr_mkdirp "${ATTR[$k]}"; done
 	attr_run() { # attr_run OUTDIR: one refused connect from each cgroup
 		local k
-		for k in svc docker podman containerd crio user evil; do
+		for k in svc docker podman containerd crio user rootless fake evil; do
 			$CONN --comm avc-attr --cgroup "${ATTR[$k]}" --closed tcp4:127.0.0.1:0 >"$1/$k"
 		done
 	}
@@ -361,8 +376,8 @@ else
 	sleep 0.3
 	stop_avc
 	pidk() { pid_of "$W/ua/$1"; }
-	expect "(u) nginx.service: unit" "$U" ".pid==$(pidk svc)" \
-		'.unit=="nginx.service" and (has("container")|not) and .cgroup_id > 0'
+	expect "(u) $SVC: unit" "$U" ".pid==$(pidk svc)" \
+		".unit==\"$SVC\" and (has(\"container\")|not) and .cgroup_id > 0"
 	expect "(u) docker-ID.scope: docker container" "$U" ".pid==$(pidk docker)" \
 		".unit==\"docker-$ID_D.scope\" and .container==\"$ID_D\" and .runtime==\"docker\""
 	expect "(u) libpod-ID.scope: podman container" "$U" ".pid==$(pidk podman)" \
@@ -373,6 +388,11 @@ else
 		".container==\"$ID_O\" and .runtime==\"cri-o\" and .pod_uid==\"$UID_K\""
 	expect "(u) user@1000.service/app.slice/x.scope: unit and user unit" "$U" ".pid==$(pidk user)" \
 		'.unit=="user@1000.service" and .user_unit=="x.scope"'
+	expect "(u) a user manager's docker-ID.scope: rootless, the user's unit" "$U" ".pid==$(pidk rootless)" \
+		".unit==\"user@1000.service\" and .container==\"$ID_D\" and .runtime==\"docker\" and .rootless==true"
+	expect "(u) a service's own docker/ID: no container" "$U" ".pid==$(pidk fake)" \
+		".unit==\"$SVC\" and (has(\"container\")|not)"
+	expect "(u) a system container is not rootless" "$U" ".pid==$(pidk docker)" '(has("rootless")|not)'
 	expect "(u) hostile cgroup name: no unit" "$U" ".pid==$(pidk evil)" \
 		'(has("unit")|not) and (has("container")|not)'
 	n=$(jq -s 'map(select(.type=="stats")) | .[0].cgroups_unresolved' "$U")
@@ -381,7 +401,7 @@ else
 	F=$W/attr.findings
 	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.comm==\"avc-attr\") | .unit // \"-\") | sort | join(\" \")" "$F")
 	DETAIL="units in the export: $n"
-	check "(u) export: each process carries its unit" [ "$n" = "\"- cri-containerd-$ID_C.scope crio-$ID_O.scope docker-$ID_D.scope libpod-$ID_P.scope nginx.service user@1000.service\"" ]
+	check "(u) export: each process carries its unit" [ "$n" = "\"- $SVC $SVC cri-containerd-$ID_C.scope crio-$ID_O.scope docker-$ID_D.scope libpod-$ID_P.scope user@1000.service user@1000.service\"" ]
 	n=$(jq -s "map(select(.type==\"finding\") | .processes[] | select(.container==\"$ID_C\") | .pod_uid) | .[0]" "$F")
 	DETAIL="pod_uid of the containerd process: $n"
 	check "(u) export: container and pod UID" [ "$n" = "\"$UID_K\"" ]
@@ -395,7 +415,7 @@ else
 		DETAIL=$(cat -v "$T")
 		check "(u) trace text: UNIT/CONTAINER column" grep -q '^TIME .* LAT(us)  UNIT/CONTAINER  *DETAIL' "$T"
 		check "(u) trace text: unit and short container id" \
-			bash -c "grep -q ' nginx.service ' '$T' && grep -q ' docker:${ID_D:0:12} ' '$T' && grep -q ' containerd:${ID_C:0:12} ' '$T'"
+			bash -c "grep -q ' $SVC ' '$T' && grep -q ' docker:${ID_D:0:12} ' '$T' && grep -q ' containerd:${ID_C:0:12} ' '$T' && grep -q ' rootless:docker:${ID_D:0:12} ' '$T'"
 		check "(u) trace text: no raw escape byte" bash -c "! grep -q $'\x1b' '$T'"
 	fi
 
@@ -406,13 +426,14 @@ else
 	attr_run "$W/uc"
 	sleep 0.8
 	stop_avc
-	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch" and .op=="connect")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", .total]) | sort')
-	want="[[\"-\",\"-\",\"-\",\"-\",1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",1],[\"nginx.service\",\"-\",\"-\",\"-\",1],[\"user@1000.service\",\"-\",\"-\",\"-\",1]]"
+	n=$(tac "$V" | sed '/"type":"watch_interval"/q' | jq -s -c 'map(select(.type=="watch" and .op=="connect")) | map([.unit // "-", .container // "-", .runtime // "-", .pod_uid // "-", (.rootless // false), .total]) | sort')
+	want="[[\"-\",\"-\",\"-\",\"-\",false,1],[\"$SVC\",\"-\",\"-\",\"-\",false,1],[\"$SVC\",\"-\",\"-\",\"-\",false,1],[\"cri-containerd-$ID_C.scope\",\"$ID_C\",\"containerd\",\"$UID_K\",false,1],[\"crio-$ID_O.scope\",\"$ID_O\",\"cri-o\",\"$UID_K\",false,1],[\"docker-$ID_D.scope\",\"$ID_D\",\"docker\",\"-\",false,1],[\"libpod-$ID_P.scope\",\"$ID_P\",\"podman\",\"-\",false,1],[\"user@1000.service\",\"-\",\"-\",\"-\",false,1],[\"user@1000.service\",\"$ID_D\",\"docker\",\"-\",true,1]]"
 	DETAIL="rows: $n"
 	check "(u) watch JSON: one row per unit/container, named" [ "$n" = "$want" ]
-	for k in svc docker containerd; do
+	for k in svc docker containerd rootless; do
 		case $k in
-		svc) lab='unit="nginx.service",container=""' ;;
+		svc) lab="unit=\"$SVC\",container=\"\"" ;;
+		rootless) lab="unit=\"user@1000.service\",container=\"rootless:$ID_D\"" ;;
 		docker) lab="unit=\"docker-$ID_D.scope\",container=\"$ID_D\"" ;;
 		containerd) lab="unit=\"cri-containerd-$ID_C.scope\",container=\"$ID_C\"" ;;
 		esac
@@ -427,12 +448,12 @@ else
 		stop_avc
 		DETAIL=$(cat -v "$X")
 		check "(u) watch table: UNIT/CONTAINER column" grep -q '^ *COMM  *OP  *UNIT/CONTAINER  *DEST  *VERDICT' "$X"
-		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *connect  *nginx.service  *127' '$X' && grep -q 'avc-attr  *connect  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *-  *127' '$X'"
+		check "(u) watch table: rows named" bash -c "grep -q 'avc-attr  *connect  *$SVC  *127' '$X' && grep -q 'avc-attr  *connect  *podman:${ID_P:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *rootless:docker:${ID_D:0:12}  *127' '$X' && grep -q 'avc-attr  *connect  *-  *127' '$X'"
 	fi
 	suite_cleanup
 	ATTR_CGS=()
-	n=$(find "$R" -maxdepth 0 2>/dev/null | wc -l)
-	DETAIL="$R is still there"
+	n=$(find "$R" "${ATTR[docker]}" "$POD" "${ATTR[rootless]}" -maxdepth 0 2>/dev/null | wc -l)
+	DETAIL="$n of the test cgroups are still there"
 	check "(u) the test cgroups are removed" [ "$n" = 0 ]
 fi
 
@@ -472,6 +493,57 @@ if [ -r "$REFPOLICY" ]; then
 else
 	skipped "--domain names against a policy" "no $REFPOLICY (apt-get install selinux-policy-default)"
 fi
+# ---- blinding (issue 23): an unprivileged process named nginx, in its own cgroup, connects to
+# 40 ports; the real nginx (another cgroup) then to 3 new ones. With a counter table of 24 and
+# the default share (a quarter per cgroup group), the impostor gets 6 rows and the rest of its
+# attempts are counted as over quota; the real nginx's destinations are rows, exactly counted.
+# The same run with --quota 0 (no shares) shows the attack: nginx's rows are missing.
+blind_run() { # OUT QUOTA_ARGS...: watch -j -c nginx --max-entries 24, the impostor, then nginx
+	local out=$1
+	shift
+	start_avc "$out" watch -j -c nginx --max-entries 24 "$@" 0.3 || return 1
+	(echo "$BASHPID" >"$BL_EVIL/cgroup.procs" && exec setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$CONN" --comm nginx --closed "${BL_T[@]}") >"$out.evil" 2>&1
+	(echo "$BASHPID" >"$BL_NGX/cgroup.procs" && exec "$CONN" --comm nginx --count 4 --closed \
+		tcp4:127.0.0.1:0 tcp4:127.0.0.1:0 tcp4:127.0.0.1:0) >"$out.ngx" 2>&1
+	sleep 0.5
+	stop_avc
+}
+BL_T=()
+for _ in $(seq 40); do BL_T+=(tcp4:127.0.0.1:0); done
+if [ -z "$CG2" ] || ! id nobody >/dev/null 2>&1 || ! command -v setpriv >/dev/null; then
+	skipped "blinding the counter table" "needs a cgroup v2 mount, the user nobody and setpriv"
+else
+	BL_EVIL=$CG2/avcsnoop-blind-evil-$$ BL_NGX=$CG2/avcsnoop-blind-nginx-$$
+	attr_mkdir "$BL_EVIL" && attr_mkdir "$BL_NGX"
+	# nginx's three destinations: rows of op connect, refused, from its cgroup's processes
+	ngx_rows() { # FILE: "total" of each of nginx's 3 ports in the last report, sorted
+		local ports p
+		ports=$(awk '$1 == "tcp4:127.0.0.1:0" { print $2 }' "$1.ngx")
+		tac "$1" | sed '/"type":"watch_interval"/q' >"$1.last"
+		for p in $ports; do
+			jq -r --argjson p "$p" 'select(.type=="watch" and .op=="connect" and .dport==$p) | .total' "$1.last"
+		done | sort | tr '\n' ' '
+	}
+	if blind_run "$W/blind.json"; then
+		got=$(ngx_rows "$W/blind.json")
+		read -r ovq ovf < <(jq -r 'select(.type=="watch_interval") | "\(.over_quota) \(.overflow)"' "$W/blind.json.last")
+		DETAIL="nginx's rows: '$got'; over_quota=$ovq overflow=$ovf; $(head -c 300 "$W/blind.json.evil")"
+		check "blinding: the impostor's 40 ports do not blind the counter table (nginx's 3 destinations counted, 4 each)" \
+			[ "$got" = "4 4 4 " ]
+		DETAIL="over_quota=$ovq overflow=$ovf"
+		check "blinding: the impostor's attempts beyond its share are counted as over quota (>= 30), no overflow" \
+			eval '[ "$ovq" -ge 30 ] && [ "$ovf" = 0 ]'
+	fi
+	if blind_run "$W/blind0.json" --quota 0; then
+		got=$(ngx_rows "$W/blind0.json")
+		ovf=$(jq -r 'select(.type=="watch_interval") | .overflow' "$W/blind0.json.last")
+		DETAIL="nginx's rows: '$got'; overflow=$ovf"
+		check "blinding, --quota 0 (the attack reproduced): nginx's destinations are overflow, not rows" \
+			eval '[ "$got" = "" ] && [ "$ovf" -ge 12 ]'
+	fi
+fi
+
 if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$AVC" trace -d 1 2>&1); rc=$?
 	[ $rc -ne 0 ] && [[ $out == *"needs root"* ]] && ok "unprivileged: clear message, non-zero exit" || bad "unprivileged" "rc=$rc $out"

@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/../.."
 
 REFPOL=${AVC_REFPOLICY:-/etc/selinux/default/policy/policy.33}
-build_targets="build/tests/policy/bool_gate.policy"
+build_targets="build/tests/policy/bool_gate.policy build/tests/policy/tighten.policy build/tests/policy/tighten_catchall.policy"
 [ -n "${AVCSNOOP:-}" ] || build_targets="avcsnoop $build_targets"
 export AVCSNOOP=${AVCSNOOP:-./avcsnoop}
 rec() { "$AVCSNOOP" recommend "$@"; }
@@ -212,6 +212,140 @@ if [ -r "$REFPOL" ]; then
 	check "refpolicy: smbd_t -> reserved_port_t: allow_ypbind comes after the exact module" \
 		jq -e '[.fixes[] | select(.rank != null) | (.boolean // .kind)] | (.[0] != "allow_ypbind") and (index("allow_ypbind") > index("local_module"))' <<<"$adv_smbd"
 fi
+
+# ---- tighten (issue 21) on the real policies ----
+# The broad booleans are the policy's own answers (sesearch: the one gating httpd_t's rule on
+# port_type, the one gating nsswitch_domain's on unreserved_port_t); the step each port must
+# get is `avcsnoop recommend`'s first fix for it as a denial that breaks nothing and does not
+# turn a broad boolean on; a boolean step is checked with sesearch.
+allowed_finding() { # port ttype [count] -> one allowed finding, seen for a week
+	printf '{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":%s,"verdict":"allowed","errno":"0","hidden":false,"permissive":false,"count":%s,"first_seen":1700000000.5,"last_seen":1700604800.5,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:%s:s0","tclass":"tcp_socket","perms":["name_connect"]}}\n' \
+		"$1" "${3:-7}" "$2"
+}
+# expected_step POL PORT TTYPE BROAD...: recommend's first acceptable fix, {kind, argv}
+expected_step() {
+	local pol=$1 port=$2 ttype=$3
+	shift 3
+	allowed_finding "$port" "$ttype" | jq -c '.verdict = "selinux_denied" | .errno = "EACCES"' |
+		rec -j --policy "$pol" | jq -c --args '[.fixes[] | select(.rank != null and .breaks == null and
+			((.kind == "boolean" and (.boolean as $b | $ARGS.positional | index($b) != null)) | not))][0] |
+			{kind, argv, boolean}' "$@"
+}
+# same_step PLAN PORT EXPECTED: the plan's step for PORT is EXPECTED (a module: tighten's own,
+# holding the same rule)
+same_step() {
+	jq -e --argjson p "$2" --argjson f "$3" '([.accesses[] | select(.port == $p)][0].step) as $s |
+		(.steps[] | select(.step == $s)) as $t | $f != null and $t.kind == $f.kind and
+		(if $f.kind == "local_module" then ($t.argv[0].argv | index($f.argv[0].argv[3]) != null)
+		 else $t.argv == $f.argv end)' <<<"$1"
+}
+export -f same_step # checks run it in bash -c
+port_type_of() { # PORT POLICY: seinfo's tcp label of PORT, the narrowest range holding it
+	seinfo --portcon "$1" "$2" | awk '$1 == "portcon" && $2 == "tcp" {
+		n = split($3, r, "-"); w = (n == 2 ? r[2] - r[1] : 0); split($4, c, ":")
+		if (best == "" || w < bw) { best = c[3]; bw = w } } END { print best }'
+}
+tighten_checks() { # LABEL POLICY
+	local lab=$1 pol=$2 catchall nis t3000 t5432 tun plan rc exp port ttype
+	if ! command -v sesearch >/dev/null; then
+		skipped "$lab tighten" "no sesearch (setools)"
+		return
+	fi
+	catchall=$(sesearch -A -s httpd_t -t port_type -c tcp_socket -p name_connect "$pol" |
+		sed -n 's/^allow httpd_t port_type:tcp_socket name_connect; \[ \([a-z_]*\) \]:True$/\1/p' | head -n 1)
+	nis=$(sesearch -A -s httpd_t -t unreserved_port_t -c tcp_socket -p name_connect "$pol" |
+		sed -n 's/^allow nsswitch_domain unreserved_port_t:tcp_socket name_connect; \[ \([a-z_]*\) \]:True$/\1/p' | head -n 1)
+	t3000=$(port_type_of 3000 "$pol")
+	t5432=$(port_type_of 5432 "$pol")
+	tun=$(port_type_of 23456 "$pol")
+	echo "     ($lab: catch-all '$catchall', NIS '$nis', 3000 $t3000, 5432 $t5432, 23456 $tun)"
+	check "$lab: sesearch names the catch-all and the NIS boolean, seinfo the ports" \
+		test -n "$catchall" -a -n "$nis" -a -n "$t3000" -a -n "$t5432" -a -n "$tun"
+	[ -n "$catchall" ] && [ -n "$nis" ] || return
+
+	# the catch-all on, 3000 and 5432 seen: a plan with the narrow fixes, then it off
+	plan=$({ allowed_finding 3000 "$t3000" 12; allowed_finding 5432 "$t5432" 40; } |
+		"$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" -i -)
+	rc=$?
+	check "$lab tighten: $catchall on + 3000, 5432 seen: a plan (exit 3)" test "$rc" -eq 3
+	check "$lab tighten: $catchall turned off last, after the replacements, closing permissions" \
+		jq -e --arg b "$catchall" '.outcome == "plan" and .steps[-1].argv == [{"argv": ["setsebool", "-P", $b, "0"]}] and .steps[-1].removes_broad and .closes_source > 0 and (.summary | test("then turn .\($b). off; this closes [0-9]+ permission"))' <<<"$plan"
+	for pt in "3000:$t3000" "5432:$t5432"; do
+		port=${pt%%:*} ttype=${pt#*:}
+		exp=$(expected_step "$pol" "$port" "$ttype" "$catchall" "$nis")
+		check "$lab tighten: $port ($ttype) kept by recommend's first fix for it ($(jq -r '.kind + " " + (.boolean // "")' <<<"$exp"))" \
+			same_step "$plan" "$port" "$exp"
+		if [ "$(jq -r .kind <<<"$exp")" = boolean ]; then
+			b=$(jq -r .boolean <<<"$exp")
+			check "$lab tighten: sesearch: '$b' allows httpd_t $ttype name_connect" \
+				grep -q "allow httpd_t $ttype:tcp_socket name_connect; \[ $b \]" \
+				<(sesearch -A -s httpd_t -t "$ttype" -c tcp_socket -p name_connect -b "$b" "$pol")
+		fi
+	done
+	check "$lab tighten: every access proved kept, granted now by $catchall" \
+		jq -e --arg b "$catchall" '.proof.broken == 0 and (.accesses | length == 2) and all(.accesses[]; .kept and (.granted_by | map(.name) | index($b) != null))' <<<"$plan"
+	check "$lab tighten: no step turns a broad boolean on" \
+		jq -e --arg a "$catchall" --arg n "$nis" '[.steps[] | select(.boolean == $a or .boolean == $n) | .value] | all(. == false)' <<<"$plan"
+
+	# coverage: 3000 seen, the configuration names 8080 too (never seen): kept by a step of
+	# its own; without the configuration it is not an access of the plan at all
+	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" \
+		-i - --nginx-conf "$TCONF" -d httpd_t)
+	check "$lab tighten --nginx-conf: 8080, named by the configuration and never seen, is kept by a step" \
+		jq -e '.outcome == "plan" and .coverage.observed == 1 and .coverage.predicted >= 2 and ([.accesses[] | select(.port == 8080 and .predicted and (.observed | not) and .kept and .step > 0)] | length == 1)' <<<"$plan"
+	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" -i -)
+	check "$lab tighten without it: 8080 is not kept (it would be cut)" \
+		jq -e '.outcome == "plan" and .coverage.predicted == 0 and ([.accesses[] | select(.port == 8080)] | length == 0)' <<<"$plan"
+
+	# NIS on, an unreserved port seen: not the catch-all, not NIS: recommend's narrow fix
+	plan=$(allowed_finding 23456 "$tun" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$nis=1" -i -)
+	rc=$?
+	exp=$(expected_step "$pol" 23456 "$tun" "$catchall" "$nis")
+	check "$lab tighten: $nis on + 23456 ($tun): a plan taking $nis back (exit 3)" \
+		bash -c '[ "$1" -eq 3 ] && jq -e --arg n "$2" "[.steps[] | select(.removes_broad) | .boolean] == [\$n]" <<<"$3"' _ "$rc" "$nis" "$plan"
+	check "$lab tighten: 23456 kept by $(jq -r .kind <<<"$exp") (a relabel where one breaks nothing), never $catchall" \
+		bash -c 'same_step "$1" 23456 "$2" && jq -e --arg a "$3" "[.steps[] | select(.boolean == \$a)] | length == 0" <<<"$1"' _ "$plan" "$exp" "$catchall"
+
+	# nothing broad on: the narrow boolean already pasted
+	b=$(expected_step "$pol" 5432 "$t5432" "$catchall" "$nis" | jq -r '.boolean // empty')
+	out=$(allowed_finding 5432 "$t5432" | "$AVCSNOOP" tighten --policy "$pol" ${b:+-B "$b=1"} -i -)
+	rc=$?
+	check "$lab tighten: only ${b:-the narrow fix} on: nothing to tighten (exit 0)" \
+		bash -c '[ "$1" -eq 0 ] && grep -q "^Nothing to tighten" <<<"$2"' _ "$rc" "$out"
+}
+TCONF=$(mktemp -d)/nginx.conf
+trap 'rm -rf "${TCONF%/nginx.conf}"' EXIT
+printf '%s\n' 'events {}' 'http { server { listen 127.0.0.1:80;' \
+	'location /app/ { proxy_pass http://127.0.0.1:3000; }' \
+	'location /cache/ { proxy_pass http://127.0.0.1:8080; } } }' >"$TCONF"
+[ -r "$REFPOL" ] && tighten_checks refpolicy "$REFPOL"
+for rhel in rhel9 rhel10; do
+	TPOL=$(scripts/targeted.sh "$rhel" --policy 2>/dev/null) && [ -r "$TPOL" ] && tighten_checks "$rhel" "$TPOL"
+done
+# tighten's command line on the CIL policy (tests/policy/tighten.cil)
+TCIL=build/tests/policy/tighten.policy
+wf() { allowed_finding "$@" | sed 's/httpd_t/web_t/; s/"nginx"/"web"/'; }
+out=$( { wf 5432 db_port_t; printf '%s\n' '{"type":"finding","comm":"web","family":"unix","path":"/etc/keys/a.sock","verdict":"allowed","errno":"0","count":1,"selinux":{"scontext":"system_u:system_r:web_t:s0","tcontext":"system_u:object_r:tls_key_t:s0","tclass":"dir","perms":["search"]}}'; } |
+	"$AVCSNOOP" tighten --policy "$TCIL" -B web_connect_any=1 -i - 2>&1)
+rc=$?
+check "CIL tighten: an access the plan would break: refused (exit 4), named" \
+	bash -c '[ "$1" -eq 4 ] && grep -q "plan refused, 1 access(es) would break" <<<"$2" && grep -q "^  web_t search tls_key_t (dir): denied on" <<<"$2"' _ "$rc" "$out"
+out=$( { wf 3000 app_port_t; wf 5432 db_port_t; } | "$AVCSNOOP" tighten -j --policy build/tests/policy/tighten_catchall.policy -i -)
+rc=$?
+check "CIL tighten: a catch-all module (unconditional port_type rule): a narrower module, exit 3" \
+	bash -c '[ "$1" -eq 3 ] && jq -e ".steps[0].kind == \"local_module\" and (.steps[0].argv[0].argv | index(\"(allow web_t app_port_t (tcp_socket (name_connect)))\") != null and index(\"(allow web_t db_port_t (tcp_socket (name_connect)))\") != null) and .steps[-1].by_hand" <<<"$2"' _ "$rc" "$out"
+out=$(wf 5432 db_port_t | "$AVCSNOOP" tighten --policy "$TCIL" -B web_connect_any=1 -i - 2>&1)
+check "CIL tighten: coverage: the period, the processes, what an unseen access would suffer" \
+	grep -q "^Coverage: 1 access(es) observed (7 attempt(s)) from 2023-11-14 22:13:20Z to 2023-11-21 22:13:20Z by web; 0 predicted from the configuration (none given: --nginx-conf)." <<<"$out"
+check "CIL tighten: ... and that an access never seen would be cut" grep -q "would be cut by this plan" <<<"$out"
+err=$( { wf 5432 db_port_t; echo '{"type":"finding",'; } | "$AVCSNOOP" tighten --policy "$TCIL" -i - 2>&1)
+rc=$?
+check "CIL tighten: a malformed line: no plan from half the input (exit 1)" \
+	bash -c '[ "$1" -eq 1 ] && grep -q "^avcsnoop: error: -:2: " <<<"$2" && grep -q "the input is not whole (1 bad line(s)): no plan" <<<"$2"' _ "$rc" "$err"
+"$AVCSNOOP" tighten --policy "$TCIL" -B 'web_db=yes' -i /dev/null >/dev/null 2>&1
+check "CIL tighten: -B NAME=yes is bad usage (exit 2)" test $? -eq 2
+check "tighten --help prints examples and the exit codes" \
+	bash -c '"$1" tighten --help | grep -q "^Examples:" && "$1" tighten --help | grep -q "3 a plan to apply"' _ "$AVCSNOOP"
 
 # ---- CLI behaviour on the CIL policy ----
 CIL=build/tests/policy/bool_gate.policy

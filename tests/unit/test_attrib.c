@@ -285,3 +285,110 @@ TEST(attrib_findings_round_trip_and_validation)
 	CHECK_INT(finding_read_json(line, strlen(line), &back, err, sizeof(err)), -EINVAL);
 	CHECK_CONTAINS(err, "\"pod_uid\" is not a UID");
 }
+
+/* issue 23: a container only where its runtime makes one; a user's is rootless */
+TEST(attrib_containers_only_where_runtimes_make_them)
+{
+	struct attribution a, sys;
+	char label[ATTRIB_LABEL_LEN], cell[ATTRIB_UNIT_LEN];
+
+	/* a user's own cgroup named like docker's: rootless, never the system container */
+	attrib_parse("/system.slice/docker-" ID64 ".scope", &sys);
+	attrib_parse("/user.slice/user-1000.slice/user@1000.service/user.slice/docker-" ID64
+		     ".scope",
+		     &a);
+	CHECK_STR(a.container, ID64);
+	CHECK_STR(a.runtime, "docker");
+	CHECK(a.rootless);
+	CHECK(!sys.rootless);
+	CHECK_STR(a.unit, "user@1000.service");
+	CHECK_STR(a.user_unit, "docker-" ID64 ".scope");
+	attrib_container_label(&a, label, sizeof(label));
+	CHECK_STR(label, "rootless:" ID64);
+	attrib_container_label(&sys, label, sizeof(label));
+	CHECK_STR(label, ID64);
+	attrib_short(&a, cell, sizeof(cell));
+	CHECK_STR(cell, "rootless:docker:0123456789ab");
+	attrib_parse("/user.slice/user-1000.slice/user@1000.service/app.slice/libpod-" ID64
+		     ".scope",
+		     &a);
+	CHECK_STR(a.runtime, "podman");
+	CHECK(a.rootless);
+	/* a scope inside a user's service, or beside the manager: nobody's container */
+	attrib_parse("/user.slice/user-1000.slice/user@1000.service/x.service/docker-" ID64
+		     ".scope",
+		     &a);
+	CHECK_STR(a.container, "");
+	attrib_parse("/user.slice/user-1000.slice/docker-" ID64 ".scope", &a);
+	CHECK_STR(a.container, "");
+	CHECK(!a.rootless);
+	/* a service's delegated subtree cannot make a container: neither driver's form */
+	attrib_parse("/system.slice/myapp.service/docker/" ID64, &a);
+	CHECK_STR(a.container, "");
+	CHECK_STR(a.unit, "myapp.service");
+	attrib_parse("/system.slice/myapp.service/docker-" ID64 ".scope", &a);
+	CHECK_STR(a.container, "");
+	attrib_parse("/x/docker/" ID64, &a);
+	CHECK_STR(a.container, "");
+	attrib_parse("/system.slice/sub.slice/docker-" ID64 ".scope", &a);
+	CHECK_STR(a.container, "");
+	/* kubepods only from the root; the container right below its pod */
+	attrib_parse("/system.slice/x.service/kubepods.slice/kubepods-pod" UID_
+		     ".slice/cri-containerd-" ID64 ".scope",
+		     &a);
+	CHECK_STR(a.container, "");
+	CHECK_STR(a.pod_uid, "");
+	attrib_parse("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_
+		     ".slice/sub.slice/cri-containerd-" ID64 ".scope",
+		     &a);
+	CHECK_STR(a.container, "");
+	CHECK_STR(a.pod_uid, UID);
+	attrib_parse("/kubepods.slice/x.slice/y.slice/kubepods-pod" UID_ ".slice", &a);
+	CHECK_STR(a.pod_uid, "");
+	attrib_parse("/kubepods/burstable/pod" UID "/x/" ID64, &a);
+	CHECK_STR(a.container, "");
+	/* the pod UID from above a container only, never from below one */
+	attrib_parse("/system.slice/docker-" ID64 ".scope/kubepods.slice/kubepods-pod" UID_
+		     ".slice",
+		     &a);
+	CHECK_STR(a.container, ID64);
+	CHECK_STR(a.pod_uid, "");
+	attrib_parse("/kubepods.slice/kubepods-pod" UID_ ".slice/crio-" ID64
+		     ".scope/kubepods-pod00000000_0000_0000_0000_000000000000.slice",
+		     &a);
+	CHECK_STR(a.pod_uid, UID);
+	attrib_parse("/kubepods/pod" UID "/" ID64 "/pod00000000-0000-0000-0000-000000000000", &a);
+	CHECK_STR(a.pod_uid, UID);
+	CHECK_STR(a.runtime, "kubernetes");
+	CHECK(!a.rootless);
+}
+
+TEST(attrib_rootless_round_trip)
+{
+	struct finding f = { 0 }, back;
+	char *buf = NULL, err[256];
+	size_t len = 0;
+	struct json j;
+	FILE *out;
+
+	snprintf(f.comm, sizeof(f.comm), "nginx");
+	f.family = AVC_AF_INET;
+	snprintf(f.daddr, sizeof(f.daddr), "127.0.0.1");
+	f.dport = 3000;
+	f.verdict = VERDICT_REFUSED;
+	f.err = 111;
+	attrib_parse("/user.slice/user-1000.slice/user@1000.service/user.slice/docker-" ID64
+		     ".scope",
+		     &f.attrib);
+	finding_normalize(&f);
+	out = open_memstream(&buf, &len);
+	json_init(&j, out);
+	finding_write_json(&j, &f);
+	fclose(out);
+	CHECK_CONTAINS(buf, "\"runtime\":\"docker\",\"rootless\":true");
+	CHECK_INT(finding_read_json(buf, strlen(buf) - 1, &back, err, sizeof(err)),
+		  FINDING_READ_OK);
+	CHECK(back.attrib.rootless);
+	CHECK_STR(back.attrib.container, ID64);
+	free(buf);
+}

@@ -26,11 +26,11 @@ TEST(pin_abi_version_follows_the_pinned_layouts)
 	 * and record here the sizes of the new version, so that an old pin is refused by name
 	 * instead of read with the wrong layout.
 	 */
-	CHECK_INT(AVC_ABI_VERSION, 3);
+	CHECK_INT(AVC_ABI_VERSION, 4); /* 4: STAT_AGG_QUOTA in stats */
 	CHECK_INT(sizeof(struct agg_key), 64);
 	CHECK_INT(sizeof(struct agg_val), 256);
 	CHECK_INT(sizeof(struct avc_sel_names), 320);
-	CHECK_INT(STAT_MAX, 7);
+	CHECK_INT(STAT_MAX, 8);
 	CHECK_INT(VERDICT_MAX, 10);
 }
 
@@ -88,7 +88,7 @@ TEST(pin_spec_check_names_each_difference)
 	info_of(stats, &info);
 	info.max_entries = 3;
 	CHECK_INT(pin_spec_check(stats, &info, true, why, sizeof(why)), -EPROTO);
-	CHECK_STR(why, "3 entries, expected 7");
+	CHECK_STR(why, "3 entries, expected 8");
 
 	/* any agg size is fine: --max-entries chooses it */
 	info_of(agg, &info);

@@ -185,19 +185,32 @@ TEST(recommend_unix_socket_fcontext)
 	policy_close(p);
 }
 
-TEST(recommend_local_module_is_last_and_complete)
+/* The exact module ranks before the source's catch-all boolean (every port, for good: the
+ * fix tighten takes back), and is printed whole.
+ */
+TEST(recommend_local_module_before_catchall_and_complete)
 {
 	char path[256];
 	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
 	const struct fix *fx;
 	struct finding f;
+	int i, module = -1, catchall = -1;
 
 	CHECK(p);
 	port_finding(&f, 3001, "app_port_t");
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	CHECK(adv.nfixes >= 2);
-	fx = &adv.fixes[adv.nfixes - 1];
-	CHECK_INT(fx->kind, FIX_MODULE);
+	for (i = 0; i < adv.nfixes; i++) {
+		if (adv.fixes[i].kind == FIX_MODULE)
+			module = i;
+		if (adv.fixes[i].kind == FIX_BOOLEAN &&
+		    !strcmp(adv.fixes[i].boolean, "web_connect_any"))
+			catchall = i;
+	}
+	CHECK(module >= 0);
+	CHECK(catchall >= 0);
+	CHECK(module < catchall);
+	fx = &adv.fixes[module];
 	CHECK_STR(cmd_line(fx, 0),
 		  "printf '%s\\n' '; avcsnoop: web_t name_connect "
 		  "app_port_t:tcp_socket' "

@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Scenario pkg (issue 23): removing the package takes down what its service left. The lab
+# installed avcsnoop from its .deb (tests/vm/image/avc-lab); watch --pin leaves programs
+# attached under /sys/fs/bpf/avcsnoop, as avcsnoop-watch.service does; `dpkg -r` must leave no
+# pin, no avcsnoop program in the kernel and no unit file. The package is installed again
+# after, for the scenarios that follow.
+. "$(dirname "$0")/lib.sh"
+DEB=${LAB_SHARE:-/mnt/host}/bin/avcsnoop.deb
+PD=/sys/fs/bpf/avcsnoop
+restore() {
+	lab_cleanup
+	[ -d "$PD" ] && command -v avcsnoop >/dev/null && avcsnoop watch --unpin "$PD" 2>/dev/null
+	dpkg -s avcsnoop >/dev/null 2>&1 || dpkg -i "$DEB" >/dev/null 2>&1
+	true
+}
+trap restore EXIT
+lab_scenario pkg "dpkg -r leaves no pin, no program, no unit"
+# the kernel's programs named avc_*: BPF_PROG_GET_NEXT_ID, GET_FD_BY_ID, OBJ_GET_INFO_BY_FD
+avc_progs() {
+	python3 - <<'PY'
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+NR_BPF = 321  # x86_64
+def bpf(cmd, attr):
+    buf = ctypes.create_string_buffer(attr, 128)
+    r = libc.syscall(NR_BPF, cmd, buf, 128)
+    return r, buf.raw
+n, pid = 0, 0
+while True:
+    r, raw = bpf(11, struct.pack("<III", pid, 0, 0))  # BPF_PROG_GET_NEXT_ID
+    if r < 0:
+        break
+    pid = struct.unpack_from("<I", raw, 4)[0]
+    fd, _ = bpf(13, struct.pack("<III", pid, 0, 0))  # BPF_PROG_GET_FD_BY_ID
+    if fd < 0:
+        continue
+    info = ctypes.create_string_buffer(256)
+    r, _ = bpf(15, struct.pack("<IIQ", fd, 256, ctypes.addressof(info)))  # OBJ_GET_INFO_BY_FD
+    os.close(fd)
+    if r == 0 and info.raw[64:80].split(b"\0")[0].startswith(b"avc_"):
+        n += 1
+print(n)
+PY
+}
+if [ ! -f "$DEB" ] || ! dpkg -s avcsnoop >/dev/null 2>&1; then
+	lab_na "package removal" "avcsnoop was not installed from a .deb in this run (make deb first)"
+	lab_summary
+	exit 0
+fi
+before=$(avc_progs)
+lab_setup avcsnoop watch -q --pin "$PD" 0.2 1 >/dev/null
+during=$(avc_progs)
+lab_say "# avc_* programs: $before before, $during with $PD pinned"
+check "watch --pin left its pins and programs (the state the package must clean up)" \
+	test -e "$PD/stats" -a "$during" -gt "$before"
+rc=0
+dpkg -r avcsnoop >"$LAB_OUT/pkg-dpkg-r.log" 2>&1 || rc=$?
+after=$(avc_progs)
+check_eq "dpkg -r avcsnoop: exit 0" "$rc" 0
+check "dpkg -r: no pin directory left" test ! -e "$PD"
+check_eq "dpkg -r: no avc_* program left in the kernel" "$after" "$before"
+check "dpkg -r: no unit file, no binary" test ! -e /lib/systemd/system/avcsnoop-watch.service -a ! -e /usr/sbin/avcsnoop
+dpkg -i "$DEB" >"$LAB_OUT/pkg-dpkg-i.log" 2>&1 || true
+check "dpkg -i again (for the scenarios that follow)" test -x /usr/sbin/avcsnoop
+lab_summary
