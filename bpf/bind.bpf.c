@@ -53,16 +53,9 @@ int avc_bind_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_bind")
 int avc_bind_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	__s32 ret = (__s32)ctx->ret;
-	struct attempt *a = current_attempt();
+	struct attempt *a = exit_attempt(AVC_OP_BIND);
 
-	if (!a || a->op != AVC_OP_BIND)
-		return 0;
-	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
-		a->uid = (__u32)bpf_get_current_uid_gid();
-	note_cgroup(a);
-	take_cgroup_facts(a);
-	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
-	close_attempt(a);
+	if (a) /* bind has no async outcome */
+		finish_attempt(a, (__s32)ctx->ret);
 	return 0;
 }

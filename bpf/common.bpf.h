@@ -663,4 +663,28 @@ static __always_inline void complete_attempt(struct attempt *a, __s32 ret, __s32
 	free_attempt_strings(a);
 }
 
+/*
+ * sys_exit of connect() or bind(): the thread's open attempt of op with the facts only the exit
+ * has (uid, cgroup, the cgroup hook's facts by tid), or NULL when this syscall was not traced.
+ */
+static __always_inline struct attempt *exit_attempt(__u8 op)
+{
+	struct attempt *a = current_attempt();
+
+	if (!a || a->op != op)
+		return NULL;
+	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
+		a->uid = (__u32)bpf_get_current_uid_gid();
+	note_cgroup(a);
+	take_cgroup_facts(a);
+	return a;
+}
+
+/* The syscall returned ret and that is its outcome: report the attempt and close it. */
+static __always_inline void finish_attempt(struct attempt *a, __s32 ret)
+{
+	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
+	close_attempt(a);
+}
+
 #endif /* AVC_COMMON_BPF_H */

@@ -59,14 +59,10 @@ SEC("tracepoint/syscalls/sys_exit_connect")
 int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	__s32 ret = (__s32)ctx->ret;
-	struct attempt *a = current_attempt();
+	struct attempt *a = exit_attempt(AVC_OP_CONNECT);
 
-	if (!a || a->op != AVC_OP_CONNECT)
+	if (!a)
 		return 0;
-	if (cfg.mode != MODE_WATCH) /* counters are not kept by uid */
-		a->uid = (__u32)bpf_get_current_uid_gid();
-	note_cgroup(a);
-	take_cgroup_facts(a);
 	need_dest(a);
 
 	if (ret == -AVC_EINPROGRESS && a->early) {
@@ -84,8 +80,7 @@ int avc_connect_exit(struct trace_event_raw_sys_exit *ctx)
 		}
 		stat_inc(STAT_PENDING_FULL);
 	}
-	complete_attempt(a, ret, ret < 0 ? -ret : 0, true);
-	close_attempt(a);
+	finish_attempt(a, ret);
 	return 0;
 }
 

@@ -379,7 +379,7 @@ static void port_context(struct enricher *enr, const struct conn_record *r, char
 	struct port_label pl;
 
 	out[0] = '\0';
-	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->port, &pl))
+	if (!pol || policy_port_lookup(pol, PROTO_TCP, r->dport, &pl))
 		return;
 	/* port labels are object contexts: system_u:object_r:TYPE[:s0] */
 	snprintf(out, len, "system_u:object_r:%s%s", pl.type,
@@ -431,7 +431,7 @@ void enrich_allowed_names(struct enricher *enr, struct conn_record *r)
 	    (r->verdict != VERDICT_ALLOWED && r->verdict != VERDICT_IN_PROGRESS))
 		return;
 	/* a bind inside ip_local_port_range is not checked against the port's label */
-	if (r->op == AVC_OP_BIND && !bind_checks_port(r->port))
+	if (r->op == AVC_OP_BIND && !bind_checks_port(r->dport))
 		return;
 	task_context(r, r->scontext, sizeof(r->scontext));
 	port_context(enr, r, r->tcontext, sizeof(r->tcontext));
@@ -458,7 +458,7 @@ void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *o
 	if (!enr || (r->family != AVC_AF_INET && r->family != AVC_AF_INET6))
 		return;
 	pol = enricher_policy(enr);
-	if (pol && !policy_port_lookup(pol, PROTO_TCP, r->port, &pl))
+	if (pol && !policy_port_lookup(pol, PROTO_TCP, r->dport, &pl))
 		snprintf(out, len, "%s", pl.type);
 }
 
@@ -545,7 +545,7 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 	if (r->kernel_verdict != VERDICT_ALLOWED && r->kernel_verdict != VERDICT_IN_PROGRESS)
 		return false;
 	/* a bind's socket type is not recorded: asked as TCP, the common case (listen) */
-	if (r->op == AVC_OP_BIND && !bind_checks_port(r->port))
+	if (r->op == AVC_OP_BIND && !bind_checks_port(r->dport))
 		return false;
 	task_context(r, scon, sizeof(scon));
 	port_context(enr, r, tcon, sizeof(tcon));

@@ -77,7 +77,7 @@ void record_from_event(struct conn_record *r, const struct conn_event *e, size_t
 	r->lsm_err = e->lsm_err;
 	r->flags = e->flags;
 	r->family = e->family;
-	r->port = e->port;
+	r->dport = e->port;
 	r->op = e->op < AVC_OP_MAX ? (enum avc_op)e->op : AVC_OP_CONNECT;
 	memcpy(r->comm, e->comm, AVC_COMM_LEN);
 	r->duration_ns = e->duration_ns;
@@ -109,7 +109,7 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	r->err = k->err;
 	r->flags = v->flags;
 	r->family = k->family;
-	r->port = k->port;
+	r->dport = k->port;
 	r->op = k->op < AVC_OP_MAX ? (enum avc_op)k->op : AVC_OP_CONNECT;
 	memcpy(r->comm, k->comm, AVC_COMM_LEN);
 	r->duration_ns = v->count ? v->sum_ns / v->count : 0;
@@ -136,58 +136,17 @@ void record_from_counter(struct conn_record *r, const struct agg_key *k, const s
 	decode_common(r, k->addr, v->path, len, wall_offset, v->last_ns);
 }
 
-void record_dest(const struct conn_record *r, char *buf, size_t len)
-{
-	switch (r->family) {
-	case AVC_AF_INET:
-		snprintf(buf, len, "%s:%u", r->daddr, r->port);
-		break;
-	case AVC_AF_INET6:
-		snprintf(buf, len, "[%s]:%u", r->daddr, r->port);
-		break;
-	case AVC_AF_UNIX:
-		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
-		if (len) {
-			size_t i, n = 0;
-
-			if (r->abstract && n + 1 < len)
-				buf[n++] = '@';
-			for (i = 0; i < r->path_len && n + 1 < len; i++)
-				buf[n++] = r->path[i] ? r->path[i] : '@';
-			buf[n] = '\0';
-		}
-		break;
-	default:
-		snprintf(buf, len, "family %u", r->family);
-	}
-}
-
 void record_to_finding(const struct conn_record *r, struct finding *f)
 {
-	int i;
-
 	memset(f, 0, sizeof(*f));
 	f->origin = ORIGIN_TRACE;
-	f->op = r->op;
-	snprintf(f->comm, sizeof(f->comm), "%s", r->comm);
-	f->pid = r->pid;
-	snprintf(f->scontext, sizeof(f->scontext), "%s", r->scontext);
-	snprintf(f->tcontext, sizeof(f->tcontext), "%s", r->tcontext);
-	snprintf(f->tclass, sizeof(f->tclass), "%s", r->tclass);
-	for (i = 0; i < r->nperms && i < FINDING_MAX_PERMS; i++)
-		snprintf(f->perms[i], sizeof(f->perms[i]), "%s", r->perms[i]);
-	f->nperms = i;
-	snprintf(f->object, sizeof(f->object), "%s", r->object);
-	f->family = r->family;
-	snprintf(f->daddr, sizeof(f->daddr), "%s", r->daddr);
-	f->dport = r->port;
+	/* the same access, with the same limits; hidden_by is kept only if hidden:
+	 * finding_normalize derives it
+	 */
+	f->access = r->access;
 	if (r->family == AVC_AF_UNIX)
 		record_dest(r, f->path, sizeof(f->path));
-	f->verdict = r->verdict;
-	f->err = r->err;
-	f->hidden_by = r->hidden_by; /* kept only if hidden: finding_normalize derives it */
 	f->count = r->count ? r->count : 1;
-	f->attrib = r->attrib;
 	f->first_seen = f->last_seen = r->wall;
 	finding_normalize(f);
 }
@@ -279,77 +238,6 @@ void print_text(FILE *f, const struct conn_record *r)
 		op_name(r->op), dest, verdict_column(r->verdict),
 		errno_name(r->err, errbuf, sizeof(errbuf)), (double)r->duration_ns / 1e3, who,
 		detail);
-}
-
-void record_write_selinux_json(struct json *j, const struct conn_record *r)
-{
-	struct selinux_json s = {
-		.scontext = r->scontext,
-		.tcontext = r->tcontext,
-		.tclass = r->tclass,
-		.object = r->object,
-		.have_flags = true,
-		.audited = r->sel_audited,
-		.permissive = r->sel_permissive,
-		.derived = r->derived,
-		.hidden_by = r->hidden_by,
-		.audited_from = r->audit_from_policy ? "policy" : NULL,
-	};
-	int i;
-
-	if (!r->has_selinux)
-		return;
-	for (i = 0; i < r->nperms && i < REC_MAX_PERMS; i++)
-		s.perms[s.nperms++] = r->perms[i];
-	selinux_json_write(j, "selinux", &s);
-}
-
-void print_json(struct json *j, const struct conn_record *r)
-{
-	char dest[4 * AVC_PATH_LEN], errbuf[16];
-
-	json_obj_begin(j, NULL);
-	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
-	json_str(j, "type", "connect");
-	json_str(j, "op", op_name(r->op));
-	json_time(j, "time", r->wall);
-	json_uint(j, "pid", r->pid);
-	json_uint(j, "tid", r->tid);
-	json_str(j, "comm", r->comm);
-	json_uint(j, "uid", r->uid);
-	json_uint(j, "cgroup_id", r->cgroup_id);
-	if (r->domain[0])
-		json_str(j, "domain", r->domain);
-	attrib_write_json(j, &r->attrib);
-	json_str(j, "family", family_name(r->family));
-	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
-		json_str(j, "daddr", r->daddr);
-		json_uint(j, "dport", r->port);
-	} else if (r->family == AVC_AF_UNIX) {
-		json_strn(j, "path", r->path, r->path_len);
-		json_bool(j, "abstract", r->abstract);
-	}
-	record_dest(r, dest, sizeof(dest));
-	json_str(j, "dest", dest);
-	json_int(j, "ret", r->ret);
-	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
-	json_str(j, "verdict", verdict_name(r->verdict));
-	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
-	json_bool(j, "async", r->flags & AF_ASYNC);
-	/* false: seen only at security_socket_connect (io_uring): ret is not a syscall's */
-	json_bool(j, "syscall", !(r->flags & AF_NO_SYSCALL));
-	if (r->verdict == VERDICT_LSM_DENIED)
-		json_str(j, "lsms", r->lsms ? r->lsms : "");
-	if (r->verdict == VERDICT_CGROUP_DENIED)
-		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
-	if (r->policy_seqno)
-		json_uint(j, "policy_seqno", r->policy_seqno);
-	/* what user space added was judged on a later policy: the reader fell behind */
-	if (r->judged_seqno)
-		json_uint(j, "judged_on_seqno", r->judged_seqno);
-	record_write_selinux_json(j, r);
-	json_obj_end(j);
-	json_line_end(j);
 }
 
 static const char *mode_name(int enforcing)

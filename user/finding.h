@@ -14,12 +14,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "attrib.h"
 #include "avcsnoop.h"
 
-#define FINDING_CTX_LEN	  256
-#define FINDING_NAME_LEN  64
-#define FINDING_MAX_PERMS 8
+#define FINDING_CTX_LEN	  ACCESS_CTX_LEN
+#define FINDING_NAME_LEN  ACCESS_NAME_LEN
+#define FINDING_MAX_PERMS ACCESS_MAX_PERMS
 #define FINDING_MAX_DESTS 4 /* destinations listed in a finding; the rest are counted */
 #define FINDING_MAX_PROCS 4 /* processes listed; the rest are counted */
 #define FINDING_DEST_LEN  112
@@ -56,31 +57,15 @@ enum finding_origin {
 
 struct finding {
 	enum finding_origin origin;
-	enum avc_op op; /* connect() or bind(); an AVC record's: bind for name_bind/node_bind */
 	bool predicted; /* preflight's: counts are directives of a configuration, no process */
-	/* who */
-	char comm[FINDING_NAME_LEN];
-	uint32_t pid;
-	struct attribution attrib;	/* the first observation's unit and container */
-	char scontext[FINDING_CTX_LEN]; /* "system_u:system_r:httpd_t:s0"; "" when unknown */
-	char tcontext[FINDING_CTX_LEN];
-	char tclass[FINDING_NAME_LEN]; /* "tcp_socket", "dir", "sock_file", "unix_stream_socket" */
-	char perms[FINDING_MAX_PERMS][FINDING_NAME_LEN]; /* "name_connect", ... */
-	int nperms;
-	/* where */
-	uint16_t family;	      /* AVC_AF_INET, AVC_AF_INET6, AVC_AF_UNIX, 0 when unknown */
-	char daddr[64];		      /* printable address, "" for unix or unknown */
-	uint16_t dport;		      /* 0 when unknown */
-	char path[FINDING_CTX_LEN];   /* unix socket path, or the audited path/name= of a dir */
-	char object[FINDING_CTX_LEN]; /* the traced path of the object a file-class denial was
-				       * about (the denied directory), "" when unknown */
-	/* what happened */
-	enum avc_verdict verdict;
-	int err;	       /* positive errno, 0 when unknown or success */
-	bool hidden;	       /* denied, but no audit record: dontaudit or audit suppressed */
-	bool permissive;       /* would have been denied: SELinux (or the domain) is permissive */
-	const char *hidden_by; /* "dontaudit", "audit_off", or NULL (static strings) */
-	uint64_t count;	       /* = counts.total once in a finding_set */
+	/* the first observation's access (user/access.h): f->comm, ..., or f->access whole;
+	 * hidden_by kept only while hidden (finding_derive_hidden)
+	 */
+	ACCESS_EMBED;
+	char path[FINDING_CTX_LEN]; /* unix socket path, or the audited path/name= of a dir */
+	bool hidden;		    /* denied, but no audit record: dontaudit or audit suppressed */
+	bool permissive; /* would have been denied: SELinux (or the domain) is permissive */
+	uint64_t count;	 /* = counts.total once in a finding_set */
 	struct finding_counts counts;
 	double first_seen; /* unix time, seconds; 0 when unknown */
 	double last_seen;

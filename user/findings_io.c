@@ -11,6 +11,107 @@
 #include "json_read.h"
 #include "verdict.h"
 
+/* ---- the connect schema: one trace record a line (read below as the finding it stands for) ---- */
+
+void record_dest(const struct conn_record *r, char *buf, size_t len)
+{
+	switch (r->family) {
+	case AVC_AF_INET:
+		snprintf(buf, len, "%s:%u", r->daddr, r->dport);
+		break;
+	case AVC_AF_INET6:
+		snprintf(buf, len, "[%s]:%u", r->daddr, r->dport);
+		break;
+	case AVC_AF_UNIX:
+		/* raw bytes: callers escape; NULs inside abstract names become '@' here */
+		if (len) {
+			size_t i, n = 0;
+
+			if (r->abstract && n + 1 < len)
+				buf[n++] = '@';
+			for (i = 0; i < r->path_len && n + 1 < len; i++)
+				buf[n++] = r->path[i] ? r->path[i] : '@';
+			buf[n] = '\0';
+		}
+		break;
+	default:
+		snprintf(buf, len, "family %u", r->family);
+	}
+}
+
+void record_write_selinux_json(struct json *j, const struct conn_record *r)
+{
+	struct selinux_json s = {
+		.scontext = r->scontext,
+		.tcontext = r->tcontext,
+		.tclass = r->tclass,
+		.object = r->object,
+		.have_flags = true,
+		.audited = r->sel_audited,
+		.permissive = r->sel_permissive,
+		.derived = r->derived,
+		.hidden_by = r->hidden_by,
+		.audited_from = r->audit_from_policy ? "policy" : NULL,
+	};
+	int i;
+
+	if (!r->has_selinux)
+		return;
+	for (i = 0; i < r->nperms && i < REC_MAX_PERMS; i++)
+		s.perms[s.nperms++] = r->perms[i];
+	selinux_json_write(j, "selinux", &s);
+}
+
+void print_json(struct json *j, const struct conn_record *r)
+{
+	char dest[4 * AVC_PATH_LEN], errbuf[16];
+
+	json_obj_begin(j, NULL);
+	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
+	json_str(j, "type", "connect");
+	json_str(j, "op", op_name(r->op));
+	json_time(j, "time", r->wall);
+	json_uint(j, "pid", r->pid);
+	json_uint(j, "tid", r->tid);
+	json_str(j, "comm", r->comm);
+	json_uint(j, "uid", r->uid);
+	json_uint(j, "cgroup_id", r->cgroup_id);
+	if (r->domain[0])
+		json_str(j, "domain", r->domain);
+	attrib_write_json(j, &r->attrib);
+	json_str(j, "family", family_name(r->family));
+	if (r->family == AVC_AF_INET || r->family == AVC_AF_INET6) {
+		json_str(j, "daddr", r->daddr);
+		json_uint(j, "dport", r->dport);
+	} else if (r->family == AVC_AF_UNIX) {
+		json_strn(j, "path", r->path, r->path_len);
+		json_bool(j, "abstract", r->abstract);
+	}
+	record_dest(r, dest, sizeof(dest));
+	json_str(j, "dest", dest);
+	json_int(j, "ret", r->ret);
+	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
+	json_str(j, "verdict", verdict_name(r->verdict));
+	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
+	json_bool(j, "async", r->flags & AF_ASYNC);
+	/* false: seen only at security_socket_connect (io_uring): ret is not a syscall's */
+	json_bool(j, "syscall", !(r->flags & AF_NO_SYSCALL));
+	if (r->verdict == VERDICT_LSM_DENIED)
+		json_str(j, "lsms", r->lsms ? r->lsms : "");
+	if (r->verdict == VERDICT_CGROUP_DENIED)
+		json_bool(j, "cgroup_program", r->flags & AF_CGROUP_ERR);
+	if (r->policy_seqno)
+		json_uint(j, "policy_seqno", r->policy_seqno);
+	/* what user space added was judged on a later policy: the reader fell behind */
+	if (r->judged_seqno)
+		json_uint(j, "judged_on_seqno", r->judged_seqno);
+	record_write_selinux_json(j, r);
+	json_obj_end(j);
+	json_line_end(j);
+}
+
+/* ---- the finding schema ---- */
+
 void finding_dest(const struct finding *f, char *out, size_t outsz)
 {
 	if (f->family == AVC_AF_UNIX || (!f->dport && f->path[0]))
@@ -290,198 +391,267 @@ static int read_hidden_by(struct jr *r, struct finding *f)
 	return 0;
 }
 
+static int read_perm(struct jr *r, void *arg)
+{
+	struct finding *f = arg;
+
+	if (f->nperms >= FINDING_MAX_PERMS)
+		return jr_fail(r, "more than %d perms", FINDING_MAX_PERMS);
+	if (jr_string(r, f->perms[f->nperms], sizeof(f->perms[0])))
+		return -EINVAL;
+	f->nperms++;
+	return 0;
+}
+
+static int read_selinux_member(struct jr *r, const char *key, void *arg)
+{
+	struct finding *f = arg;
+
+	if (!strcmp(key, "scontext"))
+		return jr_opt_string(r, f->scontext, sizeof(f->scontext));
+	if (!strcmp(key, "tcontext"))
+		return jr_opt_string(r, f->tcontext, sizeof(f->tcontext));
+	if (!strcmp(key, "tclass"))
+		return jr_opt_string(r, f->tclass, sizeof(f->tclass));
+	if (!strcmp(key, "hidden_by"))
+		return read_hidden_by(r, f);
+	if (!strcmp(key, "object"))
+		return jr_opt_string(r, f->object, sizeof(f->object));
+	if (!strcmp(key, "perms")) {
+		f->nperms = 0;
+		return jr_array(r, read_perm, f);
+	}
+	return jr_skip(r, 2); /* source_type, target_type: derived */
+}
+
 static int read_selinux(struct jr *r, struct finding *f)
 {
-	char key[256];
-
 	if (jr_null(r))
 		return 0;
-	if (jr_expect(r, '{'))
-		return -EINVAL;
-	if (jr_peek(r) == '}') {
-		r->pos++;
-		return 0;
-	}
-	while (1) {
-		int ret;
+	return jr_object(r, read_selinux_member, f);
+}
 
-		if (jr_peek(r) != '"')
-			return jr_fail(r, "expected a key");
-		if (jr_string(r, key, sizeof(key)) || jr_expect(r, ':'))
+/* A finding (or connect record) being read: the members that must be there are noted. */
+struct finding_reader {
+	struct finding *f;
+	char type[32];
+	bool have_type, have_verdict;
+};
+
+/* One top-level member's reader; at is where its value starts, for errors about it */
+typedef int (*member_reader)(struct jr *r, const char *key, size_t at, struct finding_reader *fr);
+
+static int m_type(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	fr->have_type = !jr_string(r, fr->type, sizeof(fr->type));
+	return fr->have_type ? 0 : -EINVAL;
+}
+
+static int m_op(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	char sval[64];
+	int op;
+
+	(void)key;
+	if (jr_string(r, sval, sizeof(sval)))
+		return -EINVAL;
+	op = op_from_name(sval);
+	if (op < 0)
+		return jr_fail_at(r, at, "unknown op \"%s\" (connect or bind)", sval);
+	fr->f->op = (enum avc_op)op;
+	return 0;
+}
+
+static int m_family(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	char sval[64];
+
+	(void)key;
+	if (jr_opt_string(r, sval, sizeof(sval)))
+		return -EINVAL;
+	if (!sval[0])
+		return 0;
+	fr->f->family = (uint16_t)family_from_name(sval);
+	if (!fr->f->family)
+		return jr_fail_at(r, at, "unknown family \"%s\"", sval);
+	return 0;
+}
+
+static int m_verdict(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	char sval[64];
+
+	(void)key;
+	if (jr_string(r, sval, sizeof(sval)))
+		return -EINVAL;
+	fr->have_verdict = true;
+	fr->f->verdict = verdict_from_name(sval);
+	if (fr->f->verdict == VERDICT_MAX)
+		return jr_fail_at(r, at, "unknown verdict \"%s\"", sval);
+	return 0;
+}
+
+static int m_errno(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	char sval[64];
+
+	(void)key;
+	if (jr_string(r, sval, sizeof(sval)))
+		return -EINVAL;
+	fr->f->err = errno_read(sval);
+	if (fr->f->err < 0)
+		return jr_fail_at(r, at, "unknown errno \"%s\" (a name, or E1..E%d)", sval,
+				  FINDING_ERRNO_MAX);
+	return 0;
+}
+
+/* Integers: pid, dport, count, dests_unlisted, processes_unlisted */
+static int m_uint(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	struct finding *f = fr->f;
+	uint64_t u;
+
+	(void)at;
+	if (!strcmp(key, "pid")) {
+		if (jr_uint(r, key, UINT32_MAX, &u))
 			return -EINVAL;
-		if (!strcmp(key, "scontext")) {
-			ret = jr_opt_string(r, f->scontext, sizeof(f->scontext));
-		} else if (!strcmp(key, "tcontext")) {
-			ret = jr_opt_string(r, f->tcontext, sizeof(f->tcontext));
-		} else if (!strcmp(key, "tclass")) {
-			ret = jr_opt_string(r, f->tclass, sizeof(f->tclass));
-		} else if (!strcmp(key, "hidden_by")) {
-			ret = read_hidden_by(r, f);
-		} else if (!strcmp(key, "object")) {
-			ret = jr_opt_string(r, f->object, sizeof(f->object));
-		} else if (!strcmp(key, "perms")) {
-			ret = jr_expect(r, '[');
-			f->nperms = 0;
-			if (!ret && jr_peek(r) == ']') {
-				r->pos++;
-			} else {
-				while (!ret) {
-					if (f->nperms >= FINDING_MAX_PERMS)
-						return jr_fail(r, "more than %d perms",
-							       FINDING_MAX_PERMS);
-					ret = jr_string(r, f->perms[f->nperms],
-							sizeof(f->perms[0]));
-					if (ret)
-						break;
-					f->nperms++;
-					if (jr_peek(r) == ',') {
-						r->pos++;
-						continue;
-					}
-					ret = jr_expect(r, ']');
-					break;
-				}
-			}
-		} else {
-			ret = jr_skip(r, 2); /* source_type, target_type: derived */
-		}
-		if (ret)
+		f->pid = (uint32_t)u;
+	} else if (!strcmp(key, "dport")) {
+		if (jr_uint(r, key, UINT16_MAX, &u))
 			return -EINVAL;
-		if (jr_peek(r) == ',') {
-			r->pos++;
-			continue;
-		}
-		return jr_expect(r, '}');
+		f->dport = (uint16_t)u;
+	} else if (!strcmp(key, "count")) {
+		return jr_uint(r, key, FINDING_COUNT_MAX, &f->count);
+	} else if (!strcmp(key, "dests_unlisted")) {
+		return jr_uint(r, key, FINDING_COUNT_MAX, &f->dests_unlisted);
+	} else {
+		return jr_uint(r, key, FINDING_COUNT_MAX, &f->procs_unlisted);
 	}
+	return 0;
+}
+
+/* Strings or null: comm, daddr, path */
+static int m_string(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	struct finding *f = fr->f;
+
+	(void)at;
+	if (!strcmp(key, "comm"))
+		return jr_opt_string(r, f->comm, sizeof(f->comm));
+	if (!strcmp(key, "daddr"))
+		return jr_opt_string(r, f->daddr, sizeof(f->daddr));
+	return jr_opt_string(r, f->path, sizeof(f->path));
+}
+
+static int m_flag(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)at;
+	return jr_bool(r, !strcmp(key, "hidden") ? &fr->f->hidden : &fr->f->permissive);
+}
+
+static int m_time(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)at;
+	return jr_time(r, key, !strcmp(key, "first_seen") ? &fr->f->first_seen : &fr->f->last_seen);
+}
+
+static int m_selinux(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	return read_selinux(r, fr->f);
+}
+
+static int m_counts(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	return jr_object(r, read_count_member, &fr->f->counts);
+}
+
+static int m_dests(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	fr->f->ndests = 0;
+	return jr_array(r, read_dest, fr->f);
+}
+
+static int m_processes(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	fr->f->nprocs = 0;
+	return jr_array(r, read_proc, fr->f);
+}
+
+static int m_hidden_by(struct jr *r, const char *key, size_t at, struct finding_reader *fr)
+{
+	(void)key, (void)at;
+	return read_hidden_by(r, fr->f);
+}
+
+/* The members of the finding and connect schemas; any other key is an attribution member
+ * (unit, container, ...) or skipped
+ */
+static const struct {
+	const char *key;
+	member_reader read;
+} finding_members[] = {
+	{ "type", m_type },
+	{ "op", m_op },
+	{ "comm", m_string },
+	{ "pid", m_uint },
+	{ "family", m_family },
+	{ "daddr", m_string },
+	{ "dport", m_uint },
+	{ "path", m_string },
+	{ "verdict", m_verdict },
+	{ "errno", m_errno },
+	{ "hidden", m_flag },
+	{ "permissive", m_flag },
+	{ "count", m_uint },
+	{ "first_seen", m_time },
+	{ "last_seen", m_time },
+	{ "selinux", m_selinux },
+	{ "counts", m_counts },
+	{ "dests", m_dests },
+	{ "dests_unlisted", m_uint },
+	{ "processes", m_processes },
+	{ "processes_unlisted", m_uint },
+	{ "hidden_by", m_hidden_by },
+};
+
+static int read_finding_member(struct jr *r, const char *key, void *arg)
+{
+	struct finding_reader *fr = arg;
+	size_t i, at;
+
+	jr_peek(r); /* skips white space: at is where the value starts */
+	at = r->pos;
+	for (i = 0; i < sizeof(finding_members) / sizeof(finding_members[0]); i++)
+		if (!strcmp(key, finding_members[i].key))
+			return finding_members[i].read(r, key, at, fr);
+	return read_attrib_member(r, key, &fr->f->attrib, 1);
 }
 
 int finding_read_json(const char *line, size_t len, struct finding *out, char *err, size_t errsz)
 {
 	struct jr r = { line, len, 0, err, errsz };
-	char key[256] = "", type[32] = "", sval[64] = "";
-	bool have_type = false, have_verdict = false;
+	struct finding_reader fr = { .f = out };
 
 	err[0] = '\0';
 	memset(out, 0, sizeof(*out));
 	out->origin = ORIGIN_TRACE;
 	out->count = 1;
-	if (jr_expect(&r, '{'))
+	if (jr_object(&r, read_finding_member, &fr))
 		return -EINVAL;
-	if (jr_peek(&r) == '}')
-		r.pos++;
-	else
-		while (1) {
-			size_t at; /* where the value starts, for errors about it */
-			uint64_t u;
-			int ret = 0;
-
-			if (jr_peek(&r) != '"')
-				return jr_fail(&r, "expected a key");
-			if (jr_string(&r, key, sizeof(key)) || jr_expect(&r, ':'))
-				return -EINVAL;
-			jr_peek(&r); /* skips white space: at is where the value starts */
-			at = r.pos;
-			if (!strcmp(key, "type")) {
-				ret = jr_string(&r, type, sizeof(type));
-				have_type = !ret;
-			} else if (!strcmp(key, "op")) {
-				int op;
-
-				ret = jr_string(&r, sval, sizeof(sval));
-				op = ret ? 0 : op_from_name(sval);
-				if (op < 0)
-					return jr_fail_at(&r, at,
-							  "unknown op \"%s\" (connect or bind)",
-							  sval);
-				out->op = (enum avc_op)op;
-			} else if (!strcmp(key, "comm")) {
-				ret = jr_opt_string(&r, out->comm, sizeof(out->comm));
-			} else if (!strcmp(key, "pid")) {
-				ret = jr_uint(&r, key, UINT32_MAX, &u);
-				out->pid = (uint32_t)u;
-			} else if (!strcmp(key, "family")) {
-				ret = jr_opt_string(&r, sval, sizeof(sval));
-				if (!ret && sval[0]) {
-					out->family = (uint16_t)family_from_name(sval);
-					if (!out->family)
-						return jr_fail_at(&r, at, "unknown family \"%s\"",
-								  sval);
-				}
-			} else if (!strcmp(key, "daddr")) {
-				ret = jr_opt_string(&r, out->daddr, sizeof(out->daddr));
-			} else if (!strcmp(key, "dport")) {
-				ret = jr_uint(&r, key, UINT16_MAX, &u);
-				out->dport = (uint16_t)u;
-			} else if (!strcmp(key, "path")) {
-				ret = jr_opt_string(&r, out->path, sizeof(out->path));
-			} else if (!strcmp(key, "verdict")) {
-				ret = jr_string(&r, sval, sizeof(sval));
-				have_verdict = !ret;
-				if (!ret) {
-					out->verdict = verdict_from_name(sval);
-					if (out->verdict == VERDICT_MAX)
-						return jr_fail_at(&r, at, "unknown verdict \"%s\"",
-								  sval);
-				}
-			} else if (!strcmp(key, "errno")) {
-				ret = jr_string(&r, sval, sizeof(sval));
-				if (!ret) {
-					out->err = errno_read(sval);
-					if (out->err < 0)
-						return jr_fail_at(
-							&r, at,
-							"unknown errno \"%s\" (a name, or E1..E%d)",
-							sval, FINDING_ERRNO_MAX);
-				}
-			} else if (!strcmp(key, "hidden")) {
-				ret = jr_bool(&r, &out->hidden);
-			} else if (!strcmp(key, "permissive")) {
-				ret = jr_bool(&r, &out->permissive);
-			} else if (!strcmp(key, "count")) {
-				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &u);
-				out->count = u;
-			} else if (!strcmp(key, "first_seen")) {
-				ret = jr_time(&r, key, &out->first_seen);
-			} else if (!strcmp(key, "last_seen")) {
-				ret = jr_time(&r, key, &out->last_seen);
-			} else if (!strcmp(key, "selinux")) {
-				ret = read_selinux(&r, out);
-			} else if (!strcmp(key, "counts")) {
-				ret = jr_object(&r, read_count_member, &out->counts);
-			} else if (!strcmp(key, "dests")) {
-				out->ndests = 0;
-				ret = jr_array(&r, read_dest, out);
-			} else if (!strcmp(key, "dests_unlisted")) {
-				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &out->dests_unlisted);
-			} else if (!strcmp(key, "processes")) {
-				out->nprocs = 0;
-				ret = jr_array(&r, read_proc, out);
-			} else if (!strcmp(key, "processes_unlisted")) {
-				ret = jr_uint(&r, key, FINDING_COUNT_MAX, &out->procs_unlisted);
-			} else if (!strcmp(key, "hidden_by")) {
-				ret = read_hidden_by(&r, out);
-			} else {
-				ret = read_attrib_member(&r, key, &out->attrib, 1);
-			}
-			if (ret)
-				return -EINVAL;
-			if (jr_peek(&r) == ',') {
-				r.pos++;
-				continue;
-			}
-			if (jr_expect(&r, '}'))
-				return -EINVAL;
-			break;
-		}
 	if (jr_peek(&r) != -1)
 		return jr_fail(&r, "trailing data after the object");
-	if (!have_type)
+	if (!fr.have_type)
 		return jr_fail(&r, "no \"type\" member");
-	if (!strcmp(type, "uncounted"))
+	if (!strcmp(fr.type, "uncounted"))
 		return FINDING_READ_UNCOUNTED;
-	if (strcmp(type, "finding") && strcmp(type, "connect"))
+	if (strcmp(fr.type, "finding") && strcmp(fr.type, "connect"))
 		return FINDING_READ_OTHER;
-	if (!have_verdict)
+	if (!fr.have_verdict)
 		return jr_fail(&r, "no \"verdict\" member");
 	if (check_counts(&r, out))
 		return -EINVAL;

@@ -25,7 +25,21 @@
 
 #include "finding.h"
 #include "json.h"
+#include "record.h"
 
+/* ---- the connect schema: a trace record a line, written here, read by finding_read_json
+ * below as the finding it stands for ----
+ */
+/* One record as {"type":"connect",...} and a newline */
+void print_json(struct json *j, const struct conn_record *r);
+/* The record's "selinux" object (nothing when it has none), for every writer of records. */
+void record_write_selinux_json(struct json *j, const struct conn_record *r);
+/* "127.0.0.1:3000", "[::1]:3000", "/run/x.sock", "@name" — unescaped, may be cut to len; for a
+ * bind, the local address asked for ("0.0.0.0:8081")
+ */
+void record_dest(const struct conn_record *r, char *buf, size_t len);
+
+/* ---- the finding schema ---- */
 /* One finding as one JSON object followed by a newline. */
 void finding_write_json(struct json *j, const struct finding *f);
 /* The same in two halves, so that a caller can add members (advice_write_compact) between. */

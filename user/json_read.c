@@ -407,7 +407,7 @@ int jr_array(struct jr *r, int (*fn)(struct jr *r, void *arg), void *arg)
 /* '{' "key": value (',' ...)* '}', each member read by fn. */
 int jr_object(struct jr *r, int (*fn)(struct jr *r, const char *key, void *arg), void *arg)
 {
-	char key[64];
+	char key[256]; /* unknown members are skipped, not refused for a long name */
 
 	if (jr_expect(r, '{'))
 		return -EINVAL;

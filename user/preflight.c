@@ -210,7 +210,7 @@ static int decide_domain(struct pf *pf)
 
 /* ---- one access ---- */
 
-struct access {
+struct pf_access {
 	const char *tclass;
 	const char *perm;
 	char target[POLICY_NAME_LEN + 64]; /* a type or a context */
@@ -251,7 +251,7 @@ static void perms_add(struct row *r, const char *perm)
 }
 
 /* A denied access of the row, once per (class, permission, type). */
-static void row_denial_add(struct row *r, const struct access *a, enum avc_verdict v, long finding)
+static void row_denial_add(struct row *r, const struct pf_access *a, enum avc_verdict v, long finding)
 {
 	struct row_denial *d;
 	char et[POLICY_NAME_LEN];
@@ -276,7 +276,7 @@ static void row_denial_add(struct row *r, const struct access *a, enum avc_verdi
 }
 
 /* Check one access; a denied one becomes a finding of the set. */
-static int check(struct pf *pf, struct row *r, const struct access *a)
+static int check(struct pf *pf, struct row *r, const struct pf_access *a)
 {
 	const char *perms[1] = { a->perm };
 	struct policy_query q = { pf->dom.context, a->target, a->tclass, perms, 1 };
@@ -349,7 +349,7 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 	const struct ngx_endpoint *e = r->e;
 	const char *sclass = e->udp ? "udp_socket" : "tcp_socket";
 	struct port_label pl;
-	struct access a = { .tclass = sclass };
+	struct pf_access a = { .tclass = sclass };
 
 	if (policy_port_lookup(pf->pol, e->udp ? PROTO_UDP : PROTO_TCP, e->port, &pl)) {
 		r->verdict = VERDICT_UNKNOWN;
@@ -487,7 +487,7 @@ static void check_unix(struct pf *pf, struct row *r)
 {
 	const char *path = r->e->path, *how = NULL;
 	char dir[NGX_PATH_LEN], parent[NGX_PATH_LEN] = "/";
-	struct access a = { .tclass = "dir", .perm = "search" };
+	struct pf_access a = { .tclass = "dir", .perm = "search" };
 	struct stat st;
 	size_t i;
 

@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "finding_set.h"
 #include "findings_io.h"
+#include "policy_cost.h"
 #include "recommend.h"
 #include "util.h"
 #include "verdict.h"

@@ -22,6 +22,7 @@
 #include "finding.h"
 #include "json.h"
 #include "policy.h"
+#include "policy_relabel.h"
 
 enum fix_kind {
 	FIX_NOT_SELINUX,  /* diagnosis only: refused, another LSM, cgroup, timeout, error */

@@ -8,6 +8,7 @@
 #include "advice_out.h"
 #include "escape.h"
 #include "findings_io.h"
+#include "policy_cost.h"
 #include "tighten.h"
 #include "util.h"
 #include "verdict.h"

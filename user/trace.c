@@ -471,20 +471,12 @@ static int trace_setup(struct trace_ctx *t, const struct trace_args *a, struct l
 	return 0;
 }
 
-static double now_mono(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 /* Until a signal, the deadline or a closed stdout; then the stats and the export. */
 static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loader *ld,
 		     struct ring_buffer *rb)
 {
 	volatile sig_atomic_t stop = 0;
-	double deadline = a->duration > 0 ? now_mono() + a->duration : 0;
+	double deadline = a->duration > 0 ? mono_now() + a->duration : 0;
 	int err = 0;
 
 	on_exit_signals(&stop);
@@ -501,7 +493,7 @@ static int trace_run(struct trace_ctx *t, const struct trace_args *a, struct loa
 		/* stdout's reader has gone (| head): stop as SIGINT does, export and stats still */
 		if (output_closed(t->out))
 			break;
-		if (deadline > 0 && now_mono() >= deadline)
+		if (deadline > 0 && mono_now() >= deadline)
 			break;
 	}
 	err = err == -EINTR || err > 0 ? 0 : err;

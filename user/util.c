@@ -192,3 +192,11 @@ void text_cat(char *buf, size_t sz, const char *fmt, ...)
 	vsnprintf(buf + used, sz - used, fmt, ap);
 	va_end(ap);
 }
+
+double mono_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}

@@ -28,6 +28,9 @@ void block_exit_signals(bool block);
  */
 bool output_closed(FILE *f);
 
+/* CLOCK_MONOTONIC in seconds: deadlines and intervals (trace -d, watch's interval) */
+double mono_now(void);
+
 /* Sleep secs, less when a signal sets *stop or out's reader goes away (then *stop = SIGPIPE). */
 void wait_for_stop(double secs, volatile sig_atomic_t *stop, FILE *out);
 

@@ -753,14 +753,6 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 		"help", no_argument, NULL, 'h'                                              \
 	}
 
-static double mono_now(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-}
-
 /* --domain: wait out the interval reading the kernel's reports of unknown SIDs, so that a
  * new domain's SID is learnt within 100 ms of its first attempt.
  */

@@ -14,6 +14,8 @@
 #   bpftrace       bpftrace counting connects by comm (Debian's bpftrace; skipped if missing)
 #   audit          an audit rule on connect (auditctl -S connect; skipped if auditd can't run)
 # Then: time from start to the first counted event, watch's RSS (VmHWM), kernel map memory.
+# Then the policy's cost engine on refpolicy, first call vs cached (build/bench-policy,
+# tests/bench/policy_cost.c; BENCH_POLICY=0 leaves it out).
 # Last, tests/bench/recommend.sh: `avcsnoop recommend` on 10k to 1M-line audit logs, to see
 # whether reading scales linearly (BENCH_RECOMMEND=0 leaves it out; its own knobs are there).
 # Then tests/bench/policies.sh: recommend and preflight on refpolicy vs the RHEL targeted
@@ -273,6 +275,12 @@ if jq -e 'select(.type == "stats")' "$W/follow.json" >/dev/null 2>&1; then
 	fi
 else
 	printf '\nSELinux state checks: trace did not report its stats: %s\n' "$(tail -1 "$W/follow.err")"
+fi
+
+# ---- the policy's cost engine (tests/bench/policy_cost.c): first call vs cached ----
+if [ "${BENCH_POLICY:-1}" != 0 ]; then
+	echo
+	build/bench-policy || echo "bench: the policy cost part failed (above)"
 fi
 
 # ---- recommend on large audit logs: its own script, its own table ----

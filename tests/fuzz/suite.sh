@@ -7,32 +7,30 @@ set -u
 cd "$(dirname "$0")/../.."
 RUNS=${FUZZ_RUNS:-20000}
 OUT=${FUZZ_OUTPUT:-build}
-pass=0 fail=0 skip=0
+SUITE=fuzz HARNESS_CORE_ONLY=1
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 if ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/ 2>/dev/null | grep -q 'libclang_rt.fuzzer-x86_64\|libclang_rt.fuzzer-aarch64'; then
-	echo "skip fuzz: libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"
-	echo "fuzz: 0 passed, 0 failed, 4 skipped"
-	exit 0
+	for t in auditlog findings advice nginx_conf; do
+		skipped "fuzz_$t" "libFuzzer runtime missing (apt-get install libclang-rt-14-dev)"
+	done
+	finish
 fi
 if ! make -s --no-print-directory OUTPUT="$OUT" fuzz-build >/tmp/fuzz-build.$$ 2>&1; then
-	cat /tmp/fuzz-build.$$
+	bad "make fuzz-build" "$(tail -n 20 /tmp/fuzz-build.$$)"
 	rm -f /tmp/fuzz-build.$$
-	echo "fuzz: 0 passed, 1 failed"
-	exit 1
+	finish
 fi
 rm -f /tmp/fuzz-build.$$
 for t in auditlog findings advice nginx_conf; do
 	work=$(mktemp -d)
 	log=$(mktemp)
 	if "$OUT/fuzz/fuzz_$t" -runs="$RUNS" -max_len=4096 -seed=1 "$work" tests/fuzz/corpus/$t >"$log" 2>&1; then
-		pass=$((pass + 1))
-		echo "ok   fuzz_$t ($RUNS runs: $(grep -o 'cov: [0-9]*' "$log" | tail -n 1))"
+		ok "fuzz_$t ($RUNS runs: $(grep -o 'cov: [0-9]*' "$log" | tail -n 1))"
 	else
-		fail=$((fail + 1))
-		echo "FAIL fuzz_$t"
-		grep -E 'ERROR|SUMMARY|round trip|^fuzz_advice:|Test unit written' "$log" | head -n 10 | sed 's/^/    /'
+		bad "fuzz_$t" "$(grep -E 'ERROR|SUMMARY|round trip|^fuzz_advice:|Test unit written' "$log" | head -n 10)"
 	fi
 	rm -rf "$work" "$log"
 done
-echo "fuzz: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

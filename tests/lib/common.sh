@@ -1,32 +1,108 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Shared by the host-side suites (host, watch, files, adversarial, deb, alerts): counting and
-# reporting, the preflight that turns a missing capability into a named skip, avcsnoop started
-# in the background until it is attached, and the cgroup program that refuses ports 4242/4243.
-# Source it after setting SUITE (the name on the closing line) from the repository root.
+# The one shell test harness. Its first part, counting and reporting, is sourced by every shell
+# suite (tests/*/suite.sh) and by the lab's guest scenarios (tests/vm/guest/lib.sh, which gets a
+# copy in the VM); the second part serves the host-side suites (host, watch, files, adversarial,
+# deb, alerts, sanitize, policy): the preflight that turns a missing capability into a named
+# skip, avcsnoop started in the background until it is attached, and the cgroup program that
+# refuses ports 4242/4243.
+# Source it after setting SUITE (the name on the closing line) from the repository root; with
+# HARNESS_CORE_ONLY=1 only the first part is defined (the lab's guest, which has no build).
 # A suite may define suite_cleanup, run by finish before the closing line.
+
+# ---- counting and reporting -----------------------------------------------------------------
+
+pass=0 fail=0 skip=0
+# HARNESS_RECORD=FILE: every verdict is also appended to FILE as "PASS|FAIL|SKIP NAME", so a
+# caller can count across several scripts (the lab's results.txt, counted by tests/vm/suite.sh).
+HARNESS_RECORD=${HARNESS_RECORD:-}
+# HARNESS_LABEL=TEXT: names are shown and recorded as "TEXT: NAME" (the lab's scenario).
+HARNESS_LABEL=${HARNESS_LABEL:-}
+# A command's output under check is kept here and shown only when the check fails.
+HARNESS_OUT=$(mktemp "/tmp/avcsnoop-harness.XXXXXX")
+
+harness_record() {
+	[ -z "$HARNESS_RECORD" ] || printf '%s %s\n' "$1" "$2" >>"$HARNESS_RECORD"
+	return 0
+}
+
+ok() {
+	local n=${HARNESS_LABEL:+$HARNESS_LABEL: }$1
+	pass=$((pass + 1))
+	echo "ok   $n"
+	harness_record PASS "$n"
+}
+
+# bad NAME [DETAIL...]: each DETAIL (what was seen) is shown under it, 20 lines at most.
+bad() {
+	local d n=${HARNESS_LABEL:+$HARNESS_LABEL: }$1
+	fail=$((fail + 1))
+	echo "FAIL $n"
+	harness_record FAIL "$n"
+	shift
+	for d in "$@"; do
+		[ -z "$d" ] || printf '%s\n' "$d" | head -n 20 | sed 's/^/     /' || true
+	done
+	return 0
+}
+
+skipped() {
+	local n=${HARNESS_LABEL:+$HARNESS_LABEL: }$1
+	skip=$((skip + 1))
+	echo "skip $n: $2"
+	harness_record SKIP "$n: $2"
+}
+
+# check NAME CMD...: passes when CMD succeeds. CMD runs in this shell (it may set DETAIL or
+# other variables); its output is shown only when it fails, after DETAIL if that was set.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$HARNESS_OUT" 2>&1; then
+		ok "$name"
+	else
+		bad "$name" "${DETAIL:-}" "$(cat "$HARNESS_OUT")"
+	fi
+	DETAIL=
+	return 0
+}
+
+# harness_result: the closing line "SUITE: N passed, N failed, N skipped"; fails when a check
+# failed (a skip is not a failure here: tests/run-all.sh makes it one under CI)
+harness_result() {
+	echo "$SUITE: $pass passed, $fail failed, $skip skipped"
+	[ "$fail" -eq 0 ]
+}
+
+# finish: the cleanups (the host part's tracer stopped, suite_cleanup, the host part's cgroups and
+# files), the closing line, and exit (non-zero when a check failed)
+finish() {
+	declare -F host_stop >/dev/null && host_stop
+	declare -F suite_cleanup >/dev/null && suite_cleanup
+	declare -F host_cleanup >/dev/null && host_cleanup
+	rm -f "$HARNESS_OUT"
+	harness_result
+	exit $?
+}
+
+[ "${HARNESS_CORE_ONLY:-}" = 1 ] && return 0
+
+# ---- host-side suites -----------------------------------------------------------------------
 
 AVC=./avcsnoop
 CONN=build/tests/host/connector
 DENY_OBJ=build/tests/host/deny_connect.bpf.o
 DENY_BIND_OBJ=build/tests/host/deny_bind.bpf.o
-pass=0 fail=0 skip=0
 avc_pid= CG= PIN= BPIN=
 W=$(mktemp -d "/tmp/avcsnoop-$SUITE.XXXXXX")
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; for l in "$@"; do echo "     $l"; done; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name" "${DETAIL:-}"; fi; DETAIL=; }
-
-# finish: clean up and print the closing line "SUITE: N passed, N failed, N skipped"
-finish() {
+# host_stop, host_cleanup (run by finish): the tracer stopped; the test cgroup, pins and W removed
+host_stop() {
 	[ -n "$avc_pid" ] && kill -INT "$avc_pid" 2>/dev/null && wait "$avc_pid" 2>/dev/null
-	declare -F suite_cleanup >/dev/null && suite_cleanup
+	return 0
+}
+host_cleanup() {
 	deny_cgroup_remove
 	rm -rf "$W"
-	echo "$SUITE: $pass passed, $fail failed, $skip skipped"
-	[ "$fail" -eq 0 ]
-	exit $?
 }
 
 # preflight: root, BTF and the built artefacts; anything missing ends the suite, named

@@ -16,26 +16,9 @@ build_targets="build/tests/policy/bool_gate.policy build/tests/policy/tighten.po
 export AVCSNOOP=${AVCSNOOP:-./avcsnoop}
 rec() { "$AVCSNOOP" recommend "$@"; }
 export -f rec # checks run some commands in bash -c
-pass=0 fail=0 skip=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "$2" | head -n 20 | sed 's/^/    /'; }
-skipped() { skip=$((skip + 1)); echo "skip $1: $2"; }
-check() { # name, command...: passes when the command succeeds
-	local name=$1 res
-	shift
-	if res=$("$@" 2>&1); then ok "$name"; else bad "$name" "$res"; fi
-}
-
-finish() {
-	if [ "$skip" -gt 0 ]; then
-		echo "policy: $pass passed, $fail failed, $skip skipped"
-	else
-		echo "policy: $pass passed, $fail failed"
-	fi
-	[ "$fail" -eq 0 ]
-	exit
-}
+SUITE=policy
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 # shellcheck disable=SC2086 # a list of make targets
 if ! make -s --no-print-directory $build_targets >/dev/null 2>&1; then

@@ -3,16 +3,14 @@
 # The code stays formatted (.clang-format) and lint-clean (cppcheck, clang-tidy's analyzer).
 set -u
 cd "$(dirname "$0")/../.."
-pass=0 fail=0
+SUITE=style HARNESS_CORE_ONLY=1
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 for target in format-check lint; do
 	if out=$(make --no-print-directory "$target" 2>&1); then
-		pass=$((pass + 1))
-		echo "ok   make $target"
+		ok "make $target"
 	else
-		fail=$((fail + 1))
-		echo "FAIL make $target"
-		grep -E 'error|warning' <<<"$out" | head -n 20 | sed 's/^/     /'
+		bad "make $target" "$(grep -E 'error|warning' <<<"$out")"
 	fi
 done
-echo "style: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

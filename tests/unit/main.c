@@ -6,6 +6,7 @@
 
 static struct test_case *tests;
 const char *test_data_dir = "tests";
+bool test_skipped;
 
 void test_register(struct test_case *tc)
 {
@@ -16,7 +17,7 @@ void test_register(struct test_case *tc)
 int main(int argc, char **argv)
 {
 	struct test_case *tc, *rev = NULL;
-	int passed = 0, failed = 0;
+	int passed = 0, failed = 0, skipped = 0;
 
 	if (getenv("AVC_TESTS_DIR"))
 		test_data_dir = getenv("AVC_TESTS_DIR");
@@ -32,13 +33,16 @@ int main(int argc, char **argv)
 
 		if (argc > 1 && !strstr(tc->name, argv[1]))
 			continue;
+		test_skipped = false;
 		tc->fn(&f);
-		printf("%s %s\n", f ? "FAIL" : "ok  ", tc->name);
+		printf("%s %s\n", f ? "FAIL" : test_skipped ? "skip" : "ok  ", tc->name);
 		if (f)
 			failed++;
+		else if (test_skipped)
+			skipped++;
 		else
 			passed++;
 	}
-	printf("unit: %d passed, %d failed\n", passed, failed);
+	printf("unit: %d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }

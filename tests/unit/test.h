@@ -35,6 +35,22 @@ void test_register(struct test_case *tc);
 		*failed__ = true;                                   \
 	} while (0)
 
+/*
+ * SKIP(fmt, ...): the test cannot run on this machine (a missing policy file, say); the reason
+ * is printed and the test counted as skipped, never as passed (tests/run-all.sh fails CI on a
+ * skip). An error from the code under test is a failure, never a skip.
+ */
+extern bool test_skipped;
+
+#define SKIP(...)                     \
+	do {                          \
+		printf("    skip: "); \
+		printf(__VA_ARGS__);  \
+		putchar('\n');        \
+		test_skipped = true;  \
+		return;               \
+	} while (0)
+
 #define CHECK(cond)                                         \
 	do {                                                \
 		if (!(cond)) {                              \

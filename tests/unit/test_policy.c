@@ -13,6 +13,8 @@
 #include <sepol/policydb.h>
 
 #include "policy.h"
+#include "policy_cost.h"
+#include "policy_relabel.h"
 #include "test.h"
 
 /*

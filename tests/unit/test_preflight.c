@@ -280,10 +280,8 @@ TEST(preflight_refpolicy)
 {
 	char *out = NULL;
 
-	if (access(REFPOLICY, R_OK)) {
-		printf("    skip: %s absent (apt-get install selinux-policy-default)\n", REFPOLICY);
-		return;
-	}
+	if (access(REFPOLICY, R_OK))
+		SKIP("%s absent (apt-get install selinux-policy-default)", REFPOLICY);
 	CHECK_INT(run_preflight(REFPOLICY, NULL, NULL,
 				"http { server { listen 80; listen 8081;\n"
 				" location / { proxy_pass http://127.0.0.1:8080; }\n"

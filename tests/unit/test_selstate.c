@@ -58,7 +58,7 @@ static void tcp_record(struct conn_record *r, unsigned int port)
 {
 	memset(r, 0, sizeof(*r));
 	r->family = AVC_AF_INET;
-	r->port = (__u16)port;
+	r->dport = (__u16)port;
 	r->kernel_verdict = r->verdict = VERDICT_REFUSED;
 }
 

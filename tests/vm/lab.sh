@@ -125,6 +125,8 @@ make_share() {
 	shift
 	mkdir -p "$share/out" "$share/bin"
 	cp -r "$LAB_DIR/guest" "$share/guest"
+	# the one test harness (counting, reporting), sourced by guest/lib.sh
+	cp "$REPO_DIR/tests/lib/common.sh" "$share/guest/common.sh"
 	if [ -f "$REPO_DIR/avcsnoop" ]; then
 		# A copy, taken now: a rebuild on the host during the run does not disturb the guest.
 		cp "$REPO_DIR/avcsnoop" "$share/bin/avcsnoop.tmp" &&

@@ -11,13 +11,16 @@
 # number of cores).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+SUITE=vm HARNESS_CORE_ONLY=1
+# shellcheck source=tests/lib/common.sh
+. tests/lib/common.sh
 
 if [ -n "${AVC_LAB:-}" ]; then
 	labs=("$AVC_LAB")
 else
 	mapfile -t labs < <(tests/vm/lab.sh labs)
 fi
-[ ${#labs[@]} -gt 0 ] || { echo "vm: no lab in tests/vm/labs"; echo "vm: 0 passed, 1 failed"; exit 1; }
+[ ${#labs[@]} -gt 0 ] || { bad "labs" "no lab in tests/vm/labs"; finish; }
 
 # One lab: runs the scenarios, prints its counts and leaves "PASSED FAILED LINE" in $2.
 run_lab() {
@@ -97,5 +100,6 @@ for lab in "${labs[@]}"; do
 	total_failed=$((total_failed + f))
 done
 echo "vm: all labs took $((SECONDS - start)) s"
-echo "vm: $total_passed passed, $total_failed failed"
-[ "$total_failed" -eq 0 ]
+# the labs' assertions, counted by each lab from its results.txt
+pass=$total_passed fail=$total_failed
+finish

@@ -12,9 +12,18 @@ LAB_NGINX_ERRLOG=/var/log/nginx/error.log
 LAB_NGINX_PORT=80 # must be http_port_t: binding e.g. :81 is denied (reserved_port_t)
 LAB_AVCSNOOP=${LAB_AVCSNOOP:-$(command -v avcsnoop || true)}
 LAB_SCENARIO=${LAB_SCENARIO:-setup}
-LAB_PASSED=0
-LAB_FAILED=0
 mkdir -p "$LAB_OUT"
+# The counting and reporting are the one harness of every suite (tests/lib/common.sh; lab.sh puts
+# a copy beside this file in the VM): each check is also recorded in results.txt, named
+# "SCENARIO: WHAT" (HARNESS_LABEL, set by lab_scenario).
+HARNESS_CORE_ONLY=1 HARNESS_RECORD=$LAB_RESULTS
+HARNESS_LABEL=$LAB_SCENARIO
+if [ -f "$LAB_GUEST/common.sh" ]; then
+	# shellcheck source=../../lib/common.sh
+	. "$LAB_GUEST/common.sh"
+else
+	. "$LAB_GUEST/../../lib/common.sh"
+fi
 
 # ---- reporting ----------------------------------------------------------------------------
 
@@ -23,36 +32,24 @@ lab_say() { printf '%s\n' "$*"; }
 # lab_scenario ID TITLE: names the checks that follow ("a", "8080 -> http_cache_port_t").
 lab_scenario() {
 	LAB_SCENARIO=$1
+	HARNESS_LABEL=$1
 	lab_say ""
 	lab_say "=== scenario $1: $2"
 }
 
-lab_pass() {
-	LAB_PASSED=$((LAB_PASSED + 1))
-	printf 'PASS %s: %s\n' "$LAB_SCENARIO" "$1" | tee -a "$LAB_RESULTS"
-}
+lab_pass() { ok "$1"; }
 
 # lab_fail WHAT [DETAIL]: DETAIL (what was seen) goes to the output, indented.
-lab_fail() {
-	LAB_FAILED=$((LAB_FAILED + 1))
-	printf 'FAIL %s: %s\n' "$LAB_SCENARIO" "$1" | tee -a "$LAB_RESULTS"
-	if [ -n "${2:-}" ]; then
-		printf '%s\n' "$2" | head -n 20 | sed 's/^/      | /' || true
-	fi
-}
+lab_fail() { bad "$1" "${2:-}"; }
 
 # lab_na WHAT REASON: WHAT does not apply to this lab (its kernel or policy), and why: a proven
 # difference, not an assumption. Neither a pass nor a failure: suite.sh counts it apart.
 lab_na() {
-	printf 'N/A %s: %s: %s\n' "$LAB_SCENARIO" "$1" "$2" | tee -a "$LAB_RESULTS"
+	echo "N/A  $HARNESS_LABEL: $1: $2"
+	harness_record N/A "$HARNESS_LABEL: $1: $2"
 }
 
-# check WHAT CMD...: passes when CMD succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null 2>&1; then lab_pass "$what"; else lab_fail "$what"; fi
-}
+# check WHAT CMD...: passes when CMD succeeds (tests/lib/common.sh: its output shown on failure)
 
 check_eq() {
 	local what=$1 got=$2 want=$3
@@ -129,8 +126,8 @@ lab_setup() {
 # lab_summary: prints the counts of this script; exit status 1 when anything failed.
 lab_summary() {
 	lab_say ""
-	lab_say "$(basename "$0"): $LAB_PASSED passed, $LAB_FAILED failed"
-	[ "$LAB_FAILED" -eq 0 ]
+	rm -f "$HARNESS_OUT"
+	SUITE=$(basename "$0") harness_result
 }
 
 # ---- waiting ------------------------------------------------------------------------------

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Inside the policy module, shared by its three files and by nothing else: policy.c (opening
+ * and queries), policy_cost.c (the TE rule index and the booleans' costs) and
+ * policy_relabel.c (the relabel and port universe). struct policy and the helpers they share.
+ */
+#ifndef AVC_POLICY_INTERNAL_H
+#define AVC_POLICY_INTERNAL_H
+
+#include <sepol/policydb/policydb.h>
+#include <sepol/policydb/services.h>
+#include <sepol/policydb/sidtab.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "context.h" /* POLICY_NAME_LEN */
+
+struct policy {
+	sepol_handle_t *handle;
+	sepol_policydb_t *spdb;
+	sidtab_t sidtab;
+	bool live;
+	unsigned int version;
+	char path[512];
+	char local_ports[512];
+	char libmsg[256]; /* last libsepol message, for error reports */
+	/* user:role and level used to turn a bare type into a valid context */
+	char subj_user[POLICY_NAME_LEN], subj_role[POLICY_NAME_LEN];
+	char obj_user[POLICY_NAME_LEN], obj_role[POLICY_NAME_LEN];
+	char level[POLICY_NAME_LEN]; /* "" when the policy has no MLS */
+	/* SIDs of bare types, made on first use: [2 * (value - 1) + subject], 0 = not made yet.
+	 * libsepol's sidtab finds a context by a linear scan, so a sweep over thousands of types
+	 * must not ask it twice.
+	 */
+	sepol_security_id_t *type_sids;
+	/* policy_bool_cost() results, [2 * boolean index + value], valid until a boolean changes */
+	struct bool_cost_entry *cost_cache;
+	/* the AV rules by (source, class), for policy_bool_cost(); built on first use */
+	struct te_index *te;
+	/* new whenever a boolean changes: what callers derive from answers keys on it */
+	unsigned long state;
+};
+
+#define ISID_KERNEL 1
+#define ISID_PORT   9
+
+/* A growable array of 32-bit values. */
+struct u32_vec {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+struct te_row {
+	avtab_ptr_t node; /* a conditional rule's avtab node, whose AVTAB_ENABLED bit is live;
+			   * NULL: unconditional
+			   */
+	uint32_t data;	  /* the permissions, or for AVTAB_AUDITDENY the auditdeny vector */
+	uint16_t source, tclass, target, specified;
+};
+
+/*
+ * The AV rules of the policy (te_avtab and te_cond_avtab) by (source, class), and every
+ * type's attributes as a list; built once per policy, on first use (refpolicy: ~10 ms).
+ *
+ * The decision a boolean changes is the type enforcement one: the OR of the allow rules and
+ * the AND of the dontaudit (auditdeny) rules over every (source attribute, target attribute)
+ * pair, as libsepol's context_struct_compute_av and the kernel compute it. sepol_compute_av
+ * does that for one (source, target, class) at a time; a broad boolean (refpolicy's
+ * allow_ypbind dontaudits 235 port types for 374 domains) covers ~190,000 triples, which took
+ * 2 s of CPU that way. With the rules of a (source attribute, class) at hand, one pass serves
+ * every target of a group (~30 ms). Constraints are left out on purpose: they do not depend
+ * on booleans, and with the made-up contexts sepol_compute_av needs for bare types they deny
+ * what the kernel allows (a user domain creating its own socket: u1 == u2 fails between
+ * staff_u and the template object's system_u; a transition to a domain in object_r).
+ */
+struct te_index {
+	struct te_row *rows; /* sorted by (source, tclass) */
+	size_t nrows;
+	uint32_t *row_start;  /* [ntypes + 2]: rows of source v are row_start[v]..row_start[v+1] */
+	uint32_t *attr_start; /* [ntypes + 1]: attributes of type v (type_attr_map, v included) */
+	uint32_t *attrs;      /* ... are attrs[attr_start[v-1]..attr_start[v]), as values */
+};
+
+/* policy.c */
+policydb_t *pdb(const struct policy *p);
+void activate(const struct policy *p);
+type_datum_t *type_lookup(const struct policy *p, const char *name);
+const char *type_name(const struct policy *p, uint32_t value);
+int type_sid(struct policy *p, const char *type, bool subject, sepol_security_id_t *sid);
+int value_sid(struct policy *p, uint32_t value, bool subject, sepol_security_id_t *sid);
+int source_sid(struct policy *p, uint32_t value, sepol_security_id_t *sid);
+int bool_index(const struct policy *p, const char *name);
+/* A type, an alias or a context's type, as a primary type value (not an attribute). */
+int subject_type_value(const struct policy *p, const char *name, uint32_t *value);
+void bool_set_idx(struct policy *p, int idx, bool value);
+
+/* policy_cost.c */
+int cmp_u32(const void *a, const void *b);
+int u32_vec_push(struct u32_vec *vec, uint32_t value);
+int rule_types(const policydb_t *db, uint32_t value, struct u32_vec *out);
+void te_index_free(struct te_index *ix);
+int te_index_build(struct policy *p);
+void cost_cache_drop(struct policy *p);
+
+#endif

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The relabel and port universe (moved from policy.c): what relabelling a port takes from
+ * and gives to every domain (policy_port_relabel_cost, policy_port_type_change_cost), the
+ * port types a domain may connect to (policy_connectable_ports, policy_port_types,
+ * policy_types_allowing), on the TE rule index of policy_cost.c.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <selinux/selinux.h>
+#include <sepol/booleans.h>
+#include <sepol/context_record.h>
+#include <sepol/debug.h>
+#include <sepol/handle.h>
+#include <sepol/policydb.h>
+#include <sepol/policydb/conditional.h>
+#include <sepol/policydb/ebitmap.h>
+#include <sepol/policydb/policydb.h>
+#include <sepol/policydb/services.h>
+#include <sepol/policydb/sidtab.h>
+#include <sepol/port_record.h>
+#include <sepol/ports.h>
+
+#include "policy.h"
+#include "policy_internal.h"
+#include "policy_relabel.h"
+#include "verdict.h"
+
+/*
+ * The source types of the allow rules in force (unconditional, or conditional and enabled)
+ * that give a permission in perms on tclass to a target covering type_a or type_b: the only
+ * domains whose decision on either type can differ.
+ */
+static int relabel_sources(const struct policy *p, uint32_t tclass, uint32_t perms, uint32_t type_a,
+			   uint32_t type_b, struct u32_vec *out)
+{
+	const policydb_t *db = pdb(p);
+	const struct te_index *ix = p->te;
+	struct u32_vec members = { 0 };
+	size_t r, i;
+	int ret = 0;
+
+	for (r = 0; r < ix->nrows && !ret; r++) {
+		const struct te_row *row = &ix->rows[r];
+
+		if (!(row->specified & AVTAB_ALLOWED) || row->tclass != tclass ||
+		    !(row->data & perms) ||
+		    (row->node && !(row->node->key.specified & AVTAB_ENABLED)))
+			continue;
+		if (!ebitmap_get_bit(&db->type_attr_map[type_a - 1], row->target - 1u) &&
+		    !ebitmap_get_bit(&db->type_attr_map[type_b - 1], row->target - 1u))
+			continue;
+		ret = rule_types(db, row->source, &members);
+		for (i = 0; !ret && i < members.n; i++)
+			ret = u32_vec_push(out, members.v[i]);
+	}
+	free(members.v);
+	if (ret || !out->n)
+		return ret;
+	qsort(out->v, out->n, sizeof(*out->v), cmp_u32);
+	for (r = 1, i = 1; r < out->n; r++)
+		if (out->v[r] != out->v[i - 1])
+			out->v[i++] = out->v[r];
+	out->n = i;
+	return 0;
+}
+
+/* A domain that loses a permission by a relabel, before it is ranked among the others. */
+struct loss {
+	uint32_t type;
+	bool connect, bind;
+	size_t aff; /* common prefix with the old port type's name (redis_t, redis_port_t) */
+};
+
+static size_t name_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a && b && a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* The losers worth naming first: those that lose name_bind (the port's own servers), then
+ * those named like the port's type, then by name.
+ */
+static const struct policy *loss_policy;
+
+static int cmp_loss(const void *x, const void *y)
+{
+	const struct loss *a = x, *b = y;
+
+	if (a->bind != b->bind)
+		return a->bind ? -1 : 1;
+	if (a->aff != b->aff)
+		return a->aff > b->aff ? -1 : 1;
+	return strcmp(type_name(loss_policy, a->type), type_name(loss_policy, b->type));
+}
+
+/* The relabel of a port of proto from old_td to new_td, counted and its losers ranked. */
+static int relabel_compare(struct policy *p, enum policy_proto proto, type_datum_t *old_td,
+			   type_datum_t *new_td, struct policy_relabel_cost *cost)
+{
+	sepol_access_vector_t connect = 0, bind = 0;
+	sepol_security_id_t old_sid, new_sid;
+	sepol_security_class_t tclass;
+	struct u32_vec sources = { 0 };
+	struct loss *losses = NULL;
+	size_t nlosses = 0, i;
+	char cls[32];
+	int ret;
+
+	snprintf(cost->old_type, sizeof(cost->old_type), "%s", type_name(p, old_td->s.value));
+	snprintf(cost->new_type, sizeof(cost->new_type), "%s", type_name(p, new_td->s.value));
+	if (old_td->s.value == new_td->s.value)
+		return 0;
+	activate(p);
+	snprintf(cls, sizeof(cls), "%s_socket", proto_name(proto));
+	if (sepol_string_to_security_class(cls, &tclass) < 0)
+		return 0; /* no such socket class in this policy: no decision uses the label */
+	if (sepol_string_to_av_perm(tclass, "name_connect", &connect) < 0)
+		connect = 0;
+	if (sepol_string_to_av_perm(tclass, "name_bind", &bind) < 0)
+		bind = 0;
+	if (value_sid(p, old_td->s.value, false, &old_sid) ||
+	    value_sid(p, new_td->s.value, false, &new_sid))
+		return -ENOENT;
+	ret = te_index_build(p);
+	if (!ret)
+		ret = relabel_sources(p, tclass, connect | bind, old_td->s.value, new_td->s.value,
+				      &sources);
+	if (!ret && sources.n && !(losses = calloc(sources.n, sizeof(*losses))))
+		ret = -ENOMEM;
+	/* the port's context is a real one (object_r, like the template): libsepol's whole
+	 * decision, as policy_check() gives it
+	 */
+	for (i = 0; !ret && i < sources.n; i++) {
+		struct sepol_av_decision on_old, on_new;
+		sepol_access_vector_t gained, lost;
+		sepol_security_id_t ssid;
+		unsigned int reason;
+
+		if (source_sid(p, sources.v[i], &ssid))
+			continue;
+		activate(p);
+		if (sepol_compute_av_reason(ssid, old_sid, tclass, connect | bind, &on_old,
+					    &reason) < 0 ||
+		    sepol_compute_av_reason(ssid, new_sid, tclass, connect | bind, &on_new,
+					    &reason) < 0)
+			continue;
+		gained = on_new.allowed & ~on_old.allowed & (connect | bind);
+		lost = on_old.allowed & ~on_new.allowed & (connect | bind);
+		cost->domains_gaining += gained != 0;
+		cost->domains_losing += lost != 0;
+		cost->perms_gained += (unsigned long)__builtin_popcount(gained);
+		cost->perms_lost += (unsigned long)__builtin_popcount(lost);
+		cost->connect_gaining += !!(gained & connect);
+		cost->connect_losing += !!(lost & connect);
+		cost->bind_gaining += !!(gained & bind);
+		cost->bind_losing += !!(lost & bind);
+		if (lost)
+			losses[nlosses++] = (struct loss){
+				.type = sources.v[i],
+				.connect = !!(lost & connect),
+				.bind = !!(lost & bind),
+				.aff = name_prefix(type_name(p, sources.v[i]), cost->old_type),
+			};
+	}
+	loss_policy = p;
+	if (nlosses)
+		qsort(losses, nlosses, sizeof(*losses), cmp_loss);
+	for (i = 0; i < nlosses && i < POLICY_RELABEL_MAX_LOSERS; i++) {
+		struct policy_relabel_loss *l = &cost->losers[cost->nlosers++];
+
+		snprintf(l->domain, sizeof(l->domain), "%s", type_name(p, losses[i].type));
+		l->name_connect = losses[i].connect;
+		l->name_bind = losses[i].bind;
+	}
+	free(losses);
+	free(sources.v);
+	return ret;
+}
+
+int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
+			     const char *new_type, struct policy_relabel_cost *cost)
+{
+	type_datum_t *old_td, *new_td;
+	struct port_label label;
+	int ret;
+
+	memset(cost, 0, sizeof(*cost));
+	ret = policy_port_lookup(p, proto, port, &label);
+	if (ret)
+		return ret;
+	old_td = type_lookup(p, label.type);
+	new_td = type_lookup(p, new_type);
+	if (!old_td || !new_td || new_td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	return relabel_compare(p, proto, old_td, new_td, cost);
+}
+
+int policy_port_type_change_cost(struct policy *p, enum policy_proto proto, const char *old_type,
+				 const char *new_type, struct policy_relabel_cost *cost)
+{
+	type_datum_t *old_td = type_lookup(p, old_type), *new_td = type_lookup(p, new_type);
+
+	memset(cost, 0, sizeof(*cost));
+	if (!old_td || !new_td || old_td->flavor == TYPE_ATTRIB || new_td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	return relabel_compare(p, proto, old_td, new_td, cost);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The candidate port types: members of port_type when the policy has it, else the portcon
+ * types and the default port type.
+ */
+static int type_list_add(struct u32_vec *l, uint32_t value)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == value)
+			return 0;
+	return u32_vec_push(l, value);
+}
+
+static int port_universe(struct policy *p, struct u32_vec *l)
+{
+	type_datum_t *attr = type_lookup(p, "port_type");
+	ebitmap_node_t *en;
+	unsigned int bit;
+
+	if (attr && attr->flavor == TYPE_ATTRIB) {
+		ebitmap_for_each_positive_bit(&pdb(p)->attr_type_map[attr->s.value - 1], en, bit)
+		{
+			if (type_list_add(l, bit + 1))
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	/* no port_type attribute (small policies): the types portcon uses, and the default */
+	for (ocontext_t *c = pdb(p)->ocontexts[OCON_PORT]; c; c = c->next)
+		if (type_list_add(l, c->context[0].type))
+			return -ENOMEM;
+	for (ocontext_t *c = pdb(p)->ocontexts[OCON_ISID]; c; c = c->next)
+		if (c->sid[0] == ISID_PORT && type_list_add(l, c->context[0].type))
+			return -ENOMEM;
+	return 0;
+}
+
+int policy_connectable_ports(struct policy *p, const char *source, const char *boolean, bool value,
+			     char (*names)[POLICY_NAME_LEN], int max, int *universe)
+{
+	static const char *const perms[] = { "name_connect" };
+	struct u32_vec l = { 0 };
+	int idx = -1, n = 0, ret;
+	bool cur = false;
+	size_t i;
+
+	if (boolean) {
+		idx = bool_index(p, boolean);
+		if (idx < 0)
+			return -ENOENT;
+		cur = pdb(p)->bool_val_to_struct[idx]->state;
+		bool_set_idx(p, idx, value);
+	}
+	ret = port_universe(p, &l);
+	if (universe)
+		*universe = (int)l.n;
+	for (i = 0; !ret && i < l.n; i++) {
+		const char *tname = type_name(p, l.v[i]);
+		struct policy_query q = { source, tname, "tcp_socket", perms, 1 };
+		struct policy_decision d;
+
+		if (!tname || policy_check(p, &q, &d) || !d.allowed)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
+	if (idx >= 0)
+		bool_set_idx(p, idx, cur);
+	free(l.v);
+	if (ret)
+		return ret;
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
+
+int policy_port_types(struct policy *p, char (*names)[POLICY_NAME_LEN], int max)
+{
+	struct u32_vec l = { 0 };
+	int n = 0, ret;
+	size_t i;
+
+	ret = port_universe(p, &l);
+	for (i = 0; !ret && i < l.n; i++) {
+		const char *tname = type_name(p, l.v[i]);
+
+		if (!tname)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
+	free(l.v);
+	if (ret)
+		return ret;
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
+
+int policy_types_allowing(struct policy *p, const char *source, const struct policy_need *needs,
+			  int nneeds, char (*names)[POLICY_NAME_LEN], int max)
+{
+	policydb_t *db = pdb(p);
+	uint32_t v;
+	int n = 0, k;
+
+	for (v = 1; v <= db->p_types.nprim; v++) {
+		type_datum_t *td = db->type_val_to_struct[v - 1];
+		const char *tname = type_name(p, v);
+		bool ok = true;
+
+		if (!td || td->flavor == TYPE_ATTRIB || !tname)
+			continue;
+		for (k = 0; ok && k < nneeds; k++) {
+			struct policy_query q = { source, tname, needs[k].tclass, needs[k].perms,
+						  needs[k].nperms };
+			struct policy_decision d;
+
+			ok = !policy_check(p, &q, &d) && d.allowed;
+		}
+		if (!ok)
+			continue;
+		if (n < max)
+			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
+		n++;
+	}
+	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
+	return n;
+}
