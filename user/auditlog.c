@@ -196,7 +196,11 @@ static bool take_syslog_prefix(struct cursor *c)
 		if (!take_span(c, "0123456789") || !take(c, " ") || !take_span(c, "0123456789:."))
 			return false;
 	} else if (c->pos < c->len && c->s[c->pos] == '[') {
+		size_t at = c->pos;
+
 		skip_printk_time(c);
+		if (c->pos == at) /* "[" without a time after it: not a prefix */
+			return false;
 		c->pos--; /* the space after the bracket is the separator below */
 	} else if (!take_span(c, "0123456789-T:.+Z")) {
 		return false;

@@ -921,6 +921,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 			out[n] = e;
 		n++;
 	}
+	free(may);
 	return n < max ? n : max;
 }
 

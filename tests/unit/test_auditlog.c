@@ -63,6 +63,19 @@ TEST(auditlog_kernel_printk_and_kmsg_prefixes)
 	}
 }
 
+/* A "[" with no printk time after it is no syslog prefix: the cursor never steps back past
+ * the line's start (found by fuzz_auditlog; the sanitize suite runs this under UBSan).
+ */
+TEST(auditlog_bracket_without_time_is_no_prefix)
+{
+	static const char *const lines[] = { "[avc:\n", "[", "[ ] host kernel: avc:",
+					      "[x] h kernel: audit: type=1400" };
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		CHECK(auditlog_record_start(lines[i], strlen(lines[i])) < 0);
+}
+
 TEST(auditlog_ausearch_interpreted)
 {
 	struct finding f;
