@@ -251,7 +251,8 @@ static void perms_add(struct row *r, const char *perm)
 }
 
 /* A denied access of the row, once per (class, permission, type). */
-static void row_denial_add(struct row *r, const struct pf_access *a, enum avc_verdict v, long finding)
+static void row_denial_add(struct row *r, const struct pf_access *a, enum avc_verdict v,
+			   long finding)
 {
 	struct row_denial *d;
 	char et[POLICY_NAME_LEN];

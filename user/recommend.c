@@ -20,8 +20,8 @@ enum {
 	RANK_NOTE = 0,
 	RANK_TARGETED_BOOL = 1,
 	RANK_RELABEL = 2,
-	RANK_MODULE = 3,     /* exact: one rule, nothing else opened */
-	RANK_BROAD_BOOL = 4, /* opens every port type to the source: its own catch-all */
+	RANK_MODULE = 3,       /* exact: one rule, nothing else opened */
+	RANK_BROAD_BOOL = 4,   /* opens every port type to the source: its own catch-all */
 	RANK_FOREIGN_BOOL = 5, /* another service's boolean: reaches many other domains */
 	RANK_BREAKING = 6,     /* takes a permission away from another domain */
 };
@@ -908,7 +908,7 @@ static void module_name(const struct ctx *c, char *name, size_t sz)
 			h = (h ^ (unsigned char)c->f->perms[k][n]) * 0x100000001b3ULL;
 	text_set(name, sz, "my-");
 	n = 3;
-	for (i = 0; c->stype[i] && i < 40 && n + 1 < sz; i++) {
+	for (i = 0; i < 40 && c->stype[i] && n + 1 < sz; i++) {
 		char ch = c->stype[i];
 
 		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')

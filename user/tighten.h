@@ -33,7 +33,7 @@
 
 /* What grants an access now. */
 enum tighten_grant_kind {
-	GRANT_BOOLEAN,	  /* a boolean's conditional rules: turned off alone, the access is denied */
+	GRANT_BOOLEAN, /* a boolean's conditional rules: turned off alone, the access is denied */
 	GRANT_LOCAL_PORT, /* the port's label is a local (semanage port) one */
 	GRANT_RULES,	  /* unconditional rules: the base policy or a module */
 };
@@ -46,8 +46,8 @@ struct tighten_grant {
 struct tighten_access {
 	const struct finding *f; /* the first finding of this access (observed, else predicted) */
 	char stype[POLICY_NAME_LEN], ttype[POLICY_NAME_LEN]; /* primary names */
-	char target[256];      /* the target asked: the port's label now, or the tcontext */
-	bool port;	       /* name_connect/name_bind on a port: its label decides */
+	char target[256]; /* the target asked: the port's label now, or the tcontext */
+	bool port;	  /* name_connect/name_bind on a port: its label decides */
 	enum policy_proto proto;
 	bool observed, predicted;
 	uint64_t count; /* observed attempts */
@@ -89,9 +89,10 @@ struct tighten_result {
 	int nremovals;
 	struct tighten_step steps[TIGHTEN_MAX_STEPS];
 	int nsteps;
-	int broken;	       /* accesses the plan would break */
-	int unfixable;	       /* accesses no acceptable fix keeps (also broken) */
-	unsigned long closes_source; /* sum over the removals, each measured after the ones before */
+	int broken;    /* accesses the plan would break */
+	int unfixable; /* accesses no acceptable fix keeps (also broken) */
+	unsigned long
+		closes_source; /* sum over the removals, each measured after the ones before */
 	char summary[FIX_TEXT_LEN * 2];
 	/* coverage */
 	size_t nobserved, npredicted;
@@ -100,8 +101,8 @@ struct tighten_result {
 	char procs[TIGHTEN_MAX_PROCS][FINDING_NAME_LEN];
 	int nprocs;
 	bool procs_more;
-	char predicted_from[256]; /* the configuration (raw), "" when none */
-	char unconditional[FIX_TEXT_LEN]; /* a catch-all no boolean takes back, "" if none */
+	char predicted_from[256];	      /* the configuration (raw), "" when none */
+	char unconditional[FIX_TEXT_LEN];     /* a catch-all no boolean takes back, "" if none */
 	char catchall_stype[POLICY_NAME_LEN]; /* its source: the plan replaces it, "" if none */
 	struct fix catchall;		      /* the last step: remove it by hand */
 };

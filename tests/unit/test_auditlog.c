@@ -69,7 +69,7 @@ TEST(auditlog_kernel_printk_and_kmsg_prefixes)
 TEST(auditlog_bracket_without_time_is_no_prefix)
 {
 	static const char *const lines[] = { "[avc:\n", "[", "[ ] host kernel: avc:",
-					      "[x] h kernel: audit: type=1400" };
+					     "[x] h kernel: audit: type=1400" };
 	size_t i;
 
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)

@@ -211,11 +211,10 @@ TEST(recommend_local_module_before_catchall_and_complete)
 	CHECK(catchall >= 0);
 	CHECK(module < catchall);
 	fx = &adv.fixes[module];
-	CHECK_STR(cmd_line(fx, 0),
-		  "printf '%s\\n' '; avcsnoop: web_t name_connect "
-		  "app_port_t:tcp_socket' "
-		  "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
-		  "my-web_t-app_port_t-tcp_socket-name_connect.cil");
+	CHECK_STR(cmd_line(fx, 0), "printf '%s\\n' '; avcsnoop: web_t name_connect "
+				   "app_port_t:tcp_socket' "
+				   "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
+				   "my-web_t-app_port_t-tcp_socket-name_connect.cil");
 	CHECK_STR(cmd_line(fx, 1), "semodule -i my-web_t-app_port_t-tcp_socket-name_connect.cil");
 	policy_close(p);
 }
