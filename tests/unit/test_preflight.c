@@ -61,6 +61,8 @@ TEST(preflight_conf_every_directive)
 	/* listen: port only, [::1]:port with ssl http2, quic is UDP */
 	e = find_ep(&c, "nginx.conf", 14, "*", 80);
 	CHECK(e && e->listen && !e->udp && e->ctx == NGX_CTX_HTTP);
+	/* the server without listen (line 30) is nginx's *:80: the same socket as line 14 */
+	CHECK(e && e->shared == 1 && !e->implicit);
 	e = find_ep(&c, "nginx.conf", 15, "::1", 8081);
 	CHECK(e && e->listen && !strcmp(e->params, "ssl http2"));
 	e = find_ep(&c, "nginx.conf", 16, "127.0.0.1", 443);
@@ -80,9 +82,8 @@ TEST(preflight_conf_every_directive)
 	e = find_ep(&c, "nginx.conf", 27, "$backend_host", 0);
 	CHECK(e && e->runtime && e->resolver);
 	CHECK_STR(e->variable, "$backend_host");
-	/* a server without listen: nginx's *:80 */
-	e = find_ep(&c, "nginx.conf", 30, "*", 80);
-	CHECK(e && e->implicit);
+	/* a server without listen: nginx's *:80, one socket with line 14's */
+	CHECK(!find_ep(&c, "nginx.conf", 30, "*", 80));
 	/* stream: upstream, listen, udp, proxy_pass to an upstream and to host:port, unix */
 	e = find_ep(&c, "nginx.conf", 35, "127.0.0.1", 5432);
 	CHECK(e && e->ctx == NGX_CTX_STREAM && !strcmp(e->upstream, "db"));
@@ -96,7 +97,7 @@ TEST(preflight_conf_every_directive)
 	e = find_ep(&c, "conf.d/20-second.conf", 2, "127.0.0.1", 7001);
 	CHECK(e && e->ctx == NGX_CTX_STREAM);
 	CHECK_INT(c.files, 3);
-	CHECK_INT(c.n, 24);
+	CHECK_INT(c.n, 23);
 	ngx_conf_free(&c);
 }
 
@@ -237,10 +238,20 @@ TEST(preflight_predicts_on_cil)
 	out = NULL;
 	/* everything allowed: exit 0 */
 	CHECK_INT(run_preflight(path, "web_t", NULL,
-				"http { server { location / { proxy_pass http://127.0.0.1; } } "
-				"upstream x { server 127.0.0.1:443; } }",
+				"http { upstream x { server 127.0.0.1:443; "
+				"server 127.0.0.1:80; } }",
 				false, &out),
 		  0);
+	free(out);
+	out = NULL;
+	/* a server without listen binds *:80: this policy cannot label 0.0.0.0 (no node SID),
+	 * so that socket stays unknown, and unknown is not a pass (exit 4)
+	 */
+	CHECK_INT(run_preflight(path, "web_t", NULL,
+				"http { server { location / { proxy_pass http://127.0.0.1; } } }",
+				false, &out),
+		  PREFLIGHT_EXIT_UNKNOWN);
+	CHECK_CONTAINS(out, "listen (implicit)  0.0.0.0:80");
 	free(out);
 	out = NULL;
 	/* an unknown domain is an error, as is a bad config */
@@ -311,7 +322,7 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 	policy_close(p);
 	CHECK_INT(run_preflight(path, "web_t", NULL,
 				"stream {\n"
-				" server { listen 127.0.0.1:5353 udp; }\n"
+				" server { listen 127.0.0.1:5353 udp bind; }\n"
 				" server { listen 0.0.0.0:5353 udp; }\n"
 				" server { listen 127.0.0.1:6000 udp; }\n"
 				"}\n",
@@ -320,7 +331,7 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 	/* web_alt_port_t on a loopback node (lo_node_t): both allowed */
 	CHECK_CONTAINS(out,
 		       "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
-		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"web_alt_port_t\","
+		       "\"proto\":\"udp\",\"params\":\"udp bind\",\"target_type\":\"web_alt_port_t\","
 		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
 		       "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
@@ -370,7 +381,7 @@ TEST(preflight_unix_socket_with_a_live_listener)
 	CHECK_INT(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	CHECK_INT(listen(fd, 1), 0);
 
-	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
 	/* the path walk and the socket file were predicted: only connectto is left open */
 	CHECK_CONTAINS(out, "\"perms\":[\"search\",\"write\",\"connectto\"]");
 	if (is_selinux_enabled() > 0) {
@@ -388,9 +399,9 @@ TEST(preflight_unix_socket_with_a_live_listener)
 
 	/* the socket file stays, nobody listens: that is said, not a pid */
 	close(fd);
-	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
 	CHECK_CONTAINS(out, "\"verdict\":\"unknown\"");
-	CHECK_CONTAINS(out, "connectto: no process listens on the socket");
+	CHECK_CONTAINS(out, "connectto: no process holds the socket bound at this path");
 	free(out);
 	out = NULL;
 	/* a directory the policy does not let web_t search: denied before any peer */
