@@ -23,6 +23,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "json.h"
@@ -32,27 +33,36 @@
 #include "preflight.h"
 #include "recommend.h"
 #include "util.h"
+#include "verdict.h"
 
 #define MAX_ADDRS  16 /* addresses of one host name */
 #define MAX_CHECKS 40 /* accesses of one (directive, address): a deep unix path */
 
-enum pf_verdict { PF_ALLOWED, PF_UNKNOWN, PF_PERMISSIVE, PF_HIDDEN, PF_DENIED };
-
-static const char *pf_verdict_name(enum pf_verdict v)
+/*
+ * A row's verdict is trace's (enum avc_verdict, user/verdict.h): what trace will say when the
+ * prediction comes true; VERDICT_UNKNOWN when the policy cannot tell. The decisive access of a
+ * row is its worst: allowed < unknown < permissive < hidden < denied.
+ */
+static int pf_rank(enum avc_verdict v)
 {
 	switch (v) {
-	case PF_ALLOWED:
-		return "allowed";
-	case PF_UNKNOWN:
-		return "unknown";
-	case PF_PERMISSIVE:
-		return "permissive_would_deny";
-	case PF_HIDDEN:
-		return "denied_hidden";
-	case PF_DENIED:
-		return "denied";
+	case VERDICT_ALLOWED:
+		return 0;
+	case VERDICT_SELINUX_PERMISSIVE:
+		return 2;
+	case VERDICT_SELINUX_HIDDEN:
+		return 3;
+	case VERDICT_SELINUX_DENIED:
+		return 4;
+	default:
+		return 1; /* unknown */
 	}
-	return "?";
+}
+
+/* true when a row of verdict v would be (or could be, if permissive) denied */
+static bool pf_denied(enum avc_verdict v)
+{
+	return pf_rank(v) >= pf_rank(VERDICT_SELINUX_PERMISSIVE);
 }
 
 /* What nginx's process is, and how it was decided. */
@@ -73,7 +83,7 @@ struct row {
 	bool by_name;		      /* a host name not resolved: judged by its port */
 	char target[POLICY_NAME_LEN]; /* the type the decisive access is on */
 	char perms[256];	      /* "name_connect", "search write connectto" ... */
-	enum pf_verdict verdict;
+	enum avc_verdict verdict;
 	char why[512]; /* unknown: why; denied: which access */
 	long finding;  /* index in the finding set of the first denied access, or -1 */
 };
@@ -87,6 +97,7 @@ struct pf {
 	struct row *rows;
 	size_t nrows, caprows;
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
+	bool keep_allowed; /* preflight_predict: allowed accesses are findings too */
 	struct lookup *lookups;		    /* --resolve: each host name once */
 	size_t nlookups;
 };
@@ -255,26 +266,23 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	const char *perms[1] = { a->perm };
 	struct policy_query q = { pf->dom.context, a->target, a->tclass, perms, 1 };
 	struct policy_decision d;
-	enum pf_verdict v;
+	struct refined_verdict rv;
 	struct finding f, *where = NULL;
 	int ret;
 
 	perms_add(r, a->perm);
 	ret = policy_check(pf->pol, &q, &d);
 	if (ret) {
-		if (r->verdict < PF_UNKNOWN) {
-			r->verdict = PF_UNKNOWN;
+		if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "the policy cannot evaluate %s %s on %s (%s)", a->tclass, a->perm,
 				 a->target, strerror(-ret));
 		}
 		return 0;
 	}
-	if (d.allowed)
+	if (d.allowed && !pf->keep_allowed)
 		return 0;
-	v = !pf->dom.enforcing || pf->dom.permissive_domain ? PF_PERMISSIVE
-	    : d.dontaudit				    ? PF_HIDDEN
-							    : PF_DENIED;
 	f = base_finding(pf, r);
 	snprintf(f.tcontext, sizeof(f.tcontext), "%s", a->target);
 	snprintf(f.tclass, sizeof(f.tclass), "%s", a->tclass);
@@ -282,21 +290,25 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	f.nperms = 1;
 	if (a->object)
 		snprintf(f.object, sizeof(f.object), "%s", a->object);
-	f.verdict = v == PF_PERMISSIVE ? VERDICT_SELINUX_PERMISSIVE
-		    : v == PF_HIDDEN   ? VERDICT_SELINUX_HIDDEN
-				       : VERDICT_SELINUX_DENIED;
-	f.err = v == PF_PERMISSIVE ? 0 : EACCES;
-	f.hidden = v == PF_HIDDEN;
-	f.hidden_by = f.hidden ? "dontaudit" : NULL;
-	f.permissive = v == PF_PERMISSIVE;
+	if (d.allowed) {
+		/* for tighten: what the configuration needs that the policy allows now */
+		f.verdict = VERDICT_ALLOWED;
+		ret = finding_set_add(&pf->set, &f, NULL);
+		return ret == -ENOMEM ? ret : 0;
+	}
+	rv = verdict_predict_denial(!pf->dom.enforcing || pf->dom.permissive_domain, d.dontaudit);
+	f.verdict = rv.verdict;
+	f.err = rv.verdict == VERDICT_SELINUX_PERMISSIVE ? 0 : EACCES;
+	f.hidden_by = rv.hidden_by;
+	finding_derive_hidden(&f);
 	ret = finding_set_add(&pf->set, &f, &where);
 	if (ret == -ENOMEM)
 		return ret;
-	if (v > r->verdict || r->finding < 0) {
-		if (v > r->verdict || r->verdict == PF_ALLOWED) {
+	if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->finding < 0) {
+		if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->verdict == VERDICT_ALLOWED) {
 			char et[POLICY_NAME_LEN];
 
-			r->verdict = v;
+			r->verdict = rv.verdict;
 			if (context_type(a->target, et, sizeof(et)))
 				text_set(et, sizeof(et), "%s", a->target);
 			snprintf(r->target, sizeof(r->target), "%s", et);
@@ -331,14 +343,14 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 		snprintf(r->target, sizeof(r->target), "%s", pf->dom.type);
 		a.perm = "connect";
 		check(pf, r, &a);
-		if (r->verdict == PF_ALLOWED)
+		if (r->verdict == VERDICT_ALLOWED)
 			text_set(r->why, sizeof(r->why),
 				 "UDP: no name_connect check (TCP only); udp_socket connect on "
 				 "nginx's own socket");
 		return;
 	}
 	if (policy_port_lookup(pf->pol, e->udp ? PROTO_UDP : PROTO_TCP, e->port, &pl)) {
-		r->verdict = PF_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 		snprintf(r->why, sizeof(r->why), "the policy labels no %s port %u",
 			 e->udp ? "udp" : "tcp", e->port);
 		return;
@@ -365,8 +377,8 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 
 		perms_add(r, "node_bind");
 		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
-		if (r->verdict < PF_UNKNOWN) {
-			r->verdict = PF_UNKNOWN;
+		if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+			r->verdict = VERDICT_UNKNOWN;
 			text_set(r->why, sizeof(r->why),
 				 "node_bind depends on the address %s resolves to when nginx starts "
 				 "(not resolved: --resolve)",
@@ -379,8 +391,8 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 
 		if (policy_node_lookup(pf->pol, r->family, bytes, node, sizeof(node))) {
 			perms_add(r, "node_bind");
-			if (r->verdict < PF_UNKNOWN) {
-				r->verdict = PF_UNKNOWN;
+			if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "node_bind: the policy has no nodecon and no node initial "
 					 "SID to label %s with",
@@ -560,7 +572,7 @@ static void check_unix(struct pf *pf, struct row *r)
 	size_t i;
 
 	if (path[0] != '/') {
-		r->verdict = PF_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 		snprintf(r->why, sizeof(r->why),
 			 "an abstract or relative socket name: no file "
 			 "labels to check");
@@ -573,7 +585,7 @@ static void check_unix(struct pf *pf, struct row *r)
 		snprintf(dir, sizeof(dir), "%.*s", i ? (int)i : 1, path);
 		snprintf(parent, sizeof(parent), "%s", dir);
 		if (file_label(pf, dir, S_IFDIR, a.target, sizeof(a.target), &how)) {
-			r->verdict = PF_UNKNOWN;
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "no label for %s: SELinux is off here and "
 				 "no file_contexts was found",
@@ -593,8 +605,8 @@ static void check_unix(struct pf *pf, struct row *r)
 			a.perm = "add_name";
 			check(pf, r, &a);
 		}
-		if (r->verdict == PF_ALLOWED) {
-			r->verdict = PF_UNKNOWN;
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "the socket nginx creates is labelled at run time (sock_file "
 				 "create, unix_stream_socket listen not predicted)");
@@ -615,8 +627,8 @@ static void check_unix(struct pf *pf, struct row *r)
 			check(pf, r, &a);
 		}
 		perms_add(r, peer_perm);
-		if (r->verdict == PF_ALLOWED) {
-			r->verdict = PF_UNKNOWN;
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "%s: the socket does not exist %s, so neither does its peer "
 				 "(sock_file judged by file_contexts)",
@@ -625,8 +637,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		return;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		if (r->verdict == PF_ALLOWED) {
-			r->verdict = PF_UNKNOWN;
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why), "the path is not a socket");
 		}
 		return;
@@ -643,8 +655,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		a.perm = peer_perm;
 		if (unix_listener(path, r->e->dgram, &pid)) {
 			perms_add(r, peer_perm);
-			if (r->verdict == PF_ALLOWED) {
-				r->verdict = PF_UNKNOWN;
+			if (r->verdict == VERDICT_ALLOWED) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "%s: no process holds the socket bound at this path (or "
 					 "it is not visible: root reads every /proc/PID/fd)",
@@ -654,8 +666,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		}
 		if (getpidcon(pid, &con) < 0) {
 			perms_add(r, peer_perm);
-			if (r->verdict == PF_ALLOWED) {
-				r->verdict = PF_UNKNOWN;
+			if (r->verdict == VERDICT_ALLOWED) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "%s: the listener, pid %d, has no SELinux context "
 					 "here (%s)",
@@ -721,7 +733,7 @@ static int name_row(struct pf *pf, const struct ngx_endpoint *e, const char *not
 	snprintf(row->addr, sizeof(row->addr), "%.*s", (int)sizeof(row->addr) - 1, e->host);
 	snprintf(row->dest, sizeof(row->dest), "%s:%u", e->host, e->port);
 	check_inet(pf, row, NULL);
-	if (note && row->verdict != PF_UNKNOWN && !row->why[0])
+	if (note && row->verdict != VERDICT_UNKNOWN && !row->why[0])
 		text_set(row->why, sizeof(row->why), "%s", note);
 	return 0;
 }
@@ -759,7 +771,7 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 			return 0;
 		}
 		snprintf(row->dest, sizeof(row->dest), "%s", e->host[0] ? e->host : "-");
-		row->verdict = PF_UNKNOWN;
+		row->verdict = VERDICT_UNKNOWN;
 		escape_str(ev, sizeof(ev), e->variable, ESC_TEXT);
 		text_set(row->why, sizeof(row->why), "decided at run time: the address comes from %s%s",
 			 ev, e->resolver ? " (a resolver is configured: names resolve then)" : "");
@@ -911,14 +923,6 @@ static void local_port_range(struct pf *pf)
 
 /* ---- output ---- */
 
-static const char *family_name(int family)
-{
-	return family == AF_INET    ? "inet"
-	       : family == AF_INET6 ? "inet6"
-	       : family == AF_UNIX  ? "unix"
-				    : "";
-}
-
 static void write_json_row(struct json *j, const struct pf *pf, const struct row *r)
 {
 	const struct ngx_endpoint *e = r->e;
@@ -936,7 +940,11 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	json_str(j, "access", e->listen ? "bind" : "connect");
 	if (e->implicit)
 		json_bool(j, "implicit", true);
-	json_str(j, "family", r->by_name ? "name" : r->family ? family_name(r->family) : "unknown");
+	/* AF_* are the kernel's numbers, AVC_AF_* (verdict.h's family_name) the same */
+	json_str(j, "family",
+		 r->by_name  ? "name"
+		 : r->family ? family_name((unsigned int)r->family)
+			     : "unknown");
 	json_str(j, "dest", r->dest);
 	if (e->shared)
 		json_uint(j, "shared", e->shared);
@@ -967,7 +975,7 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	}
 	json_arr_end(j);
 	json_str(j, "domain", pf->dom.type);
-	json_str(j, "verdict", pf_verdict_name(r->verdict));
+	json_str(j, "verdict", verdict_name(r->verdict));
 	if (r->why[0])
 		json_str(j, "why", r->why);
 	json_obj_end(j);
@@ -993,7 +1001,7 @@ static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 		text_cat(dir, sizeof(dir), " (+%u)", e->shared);
 	escape_str(edir, sizeof(edir), dir, ESC_TEXT);
 	fprintf(out, "%-28s %-18s %-24s %-20s %-22s ", eloc, edir, edest,
-		r->target[0] ? r->target : "-", pf_verdict_name(r->verdict));
+		r->target[0] ? r->target : "-", verdict_name(r->verdict));
 	if (top_fix && top_fix[0])
 		fputs_safe(top_fix, out);
 	else if (r->why[0])
@@ -1016,9 +1024,9 @@ static int report(struct pf *pf, FILE *out)
 	for (k = 0; k < pf->nrows; k++) {
 		const struct row *r = &pf->rows[k];
 
-		denied += r->verdict >= PF_PERMISSIVE;
-		unknown += r->verdict == PF_UNKNOWN;
-		allowed += r->verdict == PF_ALLOWED;
+		denied += pf_denied(r->verdict);
+		unknown += r->verdict == VERDICT_UNKNOWN;
+		allowed += r->verdict == VERDICT_ALLOWED;
 	}
 	if (pf->o->json) {
 		for (k = 0; k < pf->nrows; k++)
@@ -1165,9 +1173,9 @@ int preflight_run(const struct preflight_opts *o, FILE *out)
 	fflush(out);
 	/* a CI gate must not pass what could not be judged: unknown has its own status */
 	for (k = 0; k < pf.nrows; k++) {
-		if (pf.rows[k].verdict >= PF_PERMISSIVE)
+		if (pf_denied(pf.rows[k].verdict))
 			ret = PREFLIGHT_EXIT_DENIED;
-		unknown |= pf.rows[k].verdict == PF_UNKNOWN;
+		unknown |= pf.rows[k].verdict == VERDICT_UNKNOWN;
 	}
 	if (!ret && unknown)
 		ret = PREFLIGHT_EXIT_UNKNOWN;
@@ -1178,6 +1186,47 @@ out:
 	free(pf.rows);
 	finding_set_free(&pf.set);
 	policy_close(pf.pol);
+	ngx_conf_free(&conf);
+	return ret;
+}
+
+int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct finding_set *out,
+		      char *domain, size_t domainsz)
+{
+	struct ngx_conf conf = { 0 };
+	struct pf pf = { .o = o, .pol = pol, .keep_allowed = true };
+	char err[1024], path[NGX_PATH_LEN];
+	size_t k;
+	int ret = 0;
+
+	if (conf_path(o, &conf, path, sizeof(path), err, sizeof(err)) ||
+	    ngx_conf_read(path, &conf, err, sizeof(err))) {
+		p_err("%s", err);
+		ngx_conf_free(&conf);
+		return -EINVAL;
+	}
+	local_port_range(&pf);
+	if (decide_domain(&pf, err, sizeof(err))) {
+		p_err("%s", err);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (o->resolve && resolve_all(&pf, &conf)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	snprintf(domain, domainsz, "%s", pf.dom.type);
+	for (k = 0; k < conf.n && !ret; k++)
+		ret = endpoint_rows(&pf, &conf.v[k]);
+	for (k = 0; k < pf.set.n && !ret; k++)
+		if (finding_set_add(out, &pf.set.v[k], NULL) == -ENOMEM)
+			ret = -ENOMEM;
+out:
+	if (pf.labels)
+		selabel_close(pf.labels);
+	lookups_free(&pf);
+	free(pf.rows);
+	finding_set_free(&pf.set);
 	ngx_conf_free(&conf);
 	return ret;
 }
