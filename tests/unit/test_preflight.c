@@ -484,7 +484,7 @@ TEST(preflight_conf_limits_are_errors_with_file_line)
 	memset(name, 'u', 200);
 	name[200] = '\0';
 	{
-		char text[640];
+		char text[1024];
 
 		snprintf(text, sizeof(text),
 			 "http { upstream %s { server 127.0.0.1:81; }\n"
