@@ -623,3 +623,50 @@ TEST(preflight_semantics_refpolicy)
 	CHECK_CONTAINS(out, "\"verdict\":\"selinux_denied\"");
 	free(out);
 }
+
+/* The listener of a unix socket is the one bound at the file connect() reaches (its device
+ * and inode), not one whose name merely prints the same in /proc/net/unix: a listener moved
+ * away (rename) still prints the old name, and a dead socket file now stands at that path.
+ */
+TEST(preflight_unix_listener_by_inode_not_by_name)
+{
+	char path[256], dir[] = "/tmp/avcsnoop-pfi-XXXXXX", sock[128], moved[140], fc[160];
+	char conf[512], *out = NULL;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	FILE *f;
+	int fd, dead;
+
+	CHECK(p);
+	policy_close(p);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sock, sizeof(sock), "%s/app_sock", dir);
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	snprintf(fc, sizeof(fc), "%s/file_contexts", dir);
+	f = fopen(fc, "w");
+	CHECK(f);
+	fprintf(f, "/.*\tsystem_u:object_r:app_dir_t:s0\n%s\t-s\tsystem_u:object_r:app_sock_t:s0\n",
+		sock);
+	fclose(f);
+	snprintf(conf, sizeof(conf), "http { upstream u { server unix:%s; } }\n", sock);
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	CHECK_INT(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	CHECK_INT(listen(fd, 1), 0);
+	CHECK_INT(rename(sock, moved), 0);
+	dead = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(dead >= 0);
+	CHECK_INT(bind(dead, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(dead);
+
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
+	CHECK_CONTAINS(out, "connectto: no process holds the socket bound at this path");
+	CHECK(!strstr(out, "the listener, pid"));
+	free(out);
+	close(fd);
+	unlink(sock);
+	unlink(moved);
+	unlink(fc);
+	rmdir(dir);
+}
