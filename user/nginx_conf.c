@@ -1025,10 +1025,15 @@ static int ocsp_endpoints(struct parser *p, const struct frame *srv)
 	const struct ocsp *o = &srv->ocsp;
 	struct ngx_endpoint *e;
 
-	if (o->stapling == 1 && !o->stapling_file) {
-		if (o->responder[0])
-			return url_endpoint(p, o->file, o->responder_line, "ssl_stapling_responder",
-					    o->responder, true, srv);
+	int r;
+
+	/* both may be on in one server: each has its own responder */
+	if (o->stapling == 1 && !o->stapling_file && o->responder[0]) {
+		r = url_endpoint(p, o->file, o->responder_line, "ssl_stapling_responder",
+				 o->responder, true, srv);
+		if (r)
+			return r;
+	} else if (o->stapling == 1 && !o->stapling_file) {
 		e = ep_new_at(p, o->file, o->stapling_line, "ssl_stapling", srv);
 		if (!e)
 			return -ENOMEM;
