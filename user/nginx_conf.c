@@ -685,6 +685,7 @@ static int upstream_add(struct parser *p, const char *name, enum ngx_ctx ctx)
 		p->ups = v;
 		p->capups = cap;
 	}
+	memset(&p->ups[p->nups], 0, sizeof(p->ups[0])); /* not yet used by any pass */
 	snprintf(p->ups[p->nups].name, sizeof(p->ups[0].name), "%s", name);
 	p->ups[p->nups++].ctx = ctx;
 	return 0;
