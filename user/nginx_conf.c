@@ -54,9 +54,9 @@ struct parser {
 
 /* The ssl_stapling and ssl_ocsp settings a server inherits (http, then server). */
 struct ocsp {
-	int stapling;	/* -1 unset, 0 off, 1 on */
+	int stapling;	    /* -1 unset, 0 off, 1 on */
 	bool stapling_file; /* ssl_stapling_file: the answer is read from a file, no socket */
-	int ocsp;	/* ssl_ocsp: -1 unset, 0 off, 1 on or leaf */
+	int ocsp;	    /* ssl_ocsp: -1 unset, 0 off, 1 on or leaf */
 	char responder[NGX_HOST_LEN], ocsp_responder[NGX_HOST_LEN];
 	unsigned int responder_line, ocsp_line, stapling_line, ocsp_on_line;
 	char file[NGX_PATH_LEN], ocsp_file[NGX_PATH_LEN];
@@ -419,7 +419,7 @@ static void unix_path_normalise(char *out, size_t outsz, const char *in)
  */
 static bool uri_variable(const char *s)
 {
-	static const char *const known[] = { "$request_uri", "$uri", "$document_uri",
+	static const char *const known[] = { "$request_uri",   "$uri",	 "$document_uri",
 					     "${request_uri}", "${uri}", "${document_uri}" };
 	char name[NGX_NAME_LEN];
 	size_t i;
@@ -446,8 +446,8 @@ static int parse_addr_at(struct parser *p, const char *file, unsigned int line, 
 	if (!strncmp(s, "unix:", 5)) {
 		/* nginx copies the rest into sun_path as it is: any non-empty name that fits */
 		if (!s[5])
-			return perr(p, file, line,
-				    "no path in the unix domain socket in \"%s\"", dir);
+			return perr(p, file, line, "no path in the unix domain socket in \"%s\"",
+				    dir);
 		if (strlen(s + 5) > NGX_UNIX_PATH_MAX)
 			return perr(p, file, line,
 				    "too long path in the unix domain socket (over %d bytes)",
@@ -1057,8 +1057,8 @@ static int ocsp_endpoints(struct parser *p, const struct frame *srv)
 /* Blocks whose lines are data (keys and values), never directives. */
 static bool data_block(const char *name)
 {
-	static const char *const data[] = { "map", "types", "geo", "split_clients", "charset_map",
-					     "match" };
+	static const char *const data[] = { "map",	     "types",	    "geo",
+					    "split_clients", "charset_map", "match" };
 	size_t i;
 
 	for (i = 0; i < sizeof(data) / sizeof(data[0]); i++)
@@ -1111,7 +1111,8 @@ static int open_block(struct parser *p, struct lexer *lx, struct frame *fr, int 
 		if (lx->args[1].len >= sizeof(child->upstream)) {
 			free(child);
 			return perr(p, lx->name, line, "upstream name \"%s\" longer than %zu bytes",
-				    eword(&lx->args[1], eb, sizeof(eb)), sizeof(child->upstream) - 1);
+				    eword(&lx->args[1], eb, sizeof(eb)),
+				    sizeof(child->upstream) - 1);
 		}
 		child->block = "upstream";
 		snprintf(child->upstream, sizeof(child->upstream), "%s", lx->args[1].s);
@@ -1185,8 +1186,8 @@ static int directive(struct parser *p, struct lexer *lx, struct frame *fr, int d
 			if (lx->nargs != 2)
 				return perr(p, lx->name, lx->start_line,
 					    "invalid number of arguments in \"auth_http\"");
-			return url_endpoint(p, lx->name, lx->start_line, name, lx->args[1].s,
-					    false, fr);
+			return url_endpoint(p, lx->name, lx->start_line, name, lx->args[1].s, false,
+					    fr);
 		}
 		return 0;
 	}
@@ -1281,9 +1282,10 @@ static int parse_file(struct parser *p, const char *path, struct frame *fr, int 
  */
 static bool binds_alone(const char *params)
 {
-	static const char *const own[] = { "bind", "reuseport", "deferred", "ipv6only=",
-					   "backlog=", "rcvbuf=", "sndbuf=", "accept_filter=",
-					   "so_keepalive=", "setfib=", "fastopen=" };
+	static const char *const own[] = {
+		"bind",	   "reuseport",	     "deferred",      "ipv6only=", "backlog=", "rcvbuf=",
+		"sndbuf=", "accept_filter=", "so_keepalive=", "setfib=",   "fastopen="
+	};
 	const char *at = params;
 	size_t i;
 
@@ -1349,8 +1351,8 @@ static void merge_listens(struct ngx_conf *c)
 		for (k = 0; k < o && !keep; k++)
 			if (same_listen(&c->v[k], e))
 				keep = &c->v[k];
-		for (k = 0; k < o && !keep && fam && !wildcard_host(e->host) &&
-			    !binds_alone(e->params);
+		for (k = 0;
+		     k < o && !keep && fam && !wildcard_host(e->host) && !binds_alone(e->params);
 		     k++) {
 			const struct ngx_endpoint *w = &c->v[k];
 
@@ -1466,8 +1468,9 @@ static int run(struct ngx_conf *c, const char *name, const char *buf, size_t len
 	       size_t errsz)
 {
 	struct parser p = { .c = c, .err = err, .errsz = errsz };
-	struct frame top = { .ctx = NGX_CTX_MAIN, .block = "", .ocsp = { .stapling = -1,
-									  .ocsp = -1 } };
+	struct frame top = { .ctx = NGX_CTX_MAIN,
+			     .block = "",
+			     .ocsp = { .stapling = -1, .ocsp = -1 } };
 	int r;
 
 	if (errsz)

@@ -22,13 +22,13 @@
 #define NGX_PATH_LEN	  512
 #define NGX_HOST_LEN	  256
 #define NGX_NAME_LEN	  64
-#define NGX_MAX_INCLUDE	  16   /* include depth (a loop ends here, with an error) */
-#define NGX_MAX_FILES	  1024 /* files read in all */
-#define NGX_MAX_ARGS	  1024 /* words in one directive (server_name lists are long) */
-#define NGX_MAX_DEPTH	  64   /* blocks inside blocks (nginx's own configs use < 10) */
+#define NGX_MAX_INCLUDE	  16	 /* include depth (a loop ends here, with an error) */
+#define NGX_MAX_FILES	  1024	 /* files read in all */
+#define NGX_MAX_ARGS	  1024	 /* words in one directive (server_name lists are long) */
+#define NGX_MAX_DEPTH	  64	 /* blocks inside blocks (nginx's own configs use < 10) */
 #define NGX_MAX_GLOB_WORK 100000 /* directory entries one include pattern may read */
 #define NGX_UNIX_PATH_MAX 107	 /* sizeof(sun_path) - 1: nginx refuses longer */
-#define NGX_MAX_TOKEN	  4096 /* bytes in one word */
+#define NGX_MAX_TOKEN	  4096	 /* bytes in one word */
 #define NGX_MAX_ENDPOINTS 4096
 
 enum ngx_ctx { NGX_CTX_MAIN, NGX_CTX_HTTP, NGX_CTX_STREAM, NGX_CTX_MAIL };

@@ -97,8 +97,8 @@ struct pf {
 	struct row *rows;
 	size_t nrows, caprows;
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
-	bool keep_allowed; /* preflight_predict: allowed accesses are findings too */
-	struct lookup *lookups;		    /* --resolve: each host name once */
+	bool keep_allowed;	/* preflight_predict: allowed accesses are findings too */
+	struct lookup *lookups; /* --resolve: each host name once */
 	size_t nlookups;
 };
 
@@ -372,17 +372,18 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 			 "does not check name_bind; ",
 			 e->port, pf->local_low, pf->local_high);
 	}
-	if (r->by_name) {
+	if (r->by_name || !bytes) {
 		char eh[NGX_HOST_LEN * 4];
 
 		perms_add(r, "node_bind");
 		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
 		if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
 			r->verdict = VERDICT_UNKNOWN;
-			text_set(r->why, sizeof(r->why),
-				 "node_bind depends on the address %s resolves to when nginx starts "
-				 "(not resolved: --resolve)",
-				 eh);
+			text_set(
+				r->why, sizeof(r->why),
+				"node_bind depends on the address %s resolves to when nginx starts "
+				"(not resolved: --resolve)",
+				eh);
 		}
 		return;
 	}
@@ -445,7 +446,8 @@ static int unix_bound_socket(const struct stat *st, bool dgram, unsigned long *i
 		struct nlmsghdr nlh;
 		struct unix_diag_req req;
 	} msg = {
-		.nlh = { .nlmsg_len = sizeof(msg), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nlh = { .nlmsg_len = sizeof(msg),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
 		.req = { .sdiag_family = AF_UNIX,
 			 .udiag_states = dgram ? ~0u : 1u << TCP_LISTEN,
@@ -773,8 +775,9 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 		snprintf(row->dest, sizeof(row->dest), "%s", e->host[0] ? e->host : "-");
 		row->verdict = VERDICT_UNKNOWN;
 		escape_str(ev, sizeof(ev), e->variable, ESC_TEXT);
-		text_set(row->why, sizeof(row->why), "decided at run time: the address comes from %s%s",
-			 ev, e->resolver ? " (a resolver is configured: names resolve then)" : "");
+		text_set(row->why, sizeof(row->why),
+			 "decided at run time: the address comes from %s%s", ev,
+			 e->resolver ? " (a resolver is configured: names resolve then)" : "");
 		return 0;
 	}
 	if (!strcmp(e->host, "*")) {
@@ -882,7 +885,8 @@ static int resolve_all(struct pf *pf, const struct ngx_conf *c)
 		gai_suspend((const struct gaicb *const *)list, (int)n, &ts);
 	}
 	for (i = 0; i < n; i++) {
-		if (gai_error(list[i]) == EAI_INPROGRESS && gai_cancel(list[i]) == EAI_NOTCANCELED) {
+		if (gai_error(list[i]) == EAI_INPROGRESS &&
+		    gai_cancel(list[i]) == EAI_NOTCANCELED) {
 			/* a look-up glibc cannot cancel still writes into its gaicb: keep it */
 			pf->lookups[i].status = EAI_INPROGRESS;
 			continue;

@@ -25,8 +25,8 @@ struct preflight_opts {
 	const char *root;	   /* --root: CONF and absolute includes are read under it, and
 				    * unix sockets are judged by file_contexts alone */
 	bool json;
-	bool resolve;		   /* --resolve: host names are resolved (else judged by port) */
-	double resolve_secs;	   /* the total deadline of all look-ups */
+	bool resolve;	     /* --resolve: host names are resolved (else judged by port) */
+	double resolve_secs; /* the total deadline of all look-ups */
 };
 
 /* Runs the whole preflight, writing to out (errors go to stderr). Returns the exit status:

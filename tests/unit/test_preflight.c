@@ -330,11 +330,11 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 				true, &out),
 		  PREFLIGHT_EXIT_DENIED);
 	/* web_alt_port_t on a loopback node (lo_node_t): both allowed */
-	CHECK_CONTAINS(out,
-		       "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
-		       "\"proto\":\"udp\",\"params\":\"udp bind\",\"target_type\":\"web_alt_port_t\","
-		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		       "\"verdict\":\"allowed\"}");
+	CHECK_CONTAINS(
+		out, "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
+		     "\"proto\":\"udp\",\"params\":\"udp bind\",\"target_type\":\"web_alt_port_t\","
+		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		     "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
 	CHECK_CONTAINS(
 		out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
@@ -501,7 +501,8 @@ TEST(preflight_conf_limits_are_errors_with_file_line)
 	{
 		char text[512];
 
-		snprintf(text, sizeof(text), "http {\nupstream %s { server 127.0.0.1:81; } }", name);
+		snprintf(text, sizeof(text), "http {\nupstream %s { server 127.0.0.1:81; } }",
+			 name);
 		CHECK(read_text(text, &c, err, sizeof(err)) < 0);
 		CHECK_CONTAINS(err, "t.conf:2: upstream name \"uuu");
 		CHECK_CONTAINS(err, "longer than 255 bytes");
@@ -516,27 +517,27 @@ TEST(preflight_conf_nginx_semantics)
 	const struct ngx_endpoint *e;
 	char err[512];
 
-	CHECK_INT(read_text("http {\n"					      /* 1 */
-			    "upstream backend { server 127.0.0.1:3001;\n"	      /* 2 */
-			    " server 127.0.0.1:3002 down; }\n"			      /* 3 */
-			    "server { listen 8080; resolver 127.0.0.53;\n"	      /* 4 */
+	CHECK_INT(read_text("http {\n"					   /* 1 */
+			    "upstream backend { server 127.0.0.1:3001;\n"  /* 2 */
+			    " server 127.0.0.1:3002 down; }\n"		   /* 3 */
+			    "server { listen 8080; resolver 127.0.0.53;\n" /* 4 */
 			    " location /a { proxy_pass http://127.0.0.1:3000$request_uri; }\n"
 			    " location /b { proxy_pass http://backend$request_uri; }\n" /* 6 */
-			    " location /c { proxy_pass http://app$suffix; }\n"	      /* 7 */
-			    "}\n"						      /* 8 */
-			    "server { listen 8080; server_name b;\n"		      /* 9 */
-			    " location /d { proxy_pass http://$host; }\n"	      /* 10 */
+			    " location /c { proxy_pass http://app$suffix; }\n"		/* 7 */
+			    "}\n"							/* 8 */
+			    "server { listen 8080; server_name b;\n"			/* 9 */
+			    " location /d { proxy_pass http://$host; }\n"		/* 10 */
 			    " location /e { proxy_pass http://unix:///run//./x.sock:/u; } }\n"
 			    "server { listen 127.0.0.1:8080; }\n"		      /* 12 */
 			    "server { listen 127.0.0.2:8080 bind; ssl_stapling on;\n" /* 13 */
-			    " ssl_stapling_responder http://127.0.0.1:8888/ocsp; }\n"  /* 14 */
+			    " ssl_stapling_responder http://127.0.0.1:8888/ocsp; }\n" /* 14 */
 			    "access_log syslog:server=127.0.0.1,tag=nginx;\n"	      /* 15 */
 			    "}\n"
-			    "stream { upstream dns { server 127.0.0.1:5353; }\n"	      /* 17 */
-			    " server { listen 53 udp; proxy_pass dns; }\n"	      /* 18 */
+			    "stream { upstream dns { server 127.0.0.1:5353; }\n"	/* 17 */
+			    " server { listen 53 udp; proxy_pass dns; }\n"		/* 18 */
 			    " server { listen 54 udp; proxy_pass 127.0.0.1:5354; } }\n" /* 19 */
-			    "mail { auth_http 127.0.0.1:9000/auth;\n"		      /* 20 */
-			    " server { listen 25; protocol smtp; } }\n",		      /* 21 */
+			    "mail { auth_http 127.0.0.1:9000/auth;\n"			/* 20 */
+			    " server { listen 25; protocol smtp; } }\n",		/* 21 */
 			    &c, err, sizeof(err)),
 		  0);
 	/* a URI variable after a fixed host and port: the address is known */
@@ -595,21 +596,24 @@ TEST(preflight_semantics_refpolicy)
 		printf("    (skipped: no refpolicy at %s)\n", REFPOLICY);
 		return;
 	}
-	CHECK_INT(run_preflight(REFPOLICY, "httpd_t", fc,
-				"http { upstream u { server 127.0.0.1:80; server 127.0.0.1:3000 down; }\n"
-				"server { listen 127.0.0.1:80;\n"
-				" location /n { proxy_pass https://name.invalid/; } } }\n"
-				"stream { server { listen 127.0.0.1:80 udp;"
-				" proxy_pass 127.0.0.1:3000; } }\n",
-				true, &out),
+	CHECK_INT(run_preflight(
+			  REFPOLICY, "httpd_t", fc,
+			  "http { upstream u { server 127.0.0.1:80; server 127.0.0.1:3000 down; }\n"
+			  "server { listen 127.0.0.1:80;\n"
+			  " location /n { proxy_pass https://name.invalid/; } } }\n"
+			  "stream { server { listen 127.0.0.1:80 udp;"
+			  " proxy_pass 127.0.0.1:3000; } }\n",
+			  true, &out),
 		  PREFLIGHT_EXIT_DENIED);
 	/* 3000 is never connected over TCP: down, and the UDP proxy has no name_connect */
 	CHECK(!strstr(out, "\"port\":3000,\"proto\":\"tcp\""));
 	CHECK_CONTAINS(out, "\"port\":3000,\"proto\":\"udp\"");
-	CHECK_CONTAINS(out, "\"perms\":[\"connect\"],\"domain\":\"httpd_t\",\"verdict\":\"allowed\"");
+	CHECK_CONTAINS(out,
+		       "\"perms\":[\"connect\"],\"domain\":\"httpd_t\",\"verdict\":\"allowed\"");
 	/* https://name.invalid/ is port 443 (http_port_t): denied by port, no look-up */
-	CHECK_CONTAINS(out, "\"family\":\"name\",\"dest\":\"name.invalid:443\",\"host\":\"name.invalid\","
-			    "\"port\":443,\"proto\":\"tcp\",\"target_type\":\"http_port_t\"");
+	CHECK_CONTAINS(
+		out, "\"family\":\"name\",\"dest\":\"name.invalid:443\",\"host\":\"name.invalid\","
+		     "\"port\":443,\"proto\":\"tcp\",\"target_type\":\"http_port_t\"");
 	CHECK(!strstr(out, "does not resolve"));
 	free(out);
 	out = NULL;
