@@ -121,8 +121,10 @@ static void words_free(struct lexer *lx)
 {
 	int i;
 
-	for (i = 0; i < lx->nargs; i++)
+	for (i = 0; i < lx->nargs; i++) {
 		free(lx->args[i].s);
+		lx->args[i].s = NULL;
+	}
 	lx->nargs = 0;
 }
 
@@ -1164,6 +1166,8 @@ static int directive(struct parser *p, struct lexer *lx, struct frame *fr, int d
 {
 	const char *name = lx->args[0].s;
 
+	if (lx->nargs < 1 || !name) /* the lexer returns no empty directive; said for analyzers */
+		return 0;
 	if (!strcmp(fr->block, "data"))
 		return 0;
 	if (!strcmp(name, "include"))
