@@ -72,11 +72,14 @@ DETAIL="rc=$rc $(head -c 600 "$W/out")"
 	grep -q "\"file\":\"$R/etc/nginx/conf.d/app.conf\",\"line\":1,\"directive\":\"server\"" "$W/out" &&
 	grep -q "\"file\":\"$R/etc/nginx/sites-enabled/default\"" "$W/out"
 expect "--root: absolute includes read under the root"
-pf -j --prefix "$R/etc/nginx" nginx.conf >"$W/out" 2>&1
+# (a main file of its own: without --root, /etc/nginx/mime.types would be this host's)
+printf 'events { }\nhttp {\n\tinclude conf.d/*.conf;\n\tinclude sites-enabled/*;\n}\n' \
+	>"$R/etc/nginx/prefix.conf"
+pf -j --prefix "$R/etc/nginx" prefix.conf >"$W/out" 2>&1
 rc=$?
 DETAIL="rc=$rc $(head -c 300 "$W/out")"
 [ $rc -eq 3 ] && grep -q "\"file\":\"$R/etc/nginx/sites-enabled/default\"" "$W/out"
-expect "--prefix: a relative CONF under the prefix; without --root /etc/nginx/mime.types is this host's"
+expect "--prefix: a relative CONF under the prefix, its includes relative to it"
 
 # ---- JSON errors ----
 printf 'http {\n server { listen 80 }\n' >"$W/bad.conf"
