@@ -1315,9 +1315,12 @@ int cmd_preflight(int argc, char **argv)
 			break;
 		case 'r':
 			o.resolve = true;
-			if (optarg && (parse_seconds(optarg, "--resolve", &o.resolve_secs) ||
-				       o.resolve_secs <= 0 || o.resolve_secs > 600)) {
-				p_err("--resolve: a deadline in seconds, above 0 and at most 600");
+			if (!optarg)
+				break;
+			if (parse_seconds(optarg, "--resolve", &o.resolve_secs))
+				return 2; /* said by parse_seconds */
+			if (o.resolve_secs > 600) {
+				p_err("--resolve: '%s' is over 600 seconds", optarg);
 				return 2;
 			}
 			break;

@@ -49,6 +49,12 @@ expect "exit 4 when nothing is denied but a socket stays unknown"
 "$AVC" preflight --help >"$W/help" 2>&1
 check "--help documents exit 4" grep -q '4 nothing denied but some' "$W/help"
 
+"$AVC" preflight --resolve=601 "$W/clean.conf" >"$W/out" 2>&1
+rc=$?
+DETAIL="rc=$rc $(cat "$W/out")"
+[ $rc -eq 2 ] && [ "$(wc -l <"$W/out")" -eq 1 ] && grep -q "'601' is over 600 seconds" "$W/out"
+expect "--resolve=601: bad usage, one message naming the value"
+
 # ---- --prefix and --root ----
 R=$W/copied
 mkdir -p "$R/etc/nginx/conf.d" "$R/etc/nginx/sites-enabled"
