@@ -478,7 +478,16 @@ static int unix_bound_socket(const struct stat *st, bool dgram, unsigned long *i
 			struct rtattr *a;
 			unsigned int alen;
 
-			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *ne = NLMSG_DATA(h);
+
+				/* the kernel cannot list unix sockets (unix_diag not loaded) */
+				if (ret && ne->error)
+					ret = -EPROTONOSUPPORT;
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_DONE) {
 				done = true;
 				break;
 			}
@@ -504,7 +513,8 @@ static int unix_bound_socket(const struct stat *st, bool dgram, unsigned long *i
 }
 
 /* The process holding the socket bound at path: its inode from sock_diag, then the process
- * whose /proc/PID/fd has it (root sees every process). 0 and the pid, or -ENOENT.
+ * whose /proc/PID/fd has it (root sees every process). 0 and the pid, -ENOENT (none), or
+ * another -errno when the kernel cannot be asked (-EPROTONOSUPPORT: no unix_diag).
  */
 static int unix_listener(const char *path, bool dgram, pid_t *pid)
 {
@@ -515,8 +525,12 @@ static int unix_listener(const char *path, bool dgram, pid_t *pid)
 	struct dirent *de;
 	int ret = -ENOENT;
 
-	if (stat(path, &st) || !S_ISSOCK(st.st_mode) || unix_bound_socket(&st, dgram, &ino))
+	if (stat(path, &st) || !S_ISSOCK(st.st_mode))
 		return -ENOENT;
+	ret = unix_bound_socket(&st, dgram, &ino);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
 	snprintf(want, sizeof(want), "socket:[%lu]", ino);
 	proc = opendir("/proc");
 	if (!proc)
@@ -652,18 +666,36 @@ static void check_unix(struct pf *pf, struct row *r)
 	{
 		pid_t pid;
 		char *con = NULL;
+		int lr;
 
 		a.tclass = peer_class;
 		a.perm = peer_perm;
-		if (unix_listener(path, r->e->dgram, &pid)) {
+		lr = unix_listener(path, r->e->dgram, &pid);
+		if (lr) {
 			perms_add(r, peer_perm);
-			if (r->verdict == VERDICT_ALLOWED) {
-				r->verdict = VERDICT_UNKNOWN;
+			if (r->verdict != VERDICT_ALLOWED)
+				return;
+			r->verdict = VERDICT_UNKNOWN;
+			/* the path text of /proc/net/unix is not a fallback: anyone can bind a
+			 * socket whose name prints as this path
+			 */
+			if (lr == -EPROTONOSUPPORT)
+				snprintf(
+					r->why, sizeof(r->why),
+					"%s: the kernel does not list unix sockets by the file they "
+					"are bound to here (unix_diag not loaded: modprobe "
+					"unix_diag), so the listener is not known",
+					peer_perm);
+			else if (lr != -ENOENT)
+				snprintf(r->why, sizeof(r->why),
+					 "%s: cannot ask the kernel which socket is bound there "
+					 "(sock_diag: %s)",
+					 peer_perm, strerror(-lr));
+			else
 				snprintf(r->why, sizeof(r->why),
 					 "%s: no process holds the socket bound at this path (or "
 					 "it is not visible: root reads every /proc/PID/fd)",
 					 peer_perm);
-			}
 			return;
 		}
 		if (getpidcon(pid, &con) < 0) {
