@@ -10,6 +10,9 @@ test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev 
 policycoreutils-python-utils python3 clang-format clang-tidy cppcheck \
 dpkg-dev lintian prometheus"
 test_pkgs="$test_pkgs rpm rpm2cpio cpio rpmlint" # make rpm (rpmbuild) and tests/rpm
+# tests/preflight: the differential test parses its corpus with Debian's nginx (nginx -t/-T in a
+# sandbox, never started as a service by the test) and makes dummy certificates with openssl
+test_pkgs="$test_pkgs nginx openssl"
 # the lab labels its image with tests/vm/label.c (gcc, libselinux) and installs avcsnoop's
 # .deb in the guest (make deb: dpkg-dev); xz: Debian 13's kernel modules; the keyring signs
 # every lab suite's apt lists (bookworm's has trixie's keys)

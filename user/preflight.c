@@ -2,6 +2,11 @@
 /* `avcsnoop preflight`: nginx's configuration in, the verdict of every socket it asks for out. */
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <getopt.h>
 #include <netdb.h>
@@ -11,6 +16,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <selinux/label.h>
@@ -75,6 +82,7 @@ struct row {
 	int family; /* AF_INET, AF_INET6, AF_UNIX, 0 (runtime) */
 	char addr[INET6_ADDRSTRLEN];
 	char dest[NGX_PATH_LEN + 8];  /* "127.0.0.1:8080", "[::1]:80", "/run/x.sock" (raw) */
+	bool by_name;		      /* a host name not resolved: judged by its port */
 	char target[POLICY_NAME_LEN]; /* the type the decisive access is on */
 	char perms[256];	      /* "name_connect", "search write connectto" ... */
 	enum avc_verdict verdict;
@@ -100,7 +108,17 @@ struct pf {
 	struct row *rows;
 	size_t nrows, caprows;
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
-	bool keep_allowed; /* preflight_predict: allowed accesses are findings too */
+	bool keep_allowed;	/* preflight_predict: allowed accesses are findings too */
+	struct lookup *lookups; /* --resolve: each host name once */
+	size_t nlookups;
+};
+
+/* One host name resolved under --resolve. */
+struct lookup {
+	char host[NGX_HOST_LEN]; /* a copy: glibc's thread may read it after the deadline */
+	struct gaicb cb;
+	struct addrinfo hints;
+	int status; /* getaddrinfo's, EAI_INPROGRESS past the deadline */
 };
 
 /* ---- the domain ---- */
@@ -146,7 +164,7 @@ static int open_labels(struct pf *pf, char *fc, size_t fcsz)
 	return pf->labels ? 0 : -errno;
 }
 
-static int decide_domain(struct pf *pf)
+static int decide_domain(struct pf *pf, char *err, size_t errsz)
 {
 	static const char *const managers[] = { "init_t", "initrc_t" };
 	struct domain *d = &pf->dom;
@@ -200,7 +218,8 @@ static int decide_domain(struct pf *pf)
 		char et[POLICY_NAME_LEN * 4];
 
 		escape_str(et, sizeof(et), d->type, ESC_TEXT);
-		p_err("domain %s is not a type of the policy %s", et, policy_path(pf->pol));
+		snprintf(err, errsz, "domain %s is not a type of the policy %s", et,
+			 policy_path(pf->pol));
 		return -ENOENT;
 	}
 	snprintf(d->context, sizeof(d->context), "system_u:system_r:%s:s0", d->type);
@@ -229,6 +248,8 @@ static struct finding base_finding(const struct pf *pf, const struct row *r)
 	f.op = r->e->listen ? AVC_OP_BIND : AVC_OP_CONNECT;
 	if (r->family == AF_INET || r->family == AF_INET6) {
 		f.family = r->family == AF_INET ? AVC_AF_INET : AVC_AF_INET6;
+		if (r->by_name)
+			f.family = 0; /* a name: which family nginx gets is not known */
 		snprintf(f.daddr, sizeof(f.daddr), "%s", r->addr);
 		f.dport = (uint16_t)r->e->port;
 	} else if (r->family == AF_UNIX) {
@@ -352,6 +373,20 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 	struct port_label pl;
 	struct pf_access a = { .tclass = sclass };
 
+	if (e->udp && !e->listen) {
+		/* connect() on a UDP socket: the kernel checks name_connect for TCP (and SCTP,
+		 * DCCP) only; what it checks is udp_socket connect on nginx's own socket
+		 */
+		text_set(a.target, sizeof(a.target), "%s", pf->dom.context);
+		snprintf(r->target, sizeof(r->target), "%s", pf->dom.type);
+		a.perm = "connect";
+		check(pf, r, &a);
+		if (r->verdict == VERDICT_ALLOWED)
+			text_set(r->why, sizeof(r->why),
+				 "UDP: no name_connect check (TCP only); udp_socket connect on "
+				 "nginx's own socket");
+		return;
+	}
 	if (policy_port_lookup(pf->pol, e->udp ? PROTO_UDP : PROTO_TCP, e->port, &pl)) {
 		r->verdict = VERDICT_UNKNOWN;
 		snprintf(r->why, sizeof(r->why), "the policy labels no %s port %u",
@@ -374,6 +409,21 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 			 "port %u is in ip_local_port_range %u-%u: the kernel "
 			 "does not check name_bind; ",
 			 e->port, pf->local_low, pf->local_high);
+	}
+	if (r->by_name || !bytes) {
+		char eh[NGX_HOST_LEN * 4];
+
+		perms_add(r, "node_bind");
+		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
+		if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+			r->verdict = VERDICT_UNKNOWN;
+			text_set(
+				r->why, sizeof(r->why),
+				"node_bind depends on the address %s resolves to when nginx starts "
+				"(not resolved: --resolve)",
+				eh);
+		}
+		return;
 	}
 	{
 		char node[POLICY_NAME_LEN];
@@ -403,7 +453,8 @@ static int file_label(struct pf *pf, const char *path, mode_t mode, char *out, s
 {
 	char *con = NULL;
 
-	if (is_selinux_enabled() > 0 && policy_is_live(pf->pol) && getfilecon(path, &con) >= 0) {
+	if (!pf->o->root && is_selinux_enabled() > 0 && policy_is_live(pf->pol) &&
+	    getfilecon(path, &con) >= 0) {
 		*how = "on disk";
 	} else if (pf->labels && selabel_lookup(pf->labels, &con, path, mode) >= 0) {
 		*how = "by file_contexts";
@@ -415,40 +466,110 @@ static int file_label(struct pf *pf, const char *path, mode_t mode, char *out, s
 	return 0;
 }
 
-/* The process listening on a unix socket path: /proc/net/unix gives its socket inode,
- * /proc/PID/fd the process holding it (root sees every process). 0 and the pid, or -ENOENT.
- */
-static int unix_listener(const char *path, pid_t *pid)
+/* The kernel's dev_t of a superblock (what sock_diag reports) from stat()'s st_dev. */
+static unsigned int kernel_dev(dev_t dev)
 {
-	char *line = NULL, want[64] = "";
-	size_t cap = 0;
-	FILE *f = fopen("/proc/net/unix", "re");
+	return (major(dev) << 20) | minor(dev);
+}
+
+/* The socket bound at the file st describes: sock_diag lists every unix socket with the
+ * device and inode of the file it was bound to, the pair stat() gives for the file connect()
+ * reaches. Matching the path text of /proc/net/unix instead believes any socket whose name
+ * merely prints the same (the kernel prints names raw, newlines included). 0 and the socket's
+ * inode, or -ENOENT.
+ */
+static int unix_bound_socket(const struct stat *st, bool dgram, unsigned long *ino)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct unix_diag_req req;
+	} msg = {
+		.nlh = { .nlmsg_len = sizeof(msg),
+			 .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+			 .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.req = { .sdiag_family = AF_UNIX,
+			 .udiag_states = dgram ? ~0u : 1u << TCP_LISTEN,
+			 .udiag_show = UDIAG_SHOW_VFS },
+	};
+	struct sockaddr_nl nl = { .nl_family = AF_NETLINK };
+	long buf[8192 / sizeof(long)];
+	int fd, ret = -ENOENT;
+	bool done = false;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&nl, sizeof(nl)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	while (!done) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			const struct unix_diag_msg *m = NLMSG_DATA(h);
+			struct rtattr *a;
+			unsigned int alen;
+
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *ne = NLMSG_DATA(h);
+
+				/* the kernel cannot list unix sockets (unix_diag not loaded) */
+				if (ret && ne->error)
+					ret = -EPROTONOSUPPORT;
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+			    m->udiag_type != (dgram ? SOCK_DGRAM : SOCK_STREAM))
+				continue;
+			alen = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+			for (a = (struct rtattr *)(m + 1); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				const struct unix_diag_vfs *v = RTA_DATA(a);
+
+				if (a->rta_type != UNIX_DIAG_VFS || RTA_PAYLOAD(a) < sizeof(*v))
+					continue;
+				if (v->udiag_vfs_ino == st->st_ino &&
+				    v->udiag_vfs_dev == kernel_dev(st->st_dev) && ret) {
+					*ino = m->udiag_ino;
+					ret = 0;
+				}
+			}
+		}
+	}
+	close(fd);
+	return ret;
+}
+
+/* The process holding the socket bound at path: its inode from sock_diag, then the process
+ * whose /proc/PID/fd has it (root sees every process). 0 and the pid, -ENOENT (none), or
+ * another -errno when the kernel cannot be asked (-EPROTONOSUPPORT: no unix_diag).
+ */
+static int unix_listener(const char *path, bool dgram, pid_t *pid)
+{
+	char want[64];
+	unsigned long ino = 0;
+	struct stat st;
 	DIR *proc;
 	struct dirent *de;
 	int ret = -ENOENT;
 
-	if (!f)
+	if (stat(path, &st) || !S_ISSOCK(st.st_mode))
 		return -ENOENT;
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long inode, flags;
-		int off = 0;
-		char *sp;
-
-		/* Num RefCount Protocol Flags Type St Inode Path */
-		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %lu %n", &flags, &inode, &off) < 2 ||
-		    !off)
-			continue;
-		sp = line + off;
-		sp[strcspn(sp, "\n")] = '\0';
-		if (!(flags & 0x10000) || strcmp(sp, path)) /* __SO_ACCEPTCON: listening */
-			continue;
-		snprintf(want, sizeof(want), "socket:[%lu]", inode);
-		break;
-	}
-	free(line);
-	fclose(f);
-	if (!want[0])
-		return -ENOENT;
+	ret = unix_bound_socket(&st, dgram, &ino);
+	if (ret)
+		return ret;
+	ret = -ENOENT;
+	snprintf(want, sizeof(want), "socket:[%lu]", ino);
 	proc = opendir("/proc");
 	if (!proc)
 		return -ENOENT;
@@ -484,9 +605,21 @@ static int unix_listener(const char *path, pid_t *pid)
 	return ret;
 }
 
+/* The label file_contexts gives a socket file at path. */
+static int selabel_lookup_raw_ctx(struct pf *pf, const char *path, char *out, size_t outsz)
+{
+	char *con = NULL;
+
+	if (selabel_lookup(pf->labels, &con, path, S_IFSOCK) < 0)
+		return -ENOENT;
+	snprintf(out, outsz, "%s", con);
+	freecon(con);
+	return 0;
+}
+
 static void check_unix(struct pf *pf, struct row *r)
 {
-	const char *path = r->e->path, *how = NULL;
+	const char *path = r->e->path, *how = NULL, *peer_class, *peer_perm;
 	char dir[NGX_PATH_LEN], parent[NGX_PATH_LEN] = "/";
 	struct pf_access a = { .tclass = "dir", .perm = "search" };
 	struct stat st;
@@ -534,12 +667,33 @@ static void check_unix(struct pf *pf, struct row *r)
 		}
 		return;
 	}
-	if (lstat(path, &st) || !S_ISSOCK(st.st_mode)) {
+	peer_class = r->e->dgram ? "unix_dgram_socket" : "unix_stream_socket";
+	peer_perm = r->e->dgram ? "sendto" : "connectto";
+	if (pf->o->root || lstat(path, &st)) {
+		/* not here (or a tree from another host): the socket file will carry the label
+		 * file_contexts gives its path (restorecon's), unless its creator's
+		 * type_transition says otherwise
+		 */
+		a.tclass = "sock_file";
+		a.perm = "write";
+		if (pf->labels && !selabel_lookup_raw_ctx(pf, path, a.target, sizeof(a.target))) {
+			a.object = NULL;
+			check(pf, r, &a);
+		}
+		perms_add(r, peer_perm);
 		if (r->verdict == VERDICT_ALLOWED) {
 			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
-				 "cannot be known yet: the socket does not "
-				 "exist (its label and its peer come with it)");
+				 "%s: the socket does not exist %s, so neither does its peer "
+				 "(sock_file judged by file_contexts)",
+				 peer_perm, pf->o->root ? "on this host" : "yet");
+		}
+		return;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
+			snprintf(r->why, sizeof(r->why), "the path is not a socket");
 		}
 		return;
 	}
@@ -550,27 +704,46 @@ static void check_unix(struct pf *pf, struct row *r)
 	{
 		pid_t pid;
 		char *con = NULL;
+		int lr;
 
-		a.tclass = "unix_stream_socket";
-		a.perm = "connectto";
-		if (unix_listener(path, &pid)) {
-			perms_add(r, "connectto");
-			if (r->verdict == VERDICT_ALLOWED) {
-				r->verdict = VERDICT_UNKNOWN;
+		a.tclass = peer_class;
+		a.perm = peer_perm;
+		lr = unix_listener(path, r->e->dgram, &pid);
+		if (lr) {
+			perms_add(r, peer_perm);
+			if (r->verdict != VERDICT_ALLOWED)
+				return;
+			r->verdict = VERDICT_UNKNOWN;
+			/* the path text of /proc/net/unix is not a fallback: anyone can bind a
+			 * socket whose name prints as this path
+			 */
+			if (lr == -EPROTONOSUPPORT)
+				snprintf(
+					r->why, sizeof(r->why),
+					"%s: the kernel does not list unix sockets by the file they "
+					"are bound to here (unix_diag not loaded: modprobe "
+					"unix_diag), so the listener is not known",
+					peer_perm);
+			else if (lr != -ENOENT)
 				snprintf(r->why, sizeof(r->why),
-					 "connectto: no process listens on the socket (or it is "
-					 "not visible: root reads every /proc/PID/fd)");
-			}
+					 "%s: cannot ask the kernel which socket is bound there "
+					 "(sock_diag: %s)",
+					 peer_perm, strerror(-lr));
+			else
+				snprintf(r->why, sizeof(r->why),
+					 "%s: no process holds the socket bound at this path (or "
+					 "it is not visible: root reads every /proc/PID/fd)",
+					 peer_perm);
 			return;
 		}
 		if (getpidcon(pid, &con) < 0) {
-			perms_add(r, "connectto");
+			perms_add(r, peer_perm);
 			if (r->verdict == VERDICT_ALLOWED) {
 				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
-					 "connectto: the listener, pid %d, has no SELinux context "
+					 "%s: the listener, pid %d, has no SELinux context "
 					 "here (%s)",
-					 (int)pid,
+					 peer_perm, (int)pid,
 					 is_selinux_enabled() > 0 ? "unreadable"
 								  : "SELinux is off");
 			}
@@ -618,14 +791,48 @@ static int inet_row(struct pf *pf, const struct ngx_endpoint *e, int family, con
 	return 0;
 }
 
+/* A host name not resolved (the default, or --resolve that failed): name_connect and
+ * name_bind depend on the port alone, so the row is judged by it.
+ */
+static int name_row(struct pf *pf, const struct ngx_endpoint *e, const char *note)
+{
+	struct row *row = row_add(pf, e);
+
+	if (!row)
+		return -ENOMEM;
+	row->family = AF_INET; /* tcp_socket/udp_socket are the same classes for both */
+	row->by_name = true;
+	snprintf(row->addr, sizeof(row->addr), "%.*s", (int)sizeof(row->addr) - 1, e->host);
+	snprintf(row->dest, sizeof(row->dest), "%s:%u", e->host, e->port);
+	check_inet(pf, row, NULL);
+	if (note && row->verdict != VERDICT_UNKNOWN && !row->why[0])
+		text_set(row->why, sizeof(row->why), "%s", note);
+	return 0;
+}
+
+static const struct lookup *lookup_of(const struct pf *pf, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < pf->nlookups; i++)
+		if (!strcmp(pf->lookups[i].host, host))
+			return &pf->lookups[i];
+	return NULL;
+}
+
 static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
-	unsigned char seen[MAX_ADDRS][17];
-	int nseen = 0, r;
+	unsigned char seen[MAX_ADDRS][17], bytes4[4], bytes6[16];
+	const struct lookup *lk;
+	struct addrinfo *ai;
+	int nseen = 0, r = 0;
 	struct row *row;
 
+	if (e->down)
+		return 0; /* "server ... down": nginx never connects to it */
 	if (e->runtime || e->is_unix) {
+		char ev[NGX_NAME_LEN * 4];
+
 		row = row_add(pf, e);
 		if (!row)
 			return -ENOMEM;
@@ -635,10 +842,11 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 			check_unix(pf, row);
 			return 0;
 		}
-		snprintf(row->dest, sizeof(row->dest), "%s", e->host);
+		snprintf(row->dest, sizeof(row->dest), "%s", e->host[0] ? e->host : "-");
 		row->verdict = VERDICT_UNKNOWN;
-		snprintf(row->why, sizeof(row->why),
-			 "decided at run time: the address comes from %s%s", e->variable,
+		escape_str(ev, sizeof(ev), e->variable, ESC_TEXT);
+		text_set(row->why, sizeof(row->why),
+			 "decided at run time: the address comes from %s%s", ev,
 			 e->resolver ? " (a resolver is configured: names resolve then)" : "");
 		return 0;
 	}
@@ -647,21 +855,26 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 
 		return inet_row(pf, e, AF_INET, &any);
 	}
-	r = getaddrinfo(e->host, NULL, &hints, &res);
-	if (r) {
-		char eh[NGX_HOST_LEN * 4];
+	if (inet_pton(AF_INET, e->host, bytes4) == 1)
+		return inet_row(pf, e, AF_INET, bytes4);
+	if (inet_pton(AF_INET6, e->host, bytes6) == 1)
+		return inet_row(pf, e, AF_INET6, bytes6);
+	lk = pf->o->resolve ? lookup_of(pf, e->host) : NULL;
+	if (!lk)
+		return name_row(pf, e,
+				e->listen ? NULL
+					  : "a host name, not resolved (--resolve): name_connect "
+					    "depends on the port only");
+	if (lk->status) {
+		char note[256];
 
-		row = row_add(pf, e);
-		if (!row)
-			return -ENOMEM;
-		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
-		snprintf(row->dest, sizeof(row->dest), "%s:%u", e->host, e->port);
-		row->verdict = VERDICT_UNKNOWN;
-		text_set(row->why, sizeof(row->why), "%s does not resolve here: %s", eh,
-			 gai_strerror(r));
-		return 0;
+		text_set(note, sizeof(note), "did not resolve here (%s): judged by the port",
+			 lk->status == EAI_INPROGRESS || lk->status == EAI_CANCELED
+				 ? "past the --resolve deadline"
+				 : gai_strerror(lk->status));
+		return name_row(pf, e, note);
 	}
-	for (ai = res; ai && nseen < MAX_ADDRS; ai = ai->ai_next) {
+	for (ai = lk->cb.ar_result; ai && nseen < MAX_ADDRS; ai = ai->ai_next) {
 		unsigned char key[17];
 		const void *bytes;
 		int k;
@@ -684,8 +897,87 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 		if (r)
 			break;
 	}
-	freeaddrinfo(res);
 	return r;
+}
+
+/* --resolve: every host name of the configuration at once (getaddrinfo_a), all within one
+ * deadline; a name still pending then is cancelled and judged by its port.
+ */
+static int resolve_all(struct pf *pf, const struct ngx_conf *c)
+{
+	struct gaicb **list;
+	struct timespec start, now;
+	size_t i, n = 0;
+	unsigned char b[16];
+
+	pf->lookups = calloc(c->n ? c->n : 1, sizeof(*pf->lookups));
+	list = calloc(c->n ? c->n : 1, sizeof(*list));
+	if (!pf->lookups || !list) {
+		free(list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < c->n; i++) {
+		const struct ngx_endpoint *e = &c->v[i];
+		struct lookup *l;
+
+		if (e->runtime || e->is_unix || e->down || !strcmp(e->host, "*") ||
+		    inet_pton(AF_INET, e->host, b) == 1 || inet_pton(AF_INET6, e->host, b) == 1 ||
+		    lookup_of(pf, e->host))
+			continue;
+		l = &pf->lookups[pf->nlookups++];
+		snprintf(l->host, sizeof(l->host), "%s", e->host);
+		l->hints.ai_socktype = SOCK_STREAM;
+		l->cb.ar_name = l->host;
+		l->cb.ar_request = &l->hints;
+		list[n++] = &l->cb;
+	}
+	if (n && getaddrinfo_a(GAI_NOWAIT, list, (int)n, NULL)) {
+		for (i = 0; i < pf->nlookups; i++)
+			pf->lookups[i].status = EAI_SYSTEM;
+		free(list);
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		bool pending = false;
+		double left;
+		struct timespec ts;
+
+		for (i = 0; i < n; i++)
+			pending |= gai_error(list[i]) == EAI_INPROGRESS;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = pf->o->resolve_secs - (double)(now.tv_sec - start.tv_sec) -
+		       (double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (!pending || left <= 0)
+			break;
+		ts.tv_sec = (time_t)left;
+		ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+		gai_suspend((const struct gaicb *const *)list, (int)n, &ts);
+	}
+	for (i = 0; i < n; i++) {
+		if (gai_error(list[i]) == EAI_INPROGRESS &&
+		    gai_cancel(list[i]) == EAI_NOTCANCELED) {
+			/* a look-up glibc cannot cancel still writes into its gaicb: keep it */
+			pf->lookups[i].status = EAI_INPROGRESS;
+			continue;
+		}
+		pf->lookups[i].status = gai_error(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+static void lookups_free(struct pf *pf)
+{
+	size_t i;
+
+	for (i = 0; i < pf->nlookups; i++) {
+		if (pf->lookups[i].status == EAI_INPROGRESS)
+			return; /* still written by glibc's thread: leaked on purpose */
+		if (!pf->lookups[i].status && pf->lookups[i].cb.ar_result)
+			freeaddrinfo(pf->lookups[i].cb.ar_result);
+	}
+	free(pf->lookups);
 }
 
 static void local_port_range(struct pf *pf)
@@ -723,10 +1015,19 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	if (e->implicit)
 		json_bool(j, "implicit", true);
 	/* AF_* are the kernel's numbers, AVC_AF_* (verdict.h's family_name) the same */
-	json_str(j, "family", r->family ? family_name((unsigned int)r->family) : "unknown");
+	json_str(j, "family",
+		 r->by_name  ? "name"
+		 : r->family ? family_name((unsigned int)r->family)
+			     : "unknown");
 	json_str(j, "dest", r->dest);
+	if (e->shared)
+		json_uint(j, "shared", e->shared);
 	if (r->family == AF_UNIX) {
 		json_str(j, "path", e->path);
+	} else if (r->by_name) {
+		json_str(j, "host", e->host);
+		json_uint(j, "port", e->port);
+		json_str(j, "proto", e->udp ? "udp" : "tcp");
 	} else if (r->family) {
 		json_str(j, "addr", r->addr);
 		json_uint(j, "port", e->port);
@@ -774,7 +1075,7 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 {
 	char loc[NGX_PATH_LEN + 16], eloc[sizeof(loc) * 4], edest[sizeof(r->dest) * 4];
-	char dir[NGX_NAME_LEN * 2 + 16], edir[sizeof(dir) * 4];
+	char dir[NGX_HOST_LEN + NGX_NAME_LEN + 32], edir[sizeof(dir) * 4];
 	const struct ngx_endpoint *e = r->e;
 
 	snprintf(loc, sizeof(loc), "%s:%u", e->file, e->line);
@@ -782,8 +1083,12 @@ static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 	escape_str(edest, sizeof(edest), r->dest, ESC_TEXT);
 	if (e->upstream[0])
 		snprintf(dir, sizeof(dir), "upstream %s", e->upstream);
+	else if (e->implicit)
+		snprintf(dir, sizeof(dir), "%s (implicit)", e->directive);
 	else
-		snprintf(dir, sizeof(dir), "%s%s", e->directive, e->implicit ? " (none)" : "");
+		snprintf(dir, sizeof(dir), "%s", e->directive);
+	if (e->shared)
+		text_cat(dir, sizeof(dir), " (+%u)", e->shared);
 	escape_str(edir, sizeof(edir), dir, ESC_TEXT);
 	fprintf(out, "%-28s %-18s %-24s %-20s %-22s ", eloc, edir, edest,
 		r->target[0] ? r->target : "-", verdict_name(r->verdict));
@@ -888,48 +1193,113 @@ static int report(struct pf *pf, FILE *out)
 	return 0;
 }
 
+/* An error: on stderr, and under -j also as {"type":"error",...} on out, so that a consumer
+ * of the JSON lines is not left with an empty stream.
+ */
+static int pf_fail(const struct preflight_opts *o, FILE *out, const char *msg)
+{
+	p_err("%s", msg);
+	if (o->json) {
+		struct json j;
+
+		json_init(&j, out);
+		json_obj_begin(&j, NULL);
+		json_str(&j, "type", "error");
+		json_str(&j, "command", "preflight");
+		json_str(&j, "message", msg);
+		json_obj_end(&j);
+		json_line_end(&j);
+		fflush(out);
+	}
+	return 1;
+}
+
+/* Where CONF is: under --root (a tree copied from another host: nginx's view of "/"), a
+ * relative one under --prefix (nginx -p). Includes are relative to CONF's directory, as
+ * nginx's are.
+ */
+static int conf_path(const struct preflight_opts *o, struct ngx_conf *c, char *path, size_t sz,
+		     char *err, size_t errsz)
+{
+	const char *conf = o->conf;
+	int n;
+
+	if (o->root) {
+		n = snprintf(c->root, sizeof(c->root), "%s", o->root);
+		while (n > 1 && c->root[n - 1] == '/')
+			c->root[--n] = '\0';
+		if (n == 1 && c->root[0] == '/')
+			c->root[0] = '\0';
+		if ((size_t)n >= sizeof(c->root))
+			goto long_path;
+	}
+	if (conf[0] == '/')
+		n = snprintf(path, sz, "%s%s", c->root, conf);
+	else if (o->prefix)
+		n = snprintf(path, sz, "%s%s/%s", o->prefix[0] == '/' ? c->root : "", o->prefix,
+			     conf);
+	else
+		n = snprintf(path, sz, "%s", conf);
+	if (n < 0 || (size_t)n >= sz)
+		goto long_path;
+	return 0;
+long_path:
+	snprintf(err, errsz, "the configuration's path is longer than %zu bytes", sz - 1);
+	return -ENAMETOOLONG;
+}
+
 int preflight_run(const struct preflight_opts *o, FILE *out)
 {
 	struct ngx_conf conf = { 0 };
 	struct pf pf = { .o = o };
-	char err[1024];
+	char err[1024], path[NGX_PATH_LEN];
 	size_t k;
 	int ret = 0, r;
+	bool unknown = false;
 
-	if (ngx_conf_read(o->conf, &conf, err, sizeof(err))) {
-		p_err("%s", err);
-		return 1;
+	if (conf_path(o, &conf, path, sizeof(path), err, sizeof(err)) ||
+	    ngx_conf_read(path, &conf, err, sizeof(err))) {
+		ngx_conf_free(&conf);
+		return pf_fail(o, out, err);
 	}
 	r = policy_open(&pf.pol, o->policy, err, sizeof(err));
 	if (r) {
-		p_err("%s", err);
 		ngx_conf_free(&conf);
-		return 1;
+		return pf_fail(o, out, err);
 	}
 	local_port_range(&pf);
-	if (decide_domain(&pf)) {
-		ret = 1;
+	if (decide_domain(&pf, err, sizeof(err))) {
+		ret = pf_fail(o, out, err);
+		goto out;
+	}
+	if (o->resolve && resolve_all(&pf, &conf)) {
+		ret = pf_fail(o, out, "out of memory");
 		goto out;
 	}
 	for (k = 0; k < conf.n && !ret; k++)
 		if (endpoint_rows(&pf, &conf.v[k]))
 			ret = 1;
 	if (ret) {
-		p_err("out of memory");
+		ret = pf_fail(o, out, "out of memory");
 		goto out;
 	}
 	if (report(&pf, out)) {
-		p_err("out of memory");
-		ret = 1;
+		ret = pf_fail(o, out, "out of memory");
 		goto out;
 	}
 	fflush(out);
-	for (k = 0; k < pf.nrows; k++)
+	/* a CI gate must not pass what could not be judged: unknown has its own status */
+	for (k = 0; k < pf.nrows; k++) {
 		if (pf_denied(pf.rows[k].verdict))
 			ret = PREFLIGHT_EXIT_DENIED;
+		unknown |= pf.rows[k].verdict == VERDICT_UNKNOWN;
+	}
+	if (!ret && unknown)
+		ret = PREFLIGHT_EXIT_UNKNOWN;
 out:
 	if (pf.labels)
 		selabel_close(pf.labels);
+	lookups_free(&pf);
 	free(pf.rows);
 	finding_set_free(&pf.set);
 	policy_close(pf.pol);
@@ -942,17 +1312,24 @@ int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct
 {
 	struct ngx_conf conf = { 0 };
 	struct pf pf = { .o = o, .pol = pol, .keep_allowed = true };
-	char err[1024];
+	char err[1024], path[NGX_PATH_LEN];
 	size_t k;
 	int ret = 0;
 
-	if (ngx_conf_read(o->conf, &conf, err, sizeof(err))) {
+	if (conf_path(o, &conf, path, sizeof(path), err, sizeof(err)) ||
+	    ngx_conf_read(path, &conf, err, sizeof(err))) {
 		p_err("%s", err);
+		ngx_conf_free(&conf);
 		return -EINVAL;
 	}
 	local_port_range(&pf);
-	if (decide_domain(&pf)) {
+	if (decide_domain(&pf, err, sizeof(err))) {
+		p_err("%s", err);
 		ret = -ENOENT;
+		goto out;
+	}
+	if (o->resolve && resolve_all(&pf, &conf)) {
+		ret = -ENOMEM;
 		goto out;
 	}
 	snprintf(domain, domainsz, "%s", pf.dom.type);
@@ -964,6 +1341,7 @@ int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct
 out:
 	if (pf.labels)
 		selabel_close(pf.labels);
+	lookups_free(&pf);
 	free(pf.rows);
 	finding_set_free(&pf.set);
 	ngx_conf_free(&conf);
@@ -979,10 +1357,12 @@ static void usage(FILE *out)
 		"would deny, and the narrowest fix for each. Reads CONF (default\n"
 		"/etc/nginx/nginx.conf) and its includes itself; never runs nginx. Every\n"
 		"(directive, address) of proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass,\n"
-		"grpc_pass, memcached_pass, upstream servers, stream proxy_pass and listen is\n"
-		"checked against the policy as `recommend --verify` would: name_connect on the\n"
-		"port's type; dir search, sock_file write and connectto for unix sockets;\n"
-		"name_bind and node_bind for listen.\n"
+		"grpc_pass, memcached_pass, upstream servers (not \"down\"), stream proxy_pass,\n"
+		"mail auth_http, OCSP responders, syslog:server= and listen (one row per socket)\n"
+		"is checked against the policy as `recommend --verify` would: name_connect on the\n"
+		"port's type (udp_socket connect for UDP); dir search, sock_file write and\n"
+		"connectto (sendto for datagrams) for unix sockets; name_bind and node_bind for\n"
+		"listen.\n"
 		"\n"
 		"  -P, --policy FILE         binary policy to ask (default: the policy in force)\n"
 		"  -d, --domain TYPE         nginx's domain (default: from the policy: the label\n"
@@ -990,8 +1370,15 @@ static void usage(FILE *out)
 		" and init_t's type_transition)\n"
 		"      --file-contexts FILE  file_contexts to label files with (default: the one\n"
 		"                            beside the policy)\n"
+		"      --prefix DIR          a relative CONF is under DIR (nginx -p)\n"
+		"      --root DIR            a configuration copied from another host: CONF and\n"
+		"                            absolute includes are read under DIR, unix sockets\n"
+		"                            judged by file_contexts alone\n"
+		"      --resolve[=SECS]      resolve host names (all within SECS, default 5);\n"
+		"                            without it a name is judged by its port (name_connect\n"
+		"                            depends on the port only) and nothing is sent to DNS\n"
 		"  -j, --json                one JSON object per (directive, address), then the\n"
-		"                            advice objects\n"
+		"                            advice objects; an error as {\"type\":\"error\"}\n"
 		"  -v, --verbose             debug messages\n"
 		"  -h, --help                this help\n"
 		"\n"
@@ -999,9 +1386,9 @@ static void usage(FILE *out)
 		"  avcsnoop preflight\n"
 		"  avcsnoop preflight --policy /etc/selinux/default/policy/policy.33 site.conf\n"
 		"\n"
-		"Exit status: 0 every socket allowed (or unknown: decided at run time), 1 error\n"
-		"(a bad configuration is reported as FILE:LINE), 2 bad usage, 3 anything would be\n"
-		"denied.\n");
+		"Exit status: 0 every socket allowed, 1 error (a bad configuration is reported as\n"
+		"FILE:LINE), 2 bad usage, 3 anything would be denied, 4 nothing denied but some\n"
+		"socket unknown (decided at run time, an unlabelled port, no peer yet).\n");
 }
 
 int cmd_preflight(int argc, char **argv)
@@ -1010,12 +1397,15 @@ int cmd_preflight(int argc, char **argv)
 		{ "policy", required_argument, NULL, 'P' },
 		{ "domain", required_argument, NULL, 'd' },
 		{ "file-contexts", required_argument, NULL, 'F' },
+		{ "prefix", required_argument, NULL, 'p' },
+		{ "root", required_argument, NULL, 'R' },
+		{ "resolve", optional_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct preflight_opts o = { .conf = "/etc/nginx/nginx.conf" };
+	struct preflight_opts o = { .conf = "/etc/nginx/nginx.conf", .resolve_secs = 5 };
 	int opt;
 
 	optind = 1;
@@ -1029,6 +1419,23 @@ int cmd_preflight(int argc, char **argv)
 			break;
 		case 'F':
 			o.file_contexts = optarg;
+			break;
+		case 'p':
+			o.prefix = optarg;
+			break;
+		case 'R':
+			o.root = optarg;
+			break;
+		case 'r':
+			o.resolve = true;
+			if (!optarg)
+				break;
+			if (parse_seconds(optarg, "--resolve", &o.resolve_secs))
+				return 2; /* said by parse_seconds */
+			if (o.resolve_secs > 600) {
+				p_err("--resolve: '%s' is over 600 seconds", optarg);
+				return 2;
+			}
 			break;
 		case 'j':
 			o.json = true;

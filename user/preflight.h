@@ -11,7 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define PREFLIGHT_EXIT_DENIED 3
+#define PREFLIGHT_EXIT_DENIED  3
+#define PREFLIGHT_EXIT_UNKNOWN 4 /* nothing denied, but some socket could not be judged */
 
 #define PREFLIGHT_NGINX_BIN "/usr/sbin/nginx"
 
@@ -20,11 +21,17 @@ struct preflight_opts {
 	const char *policy;	   /* a binary policy, NULL = the policy in force */
 	const char *domain;	   /* --domain, NULL = from the policy */
 	const char *file_contexts; /* NULL = the policy's own (see preflight_domain) */
+	const char *prefix;	   /* --prefix: a relative CONF is under it (nginx -p) */
+	const char *root;	   /* --root: CONF and absolute includes are read under it, and
+				    * unix sockets are judged by file_contexts alone */
 	bool json;
+	bool resolve;	     /* --resolve: host names are resolved (else judged by port) */
+	double resolve_secs; /* the total deadline of all look-ups */
 };
 
 /* Runs the whole preflight, writing to out (errors go to stderr). Returns the exit status:
- * 0 every access allowed (or unknown), 1 error, 3 anything would be denied.
+ * 0 every access allowed, 1 error, 3 anything would be denied, 4 nothing denied but some
+ * socket unknown.
  */
 int preflight_run(const struct preflight_opts *o, FILE *out);
 

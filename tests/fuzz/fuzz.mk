@@ -56,6 +56,7 @@ fuzz-build: $(FUZZ_TARGETS)
 fuzz: $(FUZZ_TARGETS)
 	$(Q)for t in $(FUZZ_NAMES); do \
 		mkdir -p $(OUTPUT)/fuzz/corpus-$$t; \
-		$(OUTPUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+		maxlen=4096; [ $$t = nginx_conf ] && maxlen=65536; \
+		$(OUTPUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -max_len=$$maxlen \
 			$(OUTPUT)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

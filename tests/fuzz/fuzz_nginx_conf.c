@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* libFuzzer target: nginx's configuration reader on any bytes (includes off: no file is read).
- * An error has a reason with a line; an endpoint has what it promises.
+ * An error has a reason with a line; an endpoint has what it promises. The seeds reach the
+ * limits (blocks nested past NGX_MAX_DEPTH, a word past NGX_MAX_TOKEN, a NUL inside a word):
+ * the suite runs this target with -max_len=65536 so that mutations keep them reachable.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,7 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (!e->runtime && !e->is_unix && (!e->host[0] || e->port < 1 || e->port > 65535))
 			abort();
-		if (e->is_unix && !e->path[0])
+		if (e->is_unix && (!e->path[0] || strlen(e->path) > NGX_UNIX_PATH_MAX))
+			abort();
+		/* a word is never cut: what is kept is what was written, whole */
+		if (memchr(e->host, '\0', sizeof(e->host)) == NULL ||
+		    memchr(e->upstream, '\0', sizeof(e->upstream)) == NULL)
+			abort();
+		if (e->ctx != NGX_CTX_HTTP && e->ctx != NGX_CTX_STREAM && e->ctx != NGX_CTX_MAIL &&
+		    !(e->ctx == NGX_CTX_MAIN && strstr(e->directive, "_log")))
 			abort();
 	}
 	ngx_conf_free(&c);

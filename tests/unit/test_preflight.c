@@ -61,6 +61,8 @@ TEST(preflight_conf_every_directive)
 	/* listen: port only, [::1]:port with ssl http2, quic is UDP */
 	e = find_ep(&c, "nginx.conf", 14, "*", 80);
 	CHECK(e && e->listen && !e->udp && e->ctx == NGX_CTX_HTTP);
+	/* the server without listen (line 30) is nginx's *:80: the same socket as line 14 */
+	CHECK(e && e->shared == 1 && !e->implicit);
 	e = find_ep(&c, "nginx.conf", 15, "::1", 8081);
 	CHECK(e && e->listen && !strcmp(e->params, "ssl http2"));
 	e = find_ep(&c, "nginx.conf", 16, "127.0.0.1", 443);
@@ -80,9 +82,8 @@ TEST(preflight_conf_every_directive)
 	e = find_ep(&c, "nginx.conf", 27, "$backend_host", 0);
 	CHECK(e && e->runtime && e->resolver);
 	CHECK_STR(e->variable, "$backend_host");
-	/* a server without listen: nginx's *:80 */
-	e = find_ep(&c, "nginx.conf", 30, "*", 80);
-	CHECK(e && e->implicit);
+	/* a server without listen: nginx's *:80, one socket with line 14's */
+	CHECK(!find_ep(&c, "nginx.conf", 30, "*", 80));
 	/* stream: upstream, listen, udp, proxy_pass to an upstream and to host:port, unix */
 	e = find_ep(&c, "nginx.conf", 35, "127.0.0.1", 5432);
 	CHECK(e && e->ctx == NGX_CTX_STREAM && !strcmp(e->upstream, "db"));
@@ -96,7 +97,7 @@ TEST(preflight_conf_every_directive)
 	e = find_ep(&c, "conf.d/20-second.conf", 2, "127.0.0.1", 7001);
 	CHECK(e && e->ctx == NGX_CTX_STREAM);
 	CHECK_INT(c.files, 3);
-	CHECK_INT(c.n, 24);
+	CHECK_INT(c.n, 23);
 	ngx_conf_free(&c);
 }
 
@@ -238,10 +239,20 @@ TEST(preflight_predicts_on_cil)
 	out = NULL;
 	/* everything allowed: exit 0 */
 	CHECK_INT(run_preflight(path, "web_t", NULL,
-				"http { server { location / { proxy_pass http://127.0.0.1; } } "
-				"upstream x { server 127.0.0.1:443; } }",
+				"http { upstream x { server 127.0.0.1:443; "
+				"server 127.0.0.1:80; } }",
 				false, &out),
 		  0);
+	free(out);
+	out = NULL;
+	/* a server without listen binds *:80: this policy cannot label 0.0.0.0 (no node SID),
+	 * so that socket stays unknown, and unknown is not a pass (exit 4)
+	 */
+	CHECK_INT(run_preflight(path, "web_t", NULL,
+				"http { server { location / { proxy_pass http://127.0.0.1; } } }",
+				false, &out),
+		  PREFLIGHT_EXIT_UNKNOWN);
+	CHECK_CONTAINS(out, "listen (implicit)  0.0.0.0:80");
 	free(out);
 	out = NULL;
 	/* an unknown domain is an error, as is a bad config */
@@ -310,18 +321,18 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 	policy_close(p);
 	CHECK_INT(run_preflight(path, "web_t", NULL,
 				"stream {\n"
-				" server { listen 127.0.0.1:5353 udp; }\n"
+				" server { listen 127.0.0.1:5353 udp bind; }\n"
 				" server { listen 0.0.0.0:5353 udp; }\n"
 				" server { listen 127.0.0.1:6000 udp; }\n"
 				"}\n",
 				true, &out),
 		  PREFLIGHT_EXIT_DENIED);
 	/* web_alt_port_t on a loopback node (lo_node_t): both allowed */
-	CHECK_CONTAINS(out,
-		       "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
-		       "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"web_alt_port_t\","
-		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-		       "\"verdict\":\"allowed\"}");
+	CHECK_CONTAINS(
+		out, "\"dest\":\"127.0.0.1:5353\",\"addr\":\"127.0.0.1\",\"port\":5353,"
+		     "\"proto\":\"udp\",\"params\":\"udp bind\",\"target_type\":\"web_alt_port_t\","
+		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		     "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
 	CHECK_CONTAINS(out,
 		       "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
@@ -371,7 +382,7 @@ TEST(preflight_unix_socket_with_a_live_listener)
 	CHECK_INT(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
 	CHECK_INT(listen(fd, 1), 0);
 
-	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
 	/* the path walk and the socket file were predicted: only connectto is left open */
 	CHECK_CONTAINS(out, "\"perms\":[\"search\",\"write\",\"connectto\"]");
 	if (is_selinux_enabled() > 0) {
@@ -389,9 +400,9 @@ TEST(preflight_unix_socket_with_a_live_listener)
 
 	/* the socket file stays, nobody listens: that is said, not a pid */
 	close(fd);
-	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), 0);
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
 	CHECK_CONTAINS(out, "\"verdict\":\"unknown\"");
-	CHECK_CONTAINS(out, "connectto: no process listens on the socket");
+	CHECK_CONTAINS(out, "connectto: no process holds the socket bound at this path");
 	free(out);
 	out = NULL;
 	/* a directory the policy does not let web_t search: denied before any peer */
@@ -421,7 +432,7 @@ TEST(preflight_row_shows_every_denial)
 	CHECK_INT(run_preflight(path, "web_t", NULL,
 				"stream {\n"
 				" server { listen 0.0.0.0:6000 udp; }\n"
-				" server { listen 127.0.0.1:6000 udp; }\n"
+				" server { listen 127.0.0.1:6000 udp bind; }\n"
 				"}\n",
 				true, &out),
 		  PREFLIGHT_EXIT_DENIED);
@@ -444,4 +455,259 @@ TEST(preflight_row_shows_every_denial)
 			    "-p udp 6000; node_bind on node_t: boolean: setsebool -P "
 			    "web_bind_any_addr 1\n");
 	free(out);
+}
+
+/* ---- issue 22: nginx's grammar and its limits ---- */
+
+static const struct ngx_endpoint *ep_at(const struct ngx_conf *c, unsigned int line,
+					const char *directive)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->v[i].line == line && !strcmp(c->v[i].directive, directive))
+			return &c->v[i];
+	return NULL;
+}
+
+/* ngx_conf_read_token: a ')' right after a closing quote starts the next word */
+TEST(preflight_conf_paren_after_quote)
+{
+	struct ngx_conf c;
+	char err[512];
+
+	CHECK_INT(read_text("http { server { listen 127.0.0.1:81;\n"
+			    " if ($request_method = 'OPTIONS') { return 204; }\n"
+			    " if ($http_host = \"\") { return 400; }\n"
+			    " location / { proxy_pass http://127.0.0.1:82; } } }\n",
+			    &c, err, sizeof(err)),
+		  0);
+	CHECK_INT(c.n, 2);
+	ngx_conf_free(&c);
+	/* any other byte right after a closing quote is still nginx's error */
+	CHECK(read_text("http { set $a \"x\"y; }", &c, err, sizeof(err)) < 0);
+	CHECK_CONTAINS(err, "t.conf:1: unexpected \"y\"");
+	ngx_conf_free(&c);
+}
+
+/* every limit is an error naming FILE:LINE, never a crash or a shorter word */
+TEST(preflight_conf_limits_are_errors_with_file_line)
+{
+	static const char nul[] = "http { server {\n listen 127.0.0.1:8080\0x; } }";
+	struct ngx_conf c;
+	char err[512], name[400];
+	size_t i, n = 5000, len = 0;
+	char *deep = malloc(n * 16 + 64);
+
+	/* a NUL inside a word: not "127.0.0.1:8080" */
+	memset(&c, 0, sizeof(c));
+	c.no_include = true;
+	CHECK(ngx_conf_read_buf("t.conf", nul, sizeof(nul) - 1, &c, err, sizeof(err)) < 0);
+	CHECK_CONTAINS(err, "t.conf:2: a NUL byte inside a word");
+	CHECK_INT(c.n, 0);
+	ngx_conf_free(&c);
+	/* thousands of nested blocks: an error at the first block past the bound */
+	CHECK(deep);
+	len += (size_t)sprintf(deep, "http {\nserver {\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(deep + len, "location / {\n");
+	CHECK(read_text(deep, &c, err, sizeof(err)) < 0);
+	snprintf(name, sizeof(name), "t.conf:%d: blocks nested deeper than %d", NGX_MAX_DEPTH + 1,
+		 NGX_MAX_DEPTH);
+	CHECK_CONTAINS(err, name);
+	ngx_conf_free(&c);
+	free(deep);
+	/* an upstream name nginx keeps whole: a long one is used whole, a longer one refused */
+	memset(name, 'u', 200);
+	name[200] = '\0';
+	{
+		char text[1024];
+
+		snprintf(text, sizeof(text),
+			 "http { upstream %s { server 127.0.0.1:81; }\n"
+			 "server { listen 82; location / { proxy_pass http://%s; } } }",
+			 name, name);
+		CHECK_INT(read_text(text, &c, err, sizeof(err)), 0);
+		/* the pass names the upstream: no host of 200 u's on port 80 */
+		CHECK(!ep_at(&c, 2, "proxy_pass"));
+		CHECK(c.n == 2 && c.v[0].port == 81 && !strcmp(c.v[0].upstream, name));
+		ngx_conf_free(&c);
+	}
+	memset(name, 'u', 300);
+	name[300] = '\0';
+	{
+		char text[512];
+
+		snprintf(text, sizeof(text), "http {\nupstream %s { server 127.0.0.1:81; } }",
+			 name);
+		CHECK(read_text(text, &c, err, sizeof(err)) < 0);
+		CHECK_CONTAINS(err, "t.conf:2: upstream name \"uuu");
+		CHECK_CONTAINS(err, "longer than 255 bytes");
+		ngx_conf_free(&c);
+	}
+}
+
+/* What nginx does with each directive: the sockets it really opens */
+TEST(preflight_conf_nginx_semantics)
+{
+	struct ngx_conf c;
+	const struct ngx_endpoint *e;
+	char err[512];
+
+	CHECK_INT(read_text("http {\n"					   /* 1 */
+			    "upstream backend { server 127.0.0.1:3001;\n"  /* 2 */
+			    " server 127.0.0.1:3002 down; }\n"		   /* 3 */
+			    "server { listen 8080; resolver 127.0.0.53;\n" /* 4 */
+			    " location /a { proxy_pass http://127.0.0.1:3000$request_uri; }\n"
+			    " location /b { proxy_pass http://backend$request_uri; }\n" /* 6 */
+			    " location /c { proxy_pass http://app$suffix; }\n"		/* 7 */
+			    "}\n"							/* 8 */
+			    "server { listen 8080; server_name b;\n"			/* 9 */
+			    " location /d { proxy_pass http://$host; }\n"		/* 10 */
+			    " location /e { proxy_pass http://unix:///run//./x.sock:/u; } }\n"
+			    "server { listen 127.0.0.1:8080; }\n"		      /* 12 */
+			    "server { listen 127.0.0.2:8080 bind; ssl_stapling on;\n" /* 13 */
+			    " ssl_stapling_responder http://127.0.0.1:8888/ocsp; }\n" /* 14 */
+			    "access_log syslog:server=127.0.0.1,tag=nginx;\n"	      /* 15 */
+			    "}\n"
+			    "stream { upstream dns { server 127.0.0.1:5353; }\n"	/* 17 */
+			    " server { listen 53 udp; proxy_pass dns; }\n"		/* 18 */
+			    " server { listen 54 udp; proxy_pass 127.0.0.1:5354; } }\n" /* 19 */
+			    "mail { auth_http 127.0.0.1:9000/auth;\n"			/* 20 */
+			    " server { listen 25; protocol smtp; } }\n",		/* 21 */
+			    &c, err, sizeof(err)),
+		  0);
+	/* a URI variable after a fixed host and port: the address is known */
+	e = ep_at(&c, 5, "proxy_pass");
+	CHECK(e && !e->runtime && e->port == 3000 && !strcmp(e->host, "127.0.0.1"));
+	/* ... after an upstream's name: the upstream's servers, no row of its own */
+	CHECK(!ep_at(&c, 6, "proxy_pass"));
+	/* a variable right after the host may extend it: decided at run time */
+	e = ep_at(&c, 7, "proxy_pass");
+	CHECK(e && e->runtime && e->resolver);
+	CHECK_STR(e->variable, "$suffix");
+	/* resolver is the server's own: the other server has none */
+	e = ep_at(&c, 10, "proxy_pass");
+	CHECK(e && e->runtime && !e->resolver);
+	/* unix:///run//./x.sock is the kernel's /run/x.sock */
+	e = ep_at(&c, 11, "proxy_pass");
+	CHECK(e && e->is_unix);
+	CHECK_STR(e ? e->path : "", "/run/x.sock");
+	/* a down server is parsed, marked, and preflight skips it */
+	e = ep_at(&c, 3, "server");
+	CHECK(e && e->down);
+	/* listen 8080 twice and 127.0.0.1:8080 under the wildcard: one socket; bind: its own */
+	e = ep_at(&c, 4, "listen");
+	CHECK(e && e->shared == 2);
+	CHECK(!ep_at(&c, 9, "listen") && !ep_at(&c, 12, "listen"));
+	e = ep_at(&c, 13, "listen");
+	CHECK(e && !e->shared && !strcmp(e->host, "127.0.0.2"));
+	/* OCSP responder and syslog target */
+	e = ep_at(&c, 14, "ssl_stapling_responder");
+	CHECK(e && e->port == 8888 && !e->listen);
+	e = ep_at(&c, 15, "access_log");
+	CHECK(e && e->udp && e->port == 514);
+	/* stream UDP: the proxy and the upstream it uses connect over UDP */
+	e = ep_at(&c, 17, "server");
+	CHECK(e && e->udp && e->port == 5353);
+	e = ep_at(&c, 19, "proxy_pass");
+	CHECK(e && e->udp && e->port == 5354);
+	/* mail: auth_http (port 9000 as written) and listen */
+	e = ep_at(&c, 20, "auth_http");
+	CHECK(e && e->ctx == NGX_CTX_MAIL && e->port == 9000);
+	e = ep_at(&c, 21, "listen");
+	CHECK(e && e->listen && e->port == 25 && e->ctx == NGX_CTX_MAIL);
+	ngx_conf_free(&c);
+}
+
+/* Predictions of those semantics, on the refpolicy: a down server is no row, a UDP proxy has
+ * no name_connect, a host name is judged by its port without DNS, a unix socket that does
+ * not exist yet by the label file_contexts gives its path
+ */
+TEST(preflight_semantics_refpolicy)
+{
+	const char *fc = "/etc/selinux/default/contexts/files/file_contexts";
+	char *out = NULL;
+
+	if (access(REFPOLICY, R_OK) || access(fc, R_OK)) {
+		printf("    (skipped: no refpolicy at %s)\n", REFPOLICY);
+		return;
+	}
+	CHECK_INT(run_preflight(
+			  REFPOLICY, "httpd_t", fc,
+			  "http { upstream u { server 127.0.0.1:80; server 127.0.0.1:3000 down; }\n"
+			  "server { listen 127.0.0.1:80;\n"
+			  " location /n { proxy_pass https://name.invalid/; } } }\n"
+			  "stream { server { listen 127.0.0.1:80 udp;"
+			  " proxy_pass 127.0.0.1:3000; } }\n",
+			  true, &out),
+		  PREFLIGHT_EXIT_DENIED);
+	/* 3000 is never connected over TCP: down, and the UDP proxy has no name_connect */
+	CHECK(!strstr(out, "\"port\":3000,\"proto\":\"tcp\""));
+	CHECK_CONTAINS(out, "\"port\":3000,\"proto\":\"udp\"");
+	CHECK_CONTAINS(out,
+		       "\"perms\":[\"connect\"],\"domain\":\"httpd_t\",\"verdict\":\"allowed\"");
+	/* https://name.invalid/ is port 443 (http_port_t): denied by port, no look-up */
+	CHECK_CONTAINS(
+		out, "\"family\":\"name\",\"dest\":\"name.invalid:443\",\"host\":\"name.invalid\","
+		     "\"port\":443,\"proto\":\"tcp\",\"target_type\":\"http_port_t\"");
+	CHECK(!strstr(out, "does not resolve"));
+	free(out);
+	out = NULL;
+	/* a socket that does not exist yet: its path's file_contexts label decides the write */
+	CHECK_INT(run_preflight(REFPOLICY, "httpd_t", fc,
+				"http { upstream thin {"
+				" server unix:/var/www/app/tmp/sockets/thin.0.sock; } }\n",
+				true, &out),
+		  PREFLIGHT_EXIT_DENIED);
+	CHECK_CONTAINS(out, "\"target_type\":\"httpd_sys_content_t\"");
+	CHECK_CONTAINS(out, "\"verdict\":\"selinux_denied\"");
+	free(out);
+}
+
+/* The listener of a unix socket is the one bound at the file connect() reaches (its device
+ * and inode), not one whose name merely prints the same in /proc/net/unix: a listener moved
+ * away (rename) still prints the old name, and a dead socket file now stands at that path.
+ */
+TEST(preflight_unix_listener_by_inode_not_by_name)
+{
+	char path[256], dir[] = "/tmp/avcsnoop-pfi-XXXXXX", sock[128], moved[140], fc[160];
+	char conf[512], *out = NULL;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct policy *p = test_open_cil("bind", path, sizeof(path));
+	FILE *f;
+	int fd, dead;
+
+	CHECK(p);
+	policy_close(p);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sock, sizeof(sock), "%s/app_sock", dir);
+	snprintf(moved, sizeof(moved), "%s/moved", dir);
+	snprintf(fc, sizeof(fc), "%s/file_contexts", dir);
+	f = fopen(fc, "w");
+	CHECK(f);
+	fprintf(f, "/.*\tsystem_u:object_r:app_dir_t:s0\n%s\t-s\tsystem_u:object_r:app_sock_t:s0\n",
+		sock);
+	fclose(f);
+	snprintf(conf, sizeof(conf), "http { upstream u { server unix:%s; } }\n", sock);
+	memcpy(sun.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(fd >= 0);
+	CHECK_INT(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	CHECK_INT(listen(fd, 1), 0);
+	CHECK_INT(rename(sock, moved), 0);
+	dead = socket(AF_UNIX, SOCK_STREAM, 0);
+	CHECK(dead >= 0);
+	CHECK_INT(bind(dead, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(dead);
+
+	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_UNKNOWN);
+	CHECK_CONTAINS(out, "connectto: no process holds the socket bound at this path");
+	CHECK(!strstr(out, "the listener, pid"));
+	free(out);
+	close(fd);
+	unlink(sock);
+	unlink(moved);
+	unlink(fc);
+	rmdir(dir);
 }

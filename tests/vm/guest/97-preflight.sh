@@ -9,6 +9,8 @@
 # Then preflight's top fixes are applied from its JSON argv, preflight predicts every socket
 # allowed (exit 0), nginx starts with the whole configuration and every location answers 200.
 # Everything it changes in the policy store is undone at the end (99 starts from the policy).
+# preflight runs with --resolve: the localhost upstream becomes its addresses, each compared with
+# what trace sees (without it a host name is one row judged by its port, no DNS asked).
 . "$(dirname "$0")/lib.sh"
 
 CONF=/etc/nginx/avc-preflight.conf
@@ -97,7 +99,7 @@ write_conf "$BAD"
 # ---- 1. the prediction, before nginx ever runs with this configuration ----
 PF=$LAB_OUT/pf-predict.json
 rc=0
-avcsnoop preflight -j "$CONF" >"$PF" 2>"$PF.err" || rc=$?
+avcsnoop preflight -j --resolve "$CONF" >"$PF" 2>"$PF.err" || rc=$?
 lab_say "# preflight exit $rc; $(cat "$PF.err")"
 jq -r 'select(.type == "preflight") | "# predicted: \(.line) \(.directive) \(.dest) \(.target_type) \(.verdict) \(.why // "")"' "$PF" || true
 check_eq "preflight exit 3: something would be denied" "$rc" 3
@@ -204,7 +206,7 @@ for round in 1 2 3; do
 	apply_top_fixes "$json" "$round"
 	json=$LAB_OUT/pf-after-round$round.json
 	rc=0
-	avcsnoop preflight -j "$CONF" >"$json" 2>"$json.err" || rc=$?
+	avcsnoop preflight -j --resolve "$CONF" >"$json" 2>"$json.err" || rc=$?
 	jq -r 'select(.type == "preflight" and .verdict != "allowed") | "# still: \(.line) \(.directive) \(.dest) \(.verdict) \(.why // "")"' "$json" || true
 	[ "$rc" = 3 ] || break
 done

@@ -11,6 +11,7 @@ LAB_MODULES=(
 	virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk
 	crc16 mbcache jbd2 crc32c_generic ext4
 	netfs fscache 9pnet 9pnet_virtio 9p
+	unix_diag
 )
 # mount/kmod/cpio/netbase/iproute2/procps: boot and tools (netbase: semanage port needs
 # /etc/protocols); the SELinux userland and Debian's refpolicy; nginx and what the scenarios

@@ -10,6 +10,7 @@ LAB_KERNEL_SERIES=6.12
 LAB_MODULES=(
 	virtio_blk crc32c_generic jbd2 crc16 mbcache ext4
 	netfs 9pnet 9pnet_virtio 9p
+	unix_diag
 )
 # as debian12's; libelf1 became libelf1t64 (the 64-bit time_t transition); Redis (redis_t) and
 # nginx's stream module for scenario 88 (nginx proxying to Redis)
