@@ -49,10 +49,26 @@ static const char *shell_line(const struct command *c, char *buf, size_t sz)
 	return buf;
 }
 
+/* Commands as shell lines, four spaces in, each with its note. */
+static void print_cmds(FILE *out, const struct command *cmds, int n, char *line, size_t sz)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct command *c = &cmds[k];
+
+		if (!shell_line(c, line, sz)[0]) {
+			put(out, "    # (a command too long to print whole was left out)\n");
+			continue;
+		}
+		put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
+	}
+}
+
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
-	int i, k, num = 0;
+	int i, num = 0;
 
 	(void)f;
 	put(out, "%s\n", a->summary);
@@ -82,15 +98,18 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			put(out, "  Why here: %s.\n", fx->why);
 		if (fx->ncmds)
 			put(out, "Do\n");
-		for (k = 0; k < fx->ncmds; k++) {
-			const struct command *c = &fx->cmds[k];
-
-			if (!shell_line(c, line, sizeof(line))[0]) {
-				put(out,
-				    "    # (a command too long to print whole was left out)\n");
-				continue;
-			}
-			put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
+		print_cmds(out, fx->cmds, fx->ncmds, line, sizeof(line));
+		if (fx->ncmds && fx->rebuild)
+			put(out, "  (%s)\n", fx->rebuild);
+		if (is_note(fx))
+			continue;
+		if (a->has_verify) {
+			put(out, "Verify (exit 0: allowed now, 3: still denied)\n");
+			print_cmds(out, &a->verify, 1, line, sizeof(line));
+		}
+		if (fx->nundo) {
+			put(out, "Undo\n");
+			print_cmds(out, fx->undo, fx->nundo, line, sizeof(line));
 		}
 	}
 }
@@ -98,31 +117,47 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 /* "commands": the shell lines; "argv": the exact arguments (and the redirect). The only
  * writer of a fix's commands, for advice records and compact recommendations alike.
  */
-static void commands_write_json(struct json *j, const struct fix *fx)
+/* {"argv":[...],"stdout":"FILE"?,"note":"..."?}: one command, its exact arguments. */
+static void command_write_json(struct json *j, const char *key, const struct command *c)
+{
+	int i;
+
+	json_obj_begin(j, key);
+	json_arr_begin(j, "argv");
+	for (i = 0; i < c->argc; i++)
+		json_str(j, NULL, command_argv(c, i));
+	json_arr_end(j);
+	if (c->stdout_file[0])
+		json_str(j, "stdout", c->stdout_file);
+	if (c->note[0])
+		json_str(j, "note", c->note);
+	json_obj_end(j);
+}
+
+static void commands_write_json(struct json *j, const struct advice *a, const struct fix *fx)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
-	int k, i;
+	int k;
 
 	json_arr_begin(j, "commands");
 	for (k = 0; k < fx->ncmds; k++)
 		json_str(j, NULL, shell_line(&fx->cmds[k], line, sizeof(line)));
 	json_arr_end(j);
 	json_arr_begin(j, "argv");
-	for (k = 0; k < fx->ncmds; k++) {
-		const struct command *c = &fx->cmds[k];
-
-		json_obj_begin(j, NULL);
-		json_arr_begin(j, "argv");
-		for (i = 0; i < c->argc; i++)
-			json_str(j, NULL, command_argv(c, i));
-		json_arr_end(j);
-		if (c->stdout_file[0])
-			json_str(j, "stdout", c->stdout_file);
-		if (c->note[0])
-			json_str(j, "note", c->note);
-		json_obj_end(j);
-	}
+	for (k = 0; k < fx->ncmds; k++)
+		command_write_json(j, NULL, &fx->cmds[k]);
 	json_arr_end(j);
+	if (is_note(fx))
+		return;
+	/* a fix's check and its reverse: "verify" is the same command for every fix */
+	if (a->has_verify)
+		command_write_json(j, "verify", &a->verify);
+	json_arr_begin(j, "undo");
+	for (k = 0; k < fx->nundo; k++)
+		command_write_json(j, NULL, &fx->undo[k]);
+	json_arr_end(j);
+	if (fx->rebuild)
+		json_str(j, "rebuild", fx->rebuild);
 }
 
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
@@ -171,7 +206,7 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 		json_str(j, "then", fx->then_text);
 		json_str(j, "grant", fx->grant);
 		json_str(j, "why", fx->why);
-		commands_write_json(j, fx);
+		commands_write_json(j, a, fx);
 		if (fx->boolean[0]) {
 			json_str(j, "boolean", fx->boolean);
 			json_bool(j, "value", fx->bool_value);
@@ -204,7 +239,7 @@ void advice_write_compact(struct json *j, const char *key, const struct advice *
 		json_str(j, "kind", fix_kind_name(fx->kind));
 		json_str(j, "confidence", fix_confidence_name(fx->confidence));
 		json_str(j, "then", fx->then_text);
-		commands_write_json(j, fx);
+		commands_write_json(j, a, fx);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

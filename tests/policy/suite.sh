@@ -15,7 +15,15 @@ build_targets="build/tests/policy/bool_gate.policy"
 [ -n "${AVCSNOOP:-}" ] || build_targets="avcsnoop $build_targets"
 export AVCSNOOP=${AVCSNOOP:-./avcsnoop}
 rec() { "$AVCSNOOP" recommend "$@"; }
-export -f rec # checks run some commands in bash -c
+# recommend -j without its last line, the summary record: one record per finding; its status
+recj() {
+	local out rc
+	out=$(rec "$@")
+	rc=$?
+	jq -c 'select(.type != "summary")' <<<"$out"
+	return $rc
+}
+export -f rec recj # checks run some commands in bash -c
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); echo "ok   $1"; }
@@ -55,7 +63,7 @@ if [ ! -r "$REFPOL" ]; then
 	skipped "refpolicy" "$REFPOL missing (apt-get install selinux-policy-default)"
 else
 	t0=$(date +%s%N)
-	adv_ntop=$(avc 3000 ntop_port_t | rec -j --policy "$REFPOL")
+	adv_ntop=$(avc 3000 ntop_port_t | recj --policy "$REFPOL")
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	echo "     (load + advice for one finding on policy.33: ${ms} ms)"
@@ -64,7 +72,7 @@ else
 	# port labels, from our lookup (--verify re-derives the target) and from seinfo
 	for pt in 3000:ntop_port_t 8080:http_cache_port_t; do
 		port=${pt%%:*} type=${pt#*:}
-		got=$(avc "$port" port_t | rec -j --verify --policy "$REFPOL" | jq -r .target)
+		got=$(avc "$port" port_t | recj --verify --policy "$REFPOL" | jq -r .target)
 		check "refpolicy: tcp $port is $type (ours: $got)" test "$got" = "$type"
 		if command -v seinfo >/dev/null; then
 			check "refpolicy: seinfo agrees on tcp $port" \
@@ -103,7 +111,7 @@ else
 
 	# whole-policy breadth (issue 9): for an unreserved port, allow_ypbind (NIS: ~370 domains
 	# and their dontaudit rules) never comes before a targeted fix, and says how far it reaches
-	adv_unres=$(avc 23456 unreserved_port_t | rec -j --policy "$REFPOL")
+	adv_unres=$(avc 23456 unreserved_port_t | recj --policy "$REFPOL")
 	check "unreserved_port_t: the top fix is not allow_ypbind" \
 		jq -e '[.fixes[] | select(.rank != null)][0].boolean != "allow_ypbind"' <<<"$adv_unres"
 	check "unreserved_port_t: allow_ypbind ranks after the relabel and after httpd_can_network_connect" \
@@ -112,24 +120,24 @@ else
 		jq -e '.fixes[] | select(.boolean == "allow_ypbind") | (.grant | test("to [0-9]{3} other domain")) and (.grant | test("switches [0-9]+ dontaudit rule")) and (.why | test("another service"))' <<<"$adv_unres"
 	for pt in 5432:postgresql_port_t:httpd_can_network_connect_db 11211:memcache_port_t:httpd_can_network_connect_memcache; do
 		IFS=: read -r port type want <<<"$pt"
-		adv_t=$(avc "$port" "$type" | rec -j --policy "$REFPOL")
+		adv_t=$(avc "$port" "$type" | recj --policy "$REFPOL")
 		check "$type: the targeted boolean $want comes first" \
 			jq -e --arg b "$want" '[.fixes[] | select(.rank != null)][0].boolean == $b' <<<"$adv_t"
 	done
 
-	adv_cache=$(avc 8080 http_cache_port_t | rec -j --policy "$REFPOL")
+	adv_cache=$(avc 8080 http_cache_port_t | recj --policy "$REFPOL")
 	check "http_cache_port_t: the narrowest boolean is httpd_can_network_relay" \
 		jq -e '[.fixes[] | select(.kind == "boolean")][0].boolean == "httpd_can_network_relay"' <<<"$adv_cache"
 	check "http_cache_port_t: relay ranks before httpd_can_network_connect" \
 		jq -e '[.fixes[] | select(.kind == "boolean") | .boolean] | index("httpd_can_network_relay") < index("httpd_can_network_connect")' <<<"$adv_cache"
 
 	hidden='{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"selinux_hidden","errno":"EACCES","hidden":true,"permissive":false,"count":2,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:ntop_port_t:s0","tclass":"tcp_socket","perms":["name_connect"]}}'
-	adv_hidden=$(rec -j --policy "$REFPOL" <<<"$hidden")
+	adv_hidden=$(recj --policy "$REFPOL" <<<"$hidden")
 	check "hidden finding: first a dontaudit note, then the fixes" \
 		jq -e '.fixes[0].kind == "hidden_note" and (.fixes[0].then | test("audit log will stay silent")) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
 
 	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
-	adv_unix=$(rec -j --policy "$REFPOL" <<<"$unix")
+	adv_unix=$(recj --policy "$REFPOL" <<<"$unix")
 	check "unix socket: fcontext relabel of the directory to httpd_runtime_t + restorecon -Rv" \
 		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t -- '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv -- /run/backend"] and .argv[0].argv == ["semanage", "fcontext", "-a", "-t", "httpd_runtime_t", "--", "/run/backend(/.*)?"]' <<<"$adv_unix"
 
@@ -140,7 +148,7 @@ else
 	kmsg="6,812,9123456,-;audit: type=1400 audit(1700000000.5:9): avc:  denied  { name_connect } for  pid=7 comm=6E67696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1"
 	check "kmsg printk line, hex comm, permissive=1" \
 		jq -e '.finding.comm == "nginx" and .finding.permissive and .finding.verdict == "selinux_permissive"' \
-		<<<"$(rec -j --policy "$REFPOL" <<<"$kmsg")"
+		<<<"$(recj --policy "$REFPOL" <<<"$kmsg")"
 
 	rec --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
 	check "--verify exits 3 while the finding is still denied" test $? -eq 3
@@ -197,9 +205,53 @@ else
 	echo "note: no Debian 13 policy.34 in the lab cache (built by AVC_LAB=debian13 tests/vm/lab.sh build): its check runs in the lab (scenario 07)"
 fi
 refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED"}'
-out=$(rec -j --policy /nonexistent <<<"$refused")
+out=$(recj <<<"$refused")
 check "refused: a diagnosis, no policy needed, no SELinux commands" \
 	jq -e '(.fixes | length) == 1 and .fixes[0].kind == "not_selinux" and ([.fixes[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
+# a path named on the command line is checked before any input is read: /dev/zero never ends
+out=$(timeout 10 "$AVCSNOOP" recommend --policy /nonexistent </dev/zero 2>&1)
+rc=$?
+check "--policy /nonexistent: exit 1 at once, before reading the input ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "^avcsnoop: error: --policy /nonexistent: No such file" <<<"$2"' _ "$rc" "$out"
+out=$(timeout 10 "$AVCSNOOP" recommend --ports-local /nonexistent </dev/zero 2>&1)
+rc=$?
+check "--ports-local /nonexistent: exit 1 at once ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "^avcsnoop: error: --ports-local /nonexistent" <<<"$2"' _ "$rc" "$out"
+out=$(timeout 10 "$AVCSNOOP" recommend --policy "$REFPOL" /tmp 2>&1)
+rc=$?
+check "a directory as input: exit 1, named ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "input /tmp: Is a directory" <<<"$2"' _ "$rc" "$out"
+
+# empty input: a word on what it means (a dontaudit denial leaves no record) and what to run
+for input in "" "<no matches>"; do
+	out=$(printf '%s' "$input" | rec 2>&1)
+	rc=$?
+	check "empty input '$input': says no denials, dontaudit, and trace --recommend (exit $rc)" \
+		bash -c '[ "$1" = 0 ] && grep -q "^No denials in the input" <<<"$2" && grep -q dontaudit <<<"$2" && grep -q "avcsnoop trace --recommend" <<<"$2"' _ "$rc" "$out"
+done
+check "ausearch's <no matches> is named" \
+	bash -c 'printf "<no matches>\n" | rec | grep -q "ausearch found no matches"'
+check "empty input, -j: one summary record with findings 0 and a hint" \
+	bash -c 'printf "" | rec -j | jq -se "length == 1 and .[0].type == \"summary\" and .[0].findings == 0 and (.[0].hint | test(\"trace --recommend\"))"'
+if command -v script >/dev/null; then
+	out=$(timeout 10 script -qec "$AVCSNOOP recommend </dev/tty" /dev/null </dev/null 2>&1)
+	check "stdin a terminal: a hint says what it waits for" grep -q "reading AVC records or findings from the terminal" <<<"$out"
+fi
+
+# every fix's Verify line is a command that runs: before the fix is applied, exit 3
+if [ -r "$REFPOL" ]; then
+	vargv=$(avc 3000 ntop_port_t | recj --policy "$REFPOL" | jq -r '.fixes[] | select(.rank != null) | .verify.argv | @sh' | head -n 1)
+	out=$(eval "set -- $vargv"; shift; "$AVCSNOOP" "$@" 2>&1)
+	rc=$?
+	check "a fix's verify argv runs: still denied before the fix (exit 3)" \
+		bash -c '[ "$1" = 3 ] && grep -q "^DENIED .* ntop_port_t: still denied" <<<"$2"' _ "$rc" "$out"
+	check "every ranked fix has verify and undo" \
+		bash -c 'avc() { printf "type=AVC msg=audit(1.1:1): avc:  denied  { name_connect } for  pid=1 comm=\"nginx\" dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0\n"; }; avc | recj --policy "$1" | jq -e "[.fixes[] | select(.rank != null) | (.verify.argv | length) > 8 and (.undo | length) >= 1] | all and length >= 3"' _ "$REFPOL"
+	out=$("$AVCSNOOP" recommend --verify --policy "$REFPOL" --scontext system_u:system_r:httpd_t:s0 --tcontext system_u:object_r:http_port_t:s0 --tclass tcp_socket --perm name_connect --port 80 2>&1)
+	rc=$?
+	check "verify on the command line: httpd_t to port 80 allowed (exit 0)" \
+		bash -c '[ "$1" = 0 ] && grep -q "^ALLOWED" <<<"$2"' _ "$rc" "$out"
+fi
 check "--help prints examples" bash -c '"$1" --help | grep -q "^Examples:"' _ rec
 
 finish
