@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "findings_io.h"
@@ -92,6 +93,8 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
 		if (fx->then_text[0])
 			put(out, "%s\n", fx->then_text);
+		if (fx->breaks_text[0])
+			put(out, "  It breaks: %s.\n", fx->breaks_text);
 		if (fx->grant[0])
 			put(out, "  It grants: %s.\n", fx->grant);
 		if (fx->why[0])
@@ -114,9 +117,28 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 	}
 }
 
-/* "commands": the shell lines; "argv": the exact arguments (and the redirect). The only
- * writer of a fix's commands, for advice records and compact recommendations alike.
+/* "breaks":[{"domain":..,"perms":[..]}] (and "breaks_total" when more lost than listed):
+ * what a fix takes from other domains, or what an applied relabel took. The only writer.
  */
+static void breaks_write_json(struct json *j, const struct fix_break *b, int n, unsigned long total)
+{
+	int i, k;
+
+	json_arr_begin(j, "breaks");
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "domain", b[i].domain);
+		json_arr_begin(j, "perms");
+		for (k = 0; k < b[i].nperms; k++)
+			json_str(j, NULL, b[i].perms[k]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	if (total > (unsigned long)n)
+		json_uint(j, "breaks_total", total);
+}
+
 /* {"argv":[...],"stdout":"FILE"?,"note":"..."?}: one command, its exact arguments. */
 static void command_write_json(struct json *j, const char *key, const struct command *c)
 {
@@ -134,6 +156,10 @@ static void command_write_json(struct json *j, const char *key, const struct com
 	json_obj_end(j);
 }
 
+/* "commands": the shell lines; "argv": the exact arguments (and the redirect); then a fix's
+ * "verify", "undo" and "rebuild". The only writer of a fix's commands, for advice records and
+ * compact recommendations alike.
+ */
 static void commands_write_json(struct json *j, const struct advice *a, const struct fix *fx)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
@@ -150,7 +176,7 @@ static void commands_write_json(struct json *j, const struct advice *a, const st
 	if (is_note(fx))
 		return;
 	/* a fix's check and its reverse: "verify" is the same command for every fix */
-	if (a->has_verify)
+	if (a && a->has_verify)
 		command_write_json(j, "verify", &a->verify);
 	json_arr_begin(j, "undo");
 	for (k = 0; k < fx->nundo; k++)
@@ -158,6 +184,11 @@ static void commands_write_json(struct json *j, const struct advice *a, const st
 	json_arr_end(j);
 	if (fx->rebuild)
 		json_str(j, "rebuild", fx->rebuild);
+}
+
+void fix_commands_write_json(struct json *j, const struct fix *fx)
+{
+	commands_write_json(j, NULL, fx);
 }
 
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
@@ -216,6 +247,10 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 		if (fx->alternatives[0])
 			json_str(j, "alternatives", fx->alternatives);
 		json_uint(j, "breadth", fx->breadth);
+		if (fx->nbreaks_total) {
+			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
+			json_str(j, "breaks_text", fx->breaks_text);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -240,6 +275,8 @@ void advice_write_compact(struct json *j, const char *key, const struct advice *
 		json_str(j, "confidence", fix_confidence_name(fx->confidence));
 		json_str(j, "then", fx->then_text);
 		commands_write_json(j, a, fx);
+		if (fx->nbreaks_total)
+			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -270,6 +307,8 @@ void verify_print_text(FILE *out, const struct finding *f, const struct verify_r
 	    : v->allowed ? "ALLOWED"
 			 : "DENIED",
 	    who, scon, perms, edest[0] ? edest : "-", target[0] ? target : "-", v->note);
+	if (v->breaks_text[0])
+		put(out, "         the relabel from %s took: %s\n", v->breaks_from, v->breaks_text);
 }
 
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
@@ -290,6 +329,11 @@ void verify_write_json(struct json *j, const struct finding *f, const struct ver
 	json_bool(j, "dontaudit", v->dontaudit);
 	json_str(j, "target", v->target);
 	json_str(j, "note", v->note);
+	if (v->nbreaks_total) {
+		json_str(j, "relabelled_from", v->breaks_from);
+		breaks_write_json(j, v->breaks, v->nbreaks, v->nbreaks_total);
+		json_str(j, "breaks_text", v->breaks_text);
+	}
 	json_obj_end(j);
 	json_line_end(j);
 }
