@@ -60,7 +60,7 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 ok, 1 error (bad input lines are reported with their line number),\n"
 		"2 bad usage, 3 with --verify when a finding would still be denied.\n"
-		"JSON fields and exit codes: avcsnoop(8).\n");
+		"JSON fields and exit codes: man avcsnoop (FIELDS, EXIT STATUS).\n");
 }
 
 static const char *plural(unsigned long n, const char *one, const char *many)

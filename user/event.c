@@ -207,7 +207,7 @@ static void format_time(double wall, char *buf, size_t len)
 void print_text_header(FILE *f)
 {
 	fprintf(f, "%-12s %-7s %-16s %-7s %-28s %-18s %-12s %9s  %-24s %s\n", "TIME", "PID", "COMM",
-		"OP", "DEST", "RESULT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
+		"OP", "DEST", "VERDICT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
 }
 
 static void text_detail(const struct conn_record *r, char *buf, size_t len)
@@ -306,11 +306,11 @@ void record_write_selinux_json(struct json *j, const struct conn_record *r)
 
 void print_json(struct json *j, const struct conn_record *r)
 {
-	char dest[4 * AVC_PATH_LEN], errbuf[16];
+	char dest[4 * AVC_PATH_LEN];
 
 	json_obj_begin(j, NULL);
-	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
-	json_str(j, "type", "connect");
+	/* an attempt record: "connect" or "bind", as "op" (the same schema for both) */
+	json_str(j, "type", op_name(r->op));
 	json_str(j, "op", op_name(r->op));
 	json_time(j, "time", r->wall);
 	json_uint(j, "pid", r->pid);
@@ -332,7 +332,7 @@ void print_json(struct json *j, const struct conn_record *r)
 	record_dest(r, dest, sizeof(dest));
 	json_str(j, "dest", dest);
 	json_int(j, "ret", r->ret);
-	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
+	errno_write_json(j, r->err);
 	json_str(j, "verdict", verdict_name(r->verdict));
 	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
 	json_bool(j, "async", r->flags & AF_ASYNC);

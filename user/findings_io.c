@@ -23,6 +23,32 @@ void finding_dest(const struct finding *f, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
+void errno_write_json(struct json *j, int err)
+{
+	char buf[16];
+
+	if (err < 0)
+		err = -err;
+	if (err)
+		json_str(j, "errno", errno_name(err, buf, sizeof(buf)));
+	else
+		json_null(j, "errno");
+	json_int(j, "errno_code", err);
+}
+
+void finding_dest_write_json(struct json *j, const struct finding *f)
+{
+	char dest[FINDING_CTX_LEN + 16];
+
+	/* an audit record names the port alone (dest=3000): no address to show */
+	if (f->family != AVC_AF_UNIX && !f->daddr[0] && !f->path[0]) {
+		json_null(j, "dest");
+		return;
+	}
+	finding_dest(f, dest, sizeof(dest));
+	json_str(j, "dest", dest);
+}
+
 void selinux_json_write(struct json *j, const char *key, const struct selinux_json *s)
 {
 	char type[FINDING_CTX_LEN];
@@ -89,7 +115,6 @@ static uint64_t count_to_write(uint64_t n)
 void finding_json_begin(struct json *j, const struct finding *f)
 {
 	const char *fam = f->family ? family_name(f->family) : NULL;
-	char dest[FINDING_CTX_LEN + 16], ebuf[16];
 	/* a kernel errno is 1..4095 (negated or not); anything else is not one: "0", unknown */
 	int err = f->err >= -FINDING_ERRNO_MAX && f->err <= FINDING_ERRNO_MAX ? f->err : 0;
 
@@ -106,10 +131,9 @@ void finding_json_begin(struct json *j, const struct finding *f)
 	json_str(j, "daddr", f->daddr);
 	json_uint(j, "dport", f->dport);
 	json_str(j, "path", f->path);
-	finding_dest(f, dest, sizeof(dest));
-	json_str(j, "dest", dest);
+	finding_dest_write_json(j, f);
 	json_str(j, "verdict", verdict_name(f->verdict));
-	json_str(j, "errno", errno_name(err, ebuf, sizeof(ebuf)));
+	errno_write_json(j, err);
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
 	json_uint(j, "count", count_to_write(f->count));
@@ -422,8 +446,11 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 								  sval);
 				}
 			} else if (!strcmp(key, "errno")) {
-				ret = jr_string(&r, sval, sizeof(sval));
-				if (!ret) {
+				/* null: no error (older files wrote "0") */
+				ret = jr_opt_string(&r, sval, sizeof(sval));
+				if (!ret && !sval[0]) {
+					out->err = 0;
+				} else if (!ret) {
 					out->err = errno_read(sval);
 					if (out->err < 0)
 						return jr_fail_at(
@@ -475,7 +502,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return jr_fail(&r, "trailing data after the object");
 	if (!have_type)
 		return jr_fail(&r, "no \"type\" member");
-	if (strcmp(type, "finding") && strcmp(type, "connect"))
+	if (strcmp(type, "finding") && strcmp(type, "connect") && strcmp(type, "bind"))
 		return FINDING_READ_OTHER;
 	if (!have_verdict)
 		return jr_fail(&r, "no \"verdict\" member");

@@ -904,7 +904,7 @@ static void usage(FILE *out)
 		"name_bind and node_bind for listen.\n"
 		"\n"
 		"  -P, --policy FILE         binary policy to ask (default: the policy in force)\n"
-		"  -d, --domain TYPE         nginx's domain (default: from the policy: the label\n"
+		"      --domain TYPE         nginx's domain (default: from the policy: the label\n"
 		"                            of " PREFLIGHT_NGINX_BIN
 		" and init_t's type_transition)\n"
 		"      --file-contexts FILE  file_contexts to label files with (default: the one\n"
@@ -938,7 +938,7 @@ int cmd_preflight(int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "P:d:jvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "P:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'P':
 			o.policy = optarg;
@@ -959,8 +959,7 @@ int cmd_preflight(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error("preflight");
 		}
 	}
 	if (optind < argc - 1) {

@@ -219,6 +219,9 @@ int check_input_file(const char *path, const char *what)
 int check_output_dir(const char *path, const char *what)
 {
 	char dir[4096];
+
+	if (!path[0])
+		return path_error(what, path, "an empty file name");
 	const char *slash = strrchr(path, '/');
 	struct stat st;
 
@@ -238,5 +241,7 @@ int check_output_dir(const char *path, const char *what)
 		return path_error(what, path, "its directory is not a directory");
 	if (access(dir, W_OK | X_OK))
 		return path_error(what, path, "its directory is not writable");
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return path_error(what, path, "is a directory");
 	return 0;
 }

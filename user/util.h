@@ -10,7 +10,6 @@
 #define EXIT_RUNTIME  1 /* an error while working: a file that cannot be read, no BPF, ... */
 #define EXIT_USAGE    2 /* bad command line: unknown option, bad value, missing argument */
 #define EXIT_FINDINGS 3 /* the work was done and found something: a denial still there */
-#define EXIT_UNKNOWN  4 /* preflight: some sockets could not be decided */
 
 /* After getopt's own message for a bad option: one line pointing to the help, so the error
  * stays on the screen (the help itself is only for --help). Returns EXIT_USAGE.

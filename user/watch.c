@@ -396,7 +396,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 			    const unsigned long long *st, size_t entries, unsigned long long max)
 {
 	struct json *j = &w->j;
-	char dest[4 * AVC_PATH_LEN], errbuf[16];
+	char dest[4 * AVC_PATH_LEN];
 	struct timespec now;
 	unsigned int s, last;
 	double wall;
@@ -454,7 +454,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		record_dest(rec, dest, sizeof(dest));
 		json_str(j, "dest", dest);
 		json_str(j, "verdict", verdict_name(rec->verdict));
-		json_str(j, "errno", errno_name(r->key.err, errbuf, sizeof(errbuf)));
+		errno_write_json(j, r->key.err);
 		json_uint(j, "new", r->delta);
 		json_uint(j, "total", r->val.count);
 		json_bool(j, "hidden", rec->verdict == VERDICT_SELINUX_HIDDEN);
@@ -604,7 +604,7 @@ static void watch_usage(FILE *f)
 	      "\n" FILTER_USAGE
 	      "      --max-entries N   size of the counter table (default 10240); when full, new\n"
 	      "                        (comm, destination, verdict) triples count as overflow\n"
-	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
+	      "  -j, --json            JSON lines per report (every field: man avcsnoop, FIELDS)\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
 	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
@@ -615,7 +615,7 @@ static void watch_usage(FILE *f)
 	      "                        after exit; a later --pin DIR reuses them\n"
 	      "      --unpin DIR       detach and remove what --pin DIR left, then exit\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
-	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
+	      "  -P, --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line; skip empty tables\n"
 	      "  -v, --verbose         libbpf debug output\n"
 	      "  -h, --help            this help\n"
@@ -651,6 +651,20 @@ struct watch_args {
 	unsigned long count;
 };
 
+/* The files watch and dump read and write, checked before any work: a typo must not cost the first
+ * interval (or the whole run) to be found. 0, or -errno after naming the path.
+ */
+static int check_outputs(const struct watch_ctx *w, const struct watch_args *a)
+{
+	if (a->policy_file && check_input_file(a->policy_file, "--policy"))
+		return -EINVAL;
+	if (w->prom_path && check_output_dir(w->prom_path, "--prometheus"))
+		return -EINVAL;
+	if (w->export_path && check_output_dir(w->export_path, "--export"))
+		return -EINVAL;
+	return 0;
+}
+
 /* Options shared by watch and dump; 1 handled, 0 not ours, -EINVAL bad. */
 static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const char *arg)
 {
@@ -676,12 +690,9 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 			return -EINVAL;
 		}
 		return 1;
+	case 'P':
 	case OPT_POLICY:
-		if (access(arg, R_OK)) {
-			p_err("--policy %s: %s", arg, strerror(errno));
-			return -EINVAL;
-		}
-		a->policy_file = arg;
+		a->policy_file = arg; /* checked by check_outputs() */
 		return 1;
 	case 'q':
 		w->quiet = true;
@@ -789,7 +800,7 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvhP:", opts, NULL)) != -1) {
 		err = filter_opt(opt, optarg, &a->lo);
 		if (!err)
 			err = output_opt(w, a, opt, optarg);
@@ -817,7 +828,7 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 			*rc = 0;
 			return 1;
 		default:
-			watch_usage(stderr);
+			usage_error("watch");
 			return -EINVAL;
 		}
 	}
@@ -844,6 +855,10 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 	if (w->keep_allowed && (!w->export_path || w->export_fmt == EXPORT_AVC)) {
 		p_err("--allowed: only with --export FILE in JSON format");
 		return -EINVAL;
+	}
+	if (check_outputs(w, a)) {
+		*rc = EXIT_RUNTIME;
+		return 1;
 	}
 	if (a->pin_dir && a->domain.ntypes) {
 		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
@@ -953,7 +968,7 @@ static void dump_usage(FILE *f)
 	      "      --export FILE     distinct findings, for avcsnoop recommend\n"
 	      "      --format json|avc export format\n"
 	      "      --allowed         the export keeps allowed accesses too (for tighten)\n"
-	      "      --policy FILE     name types from this binary policy\n"
+	      "  -P, --policy FILE     name types from this binary policy\n"
 	      "  -q, --quiet, -v, --verbose, -h, --help\n",
 	      f);
 }
@@ -967,7 +982,7 @@ int cmd_dump(int argc, char **argv)
 	int opt, err, nlinks;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jqvhP:", opts, NULL)) != -1) {
 		err = output_opt(&w, &a, opt, optarg);
 		if (err < 0)
 			return 2;
@@ -977,8 +992,7 @@ int cmd_dump(int argc, char **argv)
 			dump_usage(stdout);
 			return 0;
 		}
-		dump_usage(stderr);
-		return 2;
+		return usage_error("dump");
 	}
 	if (optind != argc - 1) {
 		p_err("dump: expected one pin directory (see avcsnoop dump --help)");
@@ -992,6 +1006,8 @@ int cmd_dump(int argc, char **argv)
 		p_err("--allowed: only with --export FILE in JSON format");
 		return 2;
 	}
+	if (check_outputs(&w, &a))
+		return EXIT_RUNTIME;
 	err = pinned_open(argv[optind], &w.maps, &nlinks);
 	if (err) {
 		if (err == -ENOENT) /* otherwise pinned_open named the pin and the problem */

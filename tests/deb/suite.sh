@@ -68,7 +68,8 @@ cl=$(zcat "$W/root/usr/share/doc/avcsnoop/changelog.gz" | head -n 1)
 exe=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$W/root/lib/systemd/system/avcsnoop-watch.service")
 [ "$exe" = /usr/sbin/avcsnoop ] && [ -x "$W/root$exe" ] && ok "the unit runs $exe, which the package holds" ||
 	bad "the unit runs the packaged binary" "ExecStart=$exe"
-zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 && ok "the man page is docs/avcsnoop.8" || bad "the man page is docs/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - build/avcsnoop.8 && ok "the man page is build/avcsnoop.8 (docs/avcsnoop.8 with the version)" || bad "the man page is build/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | grep -qF "\"avcsnoop $(cat VERSION)\" \"System Administration\"" && ok "the man page says version $(cat VERSION)" || bad "the man page's version is not VERSION's"
 
 # the check can fail: the same package without its copyright file is refused
 cp -a build/deb/stage "$W/broken"

@@ -139,8 +139,10 @@ else
 
 	hidden='{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"selinux_hidden","errno":"EACCES","hidden":true,"permissive":false,"count":2,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:ntop_port_t:s0","tclass":"tcp_socket","perms":["name_connect"]}}'
 	adv_hidden=$(recj --policy "$REFPOL" <<<"$hidden")
-	check "hidden finding: first a dontaudit note, then the fixes" \
-		jq -e '.fixes[0].kind == "hidden_note" and (.fixes[0].then | test("audit log will stay silent")) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
+	check "hidden finding: the dontaudit note is a diagnosis, fixes[0] a real fix (rank 1)" \
+		jq -e '.diagnoses[0].kind == "hidden_note" and (.diagnoses[0].then | test("audit log will stay silent")) and .fixes[0].rank == 1 and ([.fixes[].kind] | index("hidden_note") == null) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
+	check "an audit record's finding: dest null (only the port known), dport, errno name and number" \
+		jq -e '.finding.dest == null and .finding.dport == 3000 and .finding.errno == "EACCES" and .finding.errno_code == 13' <<<"$adv_ntop"
 
 	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
 	adv_unix=$(recj --policy "$REFPOL" <<<"$unix")
@@ -291,7 +293,7 @@ fi
 refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED"}'
 out=$(recj <<<"$refused")
 check "refused: a diagnosis, no policy needed, no SELinux commands" \
-	jq -e '(.fixes | length) == 1 and .fixes[0].kind == "not_selinux" and ([.fixes[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
+	jq -e '(.fixes | length) == 0 and (.diagnoses | length) == 1 and .diagnoses[0].kind == "not_selinux" and ([.diagnoses[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
 # a path named on the command line is checked before any input is read: /dev/zero never ends
 out=$(timeout 10 "$AVCSNOOP" recommend --policy /nonexistent </dev/zero 2>&1)
 rc=$?

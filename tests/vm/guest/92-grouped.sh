@@ -55,7 +55,7 @@ lab_bool allow_ypbind 1
 sh=$(get /ntop4)
 # avcsnoop judges an event with the SELinux state it knows when it reads it (hidden_by comes
 # from the policy's auditdeny bit): turn the boolean back only once the event is read
-lab_wait 120 bash -c "jq -e -s 'any(.[]; .type == \"connect\" and .comm == \"nginx\" and .verdict == \"selinux_hidden\")' '$T' >/dev/null" ||
+lab_wait 120 bash -c "jq -e -s 'any(.[]; (.type == \"connect\" or .type == \"bind\") and .comm == \"nginx\" and .verdict == \"selinux_hidden\")' '$T' >/dev/null" ||
 	lab_say "# trace had not printed the hidden denial within 120 s"
 lab_bool allow_ypbind 0
 # an unrelated failure: a missing unix socket

@@ -134,11 +134,11 @@ def cmd_events(a):
     problems = []
     objs = read_json_lines(a.trace, problems)
     comm, path, obj = os.fsencode(a.comm), os.fsencode(a.path), os.fsencode(a.object)
-    evs = [o for o in objs if o.get("type") == "connect" and jbytes(o.get("comm", "")) == comm
+    evs = [o for o in objs if o.get("type") in ("connect", "bind") and jbytes(o.get("comm", "")) == comm
            and jbytes(o.get("path", "")) == path]
     if not evs:
         seen = sorted({(show(jbytes(o.get("comm", ""))), show(jbytes(o.get("path", ""))))
-                       for o in objs if o.get("type") == "connect"})
+                       for o in objs if o.get("type") in ("connect", "bind")})
         problems.append("no connect event with comm %s and path %s; seen: %s" %
                         (show(comm), show(path), seen))
     report("%s: avcsnoop's event carries the comm and the socket path byte for byte" % a.name,
@@ -464,7 +464,7 @@ def cmd_advice(a):
     objects = {}
     for o in read_json_lines(a.trace, []):
         sel = o.get("selinux") or {}
-        if o.get("type") == "connect" and sel.get("object"):
+        if o.get("type") in ("connect", "bind") and sel.get("object"):
             objects[(jbytes(o.get("comm", "")), jbytes(o.get("dest", "")))] = jbytes(sel["object"])
     canaries = a.canary
     for c in canaries:
