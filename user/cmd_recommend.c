@@ -342,7 +342,9 @@ static void print_empty(const struct read_stats *st)
 	       "dontaudit rule leaves no AVC record. To see every denial, hidden ones too, run as\n"
 	       "root\n"
 	       "    avcsnoop trace --recommend\n"
-	       "and reproduce the failure while it runs (e.g. curl -sS http://127.0.0.1/).\n",
+	       "and reproduce the failure while it runs (e.g. curl -sS http://127.0.0.1/).\n"
+	       "Or turn dontaudit rules off for a while (semodule -DB; semodule -B to restore),\n"
+	       "reproduce, and read the audit log again (ausearch -m avc -ts recent --raw).\n",
 	       st->lines, plural(st->lines, "line", "lines"),
 	       st->no_matches ? "; ausearch found no matches" : "");
 }
