@@ -234,7 +234,8 @@ int check_output_dir(const char *path, const char *what)
 	if (stat(dir, &st)) {
 		int err = errno;
 
-		path_error(what, path, err == ENOENT ? "its directory does not exist" : strerror(err));
+		path_error(what, path,
+			   err == ENOENT ? "its directory does not exist" : strerror(err));
 		return -err;
 	}
 	if (!S_ISDIR(st.st_mode))

@@ -698,7 +698,10 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 				 c->note);
 			if (strcmp(got, want))
 				fail("%s line \"%s\", expected \"%s\"",
-				     block == 1 ? "Verify" : block == 2 ? "Undo" : "Do", got, want);
+				     block == 1	  ? "Verify"
+				     : block == 2 ? "Undo"
+						  : "Do",
+				     got, want);
 			/* pasted as printed, comment included */
 			check_split(c, got + 4, true);
 			cmd++;
