@@ -66,6 +66,8 @@ static void put_wrapped(FILE *out, int cont, const char *fmt, ...)
 		return;
 	p = text;
 	while ((int)strlen(p) > width) {
+		char *next;
+
 		/* the last space that keeps the line within width; a longer word stays whole */
 		for (brk = p + width; brk > p && *brk != ' '; brk--)
 			;
@@ -74,10 +76,20 @@ static void put_wrapped(FILE *out, int cont, const char *fmt, ...)
 			if (!brk)
 				break;
 		}
+		/* the whole run of spaces goes: a continuation starts with cont spaces and a
+		 * non-space, so no text from the input (a name holding "    cmd") can begin a
+		 * line that reads as a command of a Do block
+		 */
+		for (next = brk; *next == ' '; next++)
+			;
+		while (brk > p && brk[-1] == ' ')
+			brk--;
+		if (!*next)
+			break;
 		*brk = '\0';
 		fputs_safe(p, out);
 		fprintf(out, "\n%*s", cont, "");
-		p = brk + 1;
+		p = next;
 		width = TEXT_COLS - cont;
 	}
 	fputs_safe(p, out);

@@ -11,6 +11,7 @@
 
 #include "advice_out.h"
 #include "recommend.h"
+#include "util.h"
 #include "test.h"
 
 struct policy *test_open_cil(const char *name, char *path, size_t pathsz);
@@ -907,4 +908,52 @@ TEST(recommend_every_fix_has_verify_and_undo)
 	CHECK(command_shell_line(&adv.verify, line, sizeof(line)) > 0);
 	CHECK_CONTAINS(line, "--tclass dir --perm search --path '/run/back end'");
 	policy_close(p);
+}
+
+/* Prose is wrapped at 100 columns, commands never; a run of spaces from the input (a name
+ * holding "    touch x") at a break cannot start a line that reads as a command.
+ */
+TEST(advice_text_wraps_prose_not_commands)
+{
+	struct finding f;
+	struct fix *fx;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int i, cmd_lines = 0;
+
+	memset(&f, 0, sizeof(f));
+	memset(&adv, 0, sizeof(adv));
+	snprintf(adv.summary, sizeof(adv.summary), "SELinux is preventing nginx from a thing");
+	fx = &adv.fixes[adv.nfixes++];
+	fx->kind = FIX_BOOLEAN;
+	/* "If " and 13 words end at column 94, "abcdef" at 100: the four spaces of a hostile
+	 * name start where the line must break
+	 */
+	for (i = 0; i < 13; i++)
+		text_cat(fx->if_text, sizeof(fx->if_text), "word%02d ", i);
+	text_cat(fx->if_text, sizeof(fx->if_text), "abcdef    touch pwned and a tail of words");
+	command_init(&fx->cmds[0], "setsebool");
+	for (i = 0; i < 12; i++)
+		command_arg(&fx->cmds[0], "a-long-argument");
+	fx->ncmds = 1;
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	advice_print_text(mem, &f, &adv);
+	fclose(mem);
+	if (getenv("SHOW_WRAP"))
+		fprintf(stderr, "%s", buf);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "    ", 4)) {
+			/* the one command line, whole (about 200 columns) */
+			if (strncmp(line, "    setsebool a-long-argument", 29))
+				FAIL_AT("an indented line that is no command: \"%s\"", line);
+			CHECK(strlen(line) > 180);
+			cmd_lines++;
+			continue;
+		}
+		CHECK(strlen(line) <= 100);
+	}
+	CHECK_INT(cmd_lines, 1);
+	free(buf);
 }
