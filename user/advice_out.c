@@ -15,6 +15,7 @@
 #include "findings_io.h"
 #include "policy.h"
 #include "recommend.h"
+#include "util.h"
 #include "verdict.h"
 
 static bool is_note(const struct fix *fx)
@@ -466,8 +467,9 @@ static void seen_text(const struct finding *f, char *out, size_t sz)
 		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : "", esc);
 	}
 	if (f->dests_unlisted && n < sz)
-		n += (size_t)snprintf(out + n, sz - n, " and more (%llu attempts)",
-				      (unsigned long long)f->dests_unlisted);
+		n += (size_t)snprintf(out + n, sz - n, " and more (%llu attempt%s)",
+				      (unsigned long long)f->dests_unlisted,
+				      plural_s(f->dests_unlisted));
 	for (i = 0; i < f->nprocs && n < sz; i++) {
 		escape_str(esc, sizeof(esc), f->procs[i].comm, ESC_TEXT);
 		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : " by ", esc);

@@ -273,9 +273,10 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		json_line_end(&t->j);
 	}
 	fprintf(stderr,
-		"avcsnoop: %llu attempts, %llu events, %llu lost (ring buffer full: %llu, "
+		"avcsnoop: %llu attempt%s, %llu event%s, %llu lost (ring buffer full: %llu, "
 		"no memory for an attempt: %llu)%s\n",
-		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
+		st[STAT_ATTEMPTS], plural_s(st[STAT_ATTEMPTS]), st[STAT_EVENTS],
+		plural_s(st[STAT_EVENTS]), lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
 		lost ? "; raise --ringbuf-size" : "");
 	if (t->domain)
 		fprintf(stderr,

@@ -11,6 +11,12 @@
 #define EXIT_USAGE    2 /* bad command line: unknown option, bad value, missing argument */
 #define EXIT_FINDINGS 3 /* the work was done and found something: a denial still there */
 
+/* "s" when n calls for the plural of a count's noun ("1 attempt", "2 attempts"), else "". */
+static inline const char *plural_s(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* After getopt's own message for a bad option: one line pointing to the help, so the error
  * stays on the screen (the help itself is only for --help). Returns EXIT_USAGE.
  */

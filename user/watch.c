@@ -326,8 +326,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	fprintf(w->out,
-		"\n%s  %llu attempts traced, %zu rows, %zu/%llu counter entries, overflow %llu\n",
-		when, st[STAT_ATTEMPTS], n, entries, max, st[STAT_AGG_OVERFLOW]);
+		"\n%s  %llu attempt%s traced, %zu row%s, %zu/%llu counter entries, overflow %llu\n",
+		when, st[STAT_ATTEMPTS], plural_s(st[STAT_ATTEMPTS]), n, plural_s(n), entries, max,
+		st[STAT_AGG_OVERFLOW]);
 	if (st[STAT_AGG_OVERFLOW])
 		fprintf(w->out,
 			"!! %llu attempts were not counted: the counter table is full "
@@ -385,9 +386,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
 		record_dest(&r->rec, raw, sizeof(raw));
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
-		fprintf(w->out, "\n%s %s %s %s (%llu attempts, latency since counting began):\n",
+		fprintf(w->out, "\n%s %s %s %s (%llu attempt%s, latency since counting began):\n",
 			comm, op_name(r->rec.op), dest, verdict_name(r->rec.verdict),
-			(unsigned long long)r->val.count);
+			(unsigned long long)r->val.count, plural_s(r->val.count));
 		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
 	}
 }

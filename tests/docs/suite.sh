@@ -139,6 +139,16 @@ for input in "" "<no matches>"; do
 	fi
 done
 
+# ---- counts read as English: "1 attempt", "1 finding", never "1 attempts" or "(s)" there ----
+refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED","count":1}'
+out=$("$AVC" recommend <<<"$refused" 2>&1)
+if grep -q "^1 finding: 0 SELinux, 1 other failure (" <<<"$out" && grep -q "; 1 attempt; " <<<"$out" &&
+	! grep -qE "(^|[^0-9])1 [a-z]+s\b[^(]" <<<"$(head -n 2 <<<"$out")"; then
+	ok "recommend's summary says 1 finding, 1 attempt"
+else
+	bad "recommend's summary says 1 finding, 1 attempt" "$(head -n 3 <<<"$out")"
+fi
+
 # ---- README.md's generated blocks are what the binary prints ----
 if grep -q '^<!-- generated' README.md; then
 	check "README.md: every generated block matches the binary" \

@@ -488,7 +488,7 @@ def cmd_advice(a):
             problems.append("no advice for dest %s%s among %d" % (
                 show(path), "" if comm is None else " comm " + show(comm), len(advices)))
         mine += got
-    kinds = [fx.get("kind") for o in mine for fx in o.get("fixes", [])]
+    kinds = [fx.get("kind") for o in mine for fx in o.get("diagnoses", []) + o.get("fixes", [])]
     for k in a.want_kind:
         if k not in kinds:
             problems.append("no %s fix (fixes: %s)" % (k, kinds))
@@ -517,8 +517,8 @@ def cmd_advice(a):
            % a.name, problems)
 
     # the Do blocks of the text are the JSON commands, fix by fix
-    fixes = [fx for o in advices for fx in o.get("fixes", []) if fx.get("commands")]
-    owner = {id(fx): o for o in advices for fx in o.get("fixes", [])}
+    fixes = [fx for o in advices for fx in o.get("diagnoses", []) + o.get("fixes", []) if fx.get("commands")]
+    owner = {id(fx): o for o in advices for fx in o.get("diagnoses", []) + o.get("fixes", [])}
     blocks = do_blocks(text)
     problems = []
     if len(blocks) != len(fixes):
