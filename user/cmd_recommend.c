@@ -337,6 +337,18 @@ static int manual_finding(const struct manual *m, struct finding *f)
  */
 static void print_empty(const struct read_stats *st)
 {
+	unsigned long skipped = st->not_kernel + st->bad + st->too_long;
+
+	/* lines were refused (warned about above): the input was not empty, so the dontaudit
+	 * explanation would mislead; say what was read and stop
+	 */
+	if (skipped) {
+		printf("No AVC denial from the kernel in the input (%lu %s read, %lu %s skipped: "
+		       "the warning on stderr says why).\n",
+		       st->lines, plural(st->lines, "line", "lines"), skipped,
+		       plural(skipped, "line", "lines"));
+		return;
+	}
 	printf("No denials in the input (%lu %s read%s).\n"
 	       "An empty audit log does not mean SELinux allowed it: a denial hidden by a\n"
 	       "dontaudit rule leaves no AVC record. To see every denial, hidden ones too, run as\n"
