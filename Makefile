@@ -160,6 +160,18 @@ deb: avcsnoop $(OUTPUT)/avcsnoop.8
 	$(call msg,DEB,$(OUTPUT)/deb)
 	$(Q)MAN_PAGE=$(OUTPUT)/avcsnoop.8 packaging/deb/build.sh avcsnoop $(OUTPUT)/deb
 
+# The RPM for RHEL-family hosts (packaging/rpm/build.sh): a tarball of the tracked files with
+# the spec made from packaging/rpm/avcsnoop.spec.in and VERSION, then rpmbuild -ba in a private
+# %_topdir under build/rpm (the build, %check's unit tests, the packages), then rpmlint with
+# packaging/rpm/rpmlint.toml and avcsnoop.rpmlintrc: build/rpm/avcsnoop-VERSION-1.src.rpm and
+# .ARCH.rpm. On Debian (its `rpm` package) the spec's BuildRequires are not installed RPMs, so
+# rpmbuild runs with --nodeps there: scripts/deps.sh's Debian packages provide the same tools
+# and libraries. tests/rpm checks the result.
+.PHONY: rpm
+rpm:
+	$(call msg,RPM,$(OUTPUT)/rpm)
+	$(Q)packaging/rpm/build.sh $(OUTPUT)/rpm
+
 clean:
 	rm -rf $(OUTPUT) avcsnoop
 

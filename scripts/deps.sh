@@ -9,6 +9,7 @@ libsepol-dev pkg-config"
 test_pkgs="secilc setools jq iproute2 selinux-policy-default libclang-rt-14-dev bc \
 policycoreutils-python-utils python3 clang-format clang-tidy cppcheck \
 dpkg-dev lintian prometheus"
+test_pkgs="$test_pkgs rpm rpm2cpio cpio rpmlint" # make rpm (rpmbuild) and tests/rpm
 # the lab labels its image with tests/vm/label.c (gcc, libselinux) and installs avcsnoop's
 # .deb in the guest (make deb: dpkg-dev); xz: Debian 13's kernel modules; the keyring signs
 # every lab suite's apt lists (bookworm's has trixie's keys)
