@@ -125,6 +125,7 @@ static void print_cmds(FILE *out, const struct command *cmds, int n, char *line,
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
+	bool said_rebuild = false;
 	int i, num = 0;
 
 	(void)f;
@@ -161,8 +162,11 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 		if (fx->ncmds)
 			put(out, "Do\n");
 		print_cmds(out, fx->cmds, fx->ncmds, line, sizeof(line));
-		if (fx->ncmds && fx->rebuild)
+		/* said once per finding: the same sentence under every fix was most of the text */
+		if (fx->ncmds && fx->rebuild && !said_rebuild) {
 			put_wrapped(out, 3, "  (%s)", fx->rebuild);
+			said_rebuild = true;
+		}
 		if (is_note(fx))
 			continue;
 		if (a->has_verify) {
