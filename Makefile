@@ -46,7 +46,7 @@ Q := $(if $(V),,@)
 msg = $(if $(V),,@printf '  %-8s %s\n' "$(1)" "$(2)";)
 
 .PHONY: all deps run demo test unit hosttest policytest vmtest bench bench-recommend bench-policy fuzz clean format format-check lint install deb
-all: avcsnoop
+all: avcsnoop $(OUTPUT)/avcsnoop.8
 
 deps:
 	@./scripts/deps.sh build
@@ -151,16 +151,21 @@ bench-policies: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/policies.sh
 
+# The man page as installed: docs/avcsnoop.8 with the version of VERSION (never typed twice)
+$(OUTPUT)/avcsnoop.8: docs/avcsnoop.8 VERSION | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)sed 's/@VERSION@/$(VERSION)/g' docs/avcsnoop.8 > $@.tmp && mv $@.tmp $@
+
 PREFIX ?= /usr/local
-install: avcsnoop
+install: avcsnoop $(OUTPUT)/avcsnoop.8
 	install -D -m 0755 avcsnoop $(DESTDIR)$(PREFIX)/sbin/avcsnoop
-	install -D -m 0644 docs/avcsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/avcsnoop.8
+	install -D -m 0644 $(OUTPUT)/avcsnoop.8 $(DESTDIR)$(PREFIX)/share/man/man8/avcsnoop.8
 
 # The Debian package (packaging/deb/build.sh): /usr/sbin/avcsnoop, the man page, the systemd
 # unit and the Prometheus alerting rules; tests/deb checks it with lintian.
-deb: avcsnoop
+deb: avcsnoop $(OUTPUT)/avcsnoop.8
 	$(call msg,DEB,$(OUTPUT)/deb)
-	$(Q)packaging/deb/build.sh avcsnoop $(OUTPUT)/deb
+	$(Q)MAN_PAGE=$(OUTPUT)/avcsnoop.8 packaging/deb/build.sh avcsnoop $(OUTPUT)/deb
 
 # The RPM for RHEL-family hosts (packaging/rpm/build.sh): a tarball of the tracked files with
 # the spec made from packaging/rpm/avcsnoop.spec.in and VERSION, then rpmbuild -ba in a private

@@ -15,6 +15,7 @@
 #include "findings_io.h"
 #include "policy.h"
 #include "recommend.h"
+#include "util.h"
 #include "verdict.h"
 
 static bool is_note(const struct fix *fx)
@@ -42,6 +43,61 @@ static void put(FILE *out, const char *fmt, ...)
 	free(line);
 }
 
+/* Prose is wrapped here so a fix reads on an 80-100 column terminal; commands never are: they
+ * are pasted whole.
+ */
+#define TEXT_COLS 100
+
+/* put() for prose: one paragraph (no newline inside), broken at spaces before TEXT_COLS,
+ * continuation lines indented by cont spaces (fewer than 4: four mark a command line).
+ */
+static void put_wrapped(FILE *out, int cont, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void put_wrapped(FILE *out, int cont, const char *fmt, ...)
+{
+	char *text = NULL, *p, *brk;
+	va_list ap;
+	int n, width = TEXT_COLS;
+
+	va_start(ap, fmt);
+	n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	p = text;
+	while ((int)strlen(p) > width) {
+		char *next;
+
+		/* the last space that keeps the line within width; a longer word stays whole */
+		for (brk = p + width; brk > p && *brk != ' '; brk--)
+			;
+		if (brk == p) {
+			brk = strchr(p + width, ' ');
+			if (!brk)
+				break;
+		}
+		/* the whole run of spaces goes: a continuation starts with cont spaces and a
+		 * non-space, so no text from the input (a name holding "    cmd") can begin a
+		 * line that reads as a command of a Do block
+		 */
+		for (next = brk; *next == ' '; next++)
+			;
+		while (brk > p && brk[-1] == ' ')
+			brk--;
+		if (!*next)
+			break;
+		*brk = '\0';
+		fputs_safe(p, out);
+		fprintf(out, "\n%*s", cont, "");
+		p = next;
+		width = TEXT_COLS - cont;
+	}
+	fputs_safe(p, out);
+	fputc('\n', out);
+	free(text);
+}
+
 /* The shell form of a command; "" (and a note) when it could not be built whole. */
 static const char *shell_line(const struct command *c, char *buf, size_t sz)
 {
@@ -50,17 +106,34 @@ static const char *shell_line(const struct command *c, char *buf, size_t sz)
 	return buf;
 }
 
+/* Commands as shell lines, four spaces in, each with its note. */
+static void print_cmds(FILE *out, const struct command *cmds, int n, char *line, size_t sz)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct command *c = &cmds[k];
+
+		if (!shell_line(c, line, sz)[0]) {
+			put(out, "    # (a command too long to print whole was left out)\n");
+			continue;
+		}
+		put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
+	}
+}
+
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
-	int i, k, num = 0;
+	bool said_rebuild = false;
+	int i, num = 0;
 
 	(void)f;
-	put(out, "%s\n", a->summary);
+	put_wrapped(out, 2, "%s", a->summary);
 	if (a->policy[0])
 		put(out, "  policy: %s\n", a->policy);
 	if (a->notes[0])
-		put(out, "  note: %s\n", a->notes);
+		put_wrapped(out, 3, "  note: %s", a->notes);
 	for (i = 0; i < a->nfixes; i++) {
 		const struct fix *fx = &a->fixes[i];
 
@@ -71,29 +144,38 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			    : fx->kind == FIX_NOT_SELINUX ? "Not SELinux"
 							  : "Note");
 		else
-			put(out, "*****  Fix %d: %s (confidence: %s)  *****\n", ++num,
-			    fix_kind_name(fx->kind), fix_confidence_name(fx->confidence));
+			/* no "confidence" here: the rank says which to prefer, "It grants" what it
+			 * costs; JSON keeps the field, defined in avcsnoop(8) FIELDS
+			 */
+			put(out, "*****  Fix %d: %s  *****\n", ++num, fix_kind_name(fx->kind));
 		if (fx->if_text[0])
-			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
+			put_wrapped(out, 2, "If %s",
+				    fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
 		if (fx->then_text[0])
-			put(out, "%s\n", fx->then_text);
+			put_wrapped(out, 2, "%s", fx->then_text);
 		if (fx->breaks_text[0])
-			put(out, "  It breaks: %s.\n", fx->breaks_text);
+			put_wrapped(out, 3, "  It breaks: %s.", fx->breaks_text);
 		if (fx->grant[0])
-			put(out, "  It grants: %s.\n", fx->grant);
+			put_wrapped(out, 3, "  It grants: %s.", fx->grant);
 		if (fx->why[0])
-			put(out, "  Why here: %s.\n", fx->why);
+			put_wrapped(out, 3, "  Why here: %s.", fx->why);
 		if (fx->ncmds)
 			put(out, "Do\n");
-		for (k = 0; k < fx->ncmds; k++) {
-			const struct command *c = &fx->cmds[k];
-
-			if (!shell_line(c, line, sizeof(line))[0]) {
-				put(out,
-				    "    # (a command too long to print whole was left out)\n");
-				continue;
-			}
-			put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
+		print_cmds(out, fx->cmds, fx->ncmds, line, sizeof(line));
+		/* said once per finding: the same sentence under every fix was most of the text */
+		if (fx->ncmds && fx->rebuild && !said_rebuild) {
+			put_wrapped(out, 3, "  (%s)", fx->rebuild);
+			said_rebuild = true;
+		}
+		if (is_note(fx))
+			continue;
+		if (a->has_verify) {
+			put(out, "Verify (exit 0: allowed now, 3: still denied)\n");
+			print_cmds(out, &a->verify, 1, line, sizeof(line));
+		}
+		if (fx->nundo) {
+			put(out, "Undo\n");
+			print_cmds(out, fx->undo, fx->nundo, line, sizeof(line));
 		}
 	}
 }
@@ -120,55 +202,103 @@ static void breaks_write_json(struct json *j, const struct fix_break *b, int n, 
 		json_uint(j, "breaks_total", total);
 }
 
-/* "commands": the shell lines; "argv": the exact arguments (and the redirect). The only
- * writer of a fix's commands, for advice records and compact recommendations alike.
+/* {"argv":[...],"stdout":"FILE"?,"note":"..."?}: one command, its exact arguments. */
+static void command_write_json(struct json *j, const char *key, const struct command *c)
+{
+	int i;
+
+	json_obj_begin(j, key);
+	json_arr_begin(j, "argv");
+	for (i = 0; i < c->argc; i++)
+		json_str(j, NULL, command_argv(c, i));
+	json_arr_end(j);
+	if (c->stdout_file[0])
+		json_str(j, "stdout", c->stdout_file);
+	if (c->note[0])
+		json_str(j, "note", c->note);
+	json_obj_end(j);
+}
+
+/* "commands": the shell lines; "argv": the exact arguments (and the redirect); then a fix's
+ * "verify", "undo" and "rebuild". The only writer of a fix's commands, for advice records and
+ * compact recommendations alike.
  */
-static void commands_write_json(struct json *j, const struct fix *fx)
+static void commands_write_json(struct json *j, const struct advice *a, const struct fix *fx)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
-	int k, i;
+	int k;
 
 	json_arr_begin(j, "commands");
 	for (k = 0; k < fx->ncmds; k++)
 		json_str(j, NULL, shell_line(&fx->cmds[k], line, sizeof(line)));
 	json_arr_end(j);
 	json_arr_begin(j, "argv");
-	for (k = 0; k < fx->ncmds; k++) {
-		const struct command *c = &fx->cmds[k];
-
-		json_obj_begin(j, NULL);
-		json_arr_begin(j, "argv");
-		for (i = 0; i < c->argc; i++)
-			json_str(j, NULL, command_argv(c, i));
-		json_arr_end(j);
-		if (c->stdout_file[0])
-			json_str(j, "stdout", c->stdout_file);
-		if (c->note[0])
-			json_str(j, "note", c->note);
-		json_obj_end(j);
-	}
+	for (k = 0; k < fx->ncmds; k++)
+		command_write_json(j, NULL, &fx->cmds[k]);
 	json_arr_end(j);
+	if (is_note(fx))
+		return;
+	/* a fix's check and its reverse: "verify" is the same command for every fix */
+	if (a && a->has_verify)
+		command_write_json(j, "verify", &a->verify);
+	json_arr_begin(j, "undo");
+	for (k = 0; k < fx->nundo; k++)
+		command_write_json(j, NULL, &fx->undo[k]);
+	json_arr_end(j);
+	if (fx->rebuild)
+		json_str(j, "rebuild", fx->rebuild);
 }
 
 void fix_commands_write_json(struct json *j, const struct fix *fx)
 {
-	commands_write_json(j, fx);
+	commands_write_json(j, NULL, fx);
+}
+
+/* One entry of "fixes" (rank 1...) or "diagnoses" (rank 0: written null). */
+static void fix_write_json(struct json *j, const struct advice *a, const struct fix *fx, int rank)
+{
+	json_obj_begin(j, NULL);
+	if (!rank)
+		json_null(j, "rank");
+	else
+		json_int(j, "rank", rank);
+	json_str(j, "kind", fix_kind_name(fx->kind));
+	json_str(j, "confidence", fix_confidence_name(fx->confidence));
+	json_str(j, "if", fx->if_text);
+	json_str(j, "then", fx->then_text);
+	json_str(j, "grant", fx->grant);
+	json_str(j, "why", fx->why);
+	commands_write_json(j, a, fx);
+	if (fx->boolean[0]) {
+		json_str(j, "boolean", fx->boolean);
+		json_bool(j, "value", fx->bool_value);
+	}
+	if (fx->type[0])
+		json_str(j, "new_type", fx->type);
+	if (fx->alternatives[0])
+		json_str(j, "alternatives", fx->alternatives);
+	json_uint(j, "breadth", fx->breadth);
+	if (fx->nbreaks_total) {
+		breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
+		json_str(j, "breaks_text", fx->breaks_text);
+	}
+	json_obj_end(j);
 }
 
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
 {
-	char dest[FINDING_CTX_LEN + 16], ebuf[16];
 	int i, num = 0;
 
-	finding_dest(f, dest, sizeof(dest));
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "advice");
 	json_obj_begin(j, "finding");
 	json_str(j, "comm", f->comm);
 	json_uint(j, "pid", f->pid);
-	json_str(j, "dest", dest);
+	finding_dest_write_json(j, f);
+	if (f->dport)
+		json_uint(j, "dport", f->dport);
 	json_str(j, "verdict", verdict_name(f->verdict));
-	json_str(j, "errno", errno_name(f->err, ebuf, sizeof(ebuf)));
+	errno_write_json(j, f->err);
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
 	json_uint(j, "count", f->count);
@@ -186,37 +316,19 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 		json_uint(j, "policy_seqno", a->policy_seqno);
 	json_str(j, "source_type", a->source_type);
 	json_str(j, "target_type", a->target_type);
+	/* "diagnoses": what the finding means without a change to make (a dontaudit rule hides
+	 * it, not SELinux, information); "fixes": the changes, best first. fixes[0] is always
+	 * the text's Fix 1.
+	 */
+	json_arr_begin(j, "diagnoses");
+	for (i = 0; i < a->nfixes; i++)
+		if (is_note(&a->fixes[i]))
+			fix_write_json(j, a, &a->fixes[i], 0);
+	json_arr_end(j);
 	json_arr_begin(j, "fixes");
-	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
-
-		json_obj_begin(j, NULL);
-		if (is_note(fx))
-			json_null(j, "rank");
-		else
-			json_int(j, "rank", ++num);
-		json_str(j, "kind", fix_kind_name(fx->kind));
-		json_str(j, "confidence", fix_confidence_name(fx->confidence));
-		json_str(j, "if", fx->if_text);
-		json_str(j, "then", fx->then_text);
-		json_str(j, "grant", fx->grant);
-		json_str(j, "why", fx->why);
-		commands_write_json(j, fx);
-		if (fx->boolean[0]) {
-			json_str(j, "boolean", fx->boolean);
-			json_bool(j, "value", fx->bool_value);
-		}
-		if (fx->type[0])
-			json_str(j, "new_type", fx->type);
-		if (fx->alternatives[0])
-			json_str(j, "alternatives", fx->alternatives);
-		json_uint(j, "breadth", fx->breadth);
-		if (fx->nbreaks_total) {
-			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
-			json_str(j, "breaks_text", fx->breaks_text);
-		}
-		json_obj_end(j);
-	}
+	for (i = 0; i < a->nfixes; i++)
+		if (!is_note(&a->fixes[i]))
+			fix_write_json(j, a, &a->fixes[i], ++num);
 	json_arr_end(j);
 	json_obj_end(j);
 	json_line_end(j);
@@ -224,26 +336,31 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 
 void advice_write_compact(struct json *j, const char *key, const struct advice *a)
 {
-	int i;
+	int i, pass;
 
 	json_obj_begin(j, key);
 	json_str(j, "summary", a->summary);
 	if (a->policy_seqno)
 		json_uint(j, "policy_seqno", a->policy_seqno);
-	json_arr_begin(j, "fixes");
-	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
+	for (pass = 0; pass < 2; pass++) {
+		/* the diagnoses, then the fixes: as advice_write_json */
+		json_arr_begin(j, pass ? "fixes" : "diagnoses");
+		for (i = 0; i < a->nfixes; i++) {
+			const struct fix *fx = &a->fixes[i];
 
-		json_obj_begin(j, NULL);
-		json_str(j, "kind", fix_kind_name(fx->kind));
-		json_str(j, "confidence", fix_confidence_name(fx->confidence));
-		json_str(j, "then", fx->then_text);
-		commands_write_json(j, fx);
-		if (fx->nbreaks_total)
-			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
-		json_obj_end(j);
+			if (is_note(fx) == !!pass)
+				continue;
+			json_obj_begin(j, NULL);
+			json_str(j, "kind", fix_kind_name(fx->kind));
+			json_str(j, "confidence", fix_confidence_name(fx->confidence));
+			json_str(j, "then", fx->then_text);
+			commands_write_json(j, a, fx);
+			if (fx->nbreaks_total)
+				breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
 	}
-	json_arr_end(j);
 	json_obj_end(j);
 }
 
@@ -277,13 +394,12 @@ void verify_print_text(FILE *out, const struct finding *f, const struct verify_r
 
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
 {
-	char dest[FINDING_CTX_LEN + 16];
-
-	finding_dest(f, dest, sizeof(dest));
 	json_obj_begin(j, NULL);
 	json_str(j, "type", "verify");
 	json_str(j, "comm", f->comm);
-	json_str(j, "dest", dest);
+	finding_dest_write_json(j, f);
+	if (f->dport)
+		json_uint(j, "dport", f->dport);
 	finding_write_selinux_json(j, "selinux", f);
 	json_bool(j, "checked", v->checked);
 	if (v->checked)
@@ -355,8 +471,9 @@ static void seen_text(const struct finding *f, char *out, size_t sz)
 		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : "", esc);
 	}
 	if (f->dests_unlisted && n < sz)
-		n += (size_t)snprintf(out + n, sz - n, " and more (%llu attempts)",
-				      (unsigned long long)f->dests_unlisted);
+		n += (size_t)snprintf(out + n, sz - n, " and more (%llu attempt%s)",
+				      (unsigned long long)f->dests_unlisted,
+				      plural_s(f->dests_unlisted));
 	for (i = 0; i < f->nprocs && n < sz; i++) {
 		escape_str(esc, sizeof(esc), f->procs[i].comm, ESC_TEXT);
 		n += (size_t)snprintf(out + n, sz - n, "%s%s", i ? ", " : " by ", esc);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "advice_out.h"
 #include "auditlog.h"
@@ -19,7 +20,7 @@
 #include "util.h"
 #include "verdict.h"
 
-#define EXIT_STILL_DENIED 3
+#define EXIT_STILL_DENIED EXIT_FINDINGS
 
 static void usage(FILE *out)
 {
@@ -42,6 +43,10 @@ static void usage(FILE *out)
 		"      --ports-local FILE  semanage's local ports (ports.local) to decide -a or -m\n"
 		"      --verify            recompute each finding's access now, print whether it\n"
 		"                          would be allowed (exit 3 when one is still denied)\n"
+		"      --scontext CTX --tcontext CTX --tclass CLASS --perm PERM [--perm PERM...]\n"
+		"      [--port N] [--path PATH]\n"
+		"                          one access given on the command line instead of FILEs\n"
+		"                          (what each fix's Verify line runs)\n"
 		"      --max-findings N    findings (distinct accesses) kept (default 4096)\n"
 		"  -j, --json              one JSON object per line\n"
 		"  -v, --verbose           debug messages\n"
@@ -54,7 +59,13 @@ static void usage(FILE *out)
 		"  avcsnoop recommend --verify findings.json   # after applying a fix\n"
 		"\n"
 		"Exit status: 0 ok, 1 error (bad input lines are reported with their line number),\n"
-		"2 bad usage, 3 with --verify when a finding would still be denied.\n");
+		"2 bad usage, 3 with --verify when a finding would still be denied.\n"
+		"JSON fields and exit codes: man avcsnoop (FIELDS, EXIT STATUS).\n");
+}
+
+static const char *plural(unsigned long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 struct read_stats {
@@ -62,6 +73,7 @@ struct read_stats {
 	unsigned long long uncounted; /* attempts an export says its source could not count */
 	unsigned long other; /* of the ignored: audit records of another type (AVC_PATH, ...) */
 	char other_type[16]; /* the first such record's type */
+	unsigned long no_matches; /* ausearch's "<no matches>" lines */
 };
 
 /* No audit record or findings line comes near this: a longer line is refused, not read. */
@@ -145,6 +157,8 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 		if (r == AUDITLOG_IGNORED) {
 			char type[16];
 
+			if (!strncmp(line + i, "<no matches>", 12))
+				st->no_matches++;
 			st->ignored++;
 			/* an AVC_PATH (its AVC's path), SYSCALL, PROCTITLE, ... record: read as
 			 * what it is, skipped and counted
@@ -265,9 +279,12 @@ static void print_text(struct run *rn, const struct read_stats *st)
 {
 	size_t k;
 
-	printf("%zu finding(s): %zu SELinux, %zu other failure(s) (one per access; %lu record(s) "
-	       "read, %lu success(es) skipped)\n",
-	       rn->n, rn->nselinux, rn->n - rn->nselinux, st->records, st->successes);
+	printf("%zu %s: %zu SELinux, %zu other %s (one per access; %lu %s read, %lu %s "
+	       "skipped)\n",
+	       rn->n, plural(rn->n, "finding", "findings"), rn->nselinux, rn->n - rn->nselinux,
+	       plural(rn->n - rn->nselinux, "failure", "failures"), st->records,
+	       plural(st->records, "record", "records"), st->successes,
+	       plural(st->successes, "success", "successes"));
 	for (k = 0; k < rn->n; k++)
 		advice_print_summary_line(stdout, (int)k + 1, rn->items[k].f, rn->items[k].top_fix);
 	for (k = 0; k < rn->n; k++) {
@@ -277,6 +294,115 @@ static void print_text(struct run *rn, const struct read_stats *st)
 		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
 		advice_print_text(stdout, rn->items[k].f, advise(rn, rn->items[k].f));
 	}
+}
+
+/* One access named on the command line (--scontext ... --perm ...), as an AVC record would
+ * give it: what a fix's Verify line runs, and a question anyone may ask.
+ */
+struct manual {
+	const char *scon, *tcon, *tclass, *path;
+	const char *perms[FINDING_MAX_PERMS];
+	int nperms;
+	unsigned long port;
+	bool any;
+};
+
+static int manual_copy(char *dst, size_t sz, const char *src, const char *what)
+{
+	if (strlen(src) >= sz || !*src) {
+		p_err("%s: %s", what, *src ? "too long" : "empty");
+		return -EINVAL;
+	}
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+static int manual_finding(const struct manual *m, struct finding *f)
+{
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	if (!m->scon || !m->tcon || !m->tclass || !m->nperms) {
+		p_err("an access on the command line needs --scontext, --tcontext, --tclass and "
+		      "--perm");
+		return -EINVAL;
+	}
+	if (manual_copy(f->scontext, sizeof(f->scontext), m->scon, "--scontext") ||
+	    manual_copy(f->tcontext, sizeof(f->tcontext), m->tcon, "--tcontext") ||
+	    manual_copy(f->tclass, sizeof(f->tclass), m->tclass, "--tclass") ||
+	    (m->path && manual_copy(f->path, sizeof(f->path), m->path, "--path")))
+		return -EINVAL;
+	for (i = 0; i < m->nperms; i++)
+		if (manual_copy(f->perms[i], sizeof(f->perms[i]), m->perms[i], "--perm"))
+			return -EINVAL;
+	f->nperms = m->nperms;
+	f->origin = ORIGIN_AUDIT;
+	f->op = !strcmp(f->perms[0], "name_bind") || !strcmp(f->perms[0], "node_bind")
+			? AVC_OP_BIND
+			: AVC_OP_CONNECT;
+	f->verdict = VERDICT_SELINUX_DENIED;
+	f->err = EACCES;
+	f->count = 1;
+	f->counts.total = 1;
+	f->counts.audited = 1;
+	f->dport = (uint16_t)m->port;
+	if (m->port)
+		snprintf(f->dests[f->ndests++], sizeof(f->dests[0]), ":%lu", m->port);
+	return 0;
+}
+
+/* Nothing to advise: say what that means, since silence is exactly what a dontaudit'd
+ * denial looks like in the audit log, and what to run instead.
+ */
+static void print_empty(const struct read_stats *st)
+{
+	unsigned long skipped = st->not_kernel + st->bad + st->too_long;
+
+	/* lines were refused (warned about above): the input was not empty, so the dontaudit
+	 * explanation would mislead; say what was read and stop
+	 */
+	if (skipped) {
+		printf("No AVC denial from the kernel in the input (%lu %s read, %lu %s skipped: "
+		       "the warning on stderr says why).\n",
+		       st->lines, plural(st->lines, "line", "lines"), skipped,
+		       plural(skipped, "line", "lines"));
+		return;
+	}
+	printf("No denials in the input (%lu %s read%s).\n"
+	       "An empty audit log does not mean SELinux allowed it: a denial hidden by a\n"
+	       "dontaudit rule leaves no AVC record. To see every denial, hidden ones too, run as\n"
+	       "root\n"
+	       "    avcsnoop trace --recommend\n"
+	       "and reproduce the failure while it runs (e.g. curl -sS http://127.0.0.1/).\n"
+	       "Or turn dontaudit rules off for a while (semodule -DB; semodule -B to restore),\n"
+	       "reproduce, and read the audit log again (ausearch -m avc -ts recent --raw).\n",
+	       st->lines, plural(st->lines, "line", "lines"),
+	       st->no_matches ? "; ausearch found no matches" : "");
+}
+
+/* The last JSON line: what was read and found ("findings":0 with a "hint" when empty). */
+static void write_summary_json(struct run *rn, const struct read_stats *st)
+{
+	json_obj_begin(&rn->j, NULL);
+	json_str(&rn->j, "type", "summary");
+	json_uint(&rn->j, "findings", rn->n);
+	json_uint(&rn->j, "selinux", rn->nselinux);
+	json_uint(&rn->j, "other", rn->n - rn->nselinux);
+	json_uint(&rn->j, "lines", st->lines);
+	json_uint(&rn->j, "records", st->records);
+	json_uint(&rn->j, "successes_skipped", st->successes);
+	json_uint(&rn->j, "ignored", st->ignored);
+	json_uint(&rn->j, "malformed", st->bad);
+	if (rn->pol)
+		json_str(&rn->j, "policy", policy_path(rn->pol));
+	if (rn->verify)
+		json_uint(&rn->j, "still_denied", (unsigned long)rn->still_denied);
+	if (!rn->n)
+		json_str(&rn->j, "hint",
+			 "no denials: a dontaudit'd denial leaves no AVC record; run "
+			 "`avcsnoop trace --recommend` as root and reproduce the failure");
+	json_obj_end(&rn->j);
+	json_line_end(&rn->j);
 }
 
 int cmd_recommend(int argc, char **argv)
@@ -289,10 +415,17 @@ int cmd_recommend(int argc, char **argv)
 		{ "max-findings", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "scontext", required_argument, NULL, 'S' },
+		{ "tcontext", required_argument, NULL, 'T' },
+		{ "tclass", required_argument, NULL, 'C' },
+		{ "perm", required_argument, NULL, 'R' },
+		{ "port", required_argument, NULL, 'O' },
+		{ "path", required_argument, NULL, 'A' },
 		{ 0 },
 	};
 	const char *policy_file = NULL, *ports_local = NULL;
 	char other[96] = "";
+	struct manual man = { 0 };
 	struct finding_set set = { 0 };
 	struct read_stats st = { 0 };
 	struct run rn = { 0 };
@@ -328,12 +461,68 @@ int cmd_recommend(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'S':
+			man.scon = optarg;
+			man.any = true;
+			break;
+		case 'T':
+			man.tcon = optarg;
+			man.any = true;
+			break;
+		case 'C':
+			man.tclass = optarg;
+			man.any = true;
+			break;
+		case 'R':
+			if (man.nperms >= FINDING_MAX_PERMS) {
+				p_err("--perm: at most %d", FINDING_MAX_PERMS);
+				return EXIT_USAGE;
+			}
+			man.perms[man.nperms++] = optarg;
+			man.any = true;
+			break;
+		case 'O':
+			if (parse_ulong(optarg, "--port", 1, 65535, &man.port))
+				return EXIT_USAGE;
+			man.any = true;
+			break;
+		case 'A':
+			man.path = optarg;
+			man.any = true;
+			break;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error("recommend");
 		}
 	}
-	if (optind >= argc) {
+	if (man.any && optind < argc) {
+		p_err("an access on the command line (--scontext ...) or FILEs, not both");
+		return usage_error("recommend");
+	}
+	/* every path named is checked before any work: a typo must not cost a parse of a
+	 * whole audit log first
+	 */
+	if (policy_file && check_input_file(policy_file, "--policy"))
+		return EXIT_RUNTIME;
+	if (ports_local && check_input_file(ports_local, "--ports-local"))
+		return EXIT_RUNTIME;
+	for (i = optind; i < argc; i++)
+		if (strcmp(argv[i], "-") && check_input_file(argv[i], "input"))
+			return EXIT_RUNTIME;
+	if (man.any) {
+		struct finding f;
+
+		if (manual_finding(&man, &f))
+			return usage_error("recommend");
+		if (finding_set_add(&set, &f, NULL) == -ENOMEM) {
+			p_err("no memory");
+			return EXIT_RUNTIME;
+		}
+		st.records = 1;
+	} else if (optind >= argc) {
+		if (isatty(STDIN_FILENO))
+			p_info("reading AVC records or findings from the terminal: paste them and "
+			       "press Ctrl-D, or give a FILE (ausearch -m avc --raw | avcsnoop "
+			       "recommend; avcsnoop recommend --help)");
 		if (read_input(stdin, "<stdin>", &set, &st))
 			ret = 1;
 	}
@@ -380,8 +569,15 @@ int cmd_recommend(int argc, char **argv)
 		       set.max ? set.max : (size_t)FINDING_SET_DEFAULT_MAX);
 	if (st.bad || st.too_long)
 		ret = 1;
-	if (!set.n)
+	if (!set.n) {
+		if (rn.json) {
+			json_init(&rn.j, stdout);
+			write_summary_json(&rn, &st);
+		} else {
+			print_empty(&st);
+		}
 		goto out;
+	}
 
 	for (k = 0; k < set.n; k++)
 		need_policy |= finding_is_selinux(&set.v[k]);
@@ -430,6 +626,8 @@ int cmd_recommend(int argc, char **argv)
 			advice_write_json(&rn.j, rn.items[k].f, advise(&rn, rn.items[k].f));
 	else
 		print_text(&rn, &st);
+	if (rn.json)
+		write_summary_json(&rn, &st);
 	fflush(stdout);
 	if (rn.verify && rn.still_denied && !ret)
 		ret = EXIT_STILL_DENIED;

@@ -39,7 +39,7 @@ static void usage(FILE *out)
 		"\n"
 		"  -i, --input FILE          findings JSON lines ('-' for stdin); repeatable\n"
 		"      --nginx-conf CONF     add the accesses nginx's configuration CONF predicts\n"
-		"  -d, --domain TYPE         nginx's domain for --nginx-conf (default: from the\n"
+		"      --domain TYPE         nginx's domain for --nginx-conf (default: from the\n"
 		"                            policy, as preflight decides it)\n"
 		"      --file-contexts FILE  file_contexts for --nginx-conf (as preflight)\n"
 		"  -P, --policy FILE         binary policy to ask (default: the live policy)\n"
@@ -138,7 +138,7 @@ int cmd_tighten(int argc, char **argv)
 	char err[512], domain[POLICY_NAME_LEN];
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "i:d:P:B:jvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "i:P:B:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			/* getopt gives required arguments; the analyzer cannot know */
@@ -191,8 +191,7 @@ int cmd_tighten(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error("tighten");
 		}
 	}
 	for (i = optind; i < argc; i++) {

@@ -166,7 +166,7 @@ static void format_time(double wall, char *buf, size_t len)
 void print_text_header(FILE *f)
 {
 	fprintf(f, "%-12s %-7s %-16s %-7s %-28s %-18s %-12s %9s  %-24s %s\n", "TIME", "PID", "COMM",
-		"OP", "DEST", "RESULT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
+		"OP", "DEST", "VERDICT", "ERRNO", "LAT(us)", "UNIT/CONTAINER", "DETAIL");
 }
 
 static void text_detail(const struct conn_record *r, char *buf, size_t len)

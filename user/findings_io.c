@@ -64,11 +64,11 @@ void record_write_selinux_json(struct json *j, const struct conn_record *r)
 
 void print_json(struct json *j, const struct conn_record *r)
 {
-	char dest[4 * AVC_PATH_LEN], errbuf[16];
+	char dest[4 * AVC_PATH_LEN];
 
 	json_obj_begin(j, NULL);
-	/* "connect" names the record's schema (every attempt, bind() too); "op" the call */
-	json_str(j, "type", "connect");
+	/* an attempt record: "connect" or "bind", as "op" (the same schema for both) */
+	json_str(j, "type", op_name(r->op));
 	json_str(j, "op", op_name(r->op));
 	json_time(j, "time", r->wall);
 	json_uint(j, "pid", r->pid);
@@ -90,7 +90,7 @@ void print_json(struct json *j, const struct conn_record *r)
 	record_dest(r, dest, sizeof(dest));
 	json_str(j, "dest", dest);
 	json_int(j, "ret", r->ret);
-	json_str(j, "errno", errno_name(r->err, errbuf, sizeof(errbuf)));
+	errno_write_json(j, r->err);
 	json_str(j, "verdict", verdict_name(r->verdict));
 	json_double(j, "duration_us", (double)r->duration_ns / 1e3, 1);
 	json_bool(j, "async", r->flags & AF_ASYNC);
@@ -122,6 +122,32 @@ void finding_dest(const struct finding *f, char *out, size_t outsz)
 		snprintf(out, outsz, "%s:%u", f->daddr, f->dport);
 	else
 		out[0] = '\0';
+}
+
+void errno_write_json(struct json *j, int err)
+{
+	char buf[16];
+
+	if (err < 0)
+		err = -err;
+	if (err)
+		json_str(j, "errno", errno_name(err, buf, sizeof(buf)));
+	else
+		json_null(j, "errno");
+	json_int(j, "errno_code", err);
+}
+
+void finding_dest_write_json(struct json *j, const struct finding *f)
+{
+	char dest[FINDING_CTX_LEN + 16];
+
+	/* an audit record names the port alone (dest=3000): no address to show */
+	if (f->family != AVC_AF_UNIX && !f->daddr[0] && !f->path[0]) {
+		json_null(j, "dest");
+		return;
+	}
+	finding_dest(f, dest, sizeof(dest));
+	json_str(j, "dest", dest);
 }
 
 void selinux_json_write(struct json *j, const char *key, const struct selinux_json *s)
@@ -190,7 +216,6 @@ static uint64_t count_to_write(uint64_t n)
 void finding_json_begin(struct json *j, const struct finding *f)
 {
 	const char *fam = f->family ? family_name(f->family) : NULL;
-	char dest[FINDING_CTX_LEN + 16], ebuf[16];
 	/* a kernel errno is 1..4095 (negated or not); anything else is not one: "0", unknown */
 	int err = f->err >= -FINDING_ERRNO_MAX && f->err <= FINDING_ERRNO_MAX ? f->err : 0;
 
@@ -207,10 +232,9 @@ void finding_json_begin(struct json *j, const struct finding *f)
 	json_str(j, "daddr", f->daddr);
 	json_uint(j, "dport", f->dport);
 	json_str(j, "path", f->path);
-	finding_dest(f, dest, sizeof(dest));
-	json_str(j, "dest", dest);
+	finding_dest_write_json(j, f);
 	json_str(j, "verdict", verdict_name(f->verdict));
-	json_str(j, "errno", errno_name(err, ebuf, sizeof(ebuf)));
+	errno_write_json(j, err);
 	json_bool(j, "hidden", f->hidden);
 	json_bool(j, "permissive", f->permissive);
 	json_uint(j, "count", count_to_write(f->count));
@@ -497,8 +521,13 @@ static int m_errno(struct jr *r, const char *key, size_t at, struct finding_read
 	char sval[64];
 
 	(void)key;
-	if (jr_string(r, sval, sizeof(sval)))
+	/* null: no error (older files wrote "0") */
+	if (jr_opt_string(r, sval, sizeof(sval)))
 		return -EINVAL;
+	if (!sval[0]) {
+		fr->f->err = 0;
+		return 0;
+	}
 	fr->f->err = errno_read(sval);
 	if (fr->f->err < 0)
 		return jr_fail_at(r, at, "unknown errno \"%s\" (a name, or E1..E%d)", sval,
@@ -649,7 +678,7 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return jr_fail(&r, "no \"type\" member");
 	if (!strcmp(fr.type, "uncounted"))
 		return FINDING_READ_UNCOUNTED;
-	if (strcmp(fr.type, "finding") && strcmp(fr.type, "connect"))
+	if (strcmp(fr.type, "finding") && strcmp(fr.type, "connect") && strcmp(fr.type, "bind"))
 		return FINDING_READ_OTHER;
 	if (!fr.have_verdict)
 		return jr_fail(&r, "no \"verdict\" member");

@@ -69,6 +69,12 @@ void selinux_json_write(struct json *j, const char *key, const struct selinux_js
 void finding_write_selinux_json(struct json *j, const char *key, const struct finding *f);
 /* "127.0.0.1:3000", "[::1]:3000", ":3000" (port only), "/run/app.sock", or "" */
 void finding_dest(const struct finding *f, char *out, size_t outsz);
+/* "dest": finding_dest's text, or null when only a port is known (an audit record's dest=) */
+void finding_dest_write_json(struct json *j, const struct finding *f);
+/* "errno": its name (EACCES), null for none; "errno_code": the number (0 for none). The one
+ * writer of both, for every record type.
+ */
+void errno_write_json(struct json *j, int err);
 
 enum findings_read_result {
 	FINDING_READ_OTHER = 0, /* a valid JSON object whose "type" is not finding/connect */

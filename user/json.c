@@ -131,12 +131,8 @@ void json_line_end(struct json *j)
 
 void json_time(struct json *j, const char *key, double wall)
 {
-	time_t secs = (time_t)wall;
-	char base[32], when[48];
-	struct tm tm;
-
-	gmtime_r(&secs, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when, sizeof(when), "%s.%06ldZ", base, (long)((wall - (double)secs) * 1e6));
-	json_str(j, key, when);
+	/* every time of every record in one format, the findings files' own: seconds since
+	 * 1970-01-01 UTC with microseconds (jq: .time | todate); avcsnoop(8), FIELDS
+	 */
+	json_double(j, key, wall, 6);
 }

@@ -1365,7 +1365,7 @@ static void usage(FILE *out)
 		"listen.\n"
 		"\n"
 		"  -P, --policy FILE         binary policy to ask (default: the policy in force)\n"
-		"  -d, --domain TYPE         nginx's domain (default: from the policy: the label\n"
+		"      --domain TYPE         nginx's domain (default: from the policy: the label\n"
 		"                            of " PREFLIGHT_NGINX_BIN
 		" and init_t's type_transition)\n"
 		"      --file-contexts FILE  file_contexts to label files with (default: the one\n"
@@ -1409,7 +1409,7 @@ int cmd_preflight(int argc, char **argv)
 	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "P:d:jvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "P:jvh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'P':
 			o.policy = optarg;
@@ -1447,8 +1447,7 @@ int cmd_preflight(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error("preflight");
 		}
 	}
 	if (optind < argc - 1) {

@@ -80,6 +80,26 @@ static struct command *add_cmd(struct fix *fx, const char *prog)
 	return cmd;
 }
 
+/* A command of fx's undo list (the reverse of cmds, in the order to run them). */
+static struct command *add_undo(struct fix *fx, const char *prog)
+{
+	struct command *cmd;
+
+	if (fx->nundo >= FIX_MAX_CMDS)
+		return NULL;
+	cmd = &fx->undo[fx->nundo++];
+	command_init(cmd, prog);
+	return cmd;
+}
+
+/* semanage, setsebool -P and semodule each rebuild the whole policy from its modules and
+ * load it: measured in the labs, a few seconds on refpolicy and tens of seconds on RHEL's
+ * targeted policy (thousands of modules). Said once per fix so nobody kills it half way.
+ */
+static const char rebuild_text[] =
+	"each command rebuilds and reloads the policy: seconds on refpolicy, "
+	"tens of seconds on the targeted policy (RHEL, Fedora); let it finish";
+
 /* Arguments for cmd, program text or raw untrusted bytes alike. */
 static void add_argv(struct command *cmd, const char *const *args)
 {
@@ -476,6 +496,8 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 		     "whole policy (%lu to %s)",
 		     bool_total_cost(&b->cost), b->cost.granted_source, c->stype);
 	ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
+	ADD_ARGS(add_undo(fx, "setsebool"), "-P", b->e.name, b->e.value ? "0" : "1");
+	fx->rebuild = rebuild_text;
 }
 
 struct relabel_choice {
@@ -660,6 +682,21 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	ADD_ARGS(cmd, "port", local == 1 || exact ? "-m" : "-a", "-t", best.type, "-p", proto);
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
+	fx->rebuild = rebuild_text;
+	/* the undo, last command first: the companion boolean back off (below), then the
+	 * port back to its old local label (-m over a local record), or the local record
+	 * deleted (-a, or -m over the policy's own record: deleting it restores that label)
+	 */
+	if (best.needs_bool)
+		ADD_ARGS(add_undo(fx, "setsebool"), "-P", best.companions[0].e.name,
+			 best.companions[0].e.value ? "0" : "1");
+	cmd = add_undo(fx, "semanage");
+	if (local == 1)
+		ADD_ARGS(cmd, "port", "-m", "-t", local_type, "-p", proto);
+	else
+		ADD_ARGS(cmd, "port", "-d", "-t", best.type, "-p", proto);
+	if (cmd)
+		command_argf(cmd, "%u", c->f->dport);
 	TSET(fx->grant,
 	     "port %u becomes %s for every domain: %lu domain(s) gain it (%lu permission(s)), %lu "
 	     "lose what %s gave them (%lu)",
@@ -827,6 +864,14 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	if (glob_escape(restore, sizeof(restore), whole_dir ? dir : c->f->path) < 0)
 		return;
 	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
+	/* the undo: the local rule deleted, then the files back to the policy's label */
+	cmd = add_undo(fx, "semanage");
+	ADD_ARGS(cmd, "fcontext", "-d");
+	if (!whole_dir)
+		ADD_ARGS(cmd, "-f", "s");
+	ADD_ARGS(cmd, "--", spec);
+	ADD_ARGS(add_undo(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
+	fx->rebuild = rebuild_text;
 	shown(shown_dir, sizeof(shown_dir), dir);
 	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", c->w->who, c->stype,
 	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->w->path : " in that directory");
@@ -959,6 +1004,9 @@ static void local_module(struct ctx *c)
 	if (cmd)
 		text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
 	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
+	/* semodule names a module after its file, without the extension */
+	ADD_ARGS(add_undo(fx, "semodule"), "-r", name);
+	fx->rebuild = rebuild_text;
 }
 
 /*
@@ -1241,6 +1289,46 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	return 0;
 }
 
+/* The path --verify probes for a file-class finding's current label: the directory that
+ * was denied for a traced unix socket, else the path itself; "" when there is none.
+ */
+static void verify_probe_path(const struct finding *f, char *out, size_t sz)
+{
+	out[0] = '\0';
+	if (f->path[0] != '/' || !finding_is_file_class(f->tclass))
+		return;
+	if (!strcmp(f->tclass, "dir") && f->origin != ORIGIN_AUDIT && f->family == AVC_AF_UNIX)
+		finding_fix_dir(f, out, sz);
+	else
+		text_set(out, sz, "%s", f->path);
+}
+
+/* `avcsnoop recommend --verify` with the access on its command line: the same check
+ * recommend_verify() makes, runnable after a fix without the input the advice came from.
+ */
+static void verify_command(struct policy *p, const struct finding *f, struct advice *a)
+{
+	char probe[FINDING_CTX_LEN];
+	struct command *cmd = &a->verify;
+	int i;
+
+	if (!p || !f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms)
+		return;
+	command_init(cmd, "avcsnoop");
+	ADD_ARGS(cmd, "recommend", "--verify");
+	if (!policy_is_live(p))
+		ADD_ARGS(cmd, "--policy", policy_path(p));
+	ADD_ARGS(cmd, "--scontext", f->scontext, "--tcontext", f->tcontext, "--tclass", f->tclass);
+	for (i = 0; i < f->nperms; i++)
+		ADD_ARGS(cmd, "--perm", f->perms[i]);
+	if (f->dport)
+		command_argf(cmd, "--port=%u", f->dport);
+	verify_probe_path(f, probe, sizeof(probe));
+	if (probe[0])
+		ADD_ARGS(cmd, "--path", probe);
+	a->has_verify = !cmd->overflow;
+}
+
 int recommend(struct policy *p, const struct finding *f, struct advice *a)
 {
 	struct words *w = malloc(sizeof(*w));
@@ -1262,6 +1350,8 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 		ret = selinux_advice(p, f, w, a);
 	}
 	free(w);
+	if (!ret && a->nfixes)
+		verify_command(p, f, a);
 	/* stable: notes keep their order, fixes by class then breadth */
 	qsort(a->fixes, (size_t)a->nfixes, sizeof(a->fixes[0]), sort_fixes_cmp);
 	return ret;
@@ -1348,18 +1438,13 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		 * the peer process's socket label, which keeps the finding's tcontext
 		 */
 		char *con = NULL;
-		char dir[FINDING_CTX_LEN];
-		const char *probe = f->path;
+		char probe[FINDING_CTX_LEN];
 
 		/* a traced directory denial: the directory that was denied (by its inode), or
 		 * the socket's parent when it was not found
 		 */
-		if (!strcmp(f->tclass, "dir") && f->origin != ORIGIN_AUDIT &&
-		    f->family == AVC_AF_UNIX) {
-			finding_fix_dir(f, dir, sizeof(dir));
-			probe = dir;
-		}
-		if (getfilecon(probe, &con) >= 0) {
+		verify_probe_path(f, probe, sizeof(probe));
+		if (probe[0] && getfilecon(probe, &con) >= 0) {
 			text_set(target, sizeof(target), "%s", con);
 			freecon(con);
 		}

@@ -61,6 +61,10 @@ struct fix {
 	char why[FIX_TEXT_LEN];	      /* why it ranks here */
 	struct command cmds[FIX_MAX_CMDS]; /* argv lists: quoted only when printed */
 	int ncmds;
+	/* the exact reverse of cmds, in the order to run them (a note has none) */
+	struct command undo[FIX_MAX_CMDS];
+	int nundo;
+	const char *rebuild; /* program text: how long applying takes when it is long, or NULL */
 	/* machine-readable details ("" / 0 when not relevant) */
 	char boolean[POLICY_NAME_LEN]; /* the boolean to set (also for a relabel's companion) */
 	bool bool_value;
@@ -85,6 +89,11 @@ struct advice {
 	char policy[512];
 	unsigned long policy_seqno; /* SELinux's policyload number it was computed on (0: not
 				     * followed); set by the caller */
+	/* the check that says whether a fix worked: `avcsnoop recommend --verify` on this
+	 * finding's access, given whole on its command line (every fix of the advice shares it)
+	 */
+	struct command verify;
+	bool has_verify;
 	struct fix fixes[ADVICE_MAX_FIXES];
 	int nfixes;
 };

@@ -154,7 +154,7 @@ static void trace_usage(FILE *f)
 	      "\n" FILTER_USAGE
 	      "  -f, --failed          show only failures (and SELinux permissive would-denies)\n"
 	      "  -d, --duration SECS   stop after SECS seconds\n"
-	      "  -j, --json            one JSON object per line (fields: see avcsnoop(8))\n"
+	      "  -j, --json            one JSON object per line (every field: man avcsnoop, FIELDS)\n"
 	      "      --no-async        report EINPROGRESS as is; don't wait for the TCP outcome\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
 	      "      --ringbuf-size N  ring buffer bytes (power of two, default 4194304)\n"
@@ -166,7 +166,7 @@ static void trace_usage(FILE *f)
 	      "                        type, port type, class, permission, port), for tighten\n"
 	      "      --max-findings N  findings (distinct accesses) kept for --recommend and\n"
 	      "                        --export (default 4096; further ones are counted)\n"
-	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
+	      "  -P, --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line and no header\n"
 	      "  -v, --verbose         libbpf debug output\n"
 	      "  -h, --help            this help\n"
@@ -274,9 +274,10 @@ static void print_summary(struct trace_ctx *t, const struct loader *ld)
 		json_line_end(&t->j);
 	}
 	fprintf(stderr,
-		"avcsnoop: %llu attempts, %llu events, %llu lost (ring buffer full: %llu, "
+		"avcsnoop: %llu attempt%s, %llu event%s, %llu lost (ring buffer full: %llu, "
 		"no memory for an attempt: %llu)%s\n",
-		st[STAT_ATTEMPTS], st[STAT_EVENTS], lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
+		st[STAT_ATTEMPTS], plural_s(st[STAT_ATTEMPTS]), st[STAT_EVENTS],
+		plural_s(st[STAT_EVENTS]), lost, st[STAT_RB_DROPS], st[STAT_INFLIGHT_FULL],
 		lost ? "; raise --ringbuf-size" : "");
 	if (t->domain)
 		fprintf(stderr,
@@ -345,7 +346,7 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 	lo->cfg.mode = MODE_TRACE;
 	lo->domain = &a->domain;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "fd:jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "fd:jqvhP:", opts, NULL)) != -1) {
 		err = filter_opt(opt, optarg, lo);
 		if (err < 0)
 			return -EINVAL;
@@ -397,11 +398,11 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 				return -EINVAL;
 			}
 			break;
+		case 'P':
 		case OPT_POLICY:
-			if (access(optarg, R_OK)) {
-				p_err("--policy %s: %s", optarg, strerror(errno));
-				return -EINVAL;
-			}
+			/* a file that cannot be read: a runtime error (1), as in recommend */
+			if (check_input_file(optarg, "--policy"))
+				return -ENOENT;
 			a->policy_file = optarg;
 			break;
 		case 'q':
@@ -414,7 +415,7 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 			trace_usage(stdout);
 			return 1;
 		default:
-			trace_usage(stderr);
+			usage_error("trace");
 			return -EINVAL;
 		}
 	}
@@ -517,7 +518,10 @@ int cmd_trace(int argc, char **argv)
 
 	err = trace_parse(argc, argv, &t, &a);
 	if (err)
-		return err > 0 ? 0 : 2;
+		return err > 0 ? 0 : err == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	/* the export is written at exit: a missing directory found then loses the whole run */
+	if (t.export_path && check_output_dir(t.export_path, "--export"))
+		return EXIT_RUNTIME;
 	err = domain_prepare(&a.domain, a.policy_file);
 	if (err) {
 		domain_free(&a.domain);

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "escape.h"
 #include "log.h"
@@ -199,4 +202,70 @@ double mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+int usage_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'avcsnoop %s --help' for the options.\n", cmd);
+	return EXIT_USAGE;
+}
+
+static int path_error(const char *what, const char *path, const char *why)
+{
+	char esc[512];
+
+	escape_str(esc, sizeof(esc), path, ESC_TEXT);
+	p_err("%s %s: %s", what, esc, why);
+	return -EINVAL;
+}
+
+int check_input_file(const char *path, const char *what)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		err = errno;
+		path_error(what, path, strerror(err));
+		return -err;
+	}
+	err = fstat(fd, &st) ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	close(fd);
+	if (err) {
+		path_error(what, path, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+int check_output_dir(const char *path, const char *what)
+{
+	char dir[4096];
+
+	if (!path[0])
+		return path_error(what, path, "an empty file name");
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st)) {
+		int err = errno;
+
+		path_error(what, path,
+			   err == ENOENT ? "its directory does not exist" : strerror(err));
+		return -err;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return path_error(what, path, "its directory is not a directory");
+	if (access(dir, W_OK | X_OK))
+		return path_error(what, path, "its directory is not writable");
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return path_error(what, path, "is a directory");
+	return 0;
 }

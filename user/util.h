@@ -6,6 +6,30 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+/* Exit codes, the same in every subcommand (docs/avcsnoop.8, EXIT STATUS). */
+#define EXIT_RUNTIME  1 /* an error while working: a file that cannot be read, no BPF, ... */
+#define EXIT_USAGE    2 /* bad command line: unknown option, bad value, missing argument */
+#define EXIT_FINDINGS 3 /* the work was done and found something: a denial still there */
+
+/* "s" when n calls for the plural of a count's noun ("1 attempt", "2 attempts"), else "". */
+static inline const char *plural_s(unsigned long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* After getopt's own message for a bad option: one line pointing to the help, so the error
+ * stays on the screen (the help itself is only for --help). Returns EXIT_USAGE.
+ */
+int usage_error(const char *cmd);
+
+/* A file named on the command line, checked before any work starts: it exists, is not a
+ * directory and can be opened for reading. On error prints "WHAT PATH: reason" (escaped)
+ * and returns -errno.
+ */
+int check_input_file(const char *path, const char *what);
+/* The directory a file will be created in exists and is a directory we may write. */
+int check_output_dir(const char *path, const char *what);
+
 /* Parse a whole decimal number in [min, max]; on error print "OPTION: 'VALUE' is ..." */
 int parse_ulong(const char *s, const char *what, unsigned long min, unsigned long max,
 		unsigned long *out);

@@ -334,8 +334,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%H:%M:%S", &tm);
 	fprintf(w->out,
-		"\n%s  %llu attempts traced, %zu rows, %zu/%llu counter entries, overflow %llu\n",
-		when, st[STAT_ATTEMPTS], n, entries, max, st[STAT_AGG_OVERFLOW]);
+		"\n%s  %llu attempt%s traced, %zu row%s, %zu/%llu counter entries, overflow %llu\n",
+		when, st[STAT_ATTEMPTS], plural_s(st[STAT_ATTEMPTS]), n, plural_s(n), entries, max,
+		st[STAT_AGG_OVERFLOW]);
 	if (st[STAT_AGG_OVERFLOW])
 		fprintf(w->out,
 			"!! %llu attempts were not counted: the counter table is full "
@@ -402,9 +403,9 @@ static void print_table(struct watch_ctx *w, const struct watch_row *rows, size_
 		escape_buf(comm, sizeof(comm), r->key.comm, AVC_COMM_LEN, ESC_TEXT, 0);
 		record_dest(&r->rec, raw, sizeof(raw));
 		escape_str(dest, sizeof(dest), raw, ESC_TEXT);
-		fprintf(w->out, "\n%s %s %s %s (%llu attempts, latency since counting began):\n",
+		fprintf(w->out, "\n%s %s %s %s (%llu attempt%s, latency since counting began):\n",
 			comm, op_name(r->rec.op), dest, verdict_name(r->rec.verdict),
-			(unsigned long long)r->val.count);
+			(unsigned long long)r->val.count, plural_s(r->val.count));
 		hist_print_log2(w->out, r->val.hist, AVC_HIST_SLOTS, "usecs");
 	}
 }
@@ -413,7 +414,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 			    const unsigned long long *st, size_t entries, unsigned long long max)
 {
 	struct json *j = &w->j;
-	char dest[4 * AVC_PATH_LEN], errbuf[16];
+	char dest[4 * AVC_PATH_LEN];
 	struct timespec now;
 	unsigned int s, last;
 	double wall;
@@ -473,7 +474,7 @@ static void print_json_rows(struct watch_ctx *w, const struct watch_row *rows, s
 		record_dest(rec, dest, sizeof(dest));
 		json_str(j, "dest", dest);
 		json_str(j, "verdict", verdict_name(rec->verdict));
-		json_str(j, "errno", errno_name(r->key.err, errbuf, sizeof(errbuf)));
+		errno_write_json(j, r->key.err);
 		json_uint(j, "new", r->delta);
 		json_uint(j, "total", r->val.count);
 		json_bool(j, "hidden", rec->verdict == VERDICT_SELINUX_HIDDEN);
@@ -650,7 +651,7 @@ static void watch_usage(FILE *f)
 	      "                        down: a service, a user's slice, a container; default: a\n"
 	      "                        quarter of --max-entries; 0: no limit); beyond, attempts\n"
 	      "                        are counted as over quota, not as rows\n"
-	      "  -j, --json            JSON lines per report (fields: README, avcsnoop(8))\n"
+	      "  -j, --json            JSON lines per report (every field: man avcsnoop, FIELDS)\n"
 	      "      --hist            log2 latency histograms per row (bcc style)\n"
 	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
@@ -661,7 +662,7 @@ static void watch_usage(FILE *f)
 	      "                        after exit; a later --pin DIR reuses them\n"
 	      "      --unpin DIR       detach and remove what --pin DIR left, then exit\n"
 	      "      --no-selinux      don't attach the SELinux decision path\n"
-	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
+	      "  -P, --policy FILE     name types from this binary policy (default: the live one)\n"
 	      "  -q, --quiet           no capability line; skip empty tables\n"
 	      "  -v, --verbose         libbpf debug output\n"
 	      "  -h, --help            this help\n"
@@ -698,6 +699,20 @@ struct watch_args {
 	unsigned long count;
 };
 
+/* The files watch and dump read and write, checked before any work: a typo must not cost the first
+ * interval (or the whole run) to be found. 0, or -errno after naming the path.
+ */
+static int check_outputs(const struct watch_ctx *w, const struct watch_args *a)
+{
+	if (a->policy_file && check_input_file(a->policy_file, "--policy"))
+		return -EINVAL;
+	if (w->prom_path && check_output_dir(w->prom_path, "--prometheus"))
+		return -EINVAL;
+	if (w->export_path && check_output_dir(w->export_path, "--export"))
+		return -EINVAL;
+	return 0;
+}
+
 /* Options shared by watch and dump; 1 handled, 0 not ours, -EINVAL bad. */
 static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const char *arg)
 {
@@ -723,12 +738,9 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 			return -EINVAL;
 		}
 		return 1;
+	case 'P':
 	case OPT_POLICY:
-		if (access(arg, R_OK)) {
-			p_err("--policy %s: %s", arg, strerror(errno));
-			return -EINVAL;
-		}
-		a->policy_file = arg;
+		a->policy_file = arg; /* checked by check_outputs() */
 		return 1;
 	case 'q':
 		w->quiet = true;
@@ -852,7 +864,7 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 	int opt, err;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, FILTER_SHORTOPTS "jqvhP:", opts, NULL)) != -1) {
 		err = filter_opt(opt, optarg, &a->lo);
 		if (!err)
 			err = output_opt(w, a, opt, optarg);
@@ -884,7 +896,7 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 			*rc = 0;
 			return 1;
 		default:
-			watch_usage(stderr);
+			usage_error("watch");
 			return -EINVAL;
 		}
 	}
@@ -920,6 +932,10 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		quota = quota ? quota : 1;
 	}
 	a->lo.cfg.agg_quota = (__u32)quota; /* --quota 0: no limit */
+	if (check_outputs(w, a)) {
+		*rc = EXIT_RUNTIME;
+		return 1;
+	}
 	if (a->pin_dir && a->domain.ntypes) {
 		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
 		      "exits could not be learnt; run watch --domain unpinned)");
@@ -1046,7 +1062,7 @@ static void dump_usage(FILE *f)
 	      "      --export FILE     distinct findings, for avcsnoop recommend\n"
 	      "      --format json|avc export format\n"
 	      "      --allowed         the export keeps allowed accesses too (for tighten)\n"
-	      "      --policy FILE     name types from this binary policy\n"
+	      "  -P, --policy FILE     name types from this binary policy\n"
 	      "  -q, --quiet, -v, --verbose, -h, --help\n",
 	      f);
 }
@@ -1060,7 +1076,7 @@ int cmd_dump(int argc, char **argv)
 	int opt, err, nlinks;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "jqvh", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "jqvhP:", opts, NULL)) != -1) {
 		err = output_opt(&w, &a, opt, optarg);
 		if (err < 0)
 			return 2;
@@ -1070,8 +1086,7 @@ int cmd_dump(int argc, char **argv)
 			dump_usage(stdout);
 			return 0;
 		}
-		dump_usage(stderr);
-		return 2;
+		return usage_error("dump");
 	}
 	if (optind != argc - 1) {
 		p_err("dump: expected one pin directory (see avcsnoop dump --help)");
@@ -1085,6 +1100,8 @@ int cmd_dump(int argc, char **argv)
 		p_err("--allowed: only with --export FILE in JSON format");
 		return 2;
 	}
+	if (check_outputs(&w, &a))
+		return EXIT_RUNTIME;
 	err = pinned_open(argv[optind], &w.maps, &nlinks);
 	if (err) {
 		if (err == -ENOENT) /* otherwise pinned_open named the pin and the problem */

@@ -21,7 +21,13 @@ if [ "$got" != "avcsnoop $version" ]; then
 	echo "build.sh: $bin says '$got', VERSION says $version: rebuild it (make avcsnoop)" >&2
 	exit 1
 fi
-install -D -m 0644 docs/avcsnoop.8 "$stage/usr/share/man/man8/avcsnoop.8"
+# the generated page (make build/avcsnoop.8): docs/avcsnoop.8 with VERSION's version
+man=${MAN_PAGE:-build/avcsnoop.8}
+if [ ! -r "$man" ] || grep -q '@VERSION@' "$man"; then
+	echo "build.sh: $man missing or not generated: run make $man" >&2
+	exit 1
+fi
+install -D -m 0644 "$man" "$stage/usr/share/man/man8/avcsnoop.8"
 gzip -9n "$stage/usr/share/man/man8/avcsnoop.8"
 install -D -m 0644 packaging/avcsnoop-watch.service \
 	"$stage/lib/systemd/system/avcsnoop-watch.service"

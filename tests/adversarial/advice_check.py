@@ -108,7 +108,7 @@ def json_fixes(objs):
     fixes = []
     for o in objs:
         if isinstance(o, dict) and o.get("type") == "advice":
-            for fx in o.get("fixes", []):
+            for fx in o.get("diagnoses", []) + o.get("fixes", []):
                 fixes.append((o, fx))
     return fixes
 
@@ -620,7 +620,7 @@ def cmd_events(a):
     problems = []
     objs = read_json_lines(a.json, problems)
     seen = {(jbytes(o.get("comm", "")), jbytes(o.get("dest", "")))
-            for o in objs if o.get("type") == "connect"}
+            for o in objs if o.get("type") in ("connect", "bind")}
     if len(a.comm) != len(a.dest):
         problems.append("%d --comm for %d --dest" % (len(a.comm), len(a.dest)))
     for comm, dest in zip(a.comm, a.dest):

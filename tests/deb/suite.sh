@@ -82,7 +82,8 @@ check "the unit filters by --domain httpd_t under SELinux, else nginx in system.
 script=$(sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'\$/\1/p" <<<"$xs")
 DETAIL="$script"
 check "the unit's sh -c script parses" eval '[ -n "$script" ] && sh -n -c "$script"'
-zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 && ok "the man page is docs/avcsnoop.8" || bad "the man page is docs/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - build/avcsnoop.8 && ok "the man page is build/avcsnoop.8 (docs/avcsnoop.8 with the version)" || bad "the man page is build/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | grep -qF "\"avcsnoop $(cat VERSION)\" \"System Administration\"" && ok "the man page says version $(cat VERSION)" || bad "the man page's version is not VERSION's"
 
 # the check can fail: the same package without its copyright file is refused
 cp -a build/deb/stage "$W/broken"

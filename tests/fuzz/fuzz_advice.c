@@ -663,6 +663,8 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 	static char got[sizeof(want)];
 	const char *p = text, *end = text + size, *l;
 	int fix = -1, cmd = 0, pending = 0, ndo = 0, want_do = 0, i;
+	/* the block the pending lines belong to: 0 Do (fix's cmds), 1 Verify, 2 Undo */
+	int block = 0;
 	size_t len;
 
 	for (i = 0; (size_t)i < size; i++) {
@@ -685,7 +687,9 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 		memcpy(got, l, len);
 		got[len] = '\0';
 		if (pending) {
-			const struct command *c = &a->fixes[fix].cmds[cmd];
+			const struct command *c = block == 1   ? &a->verify
+						  : block == 2 ? &a->fixes[fix].undo[cmd]
+							       : &a->fixes[fix].cmds[cmd];
 			char shell[sizeof(want)];
 
 			if (command_shell_line(c, shell, sizeof(shell)) < 0)
@@ -693,7 +697,11 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 			snprintf(want, sizeof(want), "    %s%s%s", shell, c->note[0] ? "  # " : "",
 				 c->note);
 			if (strcmp(got, want))
-				fail("Do line \"%s\", expected \"%s\"", got, want);
+				fail("%s line \"%s\", expected \"%s\"",
+				     block == 1	  ? "Verify"
+				     : block == 2 ? "Undo"
+						  : "Do",
+				     got, want);
 			/* pasted as printed, comment included */
 			check_split(c, got + 4, true);
 			cmd++;
@@ -708,7 +716,21 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 				     ndo + 1);
 			pending = a->fixes[fix].ncmds;
 			cmd = 0;
+			block = 0;
 			ndo++;
+			continue;
+		}
+		/* a fix's check and its reverse, after its Do block (issue 25) */
+		if (!strncmp(got, "Verify", 6) && fix >= 0 && a->has_verify) {
+			pending = 1;
+			cmd = 0;
+			block = 1;
+			continue;
+		}
+		if (!strcmp(got, "Undo") && fix >= 0 && a->fixes[fix].nundo) {
+			pending = a->fixes[fix].nundo;
+			cmd = 0;
+			block = 2;
 			continue;
 		}
 		if (!strncmp(got, "    ", 4))
@@ -1101,18 +1123,23 @@ static void check_json_fix(const struct jdoc *d, const struct jnode *jf, const s
 static void check_json_fixes(const struct jdoc *d, const struct jnode *obj, const struct advice *a,
 			     const char *what)
 {
-	const struct jnode *fixes = jget(d, obj, "fixes");
-	int i;
+	/* notes go to "diagnoses", the changes to "fixes", each in the advice's order */
+	const struct jnode *fixes = jget(d, obj, "fixes"), *diag = jget(d, obj, "diagnoses");
+	int i, nf = 0, nd = 0;
 
-	if (!fixes || fixes->type != J_ARR || fixes->count != a->nfixes)
-		fail("%s: \"fixes\" is not %d fixes", what, a->nfixes);
+	if (!fixes || fixes->type != J_ARR || !diag || diag->type != J_ARR)
+		fail("%s: no \"fixes\" or \"diagnoses\" array", what);
 	for (i = 0; i < a->nfixes; i++) {
-		const struct jnode *jf = jat(d, fixes, i);
+		bool note = a->fixes[i].kind < FIX_BOOLEAN;
+		const struct jnode *jf = note ? jat(d, diag, nd++) : jat(d, fixes, nf++);
 
 		if (!jf || jf->type != J_OBJ)
-			fail("%s: fixes[%d] is not an object", what, i);
+			fail("%s: entry %d is not an object", what, i);
 		check_json_fix(d, jf, &a->fixes[i], what);
 	}
+	if (fixes->count != nf || diag->count != nd)
+		fail("%s: %d fixes and %d diagnoses, not %d and %d", what, (int)fixes->count,
+		     (int)diag->count, nf, nd);
 }
 
 static void check_json(const char *text, size_t size, const struct finding *f,

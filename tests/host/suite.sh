@@ -13,17 +13,17 @@ preflight
 # events (OP=bind expect ...: the bind() events; the connector's listeners bind too)
 expect() {
 	local name=$1 file=$2 sel="(.op==\"${OP:-connect}\") and ($3)" check=$4 n
-	n=$(jq -c "select(.type==\"connect\") | select($sel)" "$file" | wc -l)
+	n=$(jq -c "select((.type==\"connect\" or .type==\"bind\")) | select($sel)" "$file" | wc -l)
 	if [ "$n" -ne 1 ]; then
 		bad "$name" "expected exactly 1 event matching $sel, got $n" \
-			"events: $(jq -c 'select(.type=="connect") | {pid,comm,dest,verdict,errno}' "$file" | tr '\n' ' ')"
+			"events: $(jq -c 'select((.type=="connect" or .type=="bind")) | {pid,comm,dest,verdict,errno}' "$file" | tr '\n' ' ')"
 		return
 	fi
 	# slurp: jq 1.6's -e judges by the last input, which may produce no output
-	if jq -e -s "map(select(.type==\"connect\") | select($sel)) | .[0] | $check" "$file" >/dev/null; then
+	if jq -e -s "map(select((.type==\"connect\" or .type==\"bind\")) | select($sel)) | .[0] | $check" "$file" >/dev/null; then
 		ok "$name"
 	else
-		bad "$name" "event: $(jq -c "select(.type==\"connect\") | select($sel)" "$file")" \
+		bad "$name" "event: $(jq -c "select((.type==\"connect\" or .type==\"bind\")) | select($sel)" "$file")" \
 			"wanted: $check"
 	fi
 }
@@ -58,7 +58,7 @@ stop_avc || bad "avcsnoop exits 0 on SIGINT" "$(cat "$J.err")"
 
 P=$(pid_of "$W/a")
 expect "(a) listening loopback port: allowed" "$J" ".pid==$P" \
-	".verdict==\"allowed\" and .errno==\"0\" and .ret==0 and .family==\"inet\" and .daddr==\"127.0.0.1\" and .dport==$(port_of "$W/a" tcp4:127.0.0.1:0) and .comm==\"avc-conn\" and .tid==$P"
+	".verdict==\"allowed\" and .errno==null and .ret==0 and .family==\"inet\" and .daddr==\"127.0.0.1\" and .dport==$(port_of "$W/a" tcp4:127.0.0.1:0) and .comm==\"avc-conn\" and .tid==$P"
 P=$(pid_of "$W/b")
 expect "(b) closed port: refused" "$J" ".pid==$P" \
 	".verdict==\"refused\" and .errno==\"ECONNREFUSED\" and .ret==-111 and .dport==$(port_of "$W/b" tcp4:127.0.0.1:0)"
@@ -91,14 +91,14 @@ expect "(f) unix path socket" "$J" ".pid==$P and .abstract==false" \
 expect "(f) abstract unix socket" "$J" ".pid==$P and .abstract==true" \
 	".verdict==\"allowed\" and .path==\"avcsnoop-test-$$\" and .dest==\"@avcsnoop-test-$$\""
 P=$(pid_of "$W/g")
-n=$(jq -c "select(.type==\"connect\" and .pid==$P)" "$J" | wc -l)
+n=$(jq -c "select((.type==\"connect\" or .type==\"bind\") and .pid==$P)" "$J" | wc -l)
 if [ "$n" -eq 0 ]; then ok "(g) untraced process: no event"; else bad "(g) untraced process: no event" "got $n"; fi
 P=$(pid_of "$W/i")
 expect "non-blocking connect, closed port: refused (async outcome)" "$J" ".pid==$P" \
 	".verdict==\"refused\" and .errno==\"ECONNREFUSED\" and .ret==-115 and .async==true"
 P=$(pid_of "$W/k")
 expect "non-blocking connect, listener: allowed (async outcome)" "$J" ".pid==$P" \
-	".verdict==\"allowed\" and .errno==\"0\" and .ret==-115 and .async==true"
+	".verdict==\"allowed\" and .errno==null and .ret==-115 and .async==true"
 P=$(pid_of "$W/esc")
 expect "comm with a control byte is escaped in JSON" "$J" ".pid==$P" '.comm=="avc\u0001"'
 if grep -q $'avc\x01' "$J"; then bad "no raw control byte in JSON output" "$(grep -c $'\x01' "$J") lines"; else ok "no raw control byte in JSON output"; fi
@@ -130,12 +130,12 @@ stop_avc || bad "watch exits 0 on SIGINT" "$(cat "$BW.err")"
 P=$(pid_of "$W/bind-trace-a") port4=$(awk '$1 == "bind" && $2 == "tcp4:127.0.0.1:0" { print $3 }' "$W/bind-trace-a")
 port6=$(awk '$1 == "bind" && $2 == "tcp6:[::1]:0" { print $3 }' "$W/bind-trace-a")
 OP=bind expect "bind: allowed (trace -j, op bind, the port asked for: 0)" "$BJ" ".pid==$P and .family==\"inet\" and .dport==0" \
-	'.verdict=="allowed" and .errno=="0" and .ret==0 and .daddr=="127.0.0.1" and .dest=="127.0.0.1:0"'
+	'.verdict=="allowed" and .errno==null and .ret==0 and .daddr=="127.0.0.1" and .dest=="127.0.0.1:0"'
 OP=bind expect "bind: EADDRINUSE, verdict error" "$BJ" ".pid==$P and .family==\"inet\" and .dport==$port4" \
 	'.verdict=="error" and .errno=="EADDRINUSE" and .ret==-98'
 OP=bind expect "bind6: EADDRINUSE" "$BJ" ".pid==$P and .family==\"inet6\" and .dport==$port6" \
 	".verdict==\"error\" and .errno==\"EADDRINUSE\" and .dest==\"[::1]:$port6\""
-n=$(jq -c "select(.type==\"connect\" and .pid==$P and .op!=\"bind\")" "$BJ" | wc -l)
+n=$(jq -c "select((.type==\"connect\" or .type==\"bind\") and .pid==$P and .op!=\"bind\")" "$BJ" | wc -l)
 [ "$n" -eq 0 ] && ok "bind: no connect events for a process that only binds" || bad "bind: only bind events" "$n other events"
 # the rows of watch's last report (it reports once more when stopped)
 if [ "$bind_ll_rc" -eq 3 ]; then
@@ -223,11 +223,11 @@ if start_avc "$T" trace -c $'avc\x02'; then
 	sleep 0.3
 	stop_avc
 	if grep -q 'avc\\x02 .*127.0.0.1:[0-9]* *REFUSED *ECONNREFUSED' "$T" && ! grep -q $'\x02' "$T"; then
-		ok "text output: escaped comm, DEST, RESULT, ERRNO columns"
+		ok "text output: escaped comm, DEST, VERDICT, ERRNO columns"
 	else
-		bad "text output: escaped comm, DEST, RESULT, ERRNO columns" "$(cat -v "$T")"
+		bad "text output: escaped comm, DEST, VERDICT, ERRNO columns" "$(cat -v "$T")"
 	fi
-	grep -q '^TIME  *PID  *COMM  *OP  *DEST  *RESULT  *ERRNO' "$T" && ok "text output: header" || bad "text output: header" "$(head -1 "$T")"
+	grep -q '^TIME  *PID  *COMM  *OP  *DEST  *VERDICT  *ERRNO' "$T" && ok "text output: header" || bad "text output: header" "$(head -1 "$T")"
 fi
 
 # ---- filters: -p, --port, --failed ----
@@ -241,7 +241,7 @@ sleep 0.3
 stop_avc
 P=$(pid_of "$W/p1")
 expect "--port and --failed: the refused attempt to the port is shown" "$F" ".pid==$P" '.verdict=="refused" and .dport==4999'
-n=$(jq -c "select(.type==\"connect\" and (.pid==$(pid_of "$W/p2") or .pid==$(pid_of "$W/p3")))" "$F" | wc -l)
+n=$(jq -c "select((.type==\"connect\" or .type==\"bind\") and (.pid==$(pid_of "$W/p2") or .pid==$(pid_of "$W/p3")))" "$F" | wc -l)
 [ "$n" -eq 0 ] && ok "--failed hides successes, --port hides other ports" || bad "--failed/--port filtering" "$n unexpected events"
 
 # ---- (h) burst through a tiny ring buffer: received + lost = attempts, exactly ----
@@ -255,7 +255,7 @@ stop_avc
 made=$(sed -n 's/^attempts //p' "$W/h")
 # --closed made one bind() first (traced too): the burst is every connect() after it
 lines=$(grep '"type":"connect"' "$B" | grep -c '"op":"connect"')
-binds=$(grep '"type":"connect"' "$B" | grep -c '"op":"bind"')
+binds=$(grep -c '"type":"bind","op":"bind"' "$B")
 read -r att ev rb tab < <(jq -r 'select(.type=="stats") | "\(.attempts) \(.events) \(.lost_ringbuf_full) \(.lost_table_full)"' "$B")
 att=$((att - binds)) ev=$((ev - binds))
 if [ "$binds" = 1 ] && [ "$made" = "$N" ] && [ "$att" = "$N" ] && [ $((lines + rb + tab)) -eq "$N" ] && [ "$lines" -eq "$ev" ] && [ "$rb" -gt 0 ]; then

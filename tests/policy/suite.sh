@@ -15,7 +15,15 @@ build_targets="build/tests/policy/bool_gate.policy build/tests/policy/tighten.po
 [ -n "${AVCSNOOP:-}" ] || build_targets="avcsnoop $build_targets"
 export AVCSNOOP=${AVCSNOOP:-./avcsnoop}
 rec() { "$AVCSNOOP" recommend "$@"; }
-export -f rec # checks run some commands in bash -c
+# recommend -j without its last line, the summary record: one record per finding; its status
+recj() {
+	local out rc
+	out=$(rec -j "$@")
+	rc=$?
+	jq -c 'select(.type != "summary")' <<<"$out"
+	return $rc
+}
+export -f rec recj # checks run some commands in bash -c
 SUITE=policy
 # shellcheck source=tests/lib/common.sh
 . tests/lib/common.sh
@@ -38,7 +46,7 @@ if [ ! -r "$REFPOL" ]; then
 	skipped "refpolicy" "$REFPOL missing (apt-get install selinux-policy-default)"
 else
 	t0=$(date +%s%N)
-	adv_ntop=$(avc 3000 ntop_port_t | rec -j --policy "$REFPOL")
+	adv_ntop=$(avc 3000 ntop_port_t | recj --policy "$REFPOL")
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	echo "     (load + advice for one finding on policy.33: ${ms} ms)"
@@ -47,7 +55,7 @@ else
 	# port labels, from our lookup (--verify re-derives the target) and from seinfo
 	for pt in 3000:ntop_port_t 8080:http_cache_port_t; do
 		port=${pt%%:*} type=${pt#*:}
-		got=$(avc "$port" port_t | rec -j --verify --policy "$REFPOL" | jq -r .target)
+		got=$(avc "$port" port_t | recj --verify --policy "$REFPOL" | jq -r .target)
 		check "refpolicy: tcp $port is $type (ours: $got)" test "$got" = "$type"
 		if command -v seinfo >/dev/null; then
 			check "refpolicy: seinfo agrees on tcp $port" \
@@ -92,7 +100,7 @@ else
 
 	# whole-policy breadth (issue 9): for an unreserved port, allow_ypbind (NIS: ~370 domains
 	# and their dontaudit rules) never comes before a targeted fix, and says how far it reaches
-	adv_unres=$(avc 23456 unreserved_port_t | rec -j --policy "$REFPOL")
+	adv_unres=$(avc 23456 unreserved_port_t | recj --policy "$REFPOL")
 	check "unreserved_port_t: the top fix is not allow_ypbind" \
 		jq -e '[.fixes[] | select(.rank != null)][0].boolean != "allow_ypbind"' <<<"$adv_unres"
 	check "unreserved_port_t: allow_ypbind ranks after the relabel and after httpd_can_network_connect" \
@@ -101,24 +109,26 @@ else
 		jq -e '.fixes[] | select(.boolean == "allow_ypbind") | (.grant | test("to [0-9]{3} other domain")) and (.grant | test("switches [0-9]+ dontaudit rule")) and (.why | test("another service"))' <<<"$adv_unres"
 	for pt in 5432:postgresql_port_t:httpd_can_network_connect_db 11211:memcache_port_t:httpd_can_network_connect_memcache; do
 		IFS=: read -r port type want <<<"$pt"
-		adv_t=$(avc "$port" "$type" | rec -j --policy "$REFPOL")
+		adv_t=$(avc "$port" "$type" | recj --policy "$REFPOL")
 		check "$type: the targeted boolean $want comes first" \
 			jq -e --arg b "$want" '[.fixes[] | select(.rank != null)][0].boolean == $b' <<<"$adv_t"
 	done
 
-	adv_cache=$(avc 8080 http_cache_port_t | rec -j --policy "$REFPOL")
+	adv_cache=$(avc 8080 http_cache_port_t | recj --policy "$REFPOL")
 	check "http_cache_port_t: the narrowest boolean is httpd_can_network_relay" \
 		jq -e '[.fixes[] | select(.kind == "boolean")][0].boolean == "httpd_can_network_relay"' <<<"$adv_cache"
 	check "http_cache_port_t: relay ranks before httpd_can_network_connect" \
 		jq -e '[.fixes[] | select(.kind == "boolean") | .boolean] | index("httpd_can_network_relay") < index("httpd_can_network_connect")' <<<"$adv_cache"
 
 	hidden='{"type":"finding","comm":"nginx","pid":1,"family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"selinux_hidden","errno":"EACCES","hidden":true,"permissive":false,"count":2,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:ntop_port_t:s0","tclass":"tcp_socket","perms":["name_connect"]}}'
-	adv_hidden=$(rec -j --policy "$REFPOL" <<<"$hidden")
-	check "hidden finding: first a dontaudit note, then the fixes" \
-		jq -e '.fixes[0].kind == "hidden_note" and (.fixes[0].then | test("audit log will stay silent")) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
+	adv_hidden=$(recj --policy "$REFPOL" <<<"$hidden")
+	check "hidden finding: the dontaudit note is a diagnosis, fixes[0] a real fix (rank 1)" \
+		jq -e '.diagnoses[0].kind == "hidden_note" and (.diagnoses[0].then | test("audit log will stay silent")) and .fixes[0].rank == 1 and ([.fixes[].kind] | index("hidden_note") == null) and ([.fixes[].kind] | index("boolean") != null)' <<<"$adv_hidden"
+	check "an audit record's finding: dest null (only the port known), dport, errno name and number" \
+		jq -e '.finding.dest == null and .finding.dport == 3000 and .finding.errno == "EACCES" and .finding.errno_code == 13' <<<"$adv_ntop"
 
 	unix='{"type":"connect","comm":"nginx","pid":1,"family":"unix","path":"/run/backend/app.sock","verdict":"selinux_denied","errno":"EACCES","hidden":false,"permissive":false,"count":1,"selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:initrc_runtime_t:s0","tclass":"dir","perms":["search"]}}'
-	adv_unix=$(rec -j --policy "$REFPOL" <<<"$unix")
+	adv_unix=$(recj --policy "$REFPOL" <<<"$unix")
 	check "unix socket: fcontext relabel of the directory to httpd_runtime_t + restorecon -Rv" \
 		jq -e '.fixes[] | select(.kind == "fcontext_relabel") | .commands == ["semanage fcontext -a -t httpd_runtime_t -- '"'"'/run/backend(/.*)?'"'"'", "restorecon -Rv -- /run/backend"] and .argv[0].argv == ["semanage", "fcontext", "-a", "-t", "httpd_runtime_t", "--", "/run/backend(/.*)?"]' <<<"$adv_unix"
 
@@ -129,11 +139,11 @@ else
 	kmsg="6,812,9123456,-;audit: type=1400 audit(1700000000.5:9): avc:  denied  { name_connect } for  pid=7 comm=6E67696E78 dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=1"
 	check "kmsg printk line, hex comm, permissive=1" \
 		jq -e '.finding.comm == "nginx" and .finding.permissive and .finding.verdict == "selinux_permissive"' \
-		<<<"$(rec -j --policy "$REFPOL" <<<"$kmsg")"
+		<<<"$(recj --policy "$REFPOL" <<<"$kmsg")"
 
 	# a finding on ntop_port_t whose port is http_cache_port_t now (as after the relabel):
 	# --verify names what the relabel took from ntop_t
-	ver=$(avc 8080 ntop_port_t | rec -j --verify --policy "$REFPOL")
+	ver=$(avc 8080 ntop_port_t | recj --verify --policy "$REFPOL")
 	check "--verify: an applied relabel's losses (ntop_t name_bind) in JSON" \
 		jq -e '.relabelled_from == "ntop_port_t" and (.breaks | map(select(.domain == "ntop_t")) | .[0].perms | index("name_bind") != null)' <<<"$ver"
 	check "--verify: and in words" \
@@ -153,17 +163,17 @@ else
 	# any other fix) for a sensitive target; decided by the policy's attributes
 	for kline in "type=AVC msg=audit(1700000000.5:9): $body" \
 		"Nov 14 22:13:20 web1 kernel: audit: type=1400 audit(1700000000.5:9): $body"; do
-		adv=$(rec -j --policy "$REFPOL" <<<"$kline")
+		adv=$(recj --policy "$REFPOL" <<<"$kline")
 		check "shadow_t (${kline:0:24}...): a warning, no module, no command" \
 			jq -e '(.notes | test("WARNING: shadow_t is an authentication file type")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0) and ([.fixes[] | select(.kind != "hidden_note") | .commands // [] | .[]] | length == 0)' <<<"$adv"
 	done
 	for t in security_t auditd_log_t sshd_key_t; do
-		adv=$(sed "s/shadow_t/$t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+		adv=$(sed "s/shadow_t/$t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | recj --policy "$REFPOL")
 		check "$t is a sensitive target: warning, no fix" \
 			jq -e '(.notes | test("WARNING: '"$t"' is")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0)' <<<"$adv"
 	done
 	# and a plain file type still gets its fixes (the check can fail)
-	adv=$(sed "s/shadow_t/user_home_t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+	adv=$(sed "s/shadow_t/user_home_t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | recj --policy "$REFPOL")
 	check "user_home_t is not sensitive: fixes offered" \
 		jq -e '(.notes | test("WARNING") | not) and ([.fixes[] | select(.kind != "note")] | length > 0)' <<<"$adv"
 	# a line over 64 KiB is refused with a count, in bounded memory (2 GB of zeros cost
@@ -186,7 +196,7 @@ for rhel in rhel9 rhel10; do
 		skipped "$rhel targeted" "$TPOL"
 		continue
 	fi
-	adv_redis=$(avc 6379 redis_port_t | rec -j --policy "$TPOL")
+	adv_redis=$(avc 6379 redis_port_t | recj --policy "$TPOL")
 	check "$rhel: 6379 (redis_port_t): the first fix breaks nothing" \
 		jq -e '[.fixes[] | select(.rank != null)][0] | (.breaks == null) and (.kind == "boolean" or .kind == "local_module")' <<<"$adv_redis"
 	check "$rhel: 6379: a relabel, if listed, names redis_t's loss of name_bind and ranks last" \
@@ -198,17 +208,17 @@ for rhel in rhel9 rhel10; do
 		check "$rhel: 6379: the policy's targeted httpd_can_network_redis is Fix 1" \
 			jq -e '[.fixes[] | select(.rank != null)][0].boolean == "httpd_can_network_redis"' <<<"$adv_redis"
 	fi
-	adv_t3000=$(avc 3000 ntop_port_t | rec -j --policy "$TPOL")
+	adv_t3000=$(avc 3000 ntop_port_t | recj --policy "$TPOL")
 	check "$rhel: 3000 (ntop_port_t): the relabel is listed with ntop_t's loss named" \
 		jq -e '.fixes[] | select(.kind == "port_relabel") | (.breaks | map(.domain) | index("ntop_t") != null) and (.why | test("breaking change"))' <<<"$adv_t3000"
-	adv_smbd=$(rec -j --policy "$TPOL" <<<"$smbd")
+	adv_smbd=$(recj --policy "$TPOL" <<<"$smbd")
 	check "$rhel: smbd_t -> reserved_port_t: no NIS boolean first" \
 		jq -e '[.fixes[] | select(.rank != null)][0] | (.boolean // "") | test("nis_enabled|allow_ypbind") | not' <<<"$adv_smbd"
 	check "$rhel: smbd_t -> reserved_port_t: the NIS boolean comes after the module" \
 		jq -e '[.fixes[] | select(.rank != null) | (.boolean // .kind)] | index("nis_enabled") > index("local_module")' <<<"$adv_smbd"
 done
 if [ -r "$REFPOL" ]; then
-	adv_smbd=$(rec -j --policy "$REFPOL" <<<"$smbd")
+	adv_smbd=$(recj --policy "$REFPOL" <<<"$smbd")
 	check "refpolicy: smbd_t -> reserved_port_t: allow_ypbind comes after the exact module" \
 		jq -e '[.fixes[] | select(.rank != null) | (.boolean // .kind)] | (.[0] != "allow_ypbind") and (index("allow_ypbind") > index("local_module"))' <<<"$adv_smbd"
 fi
@@ -227,7 +237,7 @@ expected_step() {
 	local pol=$1 port=$2 ttype=$3
 	shift 3
 	allowed_finding "$port" "$ttype" | jq -c '.verdict = "selinux_denied" | .errno = "EACCES"' |
-		rec -j --policy "$pol" | jq -c --args '[.fixes[] | select(.rank != null and .breaks == null and
+		recj --policy "$pol" | jq -c --args '[.fixes[] | select(.rank != null and .breaks == null and
 			((.kind == "boolean" and (.boolean as $b | $ARGS.positional | index($b) != null)) | not))][0] |
 			{kind, argv, boolean}' "$@"
 }
@@ -350,7 +360,7 @@ check "tighten --help prints examples and the exit codes" \
 if [ -r "$REFPOL" ]; then
 	# nginx's "bind() to 0.0.0.0:8081 failed (13)": the kernel writes a name_bind's port as src=
 	bind8081='type=AVC msg=audit(1700000001.001:501): avc:  denied  { name_bind } for  pid=2201 comm="nginx" src=8081 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:transproxy_port_t:s0 tclass=tcp_socket permissive=0'
-	adv=$(rec -j --policy "$REFPOL" <<<"$bind8081")
+	adv=$(recj --policy "$REFPOL" <<<"$bind8081")
 	check "refpolicy: a name_bind src=8081 AVC: semanage port advice for tcp 8081" \
 		jq -e '[.fixes[] | select(.kind == "port_relabel") | .commands[] | select(test("^semanage port -[am] -t [a-z0-9_]+ -p tcp 8081$"))] | length >= 1' <<<"$adv"
 	# a log of every record type around AVCs (AVC_PATH, SYSCALL, SOCKADDR, PATH, PROCTITLE,
@@ -381,7 +391,7 @@ check "text advice escapes control bytes from the input (no raw ESC/BEL)" \
 	bash -c '! grep -q $'"'"'[\x1b\x07]'"'"' <<<"$1" && grep -qF "\\x1b[2Jev\\x07il" <<<"$1"' _ "$out"
 err=$(rec --policy /nonexistent/policy.33 <<<"$web_avc" 2>&1)
 check "missing policy file: a clear error, exit 1" \
-	bash -c '[ "$1" -eq 1 ] && grep -q "cannot open policy /nonexistent/policy.33" <<<"$2"' _ $? "$err"
+	bash -c '[ "$1" -eq 1 ] && grep -q "^avcsnoop: error: --policy /nonexistent/policy.33: No such file" <<<"$2"' _ $? "$err"
 err=$(rec --policy tests/policy/base.cil <<<"$web_avc" 2>&1)
 check "a CIL source instead of a binary policy: a clear error" grep -q "not a binary SELinux policy" <<<"$err"
 # issue 11: a policy newer than this libsepol reads (Debian 13's policy.34 with Debian 12's
@@ -412,9 +422,53 @@ else
 	echo "note: no Debian 13 policy.34 in the lab cache (built by AVC_LAB=debian13 tests/vm/lab.sh build): its check runs in the lab (scenario 07)"
 fi
 refused='{"type":"finding","comm":"nginx","family":"inet","daddr":"127.0.0.1","dport":3000,"verdict":"refused","errno":"ECONNREFUSED"}'
-out=$(rec -j --policy /nonexistent <<<"$refused")
+out=$(recj <<<"$refused")
 check "refused: a diagnosis, no policy needed, no SELinux commands" \
-	jq -e '(.fixes | length) == 1 and .fixes[0].kind == "not_selinux" and ([.fixes[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
+	jq -e '(.fixes | length) == 0 and (.diagnoses | length) == 1 and .diagnoses[0].kind == "not_selinux" and ([.diagnoses[0].commands[] | test("setsebool|semanage|semodule")] | any | not)' <<<"$out"
+# a path named on the command line is checked before any input is read: /dev/zero never ends
+out=$(timeout 10 "$AVCSNOOP" recommend --policy /nonexistent </dev/zero 2>&1)
+rc=$?
+check "--policy /nonexistent: exit 1 at once, before reading the input ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "^avcsnoop: error: --policy /nonexistent: No such file" <<<"$2"' _ "$rc" "$out"
+out=$(timeout 10 "$AVCSNOOP" recommend --ports-local /nonexistent </dev/zero 2>&1)
+rc=$?
+check "--ports-local /nonexistent: exit 1 at once ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "^avcsnoop: error: --ports-local /nonexistent" <<<"$2"' _ "$rc" "$out"
+out=$(timeout 10 "$AVCSNOOP" recommend --policy "$REFPOL" /tmp 2>&1)
+rc=$?
+check "a directory as input: exit 1, named ($rc)" \
+	bash -c '[ "$1" = 1 ] && grep -q "input /tmp: Is a directory" <<<"$2"' _ "$rc" "$out"
+
+# empty input: a word on what it means (a dontaudit denial leaves no record) and what to run
+for input in "" "<no matches>"; do
+	out=$(printf '%s' "$input" | rec 2>&1)
+	rc=$?
+	check "empty input '$input': says no denials, dontaudit, and trace --recommend (exit $rc)" \
+		bash -c '[ "$1" = 0 ] && grep -q "^No denials in the input" <<<"$2" && grep -q dontaudit <<<"$2" && grep -q "avcsnoop trace --recommend" <<<"$2"' _ "$rc" "$out"
+done
+check "ausearch's <no matches> is named" \
+	bash -c 'printf "<no matches>\n" | rec | grep -q "ausearch found no matches"'
+check "empty input, -j: one summary record with findings 0 and a hint" \
+	bash -c 'printf "" | rec -j | jq -se "length == 1 and .[0].type == \"summary\" and .[0].findings == 0 and (.[0].hint | test(\"trace --recommend\"))"'
+if command -v script >/dev/null; then
+	out=$(timeout 10 script -qec "$AVCSNOOP recommend </dev/tty" /dev/null </dev/null 2>&1)
+	check "stdin a terminal: a hint says what it waits for" grep -q "reading AVC records or findings from the terminal" <<<"$out"
+fi
+
+# every fix's Verify line is a command that runs: before the fix is applied, exit 3
+if [ -r "$REFPOL" ]; then
+	vargv=$(avc 3000 ntop_port_t | recj --policy "$REFPOL" | jq -r '.fixes[] | select(.rank != null) | .verify.argv | @sh' | head -n 1)
+	out=$(eval "set -- $vargv"; shift; "$AVCSNOOP" "$@" 2>&1)
+	rc=$?
+	check "a fix's verify argv runs: still denied before the fix (exit 3)" \
+		bash -c '[ "$1" = 3 ] && grep -q "^DENIED .* ntop_port_t: still denied" <<<"$2"' _ "$rc" "$out"
+	check "every ranked fix has verify and undo" \
+		bash -c 'avc() { printf "type=AVC msg=audit(1.1:1): avc:  denied  { name_connect } for  pid=1 comm=\"nginx\" dest=3000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:ntop_port_t:s0 tclass=tcp_socket permissive=0\n"; }; avc | recj --policy "$1" | jq -e "[.fixes[] | select(.rank != null) | (.verify.argv | length) > 8 and (.undo | length) >= 1] | all and length >= 3"' _ "$REFPOL"
+	out=$("$AVCSNOOP" recommend --verify --policy "$REFPOL" --scontext system_u:system_r:httpd_t:s0 --tcontext system_u:object_r:http_port_t:s0 --tclass tcp_socket --perm name_bind --port 80 2>&1)
+	rc=$?
+	check "verify on the command line: httpd_t binds port 80 (exit 0)" \
+		bash -c '[ "$1" = 0 ] && grep -q "^ALLOWED" <<<"$2"' _ "$rc" "$out"
+fi
 check "--help prints examples" bash -c '"$1" --help | grep -q "^Examples:"' _ rec
 
 finish

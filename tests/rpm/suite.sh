@@ -95,8 +95,11 @@ cl=$(rpm -qp --changelog "$brpm" | head -n 1)
 [[ $cl == *" - $version-1" ]] && ok "the changelog's entry is $version-1" || bad "the changelog names $version-1" "$cl"
 
 # the files are the project's
-zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - docs/avcsnoop.8 &&
-	ok "the man page is docs/avcsnoop.8" || bad "the man page is docs/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | cmp -s - build/avcsnoop.8 &&
+	ok "the man page is build/avcsnoop.8 (docs/avcsnoop.8 with the version)" ||
+	bad "the man page is build/avcsnoop.8"
+zcat "$W/root/usr/share/man/man8/avcsnoop.8.gz" | grep -qF "\"avcsnoop $version\" \"System Administration\"" &&
+	ok "the man page says version $version" || bad "the man page's version is not $version"
 cmp -s "$W/root/usr/lib/systemd/system/avcsnoop-watch.service" packaging/avcsnoop-watch.service &&
 	cmp -s "$W/root/usr/share/avcsnoop/prometheus/avcsnoop-alerts.yml" packaging/avcsnoop-alerts.yml &&
 	ok "the unit and the alert rules are packaging/'s" || bad "the unit and the alert rules are packaging/'s"

@@ -11,6 +11,7 @@
 
 #include "advice_out.h"
 #include "recommend.h"
+#include "util.h"
 #include "test.h"
 
 struct policy *test_open_cil(const char *name, char *path, size_t pathsz);
@@ -896,4 +897,142 @@ TEST(recommend_module_name_per_access)
 	CHECK(!strchr(names[4] + 3, '-'));
 	CHECK(!strchr(names[5] + 3, '-'));
 	policy_close(p);
+}
+
+/* Undo command k of fx as the bash line a person pastes. */
+static const char *undo_line(const struct fix *fx, int k)
+{
+	static char line[4][8192];
+	static int slot;
+	char *out = line[slot++ % 4];
+
+	if (k >= fx->nundo || command_shell_line(&fx->undo[k], out, sizeof(line[0])) < 0)
+		return "(none)";
+	return out;
+}
+
+/* Every fix that changes the system says how to check it and how to take it back: the
+ * exact reverse of its commands, last first, and how long the rebuild takes.
+ */
+TEST(recommend_every_fix_has_verify_and_undo)
+{
+	char path[256], line[8192], want[1024];
+	const char *local = "build/tests/policy/ports.local.undo";
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	const struct fix *fx;
+	struct finding f;
+	FILE *lf;
+	int i;
+
+	CHECK(p);
+	port_finding(&f, 3001, "app_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	for (i = 0; i < adv.nfixes; i++) {
+		fx = &adv.fixes[i];
+		if (fx->kind < FIX_BOOLEAN)
+			continue;
+		CHECK(fx->nundo > 0);
+		CHECK(fx->rebuild && strstr(fx->rebuild, "targeted"));
+	}
+	/* the verify line names the access whole, and the policy file it was computed on */
+	CHECK(adv.has_verify);
+	CHECK(command_shell_line(&adv.verify, line, sizeof(line)) > 0);
+	snprintf(want, sizeof(want),
+		 "avcsnoop recommend --verify --policy %s --scontext system_u:system_r:web_t:s0 "
+		 "--tcontext system_u:object_r:app_port_t:s0 --tclass tcp_socket --perm "
+		 "name_connect --port=3001",
+		 path);
+	CHECK_STR(line, want);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -a -t web_port_t -p tcp 3001");
+	CHECK_INT(fx->nundo, 2);
+	CHECK_STR(undo_line(fx, 0), "setsebool -P web_relay 0");
+	CHECK_STR(undo_line(fx, 1), "semanage port -d -t web_port_t -p tcp 3001");
+	fx = first_of(&adv, FIX_BOOLEAN);
+	CHECK(fx);
+	CHECK_STR(undo_line(fx, 0), "setsebool -P web_connect_any 0");
+	fx = first_of(&adv, FIX_MODULE);
+	CHECK(fx);
+	CHECK_STR(undo_line(fx, 0), "semodule -r my-web_t-app_port_t-tcp_socket-name_connect");
+
+	/* -m over a local label: undone by -m back to that label, not by -d */
+	lf = fopen(local, "w");
+	CHECK(lf);
+	fprintf(lf, "portcon tcp 3001 system_u:object_r:app_port_t:s0\n");
+	fclose(lf);
+	policy_set_local_ports_file(p, local);
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_PORT_RELABEL);
+	CHECK(fx);
+	CHECK_STR(cmd_line(fx, 0), "semanage port -m -t web_port_t -p tcp 3001");
+	CHECK_STR(undo_line(fx, 1), "semanage port -m -t app_port_t -p tcp 3001");
+	unlink(local);
+
+	/* a file context: the rule deleted with the same spec, then the files relabelled; the
+	 * verify line probes the denied directory (the traced socket's parent)
+	 */
+	port_finding(&f, 0, "other_runtime_t");
+	f.family = AVC_AF_UNIX;
+	f.daddr[0] = '\0';
+	snprintf(f.tclass, sizeof(f.tclass), "dir");
+	snprintf(f.perms[0], sizeof(f.perms[0]), "search");
+	snprintf(f.path, sizeof(f.path), "/run/back end/app.sock");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	fx = first_of(&adv, FIX_FCONTEXT);
+	CHECK(fx);
+	CHECK_INT(fx->nundo, 2);
+	CHECK_STR(undo_line(fx, 0), "semanage fcontext -d -- '/run/back\\x20end(/.*)?'");
+	CHECK_STR(undo_line(fx, 1), "restorecon -Rv -- '/run/back end'");
+	CHECK(command_shell_line(&adv.verify, line, sizeof(line)) > 0);
+	CHECK_CONTAINS(line, "--tclass dir --perm search --path '/run/back end'");
+	policy_close(p);
+}
+
+/* Prose is wrapped at 100 columns, commands never; a run of spaces from the input (a name
+ * holding "    touch x") at a break cannot start a line that reads as a command.
+ */
+TEST(advice_text_wraps_prose_not_commands)
+{
+	struct finding f;
+	struct fix *fx;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int i, cmd_lines = 0;
+
+	memset(&f, 0, sizeof(f));
+	memset(&adv, 0, sizeof(adv));
+	snprintf(adv.summary, sizeof(adv.summary), "SELinux is preventing nginx from a thing");
+	fx = &adv.fixes[adv.nfixes++];
+	fx->kind = FIX_BOOLEAN;
+	/* "If " and 13 words end at column 94, "abcdef" at 100: the four spaces of a hostile
+	 * name start where the line must break
+	 */
+	for (i = 0; i < 13; i++)
+		text_cat(fx->if_text, sizeof(fx->if_text), "word%02d ", i);
+	text_cat(fx->if_text, sizeof(fx->if_text), "abcdef    touch pwned and a tail of words");
+	command_init(&fx->cmds[0], "setsebool");
+	for (i = 0; i < 12; i++)
+		command_arg(&fx->cmds[0], "a-long-argument");
+	fx->ncmds = 1;
+	mem = open_memstream(&buf, &len);
+	CHECK(mem);
+	advice_print_text(mem, &f, &adv);
+	fclose(mem);
+	if (getenv("SHOW_WRAP"))
+		fprintf(stderr, "%s", buf);
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "    ", 4)) {
+			/* the one command line, whole (about 200 columns) */
+			if (strncmp(line, "    setsebool a-long-argument", 29))
+				FAIL_AT("an indented line that is no command: \"%s\"", line);
+			CHECK(strlen(line) > 180);
+			cmd_lines++;
+			continue;
+		}
+		CHECK(strlen(line) <= 100);
+	}
+	CHECK_INT(cmd_lines, 1);
+	free(buf);
 }

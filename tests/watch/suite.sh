@@ -266,7 +266,7 @@ DETAIL=$(cat "$E")
 check "watch --export: one finding per distinct failure, with its count (no successes)" [ "$n" = 1 -a "$(grep -c . "$E")" = 1 ]
 out=$("$AVC" recommend -j "$E" 2>&1); rc=$?
 DETAIL="rc=$rc $out"
-check "watch --export -> avcsnoop recommend reads it back" eval '[ $rc = 0 ] && jq -e "select(.type==\"advice\") | .finding.count==11 and .finding.verdict==\"refused\"" <<<"$out" >/dev/null'
+check "watch --export -> avcsnoop recommend reads it back" eval '[ $rc = 0 ] && jq -se "map(select(.type==\"advice\")) | length == 1 and (.[0].finding.count==11 and .[0].finding.verdict==\"refused\")" <<<"$out" >/dev/null'
 E2=$W/t-export.json
 start_avc "$W/t.out" trace -j -c avc-texp --export "$E2" || finish
 $CONN --comm avc-texp --count 6 --closed tcp4:127.0.0.1:0 >/dev/null

@@ -48,9 +48,9 @@ st=$(curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_P
 lab_trace_stop
 check_eq "trace -f request: HTTP status 200" "$st" 200
 check "trace -f shows the permissive would-deny (selinux_permissive, ntop_port_t)" \
-	jq -e -s '[.[] | select(.type == "connect" and .comm == "nginx" and .verdict == "selinux_permissive" and .selinux.target_type == "ntop_port_t")] | length >= 1' "$F"
+	jq -e -s '[.[] | select((.type == "connect" or .type == "bind") and .comm == "nginx" and .verdict == "selinux_permissive" and .selinux.target_type == "ntop_port_t")] | length >= 1' "$F"
 check "trace -f shows no plain success" \
-	jq -e -s '[.[] | select(.type == "connect" and .verdict == "allowed")] | length == 0' "$F"
+	jq -e -s '[.[] | select((.type == "connect" or .type == "bind") and .verdict == "allowed")] | length == 0' "$F"
 
 # Enforcing again: the would-deny check must not mislabel a plain allowed connect.
 lab_setup setenforce 1

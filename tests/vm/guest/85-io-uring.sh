@@ -33,7 +33,7 @@ LAB_TRACE=$out
 for f in listen closed; do
 	pid=$(sed -n 's/^pid //p' "$LAB_OUT/j-$f.txt")
 	# --closed binds a port first: that bind() is traced too, and is no connect
-	n=$(lab_trace_objects | jq -s "map(select(.type == \"connect\" and .op == \"connect\" and .pid == ${pid:-0})) | length")
+	n=$(lab_trace_objects | jq -s "map(select((.type == \"connect\" or .type == \"bind\") and .op == \"connect\" and .pid == ${pid:-0})) | length")
 	check_eq "$f: exactly one event for one io_uring connect" "$n" 1
 done
 pid=$(sed -n 's/^pid //p' "$LAB_OUT/j-listen.txt")

@@ -40,16 +40,16 @@ sleep 0.5
 lab_trace_stop
 lab_say "# HTTP statuses: $codes"
 head -n 3 "$LAB_TRACE.err" | sed 's/^/# avcsnoop stderr: /' || true
-jq -c 'select(.type=="connect") | {comm,pid,domain,dest,verdict}' "$LAB_TRACE" 2>/dev/null | sed 's/^/# json: /' | head -n 12 || true
+jq -c 'select((.type=="connect" or .type=="bind")) | {comm,pid,domain,dest,verdict}' "$LAB_TRACE" 2>/dev/null | sed 's/^/# json: /' | head -n 12 || true
 grep '"type":"stats"' "$LAB_TRACE" | sed 's/^/# stats: /' || true
 check_contains "capability line: the domain filter runs in the kernel" \
 	"$(cat "$LAB_TRACE.err")" "domain httpd_t: filtered in the kernel (task SIDs)"
 check_trace "nginx's 2 connects to 127.0.0.1:3000 traced, domain httpd_t, selinux_denied" \
-	'map(select(.type=="connect" and .comm=="nginx" and .dport==3000 and .domain=="httpd_t" and .verdict=="selinux_denied")) | length == 2'
+	'map(select((.type=="connect" or .type=="bind") and .comm=="nginx" and .dport==3000 and .domain=="httpd_t" and .verdict=="selinux_denied")) | length == 2'
 check_trace "curl-httpd's 2 connects to 127.0.0.1:3000 traced, domain httpd_t, selinux_denied" \
-	'map(select(.type=="connect" and .comm=="curl-httpd" and .dport==3000 and .domain=="httpd_t" and .verdict=="selinux_denied")) | length == 2'
+	'map(select((.type=="connect" or .type=="bind") and .comm=="curl-httpd" and .dport==3000 and .domain=="httpd_t" and .verdict=="selinux_denied")) | length == 2'
 check_trace "nothing of another domain: no connect by curl (initrc_t), every event httpd_t" \
-	'map(select(.type=="connect")) | (map(select(.comm=="curl")) | length == 0) and all(.domain == "httpd_t")'
+	'map(select((.type=="connect" or .type=="bind"))) | (map(select(.comm=="curl")) | length == 0) and all(.domain == "httpd_t")'
 check_trace "initrc_t's connects dropped in the kernel (stats.domain_dropped_kernel >= 5)" \
 	'map(select(.type=="stats"))[0] | .domain_in_kernel == true and .domain_dropped_kernel >= 5'
 # nginx's first process binds its listen socket and exits once it has forked the daemon: its
@@ -98,7 +98,7 @@ check_eq "watch: nginx's 3 attempts to 127.0.0.1:3000 counted" "$(total nginx)" 
 check_match "watch: attempts made before the SID was learnt are reported (domain_uncounted >= 1)" \
 	"$uncounted" '^[1-9][0-9]*$'
 nscd_watch=$(jq -s 'map(select(.type=="watch" and .comm=="nginx" and (.op=="bind" or .dport!=3000)) | .total) | add // 0' "$OUT.last")
-nscd_trace=$(jq -s 'map(select(.type=="connect" and .comm=="nginx" and (.op=="bind" or .dport!=3000))) | length' "$LAB_OUT/dm-trace.json")
+nscd_trace=$(jq -s 'map(select((.type=="connect" or .type=="bind") and .comm=="nginx" and (.op=="bind" or .dport!=3000))) | length' "$LAB_OUT/dm-trace.json")
 # ... with those trace could not place (nginx's first process, gone): counted there, not shown
 nscd_trace=$((nscd_trace + TRACE_UNRESOLVED))
 check_eq "watch: nginx's start-up attempts: counted ($nscd_watch) + not counted ($uncounted) = those trace saw or counted as unresolved" \
@@ -121,7 +121,7 @@ lab_trace_stop
 check_contains "fallback: the capability line says user space, and why" \
 	"$(cat "$LAB_TRACE.err")" "domain httpd_t: filtered in user space, per event (the kernel cannot: selinux_blob_sizes disabled by AVCSNOOP_DISABLE)"
 check_trace "fallback: nginx traced (domain httpd_t), curl (initrc_t) not" \
-	'map(select(.type=="connect")) | (map(select(.comm=="nginx" and .domain=="httpd_t")) | length >= 1) and (map(select(.comm=="curl")) | length == 0)'
+	'map(select((.type=="connect" or .type=="bind"))) | (map(select(.comm=="nginx" and .domain=="httpd_t")) | length >= 1) and (map(select(.comm=="curl")) | length == 0)'
 wrc=0
 werr=$("$LAB_AVCSNOOP" watch --domain httpd_t 1 1 2>&1 >/dev/null) || wrc=$?
 check_eq "fallback: watch --domain refuses, exit 1" "$wrc" 1

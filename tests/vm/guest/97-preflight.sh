@@ -124,7 +124,7 @@ compare() {
 		directive=$(jq -r '.directive' <<<"$row")
 		want=$(jq -r '.verdict' <<<"$row")
 		got=$(jq -R -c 'fromjson? | objects' "$trace" | jq -r -s --arg op "$op" --arg d "$dest" \
-			'[.[] | select(.type == "connect" and .comm == "nginx" and .op == $op and .dest == $d) | .verdict] | unique | join(",")')
+			'[.[] | select((.type == "connect" or .type == "bind") and .comm == "nginx" and .op == $op and .dest == $d) | .verdict] | unique | join(",")')
 		check_eq "line $line $directive $dest: predicted $want, trace sees the same" "$got" "$want"
 	done <<<"$(rows "$sel")" # no /dev/fd in the guest: no process substitution
 }
@@ -145,7 +145,7 @@ check_contains "error.log: bind() to 127.0.0.1:8081 failed (13: Permission denie
 	"$errlog" "bind() to 127.0.0.1:8081 failed (13: Permission denied)"
 LAB_TRACE=$BT
 check_trace "nginx's bind to 127.0.0.1:8081: selinux_denied, name_bind on transproxy_port_t, audited" \
-	'map(select(.type == "connect" and .comm == "nginx" and .op == "bind" and .dest == "127.0.0.1:8081")) | length >= 1 and all(.verdict == "selinux_denied" and .errno == "EACCES" and .selinux.perms == ["name_bind"] and .selinux.target_type == "transproxy_port_t" and .selinux.source_type == "httpd_t" and .selinux.audited)'
+	'map(select((.type == "connect" or .type == "bind") and .comm == "nginx" and .op == "bind" and .dest == "127.0.0.1:8081")) | length >= 1 and all(.verdict == "selinux_denied" and .errno == "EACCES" and .selinux.perms == ["name_bind"] and .selinux.target_type == "transproxy_port_t" and .selinux.source_type == "httpd_t" and .selinux.audited)'
 compare bind "$BT" '.directive == "listen"'
 lab_nginx_stop
 
@@ -229,7 +229,7 @@ sleep 0.5
 lab_trace_stop
 LAB_TRACE=$ST
 check_trace "trace: nginx's bind to 127.0.0.1:8081 now allowed" \
-	'map(select(.type == "connect" and .comm == "nginx" and .op == "bind" and .dest == "127.0.0.1:8081")) | length >= 1 and all(.verdict == "allowed")'
+	'map(select((.type == "connect" or .type == "bind") and .comm == "nginx" and .op == "bind" and .dest == "127.0.0.1:8081")) | length >= 1 and all(.verdict == "allowed")'
 check_trace "trace: no nginx attempt denied" \
-	'map(select(.type == "connect" and .comm == "nginx" and (.verdict | startswith("selinux_")))) | length == 0'
+	'map(select((.type == "connect" or .type == "bind") and .comm == "nginx" and (.verdict | startswith("selinux_")))) | length == 0'
 lab_summary

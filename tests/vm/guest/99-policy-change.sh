@@ -46,7 +46,7 @@ step() { lab_say "# $*"; sleep 1.5; } # let watch report between phases
 # (the kernel writes each change into the events ring; queued attempts are judged on the
 # policy read at their time). The end waits, so that trace has read everything before it stops.
 seen() {
-	lab_wait 120 bash -c "[ \$(jq -s '[.[] | select(.type == \"connect\" and .comm == \"nginx\" and .dport == 3000)] | length' '$T' 2>/dev/null || echo 0) -ge $1 ]" ||
+	lab_wait 120 bash -c "[ \$(jq -s '[.[] | select((.type == \"connect\" or .type == \"bind\") and .comm == \"nginx\" and .dport == 3000)] | length' '$T' 2>/dev/null || echo 0) -ge $1 ]" ||
 		lab_say "# trace had not printed $1 connects within 120 s"
 }
 
@@ -83,7 +83,7 @@ lab_say "# statuses: $s1 $s2 $s3 $s4 $s5"
 check_eq "HTTP statuses: permissive 200 200, boolean 200, relabelled+hidden 502, module 200" \
 	"$s1 $s2 $s3 $s4 $s5" "200 200 200 502 200"
 
-ev() { jq -c -s '[.[] | select(.type == "connect" and .comm == "nginx" and .dport == 3000)]' "$T"; }
+ev() { jq -c -s '[.[] | select((.type == "connect" or .type == "bind") and .comm == "nginx" and .dport == 3000)]' "$T"; }
 verdicts=$(ev | jq -r 'map(.verdict) | join(" ")')
 lab_say "# nginx -> :3000 verdicts in order: $verdicts"
 ev | jq -c '.[] | {time, verdict, ret, selinux}' | sed 's/^/# event: /' || true
@@ -91,9 +91,9 @@ jq -c 'select(.type == "policy_change")' "$T" | sed 's/^/# change: /' || true
 check_eq "verdicts follow the state: permissive x2 (the second derived), allowed, hidden, allowed" \
 	"$verdicts" "selinux_permissive selinux_permissive allowed selinux_hidden allowed"
 check "the second permissive would-deny is derived in user space (no AVC record)" \
-	jq -e -s '[.[] | select(.type == "connect" and .comm == "nginx" and .dport == 3000)][1].selinux.derived == true' "$T"
+	jq -e -s '[.[] | select((.type == "connect" or .type == "bind") and .comm == "nginx" and .dport == 3000)][1].selinux.derived == true' "$T"
 check "the hidden denial after the relabel names the new type (memcache_port_t), hidden by dontaudit" \
-	jq -e -s '[.[] | select(.type == "connect" and .comm == "nginx" and .dport == 3000)][3].selinux | .target_type == "memcache_port_t" and .hidden_by == "dontaudit"' "$T"
+	jq -e -s '[.[] | select((.type == "connect" or .type == "bind") and .comm == "nginx" and .dport == 3000)][3].selinux | .target_type == "memcache_port_t" and .hidden_by == "dontaudit"' "$T"
 changes=$(jq -c -s '[.[] | select(.type == "policy_change")]' "$T")
 lab_say "# policy_change records: $(jq -c 'map({policy_loaded, seqno, mode})' <<<"$changes")"
 check "trace: a policy_change to permissive, and one back to enforcing" \
@@ -105,7 +105,7 @@ lab_say "# trace stats: $stats"
 lab_say "# status page reads: $(jq -r '"\(.status_reads) reads, \(.status_read_ns) ns each (TCG)"' <<<"$stats"), changes from $(jq -r .changes_from <<<"$stats")"
 check "trace: changes came from the kernel; the status page is only a per-poll backstop" \
 	jq -e '.changes_from == "kernel" and .status_reads > 0' <<<"$stats"
-late=$(jq -c -s '[.[] | select(.type == "connect" and .judged_on_seqno != null)] | length' "$T")
+late=$(jq -c -s '[.[] | select((.type == "connect" or .type == "bind") and .judged_on_seqno != null)] | length' "$T")
 lab_say "# attempts judged on a later policy than their own (reader two changes behind): $late"
 check "trace: policy loads (boolean commits, semanage, semodule) are records with rising seqno" \
 	jq -e '[.[] | select(.policy_loaded)] | length >= 4 and (map(.seqno) | . == sort)' <<<"$changes"

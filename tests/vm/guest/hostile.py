@@ -134,11 +134,11 @@ def cmd_events(a):
     problems = []
     objs = read_json_lines(a.trace, problems)
     comm, path, obj = os.fsencode(a.comm), os.fsencode(a.path), os.fsencode(a.object)
-    evs = [o for o in objs if o.get("type") == "connect" and jbytes(o.get("comm", "")) == comm
+    evs = [o for o in objs if o.get("type") in ("connect", "bind") and jbytes(o.get("comm", "")) == comm
            and jbytes(o.get("path", "")) == path]
     if not evs:
         seen = sorted({(show(jbytes(o.get("comm", ""))), show(jbytes(o.get("path", ""))))
-                       for o in objs if o.get("type") == "connect"})
+                       for o in objs if o.get("type") in ("connect", "bind")})
         problems.append("no connect event with comm %s and path %s; seen: %s" %
                         (show(comm), show(path), seen))
     report("%s: avcsnoop's event carries the comm and the socket path byte for byte" % a.name,
@@ -464,7 +464,7 @@ def cmd_advice(a):
     objects = {}
     for o in read_json_lines(a.trace, []):
         sel = o.get("selinux") or {}
-        if o.get("type") == "connect" and sel.get("object"):
+        if o.get("type") in ("connect", "bind") and sel.get("object"):
             objects[(jbytes(o.get("comm", "")), jbytes(o.get("dest", "")))] = jbytes(sel["object"])
     canaries = a.canary
     for c in canaries:
@@ -488,7 +488,7 @@ def cmd_advice(a):
             problems.append("no advice for dest %s%s among %d" % (
                 show(path), "" if comm is None else " comm " + show(comm), len(advices)))
         mine += got
-    kinds = [fx.get("kind") for o in mine for fx in o.get("fixes", [])]
+    kinds = [fx.get("kind") for o in mine for fx in o.get("diagnoses", []) + o.get("fixes", [])]
     for k in a.want_kind:
         if k not in kinds:
             problems.append("no %s fix (fixes: %s)" % (k, kinds))
@@ -517,8 +517,8 @@ def cmd_advice(a):
            % a.name, problems)
 
     # the Do blocks of the text are the JSON commands, fix by fix
-    fixes = [fx for o in advices for fx in o.get("fixes", []) if fx.get("commands")]
-    owner = {id(fx): o for o in advices for fx in o.get("fixes", [])}
+    fixes = [fx for o in advices for fx in o.get("diagnoses", []) + o.get("fixes", []) if fx.get("commands")]
+    owner = {id(fx): o for o in advices for fx in o.get("diagnoses", []) + o.get("fixes", [])}
     blocks = do_blocks(text)
     problems = []
     if len(blocks) != len(fixes):

@@ -361,7 +361,7 @@ lab_event() {
 		LAB_EVENT_WHY="avcsnoop wrote nothing ($(head -c 300 "$LAB_TRACE.err" 2>/dev/null))"
 		return 0
 	fi
-	LAB_EVENT=$(lab_trace_objects | jq -c -s "map(select(.type == \"connect\" and .op != \"bind\") |
+	LAB_EVENT=$(lab_trace_objects | jq -c -s "map(select((.type == \"connect\" or .type == \"bind\") and .op != \"bind\") |
 		select($select)) | (map(select(.verdict != \"in_progress\")) + .) | .[0] // empty" \
 		2>/dev/null) || true
 	if [ -z "$LAB_EVENT" ]; then
