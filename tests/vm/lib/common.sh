@@ -28,6 +28,9 @@ case "$LAB_NAME" in
 esac
 LAB_DEF=$LAB_DIR/labs/$LAB_NAME.sh
 [ -f "$LAB_DEF" ] || die "AVC_LAB=$LAB_NAME: no such lab (tests/vm/labs has: $(lab_names | tr '\n' ' '))"
+# LAB_TARGETED (optional): the RHEL targeted policy (scripts/targeted.sh NAME) the image boots
+# with instead of the suite's refpolicy.
+LAB_TARGETED=""
 # shellcheck source=labs/debian12.sh
 . "$LAB_DEF"
 
