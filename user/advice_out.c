@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "findings_io.h"
@@ -76,6 +77,8 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			put(out, "If %s\n", fx->if_text + (strncmp(fx->if_text, "If ", 3) ? 0 : 3));
 		if (fx->then_text[0])
 			put(out, "%s\n", fx->then_text);
+		if (fx->breaks_text[0])
+			put(out, "  It breaks: %s.\n", fx->breaks_text);
 		if (fx->grant[0])
 			put(out, "  It grants: %s.\n", fx->grant);
 		if (fx->why[0])
@@ -93,6 +96,28 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			put(out, "    %s%s%s\n", line, c->note[0] ? "  # " : "", c->note);
 		}
 	}
+}
+
+/* "breaks":[{"domain":..,"perms":[..]}] (and "breaks_total" when more lost than listed):
+ * what a fix takes from other domains, or what an applied relabel took. The only writer.
+ */
+static void breaks_write_json(struct json *j, const struct fix_break *b, int n, unsigned long total)
+{
+	int i, k;
+
+	json_arr_begin(j, "breaks");
+	for (i = 0; i < n; i++) {
+		json_obj_begin(j, NULL);
+		json_str(j, "domain", b[i].domain);
+		json_arr_begin(j, "perms");
+		for (k = 0; k < b[i].nperms; k++)
+			json_str(j, NULL, b[i].perms[k]);
+		json_arr_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	if (total > (unsigned long)n)
+		json_uint(j, "breaks_total", total);
 }
 
 /* "commands": the shell lines; "argv": the exact arguments (and the redirect). The only
@@ -123,6 +148,11 @@ static void commands_write_json(struct json *j, const struct fix *fx)
 		json_obj_end(j);
 	}
 	json_arr_end(j);
+}
+
+void fix_commands_write_json(struct json *j, const struct fix *fx)
+{
+	commands_write_json(j, fx);
 }
 
 void advice_write_json(struct json *j, const struct finding *f, const struct advice *a)
@@ -181,6 +211,10 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 		if (fx->alternatives[0])
 			json_str(j, "alternatives", fx->alternatives);
 		json_uint(j, "breadth", fx->breadth);
+		if (fx->nbreaks_total) {
+			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
+			json_str(j, "breaks_text", fx->breaks_text);
+		}
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -205,6 +239,8 @@ void advice_write_compact(struct json *j, const char *key, const struct advice *
 		json_str(j, "confidence", fix_confidence_name(fx->confidence));
 		json_str(j, "then", fx->then_text);
 		commands_write_json(j, fx);
+		if (fx->nbreaks_total)
+			breaks_write_json(j, fx->breaks, fx->nbreaks, fx->nbreaks_total);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -235,6 +271,8 @@ void verify_print_text(FILE *out, const struct finding *f, const struct verify_r
 	    : v->allowed ? "ALLOWED"
 			 : "DENIED",
 	    who, scon, perms, edest[0] ? edest : "-", target[0] ? target : "-", v->note);
+	if (v->breaks_text[0])
+		put(out, "         the relabel from %s took: %s\n", v->breaks_from, v->breaks_text);
 }
 
 void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v)
@@ -255,6 +293,11 @@ void verify_write_json(struct json *j, const struct finding *f, const struct ver
 	json_bool(j, "dontaudit", v->dontaudit);
 	json_str(j, "target", v->target);
 	json_str(j, "note", v->note);
+	if (v->nbreaks_total) {
+		json_str(j, "relabelled_from", v->breaks_from);
+		breaks_write_json(j, v->breaks, v->nbreaks, v->nbreaks_total);
+		json_str(j, "breaks_text", v->breaks_text);
+	}
 	json_obj_end(j);
 	json_line_end(j);
 }

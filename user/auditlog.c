@@ -44,6 +44,146 @@ int auditlog_line_is_avc(const char *line, size_t len)
 	return find(&c, 0, "avc:") || find(&c, 0, "type=AVC") || find(&c, 0, "type=1400");
 }
 
+/* a host name as syslog and auditd's node= print it: one token */
+#define HOST_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_"
+
+/* Does the cursor's text at pos start with word? Advances past it when it does. */
+static bool take(struct cursor *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (c->len - c->pos < n || memcmp(c->s + c->pos, word, n))
+		return false;
+	c->pos += n;
+	return true;
+}
+
+/* One token of the characters in set (at least one); advances past it. */
+static bool take_span(struct cursor *c, const char *set)
+{
+	size_t k = c->pos;
+
+	while (c->pos < c->len && c->s[c->pos] && strchr(set, c->s[c->pos]))
+		c->pos++;
+	return c->pos > k;
+}
+
+/* "audit(STAMP)" then " : " or ": " then "avc:" (the header the kernel writes). */
+static bool take_stamp_avc(struct cursor *c)
+{
+	if (!take(c, "audit(") || !take_span(c, "0123456789.:/ eE+-") || !take(c, ")"))
+		return false;
+	skip_spaces(c);
+	if (!take(c, ":"))
+		return false;
+	skip_spaces(c);
+	return c->len - c->pos >= 4 && !memcmp(c->s + c->pos, "avc:", 4);
+}
+
+/* "[   12.345678] " as dmesg and the kernel's printk time print it (optional) */
+static void skip_printk_time(struct cursor *c)
+{
+	size_t at = c->pos;
+
+	if (take(c, "[")) {
+		skip_spaces(c);
+		if (take_span(c, "0123456789.") && take(c, "]")) {
+			skip_spaces(c);
+			return;
+		}
+	}
+	c->pos = at;
+}
+
+/* The kernel's printk body: "audit: type=1400 audit(...): avc:" ("audit: " optional, as
+ * older kernels printed it). Record start (the "type=") or -1.
+ */
+static long printk_body(struct cursor *c)
+{
+	long start;
+
+	skip_printk_time(c);
+	take(c, "audit: ");
+	start = (long)c->pos;
+	if (!take(c, "type=1400 "))
+		return -1;
+	skip_spaces(c);
+	return take_stamp_avc(c) ? start : -1;
+}
+
+static bool is_month(const struct cursor *c)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	size_t i;
+
+	if (c->len - c->pos < 4 || c->s[c->pos + 3] != ' ')
+		return false;
+	for (i = 0; i < 36; i += 3)
+		if (!memcmp(c->s + c->pos, months + i, 3))
+			return true;
+	return false;
+}
+
+/*
+ * A syslog or journal prefix written by the logging daemon, not by the sender: a time
+ * ("Nov 14 22:13:20[.123456]", "2023-11-14T22:13:20[.123][+01:00|Z]", "1700000000.123456"
+ * or "[   12.345678]") and a host name, then the sender "kernel:" and a space. Any user can
+ * send a syslog line (logger) with any text after its own tag; only the kernel's tag is
+ * the kernel's position.
+ */
+static bool take_syslog_prefix(struct cursor *c)
+{
+	if (is_month(c)) {
+		c->pos += 4;
+		skip_spaces(c);
+		if (!take_span(c, "0123456789") || !take(c, " ") || !take_span(c, "0123456789:."))
+			return false;
+	} else if (c->pos < c->len && c->s[c->pos] == '[') {
+		skip_printk_time(c);
+		c->pos--; /* the space after the bracket is the separator below */
+	} else if (!take_span(c, "0123456789-T:.+Z")) {
+		return false;
+	}
+	if (!take(c, " "))
+		return false;
+	/* the host name: one token */
+	if (!take_span(c, HOST_CHARS))
+		return false;
+	return take(c, " kernel: ");
+}
+
+long auditlog_record_start(const char *line, size_t len)
+{
+	struct cursor c = { line, len, 0 };
+	long start;
+
+	/* audit.log and ausearch: "[node=NAME ]type=AVC msg=audit(...): avc:" */
+	if (take(&c, "node=")) {
+		if (!take_span(&c, HOST_CHARS))
+			return -1;
+		skip_spaces(&c);
+	}
+	start = (long)c.pos;
+	if (take(&c, "type=AVC msg=") || take(&c, "type=1400 msg="))
+		return take_stamp_avc(&c) ? start : -2;
+	/* /dev/kmsg: "PRIO,SEQ,USEC,FLAGS;" */
+	c.pos = 0;
+	if (take_span(&c, "0123456789,-c+") && take(&c, ";")) {
+		start = printk_body(&c);
+		if (start >= 0)
+			return start;
+	}
+	/* dmesg: the body itself, after its time */
+	c.pos = 0;
+	start = printk_body(&c);
+	if (start >= 0)
+		return start;
+	c.pos = 0;
+	if (take_syslog_prefix(&c))
+		return printk_body(&c);
+	return -1;
+}
+
 static int hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
@@ -218,11 +358,22 @@ int auditlog_parse_line(const char *line, size_t len, struct finding *out, char 
 	char name[FINDING_CTX_LEN] = "", path[FINDING_CTX_LEN] = "";
 	bool have_s = false, have_t = false, have_c = false;
 	struct field f;
+	long start;
 	int ret;
 
 	err[0] = '\0';
 	if (!auditlog_line_is_avc(line, len))
 		return AUDITLOG_IGNORED;
+	/* only a record where audit.log or the kernel puts it: text anywhere else is anyone's */
+	start = auditlog_record_start(line, len);
+	if (start == -2)
+		return fail(err, errsz,
+			    "AVC record without \"audit(TIME:SERIAL): avc:\" (truncated?)");
+	if (start < 0)
+		return AUDITLOG_NOT_KERNEL;
+	line += start;
+	len -= (size_t)start;
+	c = (struct cursor){ line, len, 0 };
 	if (memchr(line, '\0', len))
 		return fail(err, errsz, "binary data (a NUL byte) inside an AVC record");
 	avc = find(&c, 0, "avc:");

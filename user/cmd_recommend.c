@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "auditlog.h"
+#include "commands.h"
 #include "finding_set.h"
 #include "findings_io.h"
 #include "json.h"
@@ -29,6 +31,11 @@ static void usage(FILE *out)
 		"audit.log lines, `ausearch -m avc --raw` output or kernel `audit: type=1400`\n"
 		"lines; each line is recognised on its own. A finding is one access: every record\n"
 		"of it is grouped, and it is advised once. Successes are skipped and counted.\n"
+		"An AVC is read only where audit.log or the kernel writes it (type=AVC msg=audit(,\n"
+		"or audit: type=1400 after dmesg's time or a syslog/journal line's \"HOST kernel:\");\n"
+		"any other line mentioning one (logger can send it) is skipped and counted. Lines\n"
+		"over 64 KiB are refused (exit 1). No fix is offered for a sensitive target\n"
+		"(authentication or security files, selinuxfs, keys): a warning says why.\n"
 		"\n"
 		"  -P, --policy FILE       binary policy to ask (default: the live policy);\n"
 		"                          works offline, e.g. /etc/selinux/default/policy/policy.33\n"
@@ -51,23 +58,64 @@ static void usage(FILE *out)
 }
 
 struct read_stats {
-	unsigned long lines, records, successes, ignored, bad;
+	unsigned long lines, records, successes, ignored, bad, not_kernel, too_long;
 };
+
+/* No audit record or findings line comes near this: a longer line is refused, not read. */
+#define LINE_MAX_BYTES (64 * 1024)
+
+/*
+ * One line (NUL bytes kept) into buf of LINE_MAX_BYTES + 1 bytes: its length, the newline
+ * dropped; -1 at the end of input; -2 for a line longer than LINE_MAX_BYTES, whose rest is
+ * read and dropped: memory stays bounded whatever the input.
+ */
+static ssize_t read_line(FILE *in, char *buf)
+{
+	size_t n = 0;
+	bool long_line = false;
+	int ch;
+
+	while ((ch = getc_unlocked(in)) != EOF) {
+		if (ch == '\n')
+			return long_line ? -2 : (ssize_t)n;
+		if (n < LINE_MAX_BYTES)
+			buf[n++] = (char)ch;
+		else
+			long_line = true;
+	}
+	if (long_line)
+		return -2;
+	return n ? (ssize_t)n : -1;
+}
 
 static int read_input(FILE *in, const char *name, struct finding_set *set, struct read_stats *st)
 {
-	char *line = NULL, err[256];
-	size_t cap = 0, lineno = 0;
+	char *line = malloc(LINE_MAX_BYTES + 1), err[256];
+	size_t lineno = 0;
 	ssize_t len;
 	int ret = 0;
 
-	while ((len = getline(&line, &cap, in)) >= 0) {
+	if (!line) {
+		p_err("no memory for a line buffer");
+		return -ENOMEM;
+	}
+	while ((len = read_line(in, line)) != -1) {
 		struct finding f;
 		size_t i = 0;
 		int r;
 
 		lineno++;
 		st->lines++;
+		if (len == -2) {
+			char ename[256];
+
+			escape_str(ename, sizeof(ename), name, ESC_TEXT);
+			p_err("%s:%zu: a line longer than %d bytes: refused (no audit record or "
+			      "finding is that long)",
+			      ename, lineno, LINE_MAX_BYTES);
+			st->too_long++;
+			continue;
+		}
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
 		while (i < (size_t)len && (line[i] == ' ' || line[i] == '\t'))
@@ -87,8 +135,12 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 			st->bad++;
 			continue;
 		}
-		if (r == 0) {
+		if (r == AUDITLOG_IGNORED) {
 			st->ignored++;
+			continue;
+		}
+		if (r == AUDITLOG_NOT_KERNEL) {
+			st->not_kernel++;
 			continue;
 		}
 		/* a success (a trace -j stream has them) is never a finding */
@@ -281,17 +333,25 @@ int cmd_recommend(int argc, char **argv)
 		if (in != stdin)
 			fclose(in);
 	}
-	if (st.bad || st.ignored || st.successes || set.overflow || log_verbose)
+	if (st.bad || st.ignored || st.successes || st.not_kernel || st.too_long || set.overflow ||
+	    log_verbose)
 		p_info("%lu line(s): %lu record(s) of %zu finding(s); %lu success(es) skipped; %lu "
-		       "ignored (not AVC denials or findings); %lu malformed%s",
-		       st.lines, st.records, set.n, st.successes, st.ignored, st.bad,
+		       "ignored (not AVC denials or findings); %lu malformed; %lu not from the "
+		       "kernel; %lu too long%s",
+		       st.lines, st.records, set.n, st.successes, st.ignored, st.bad, st.not_kernel,
+		       st.too_long,
 		       set.overflow ? "; more findings than --max-findings: the rest were counted"
 				    : "");
+	if (st.not_kernel)
+		p_warn("%lu line(s) mention an AVC denial but are not audit records where audit.log "
+		       "or the kernel writes them (a USER_AVC, or a syslog line any user can send "
+		       "with logger): skipped",
+		       st.not_kernel);
 	if (set.overflow)
 		p_warn("%llu record(s) of further findings were not kept (--max-findings %zu)",
 		       (unsigned long long)set.overflow,
 		       set.max ? set.max : (size_t)FINDING_SET_DEFAULT_MAX);
-	if (st.bad)
+	if (st.bad || st.too_long)
 		ret = 1;
 	if (!set.n)
 		goto out;

@@ -7,4 +7,8 @@ int cmd_trace(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 
+/* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
+int cmd_recommend(int argc, char **argv);
+int cmd_tighten(int argc, char **argv);
+
 #endif

@@ -423,6 +423,32 @@ static bool bind_checks_port(unsigned int port)
 	return port < low || port > high;
 }
 
+void enrich_allowed_names(struct enricher *enr, struct conn_record *r)
+{
+	const char *perm = r->op == AVC_OP_BIND ? "name_bind" : "name_connect";
+
+	if (!enr || r->scontext[0] || (r->family != AVC_AF_INET && r->family != AVC_AF_INET6) ||
+	    (r->verdict != VERDICT_ALLOWED && r->verdict != VERDICT_IN_PROGRESS))
+		return;
+	/* a bind inside ip_local_port_range is not checked against the port's label */
+	if (r->op == AVC_OP_BIND && !bind_checks_port(r->port))
+		return;
+	task_context(r, r->scontext, sizeof(r->scontext));
+	port_context(enr, r, r->tcontext, sizeof(r->tcontext));
+	if (!r->scontext[0] || !r->tcontext[0]) {
+		r->scontext[0] = r->tcontext[0] = '\0';
+		return;
+	}
+	/* a connect's socket type is not recorded: asked as TCP, as permissive_would_deny does */
+	snprintf(r->tclass, sizeof(r->tclass), "tcp_socket");
+	add_perm(r, perm);
+	r->derived = true;
+	if (context_type(r->scontext, r->source_type, sizeof(r->source_type)))
+		r->source_type[0] = '\0';
+	if (context_type(r->tcontext, r->target_type, sizeof(r->target_type)))
+		r->target_type[0] = '\0';
+}
+
 void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len)
 {
 	struct policy *pol;
@@ -452,7 +478,7 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	if (security_compute_av_flags(scon, tcon, cls, bit, &avd))
 		return errno ? -errno : -EIO; /* never 0 with the outputs unset */
 	*denied = (avd.allowed & bit) != bit;
-	*audited = (avd.auditdeny & bit) == bit;
+	*audited = !av_denied_unaudited(bit, avd.allowed, avd.auditdeny);
 	*permissive_domain = avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE;
 	return 0;
 }

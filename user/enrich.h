@@ -20,6 +20,12 @@ void enrich_record(struct enricher *enr, struct conn_record *r);
  * policy; "" when there is no policy or the record is not TCP/IP.
  */
 void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *out, size_t len);
+/* trace/watch --allowed: the names of an allowed TCP/IP connect or bind (the process's
+ * context, the port's label, tcp_socket, name_connect or name_bind), derived as a permissive
+ * would-deny's are, for a finding per allowed access. Nothing when a name is unknown (no
+ * SELinux here) or the record is not an allowed TCP/IP connect or a checked bind.
+ */
+void enrich_allowed_names(struct enricher *enr, struct conn_record *r);
 /* The policy the enricher reads (opened on first use), or NULL when there is none. */
 struct policy *enricher_policy(struct enricher *enr);
 

@@ -185,9 +185,7 @@ void record_to_finding(const struct conn_record *r, struct finding *f)
 		record_dest(r, f->path, sizeof(f->path));
 	f->verdict = r->verdict;
 	f->err = r->err;
-	f->hidden = r->verdict == VERDICT_SELINUX_HIDDEN;
-	f->hidden_by = f->hidden ? r->hidden_by : NULL;
-	f->permissive = r->verdict == VERDICT_SELINUX_PERMISSIVE;
+	f->hidden_by = r->hidden_by; /* kept only if hidden: finding_normalize derives it */
 	f->count = r->count ? r->count : 1;
 	f->attrib = r->attrib;
 	f->first_seen = f->last_seen = r->wall;

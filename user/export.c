@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice_out.h"
 #include "export.h"
 #include "findings_io.h"
 #include "json.h"

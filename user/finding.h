@@ -97,6 +97,27 @@ struct finding {
 	unsigned long advised_state;
 };
 
+/*
+ * The one place "hidden" is derived. A finding's hidden and permissive say that some of its
+ * attempts were denied without an AVC record, or would have been denied; hidden_by says why
+ * and is kept only while hidden. Once counted (counts.total), the buckets decide; before, the
+ * verdict does, or a flag a reader found set. Every constructor and reader ends with it:
+ * record_to_finding (user/event.c), finding_read_json (user/findings_io.c), preflight's check
+ * (user/preflight.c) and finding_normalize (user/finding_set.c).
+ */
+static inline void finding_derive_hidden(struct finding *f)
+{
+	if (f->counts.total) {
+		f->hidden = f->counts.hidden > 0;
+		f->permissive = f->counts.permissive > 0;
+	} else {
+		f->hidden = f->hidden || f->verdict == VERDICT_SELINUX_HIDDEN;
+		f->permissive = f->permissive || f->verdict == VERDICT_SELINUX_PERMISSIVE;
+	}
+	if (!f->hidden)
+		f->hidden_by = NULL;
+}
+
 /* A first_seen/last_seen value: finite, in 0..FINDING_TIME_MAX (false for NaN and inf) */
 static inline bool finding_time_valid(double t)
 {

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "finding_set.h"
 #include "findings_io.h"
-#include "policy.h"
 #include "verdict.h"
 
 #define SEP "\x1f"
@@ -84,6 +84,7 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 	char stype[POLICY_NAME_LEN], ttype[POLICY_NAME_LEN], dir[FINDING_CTX_LEN];
 	const char *perms[FINDING_MAX_PERMS], *proto;
 	size_t n = 0;
+	bool allowed;
 	int i, len;
 
 #define PUT(...)                                                                 \
@@ -94,7 +95,13 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 		n += (size_t)len;                                                \
 	} while (0)
 
-	if (!finding_is_selinux(f) || context_type(f->scontext, stype, sizeof(stype)) ||
+	/* an allowed access with its names (trace/watch --allowed, for tighten) is keyed as
+	 * an SELinux access is, under its own verdict: it never merges with a failure
+	 */
+	allowed = (f->verdict == VERDICT_ALLOWED || f->verdict == VERDICT_IN_PROGRESS) &&
+		  !finding_is_selinux(f) && f->scontext[0] && f->tcontext[0];
+	if ((!finding_is_selinux(f) && !allowed) ||
+	    context_type(f->scontext, stype, sizeof(stype)) ||
 	    context_type(f->tcontext, ttype, sizeof(ttype)) || !f->tclass[0] || !f->nperms) {
 		/* not SELinux, or SELinux without names: the verdict and where it went */
 		PUT("%s" SEP "%s" SEP "%s" SEP "%d" SEP,
@@ -109,7 +116,8 @@ int finding_key(const struct finding *f, char *out, size_t outsz)
 	for (i = 0; i < f->nperms; i++)
 		perms[i] = f->perms[i];
 	qsort(perms, (size_t)f->nperms, sizeof(perms[0]), cmp_str);
-	PUT("selinux" SEP "%s" SEP "%s" SEP "%s" SEP, stype, ttype, f->tclass);
+	PUT("%s" SEP "%s" SEP "%s" SEP "%s" SEP, allowed ? "allowed" : "selinux", stype, ttype,
+	    f->tclass);
 	for (i = 0; i < f->nperms; i++)
 		if (!i || strcmp(perms[i], perms[i - 1]))
 			PUT("%s%s", i ? "," : "", perms[i]);
@@ -170,8 +178,6 @@ static void representative_verdict(struct finding *f)
 		f->verdict = VERDICT_SELINUX_HIDDEN;
 	else if (f->counts.permissive)
 		f->verdict = VERDICT_SELINUX_PERMISSIVE;
-	f->hidden = f->counts.hidden > 0;
-	f->permissive = f->counts.permissive > 0;
 }
 
 void finding_normalize(struct finding *f)
@@ -186,6 +192,7 @@ void finding_normalize(struct finding *f)
 	if (has_perm(f, "name_bind") || has_perm(f, "node_bind"))
 		f->op = AVC_OP_BIND;
 	if (!c->total) {
+		finding_derive_hidden(f);
 		c->total = f->count;
 		if (f->verdict == VERDICT_SELINUX_DENIED && !f->hidden)
 			c->audited = f->count;
@@ -207,6 +214,7 @@ void finding_normalize(struct finding *f)
 	}
 	if (finding_is_selinux(f))
 		representative_verdict(f);
+	finding_derive_hidden(f);
 }
 
 void finding_merge(struct finding *a, const struct finding *b)
@@ -240,6 +248,7 @@ void finding_merge(struct finding *a, const struct finding *b)
 		snprintf(a->tcontext, sizeof(a->tcontext), "%s", nb.tcontext);
 	if (finding_is_selinux(a))
 		representative_verdict(a);
+	finding_derive_hidden(a);
 }
 
 /* FNV-1a, 64 bits */

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "context.h"
 #include "findings_io.h"
 #include "json_read.h"
-#include "policy.h"
 #include "verdict.h"
 
 void finding_dest(const struct finding *f, char *out, size_t outsz)
@@ -282,11 +282,8 @@ static int read_hidden_by(struct jr *r, struct finding *f)
 
 	if (jr_string(r, val, sizeof(val)))
 		return -EINVAL;
-	if (!strcmp(val, "dontaudit"))
-		f->hidden_by = "dontaudit";
-	else if (!strcmp(val, "audit_off"))
-		f->hidden_by = "audit_off";
-	else
+	f->hidden_by = hidden_by_from_name(val);
+	if (!f->hidden_by)
 		return jr_fail(r, "unknown hidden_by \"%s\"", val);
 	return 0;
 }
@@ -482,9 +479,8 @@ int finding_read_json(const char *line, size_t len, struct finding *out, char *e
 		return FINDING_READ_OTHER;
 	if (!have_verdict)
 		return jr_fail(&r, "no \"verdict\" member");
-	if (out->verdict == VERDICT_SELINUX_HIDDEN)
-		out->hidden = true;
 	if (check_counts(&r, out))
 		return -EINVAL;
+	finding_derive_hidden(out);
 	return FINDING_READ_OK;
 }

@@ -6,7 +6,6 @@
 #include "commands.h"
 #include "log.h"
 #include "preflight.h"
-#include "recommend.h"
 
 /* from the file VERSION, through the Makefile (the Debian package carries the same) */
 #ifndef AVCSNOOP_VERSION
@@ -26,6 +25,7 @@ static const struct cmd cmds[] = {
 	{ "recommend", cmd_recommend, "advise fixes for findings or AVC records, from the policy" },
 	{ "preflight", cmd_preflight,
 	  "predict the denials of an nginx configuration, before it runs" },
+	{ "tighten", cmd_tighten, "undo a broad fix: the narrowest plan for what nginx uses" },
 };
 
 static void usage(FILE *f)

@@ -27,6 +27,7 @@
 #include <sepol/ports.h>
 
 #include "policy.h"
+#include "verdict.h"
 
 struct policy {
 	sepol_handle_t *handle;
@@ -79,24 +80,6 @@ static void sepol_msg(void *arg, sepol_handle_t *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->libmsg, sizeof(p->libmsg), fmt, ap);
 	va_end(ap);
-}
-
-int context_type(const char *context, char *out, size_t outsz)
-{
-	const char *t, *end;
-
-	t = strchr(context, ':');
-	if (!t || !(t = strchr(t + 1, ':')))
-		return -EINVAL;
-	t++;
-	end = strchr(t, ':');
-	if (!end)
-		end = t + strlen(t);
-	if (end == t || (size_t)(end - t) >= outsz)
-		return -EINVAL;
-	memcpy(out, t, (size_t)(end - t));
-	out[end - t] = '\0';
-	return 0;
 }
 
 /* Split "u:r:t[:level]" into its parts; level may be "". */
@@ -561,36 +544,6 @@ static int source_sid(struct policy *p, uint32_t value, sepol_security_id_t *sid
 
 /* ---- ports ---- */
 
-const char *proto_name(enum policy_proto proto)
-{
-	switch (proto) {
-	case PROTO_TCP:
-		return "tcp";
-	case PROTO_UDP:
-		return "udp";
-	case PROTO_SCTP:
-		return "sctp";
-	case PROTO_DCCP:
-		return "dccp";
-	}
-	return "?";
-}
-
-int policy_proto_of_class(const char *tclass, enum policy_proto *out)
-{
-	enum policy_proto proto;
-	size_t n;
-
-	for (proto = PROTO_TCP; proto <= PROTO_DCCP; proto++) {
-		n = strlen(proto_name(proto));
-		if (!strncmp(tclass, proto_name(proto), n) && !strcmp(tclass + n, "_socket")) {
-			*out = proto;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 static int sepol_proto(enum policy_proto proto)
 {
 	switch (proto) {
@@ -860,8 +813,7 @@ int policy_check(struct policy *p, const struct policy_query *q, struct policy_d
 		d->reason |= reason & SEPOL_COMPUTEAV_RBAC ? POLICY_REASON_RBAC : 0;
 		d->reason |= reason & SEPOL_COMPUTEAV_BOUNDS ? POLICY_REASON_BOUNDS : 0;
 	}
-	/* the kernel logs the denied bits that are in auditdeny; none means no record */
-	d->dontaudit = d->denied && !(d->denied & avd.auditdeny);
+	d->dontaudit = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < q->nperms; i++) {
 		sepol_access_vector_t v;
 		size_t used = strlen(d->denied_perms);
@@ -888,8 +840,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	ret = decide(p, &pq, &avd, &reason);
 	if (ret)
 		return ret;
-	hidden_now =
-		(pq.requested & ~avd.allowed) && !(pq.requested & ~avd.allowed & avd.auditdeny);
+	hidden_now = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 	for (i = 0; i < policy_bool_count(p); i++) {
 		bool cur = pdb(p)->bool_val_to_struct[i]->state;
 		struct policy_bool_effect e = { .value = !cur };
@@ -903,7 +854,7 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 		denied = pq.requested & ~avd.allowed;
 		e.allows = !denied;
 		if (denied) {
-			bool hidden = !(denied & avd.auditdeny);
+			bool hidden = av_denied_unaudited(pq.requested, avd.allowed, avd.auditdeny);
 
 			e.hides = hidden && !hidden_now;
 			e.reveals = !hidden && hidden_now;
@@ -1820,27 +1771,51 @@ static int relabel_sources(const struct policy *p, uint32_t tclass, uint32_t per
 	return 0;
 }
 
-int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
-			     const char *new_type, struct policy_relabel_cost *cost)
+/* A domain that loses a permission by a relabel, before it is ranked among the others. */
+struct loss {
+	uint32_t type;
+	bool connect, bind;
+	size_t aff; /* common prefix with the old port type's name (redis_t, redis_port_t) */
+};
+
+static size_t name_prefix(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a && b && a[n] && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* The losers worth naming first: those that lose name_bind (the port's own servers), then
+ * those named like the port's type, then by name.
+ */
+static const struct policy *loss_policy;
+
+static int cmp_loss(const void *x, const void *y)
+{
+	const struct loss *a = x, *b = y;
+
+	if (a->bind != b->bind)
+		return a->bind ? -1 : 1;
+	if (a->aff != b->aff)
+		return a->aff > b->aff ? -1 : 1;
+	return strcmp(type_name(loss_policy, a->type), type_name(loss_policy, b->type));
+}
+
+/* The relabel of a port of proto from old_td to new_td, counted and its losers ranked. */
+static int relabel_compare(struct policy *p, enum policy_proto proto, type_datum_t *old_td,
+			   type_datum_t *new_td, struct policy_relabel_cost *cost)
 {
 	sepol_access_vector_t connect = 0, bind = 0;
 	sepol_security_id_t old_sid, new_sid;
-	type_datum_t *old_td, *new_td;
 	sepol_security_class_t tclass;
 	struct u32_vec sources = { 0 };
-	struct port_label label;
+	struct loss *losses = NULL;
+	size_t nlosses = 0, i;
 	char cls[32];
-	size_t i;
 	int ret;
 
-	memset(cost, 0, sizeof(*cost));
-	ret = policy_port_lookup(p, proto, port, &label);
-	if (ret)
-		return ret;
-	old_td = type_lookup(p, label.type);
-	new_td = type_lookup(p, new_type);
-	if (!old_td || !new_td || new_td->flavor == TYPE_ATTRIB)
-		return -ENOENT;
 	snprintf(cost->old_type, sizeof(cost->old_type), "%s", type_name(p, old_td->s.value));
 	snprintf(cost->new_type, sizeof(cost->new_type), "%s", type_name(p, new_td->s.value));
 	if (old_td->s.value == new_td->s.value)
@@ -1860,6 +1835,8 @@ int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned
 	if (!ret)
 		ret = relabel_sources(p, tclass, connect | bind, old_td->s.value, new_td->s.value,
 				      &sources);
+	if (!ret && sources.n && !(losses = calloc(sources.n, sizeof(*losses))))
+		ret = -ENOMEM;
 	/* the port's context is a real one (object_r, like the template): libsepol's whole
 	 * decision, as policy_check() gives it
 	 */
@@ -1887,9 +1864,56 @@ int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned
 		cost->connect_losing += !!(lost & connect);
 		cost->bind_gaining += !!(gained & bind);
 		cost->bind_losing += !!(lost & bind);
+		if (lost)
+			losses[nlosses++] = (struct loss){
+				.type = sources.v[i],
+				.connect = !!(lost & connect),
+				.bind = !!(lost & bind),
+				.aff = name_prefix(type_name(p, sources.v[i]), cost->old_type),
+			};
 	}
+	loss_policy = p;
+	if (nlosses)
+		qsort(losses, nlosses, sizeof(*losses), cmp_loss);
+	for (i = 0; i < nlosses && i < POLICY_RELABEL_MAX_LOSERS; i++) {
+		struct policy_relabel_loss *l = &cost->losers[cost->nlosers++];
+
+		snprintf(l->domain, sizeof(l->domain), "%s", type_name(p, losses[i].type));
+		l->name_connect = losses[i].connect;
+		l->name_bind = losses[i].bind;
+	}
+	free(losses);
 	free(sources.v);
 	return ret;
+}
+
+int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
+			     const char *new_type, struct policy_relabel_cost *cost)
+{
+	type_datum_t *old_td, *new_td;
+	struct port_label label;
+	int ret;
+
+	memset(cost, 0, sizeof(*cost));
+	ret = policy_port_lookup(p, proto, port, &label);
+	if (ret)
+		return ret;
+	old_td = type_lookup(p, label.type);
+	new_td = type_lookup(p, new_type);
+	if (!old_td || !new_td || new_td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	return relabel_compare(p, proto, old_td, new_td, cost);
+}
+
+int policy_port_type_change_cost(struct policy *p, enum policy_proto proto, const char *old_type,
+				 const char *new_type, struct policy_relabel_cost *cost)
+{
+	type_datum_t *old_td = type_lookup(p, old_type), *new_td = type_lookup(p, new_type);
+
+	memset(cost, 0, sizeof(*cost));
+	if (!old_td || !new_td || old_td->flavor == TYPE_ATTRIB || new_td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	return relabel_compare(p, proto, old_td, new_td, cost);
 }
 
 static int cmp_name(const void *a, const void *b)

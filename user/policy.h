@@ -16,7 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define POLICY_NAME_LEN	 128
+#include "context.h"
+
 #define POLICY_LIVE_PATH NULL /* pass to policy_open() for the policy in force */
 
 struct policy;
@@ -48,15 +49,12 @@ bool policy_type_is_attr(const struct policy *p, const char *name);
 int policy_type_aliases(const struct policy *p, const char *type, char *out, size_t outsz);
 /* Whether type has attribute attr (false when either is unknown). */
 bool policy_type_has_attr(const struct policy *p, const char *type, const char *attr);
-/* The type field of a context "u:r:t[:mls]" copied into out; -EINVAL when malformed. */
-int context_type(const char *context, char *out, size_t outsz);
 
 /* ---- classes and permissions (names resolved in this policy, no numbers) ---- */
 int policy_class_value(const struct policy *p, const char *tclass, uint16_t *value);
 int policy_perm_mask(const struct policy *p, const char *tclass, const char *perm, uint32_t *av);
 
 /* ---- ports ---- */
-enum policy_proto { PROTO_TCP, PROTO_UDP, PROTO_SCTP, PROTO_DCCP };
 struct port_label {
 	char type[POLICY_NAME_LEN];
 	char context[256];	/* the whole label, "system_u:object_r:ntop_port_t:s0" */
@@ -79,11 +77,6 @@ void policy_set_local_ports_file(struct policy *p, const char *path);
  */
 int policy_port_local(const struct policy *p, enum policy_proto proto, unsigned int port,
 		      char *type, size_t typesz);
-const char *proto_name(enum policy_proto proto);
-/* The transport whose port labels decide name_connect/name_bind on tclass: tcp_socket is
- * PROTO_TCP, udp_socket PROTO_UDP, ... 0, or -ENOENT for any other class.
- */
-int policy_proto_of_class(const char *tclass, enum policy_proto *out);
 
 /* ---- booleans ---- */
 int policy_bool_count(const struct policy *p);
@@ -221,6 +214,11 @@ int policy_bool_cost(struct policy *p, const char *boolean, bool value, const ch
  * the types named as source by an allow rule in force on either type are asked (refpolicy:
  * ~5 ms of CPU a call).
  */
+#define POLICY_RELABEL_MAX_LOSERS 8
+struct policy_relabel_loss {
+	char domain[POLICY_NAME_LEN];
+	bool name_connect, name_bind; /* what it loses */
+};
 struct policy_relabel_cost {
 	char old_type[POLICY_NAME_LEN]; /* the port's type now (primary name) */
 	char new_type[POLICY_NAME_LEN]; /* new_type as a primary name */
@@ -231,12 +229,23 @@ struct policy_relabel_cost {
 	/* source types gaining and losing name_connect, and name_bind */
 	unsigned long connect_gaining, connect_losing;
 	unsigned long bind_gaining, bind_losing;
+	/* the losing domains (domains_losing in all), the port's own servers first: those that
+	 * lose name_bind, then those named like the old type, then by name; at most
+	 * POLICY_RELABEL_MAX_LOSERS
+	 */
+	struct policy_relabel_loss losers[POLICY_RELABEL_MAX_LOSERS];
+	int nlosers;
 };
 /* 0 (all counts 0 when new_type is the current type), -EINVAL (port > 65535), -ENOENT
  * (new_type is not a type, or is an attribute; no label for the port), -ENOMEM.
  */
 int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
 			     const char *new_type, struct policy_relabel_cost *cost);
+/* The same for a port of proto labelled old_type that is now new_type (--verify: what an
+ * applied relabel took away). -ENOENT for an unknown type or an attribute.
+ */
+int policy_port_type_change_cost(struct policy *p, enum policy_proto proto, const char *old_type,
+				 const char *new_type, struct policy_relabel_cost *cost);
 
 /* Port types (members of attribute port_type, else the types used by portcon) that source
  * may name_connect over tcp_socket, with the current booleans plus optionally one boolean

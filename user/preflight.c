@@ -16,6 +16,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "advice_out.h"
 #include "escape.h"
 #include "finding_set.h"
 #include "json.h"
@@ -25,27 +26,36 @@
 #include "preflight.h"
 #include "recommend.h"
 #include "util.h"
+#include "verdict.h"
 
 #define MAX_ADDRS  16 /* addresses of one host name */
 #define MAX_CHECKS 40 /* accesses of one (directive, address): a deep unix path */
 
-enum pf_verdict { PF_ALLOWED, PF_UNKNOWN, PF_PERMISSIVE, PF_HIDDEN, PF_DENIED };
-
-static const char *pf_verdict_name(enum pf_verdict v)
+/*
+ * A row's verdict is trace's (enum avc_verdict, user/verdict.h): what trace will say when the
+ * prediction comes true; VERDICT_UNKNOWN when the policy cannot tell. The decisive access of a
+ * row is its worst: allowed < unknown < permissive < hidden < denied.
+ */
+static int pf_rank(enum avc_verdict v)
 {
 	switch (v) {
-	case PF_ALLOWED:
-		return "allowed";
-	case PF_UNKNOWN:
-		return "unknown";
-	case PF_PERMISSIVE:
-		return "permissive_would_deny";
-	case PF_HIDDEN:
-		return "denied_hidden";
-	case PF_DENIED:
-		return "denied";
+	case VERDICT_ALLOWED:
+		return 0;
+	case VERDICT_SELINUX_PERMISSIVE:
+		return 2;
+	case VERDICT_SELINUX_HIDDEN:
+		return 3;
+	case VERDICT_SELINUX_DENIED:
+		return 4;
+	default:
+		return 1; /* unknown */
 	}
-	return "?";
+}
+
+/* true when a row of verdict v would be (or could be, if permissive) denied */
+static bool pf_denied(enum avc_verdict v)
+{
+	return pf_rank(v) >= pf_rank(VERDICT_SELINUX_PERMISSIVE);
 }
 
 /* What nginx's process is, and how it was decided. */
@@ -65,7 +75,7 @@ struct row {
 	char dest[NGX_PATH_LEN + 8];  /* "127.0.0.1:8080", "[::1]:80", "/run/x.sock" (raw) */
 	char target[POLICY_NAME_LEN]; /* the type the decisive access is on */
 	char perms[256];	      /* "name_connect", "search write connectto" ... */
-	enum pf_verdict verdict;
+	enum avc_verdict verdict;
 	char why[512]; /* unknown: why; denied: which access */
 	long finding;  /* index in the finding set of the first denied access, or -1 */
 };
@@ -79,6 +89,7 @@ struct pf {
 	struct row *rows;
 	size_t nrows, caprows;
 	unsigned int local_low, local_high; /* ip_local_port_range: no name_bind check inside */
+	bool keep_allowed; /* preflight_predict: allowed accesses are findings too */
 };
 
 /* ---- the domain ---- */
@@ -234,26 +245,23 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	const char *perms[1] = { a->perm };
 	struct policy_query q = { pf->dom.context, a->target, a->tclass, perms, 1 };
 	struct policy_decision d;
-	enum pf_verdict v;
+	struct refined_verdict rv;
 	struct finding f, *where = NULL;
 	int ret;
 
 	perms_add(r, a->perm);
 	ret = policy_check(pf->pol, &q, &d);
 	if (ret) {
-		if (r->verdict < PF_UNKNOWN) {
-			r->verdict = PF_UNKNOWN;
+		if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "the policy cannot evaluate %s %s on %s (%s)", a->tclass, a->perm,
 				 a->target, strerror(-ret));
 		}
 		return 0;
 	}
-	if (d.allowed)
+	if (d.allowed && !pf->keep_allowed)
 		return 0;
-	v = !pf->dom.enforcing || pf->dom.permissive_domain ? PF_PERMISSIVE
-	    : d.dontaudit				    ? PF_HIDDEN
-							    : PF_DENIED;
 	f = base_finding(pf, r);
 	snprintf(f.tcontext, sizeof(f.tcontext), "%s", a->target);
 	snprintf(f.tclass, sizeof(f.tclass), "%s", a->tclass);
@@ -261,21 +269,25 @@ static int check(struct pf *pf, struct row *r, const struct access *a)
 	f.nperms = 1;
 	if (a->object)
 		snprintf(f.object, sizeof(f.object), "%s", a->object);
-	f.verdict = v == PF_PERMISSIVE ? VERDICT_SELINUX_PERMISSIVE
-		    : v == PF_HIDDEN   ? VERDICT_SELINUX_HIDDEN
-				       : VERDICT_SELINUX_DENIED;
-	f.err = v == PF_PERMISSIVE ? 0 : EACCES;
-	f.hidden = v == PF_HIDDEN;
-	f.hidden_by = f.hidden ? "dontaudit" : NULL;
-	f.permissive = v == PF_PERMISSIVE;
+	if (d.allowed) {
+		/* for tighten: what the configuration needs that the policy allows now */
+		f.verdict = VERDICT_ALLOWED;
+		ret = finding_set_add(&pf->set, &f, NULL);
+		return ret == -ENOMEM ? ret : 0;
+	}
+	rv = verdict_predict_denial(!pf->dom.enforcing || pf->dom.permissive_domain, d.dontaudit);
+	f.verdict = rv.verdict;
+	f.err = rv.verdict == VERDICT_SELINUX_PERMISSIVE ? 0 : EACCES;
+	f.hidden_by = rv.hidden_by;
+	finding_derive_hidden(&f);
 	ret = finding_set_add(&pf->set, &f, &where);
 	if (ret == -ENOMEM)
 		return ret;
-	if (v > r->verdict || r->finding < 0) {
-		if (v > r->verdict || r->verdict == PF_ALLOWED) {
+	if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->finding < 0) {
+		if (pf_rank(rv.verdict) > pf_rank(r->verdict) || r->verdict == VERDICT_ALLOWED) {
 			char et[POLICY_NAME_LEN];
 
-			r->verdict = v;
+			r->verdict = rv.verdict;
 			if (context_type(a->target, et, sizeof(et)))
 				text_set(et, sizeof(et), "%s", a->target);
 			snprintf(r->target, sizeof(r->target), "%s", et);
@@ -303,7 +315,7 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 	struct access a = { .tclass = sclass };
 
 	if (policy_port_lookup(pf->pol, e->udp ? PROTO_UDP : PROTO_TCP, e->port, &pl)) {
-		r->verdict = PF_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 		snprintf(r->why, sizeof(r->why), "the policy labels no %s port %u",
 			 e->udp ? "udp" : "tcp", e->port);
 		return;
@@ -330,8 +342,8 @@ static void check_inet(struct pf *pf, struct row *r, const void *bytes)
 
 		if (policy_node_lookup(pf->pol, r->family, bytes, node, sizeof(node))) {
 			perms_add(r, "node_bind");
-			if (r->verdict < PF_UNKNOWN) {
-				r->verdict = PF_UNKNOWN;
+			if (pf_rank(r->verdict) < pf_rank(VERDICT_UNKNOWN)) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "node_bind: the policy has no nodecon and no node initial "
 					 "SID to label %s with",
@@ -443,7 +455,7 @@ static void check_unix(struct pf *pf, struct row *r)
 	size_t i;
 
 	if (path[0] != '/') {
-		r->verdict = PF_UNKNOWN;
+		r->verdict = VERDICT_UNKNOWN;
 		snprintf(r->why, sizeof(r->why),
 			 "an abstract or relative socket name: no file "
 			 "labels to check");
@@ -456,7 +468,7 @@ static void check_unix(struct pf *pf, struct row *r)
 		snprintf(dir, sizeof(dir), "%.*s", i ? (int)i : 1, path);
 		snprintf(parent, sizeof(parent), "%s", dir);
 		if (file_label(pf, dir, S_IFDIR, a.target, sizeof(a.target), &how)) {
-			r->verdict = PF_UNKNOWN;
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "no label for %s: SELinux is off here and "
 				 "no file_contexts was found",
@@ -476,8 +488,8 @@ static void check_unix(struct pf *pf, struct row *r)
 			a.perm = "add_name";
 			check(pf, r, &a);
 		}
-		if (r->verdict == PF_ALLOWED) {
-			r->verdict = PF_UNKNOWN;
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "the socket nginx creates is labelled at run time (sock_file "
 				 "create, unix_stream_socket listen not predicted)");
@@ -485,8 +497,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		return;
 	}
 	if (lstat(path, &st) || !S_ISSOCK(st.st_mode)) {
-		if (r->verdict == PF_ALLOWED) {
-			r->verdict = PF_UNKNOWN;
+		if (r->verdict == VERDICT_ALLOWED) {
+			r->verdict = VERDICT_UNKNOWN;
 			snprintf(r->why, sizeof(r->why),
 				 "cannot be known yet: the socket does not "
 				 "exist (its label and its peer come with it)");
@@ -505,8 +517,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		a.perm = "connectto";
 		if (unix_listener(path, &pid)) {
 			perms_add(r, "connectto");
-			if (r->verdict == PF_ALLOWED) {
-				r->verdict = PF_UNKNOWN;
+			if (r->verdict == VERDICT_ALLOWED) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "connectto: no process listens on the socket (or it is "
 					 "not visible: root reads every /proc/PID/fd)");
@@ -515,8 +527,8 @@ static void check_unix(struct pf *pf, struct row *r)
 		}
 		if (getpidcon(pid, &con) < 0) {
 			perms_add(r, "connectto");
-			if (r->verdict == PF_ALLOWED) {
-				r->verdict = PF_UNKNOWN;
+			if (r->verdict == VERDICT_ALLOWED) {
+				r->verdict = VERDICT_UNKNOWN;
 				snprintf(r->why, sizeof(r->why),
 					 "connectto: the listener, pid %d, has no SELinux context "
 					 "here (%s)",
@@ -586,7 +598,7 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 			return 0;
 		}
 		snprintf(row->dest, sizeof(row->dest), "%s", e->host);
-		row->verdict = PF_UNKNOWN;
+		row->verdict = VERDICT_UNKNOWN;
 		snprintf(row->why, sizeof(row->why),
 			 "decided at run time: the address comes from %s%s", e->variable,
 			 e->resolver ? " (a resolver is configured: names resolve then)" : "");
@@ -606,7 +618,7 @@ static int endpoint_rows(struct pf *pf, const struct ngx_endpoint *e)
 			return -ENOMEM;
 		escape_str(eh, sizeof(eh), e->host, ESC_TEXT);
 		snprintf(row->dest, sizeof(row->dest), "%s:%u", e->host, e->port);
-		row->verdict = PF_UNKNOWN;
+		row->verdict = VERDICT_UNKNOWN;
 		text_set(row->why, sizeof(row->why), "%s does not resolve here: %s", eh,
 			 gai_strerror(r));
 		return 0;
@@ -655,14 +667,6 @@ static void local_port_range(struct pf *pf)
 
 /* ---- output ---- */
 
-static const char *family_name(int family)
-{
-	return family == AF_INET    ? "inet"
-	       : family == AF_INET6 ? "inet6"
-	       : family == AF_UNIX  ? "unix"
-				    : "";
-}
-
 static void write_json_row(struct json *j, const struct pf *pf, const struct row *r)
 {
 	const struct ngx_endpoint *e = r->e;
@@ -680,7 +684,8 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	json_str(j, "access", e->listen ? "bind" : "connect");
 	if (e->implicit)
 		json_bool(j, "implicit", true);
-	json_str(j, "family", r->family ? family_name(r->family) : "unknown");
+	/* AF_* are the kernel's numbers, AVC_AF_* (verdict.h's family_name) the same */
+	json_str(j, "family", r->family ? family_name((unsigned int)r->family) : "unknown");
 	json_str(j, "dest", r->dest);
 	if (r->family == AF_UNIX) {
 		json_str(j, "path", e->path);
@@ -705,7 +710,7 @@ static void write_json_row(struct json *j, const struct pf *pf, const struct row
 	}
 	json_arr_end(j);
 	json_str(j, "domain", pf->dom.type);
-	json_str(j, "verdict", pf_verdict_name(r->verdict));
+	json_str(j, "verdict", verdict_name(r->verdict));
 	if (r->why[0])
 		json_str(j, "why", r->why);
 	json_obj_end(j);
@@ -727,7 +732,7 @@ static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 		snprintf(dir, sizeof(dir), "%s%s", e->directive, e->implicit ? " (none)" : "");
 	escape_str(edir, sizeof(edir), dir, ESC_TEXT);
 	fprintf(out, "%-28s %-18s %-24s %-20s %-22s ", eloc, edir, edest,
-		r->target[0] ? r->target : "-", pf_verdict_name(r->verdict));
+		r->target[0] ? r->target : "-", verdict_name(r->verdict));
 	if (top_fix && top_fix[0])
 		fputs_safe(top_fix, out);
 	else if (r->why[0])
@@ -750,9 +755,9 @@ static int report(struct pf *pf, FILE *out)
 	for (k = 0; k < pf->nrows; k++) {
 		const struct row *r = &pf->rows[k];
 
-		denied += r->verdict >= PF_PERMISSIVE;
-		unknown += r->verdict == PF_UNKNOWN;
-		allowed += r->verdict == PF_ALLOWED;
+		denied += pf_denied(r->verdict);
+		unknown += r->verdict == VERDICT_UNKNOWN;
+		allowed += r->verdict == VERDICT_ALLOWED;
 	}
 	if (pf->o->json) {
 		for (k = 0; k < pf->nrows; k++)
@@ -839,7 +844,7 @@ int preflight_run(const struct preflight_opts *o, FILE *out)
 	}
 	fflush(out);
 	for (k = 0; k < pf.nrows; k++)
-		if (pf.rows[k].verdict >= PF_PERMISSIVE)
+		if (pf_denied(pf.rows[k].verdict))
 			ret = PREFLIGHT_EXIT_DENIED;
 out:
 	if (pf.labels)
@@ -847,6 +852,39 @@ out:
 	free(pf.rows);
 	finding_set_free(&pf.set);
 	policy_close(pf.pol);
+	ngx_conf_free(&conf);
+	return ret;
+}
+
+int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct finding_set *out,
+		      char *domain, size_t domainsz)
+{
+	struct ngx_conf conf = { 0 };
+	struct pf pf = { .o = o, .pol = pol, .keep_allowed = true };
+	char err[1024];
+	size_t k;
+	int ret = 0;
+
+	if (ngx_conf_read(o->conf, &conf, err, sizeof(err))) {
+		p_err("%s", err);
+		return -EINVAL;
+	}
+	local_port_range(&pf);
+	if (decide_domain(&pf)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	snprintf(domain, domainsz, "%s", pf.dom.type);
+	for (k = 0; k < conf.n && !ret; k++)
+		ret = endpoint_rows(&pf, &conf.v[k]);
+	for (k = 0; k < pf.set.n && !ret; k++)
+		if (finding_set_add(out, &pf.set.v[k], NULL) == -ENOMEM)
+			ret = -ENOMEM;
+out:
+	if (pf.labels)
+		selabel_close(pf.labels);
+	free(pf.rows);
+	finding_set_free(&pf.set);
 	ngx_conf_free(&conf);
 	return ret;
 }

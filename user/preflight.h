@@ -28,6 +28,15 @@ struct preflight_opts {
  */
 int preflight_run(const struct preflight_opts *o, FILE *out);
 
+/* For tighten: every access the configuration o->conf asks for, checked on pol (not closed),
+ * into out as predicted findings: allowed ones (verdict allowed) and denied ones alike.
+ * domain receives nginx's domain as decided. 0, or -errno (the message is printed).
+ */
+struct policy;
+struct finding_set;
+int preflight_predict(const struct preflight_opts *o, struct policy *pol, struct finding_set *out,
+		      char *domain, size_t domainsz);
+
 /* `avcsnoop preflight`: wired into user/main.c's subcommand table. */
 int cmd_preflight(int argc, char **argv);
 

@@ -19,8 +19,10 @@ enum {
 	RANK_NOTE = 0,
 	RANK_TARGETED_BOOL = 1,
 	RANK_RELABEL = 2,
-	RANK_BROAD_BOOL = 3, /* opens every port to the source, or reaches well beyond it */
+	RANK_BROAD_BOOL = 3, /* opens every port type to the source: its own catch-all */
 	RANK_MODULE = 4,
+	RANK_FOREIGN_BOOL = 5, /* another service's boolean: reaches many other domains */
+	RANK_BREAKING = 6,     /* takes a permission away from another domain */
 };
 
 #define MAX_EFFECTS 64
@@ -288,11 +290,19 @@ static unsigned long bool_total_cost(const struct policy_bool_cost *c)
 	return c->granted + c->revoked + c->hidden + c->revealed;
 }
 
-static bool bool_is_broad(const struct bool_choice *b)
+/* Another service's boolean: it opens or takes away something for many other domains, or
+ * switches dontaudit rules (NIS's allow_ypbind), whatever the access it would allow.
+ */
+static bool bool_is_foreign(const struct bool_choice *b)
 {
-	return b->catchall || b->cost.other_domains_granted > BROAD_OTHER_DOMAINS ||
+	return b->cost.other_domains_granted > BROAD_OTHER_DOMAINS ||
 	       b->cost.other_domains_revoked > BROAD_OTHER_DOMAINS || b->cost.dontaudit_rules_on ||
 	       b->cost.dontaudit_rules_off;
+}
+
+static bool bool_is_broad(const struct bool_choice *b)
+{
+	return b->catchall || bool_is_foreign(b);
 }
 
 static int cmp_choice(const void *x, const void *y)
@@ -423,8 +433,13 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 	if (!fx)
 		return;
 	text_set(fx->grant, sizeof(fx->grant), "%s", b->grant);
-	if (bool_is_broad(b))
+	/* the source's own catch-all comes before an exact module; another service's boolean
+	 * (many other domains, dontaudit switched) after it: never the first fix
+	 */
+	if (b->catchall && !bool_is_foreign(b))
 		fx->rank_class = RANK_BROAD_BOOL;
+	else if (bool_is_broad(b))
+		fx->rank_class = RANK_FOREIGN_BOOL;
 	text_set(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
 	fx->bool_value = b->e.value;
 	fx->breadth = bool_total_cost(&b->cost);
@@ -440,7 +455,8 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 	else if (bool_is_broad(b))
 		TSET(fx->why,
 		     "allows it, but reaches %lu other domain(s)%s: another service's boolean, "
-		     "ranked after targeted fixes (%lu permission(s) and audit switches in all)",
+		     "ranked after an exact local module (%lu permission(s) and audit switches in "
+		     "all)",
 		     b->cost.other_domains_granted,
 		     b->cost.dontaudit_rules_on || b->cost.dontaudit_rules_off
 			     ? " and switches dontaudit rules"
@@ -535,14 +551,76 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
 			continue;
 		cand.cost = cand.relabel.perms_gained + cand.relabel.perms_lost +
 			    (cand.needs_bool ? bool_total_cost(&cand.companions[0].cost) : 0);
-		/* the cheapest; then the type named most like the source */
-		if (!have || cand.cost < best.cost ||
-		    (cand.cost == best.cost && cand.aff > best.aff))
+		/* one that takes nothing from another domain; the cheapest; then the type named
+		 * most like the source
+		 */
+		if (!have || (!cand.relabel.domains_losing && best.relabel.domains_losing) ||
+		    (!cand.relabel.domains_losing == !best.relabel.domains_losing &&
+		     (cand.cost < best.cost || (cand.cost == best.cost && cand.aff > best.aff))))
 			best = cand;
 		have = true;
 	}
 	*out = best;
 	return have;
+}
+
+/* The losers of a port relabel, in the fix and in words: "redis_t could no longer name_bind
+ * tcp/6379: a server running as redis_t could not listen on it (it would fail to start)".
+ * Only what the policy says: a domain that loses name_bind is one that may bind the port
+ * now (its server); one that loses name_connect, one that may connect to it now (a client).
+ */
+static void loss_words(char *out, size_t sz, const struct policy_relabel_cost *r,
+		       enum policy_proto proto, unsigned int port)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < r->nlosers; i++) {
+		const struct policy_relabel_loss *l = &r->losers[i];
+
+		text_cat(out, sz, "%s%s could no longer %s%s%s %s/%u: ", i ? "; " : "", l->domain,
+			 l->name_bind ? "name_bind" : "",
+			 l->name_bind && l->name_connect ? " or " : "",
+			 l->name_connect ? "name_connect" : "", proto_name(proto), port);
+		if (l->name_bind)
+			text_cat(out, sz,
+				 "a server running as %s that listens there would fail to start",
+				 l->domain);
+		else
+			text_cat(out, sz, "%s's connections to it would be denied", l->domain);
+	}
+	if ((unsigned long)r->nlosers < r->domains_losing)
+		text_cat(out, sz, "; and %lu other domain(s) lose what %s gave them",
+			 r->domains_losing - (unsigned long)r->nlosers, r->old_type);
+}
+
+static void breaks_fill(struct fix_break *out, int *n, unsigned long *total,
+			const struct policy_relabel_cost *r)
+{
+	int i;
+
+	*n = 0;
+	*total = r->domains_losing;
+	for (i = 0; i < r->nlosers && i < FIX_MAX_BREAKS; i++) {
+		struct fix_break *b = &out[(*n)++];
+
+		memset(b, 0, sizeof(*b));
+		text_set(b->domain, sizeof(b->domain), "%s", r->losers[i].domain);
+		if (r->losers[i].name_bind)
+			b->perms[b->nperms++] = "name_bind";
+		if (r->losers[i].name_connect)
+			b->perms[b->nperms++] = "name_connect";
+	}
+}
+
+static void relabel_breaks(struct ctx *c, struct fix *fx, const struct policy_relabel_cost *r)
+{
+	if (!r->domains_losing)
+		return;
+	breaks_fill(fx->breaks, &fx->nbreaks, &fx->nbreaks_total, r);
+	loss_words(fx->breaks_text, sizeof(fx->breaks_text), r, c->proto, c->f->dport);
+	fx->rank_class = RANK_BREAKING;
+	fx->confidence = CONFIDENCE_LOW;
 }
 
 static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
@@ -586,6 +664,7 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	     c->f->dport, best.type, best.relabel.domains_gaining, best.relabel.perms_gained,
 	     best.relabel.domains_losing, c->ttype, best.relabel.perms_lost);
 	fx->breadth = best.cost;
+	relabel_breaks(c, fx, &best.relabel);
 	if (best.needs_bool) {
 		const struct bool_choice *b = &best.companions[0];
 		int k;
@@ -617,6 +696,11 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		     "permission(s) gained or lost)",
 		     c->stype, c->port_perm, best.type, c->stype, best.cost);
 	}
+	if (fx->nbreaks_total)
+		text_cat(fx->why, sizeof(fx->why),
+			 "; it takes a permission away from %lu other domain(s): a breaking "
+			 "change, ranked after every fix that breaks nothing",
+			 fx->nbreaks_total);
 	if (local == 1)
 		text_cat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
 			 c->f->dport, local_type);
@@ -811,6 +895,48 @@ static void local_module(struct ctx *c)
 	if (cmd)
 		text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
 	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
+}
+
+/*
+ * Is the target one no service should be granted by a pasted fix: authentication data
+ * (shadow_t), the policy's own security files (auditd's logs and configuration, the
+ * policy), the SELinux kernel interface (security_t) or key material (*_key_t)? Decided by
+ * the attributes refpolicy and the targeted policies give file types (non_auth_file_type
+ * and non_security_file_type hold every file type but those; targeted adds
+ * security_file_type) where the policy has them; the two names are for what no attribute
+ * marks. A forged or genuine record for such a target is a sign to investigate, not to fix.
+ */
+static bool sensitive_target(const struct ctx *c, char *why, size_t sz)
+{
+	const char *t = c->ttype;
+	size_t n = strlen(t);
+
+	if (policy_type_has_attr(c->p, t, "security_file_type")) {
+		text_set(why, sz, "a security file type (attribute security_file_type)");
+		return true;
+	}
+	if (policy_type_has_attr(c->p, t, "file_type")) {
+		if (policy_type_is_attr(c->p, "non_auth_file_type") &&
+		    !policy_type_has_attr(c->p, t, "non_auth_file_type")) {
+			text_set(why, sz,
+				 "an authentication file type (not in non_auth_file_type)");
+			return true;
+		}
+		if (policy_type_is_attr(c->p, "non_security_file_type") &&
+		    !policy_type_has_attr(c->p, t, "non_security_file_type")) {
+			text_set(why, sz, "a security file type (not in non_security_file_type)");
+			return true;
+		}
+	}
+	if (!strcmp(t, "security_t")) {
+		text_set(why, sz, "the SELinux kernel interface (selinuxfs)");
+		return true;
+	}
+	if (n > 6 && !strcmp(t + n - 6, "_key_t")) {
+		text_set(why, sz, "key material (a *_key_t type)");
+		return true;
+	}
+	return false;
 }
 
 static int sort_fixes_cmp(const void *x, const void *y)
@@ -1026,6 +1152,21 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 			 "is permissive; in enforcing mode it fails. ",
 			 only_permissive ? "It" : "Some attempts");
 
+	if (sensitive_target(&c, raw, sizeof(raw))) {
+		/* no boolean, relabel or module: each would hand the target to the source */
+		text_cat(a->notes, sizeof(a->notes), "WARNING: %s is %s: no fix is offered. ",
+			 c.ttype, raw);
+		fx = add_fix(a, FIX_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
+		TSET(fx->if_text, "If %s (%s) was denied %s on %s (%s)", w->who, c.stype, c.ptext,
+		     c.ttype, raw);
+		TSET(fx->then_text,
+		     "Then investigate before changing any policy: a service "
+		     "reaching for it is a sign of compromise, a misconfiguration, "
+		     "or a forged log line; allowing it gives %s %s on %s.",
+		     c.stype, c.ptext, c.ttype);
+		TSET(fx->why, "the target is %s", raw);
+		return 0;
+	}
 	for (i = 0; i < an->nbools; i++)
 		add_boolean_fix(&c, &an->bools[i], i, an->nbools);
 	if (an->have_relabel)
@@ -1062,7 +1203,53 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 	return ret;
 }
 
+/* ---- for tighten: the same judgement of a boolean, asked from outside ---- */
+
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean)
+{
+	struct ctx c = { .p = p, .name_connect = true };
+	struct bool_choice b;
+	int cur = policy_bool_get(p, boolean);
+	bool broad;
+
+	if (cur < 0)
+		return false;
+	memset(&b, 0, sizeof(b));
+	text_set(c.stype, sizeof(c.stype), "%s", stype);
+	text_set(b.e.name, sizeof(b.e.name), "%s", boolean);
+	b.e.value = true;
+	/* judged as the fix "turn it on" is judged: from off, every other boolean as it is */
+	if (cur)
+		policy_bool_set(p, boolean, false);
+	if (policy_bool_cost(p, boolean, true, stype, &b.cost))
+		memset(&b.cost, 0, sizeof(b.cost));
+	b.catchall = opens_every_port(&c, &b);
+	broad = bool_is_broad(&b);
+	if (cur)
+		policy_bool_set(p, boolean, true);
+	return broad;
+}
+
 /* ---- --verify ---- */
+
+/* The port was relabelled since the finding (its type then: the finding's target): which
+ * domains lost a permission by it.
+ */
+static void verify_relabel_losses(struct policy *p, const struct finding *f, const char *now,
+				  struct verify_result *v)
+{
+	char was[POLICY_NAME_LEN], prim[POLICY_NAME_LEN];
+	struct policy_relabel_cost rc;
+
+	if (context_type(f->tcontext, was, sizeof(was)) ||
+	    policy_type_primary(p, was, prim, sizeof(prim)) || !strcmp(prim, now))
+		return;
+	if (policy_port_type_change_cost(p, PROTO_TCP, prim, now, &rc) || !rc.domains_losing)
+		return;
+	breaks_fill(v->breaks, &v->nbreaks, &v->nbreaks_total, &rc);
+	text_set(v->breaks_from, sizeof(v->breaks_from), "%s", prim);
+	loss_words(v->breaks_text, sizeof(v->breaks_text), &rc, PROTO_TCP, f->dport);
+}
 
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v)
 {
@@ -1087,8 +1274,10 @@ int recommend_verify(struct policy *p, const struct finding *f, struct verify_re
 		struct port_label pl;
 
 		/* the port's label as the policy gives it now: an applied relabel counts */
-		if (!policy_port_lookup(p, PROTO_TCP, f->dport, &pl))
+		if (!policy_port_lookup(p, PROTO_TCP, f->dport, &pl)) {
 			text_set(target, sizeof(target), "%s", pl.type);
+			verify_relabel_losses(p, f, pl.type, v);
+		}
 	} else if (f->path[0] == '/' && finding_is_file_class(f->tclass) &&
 		   is_selinux_enabled() > 0) {
 		/* a relabel changes files only: unix_stream_socket connectto is checked against

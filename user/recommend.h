@@ -7,7 +7,10 @@
  * Ranking (lowest first): notes (hidden denial, not SELinux, already allowed); targeted
  * booleans, narrowest first (fewest newly granted permissions, measured); a relabel (port or
  * file context) with whatever boolean it still needs; catch-all booleans (those that open
- * every port type); a local module, last. Never setenforce 0, never a permissive domain.
+ * every port type to the source); an exact local module; another service's broad boolean
+ * (one that reaches many other domains or switches dontaudit rules); last, a relabel that
+ * takes a permission away from another domain (a breaking change, its losers named). Never
+ * setenforce 0, never a permissive domain.
  */
 #ifndef AVC_RECOMMEND_H
 #define AVC_RECOMMEND_H
@@ -35,6 +38,14 @@ enum fix_confidence { CONFIDENCE_LOW, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
 #define FIX_MAX_CMDS	 4
 #define FIX_TEXT_LEN	 640
 #define ADVICE_MAX_FIXES 12
+#define FIX_MAX_BREAKS	 POLICY_RELABEL_MAX_LOSERS
+
+/* A domain a fix takes permissions away from. */
+struct fix_break {
+	char domain[POLICY_NAME_LEN];
+	const char *perms[2]; /* "name_bind", "name_connect" (static strings) */
+	int nperms;
+};
 
 /* Texts (if/then/grant/why, summary, notes) are built by the engine with every untrusted
  * value (comm, path, address, contexts read from a file) escaped as it is inserted: they
@@ -55,7 +66,14 @@ struct fix {
 	char type[POLICY_NAME_LEN];	 /* the new label of a relabel */
 	char alternatives[FIX_TEXT_LEN]; /* other booleans that would do as well */
 	unsigned long breadth;		 /* newly granted permissions, measured */
-	int rank_class;			 /* internal ordering class (see the header) */
+	/* what the fix takes from other domains: the first FIX_MAX_BREAKS of nbreaks_total,
+	 * and the same in words ("redis_t could no longer name_bind tcp/6379: ...")
+	 */
+	struct fix_break breaks[FIX_MAX_BREAKS];
+	int nbreaks;
+	unsigned long nbreaks_total;
+	char breaks_text[FIX_TEXT_LEN];
+	int rank_class; /* internal ordering class (see the header) */
 };
 
 struct advice {
@@ -72,28 +90,6 @@ struct advice {
 
 /* Fill *a for finding f. p may be NULL for non-SELinux verdicts. Returns 0 or -errno. */
 int recommend(struct policy *p, const struct finding *f, struct advice *a);
-/* sealert-style If / Then / Do text. */
-void advice_print_text(FILE *out, const struct finding *f, const struct advice *a);
-/* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]}. Each fix has
- * "commands" (bash lines) and "argv" ([{"argv":[...],"stdout":"FILE"?,"note":"..."?}]).
- */
-void advice_write_json(struct json *j, const struct finding *f, const struct advice *a);
-/* The compact form inside another object: key: {"summary":...,"fixes":[{"kind","confidence",
- * "then","commands","argv"}]}. Readers of findings skip it.
- */
-void advice_write_compact(struct json *j, const char *key, const struct advice *a);
-/* The first fix that is not a note, as one line a person can paste ("KIND: CMD && CMD"), or
- * the first note's text.
- */
-void advice_top_fix_text(const struct advice *a, char *out, size_t sz);
-/* One summary line for finding number index (hidden ones marked "!!"): the access, its
- * counts by verdict, destinations and processes; then its top fix (advice_top_fix_text).
- */
-void advice_print_summary_line(FILE *out, int index, const struct finding *f, const char *top_fix);
-/* The heading of a finding's If/Then/Do details: "=== 2/5: ..." and what it was seen with. */
-void advice_print_header(FILE *out, int index, int total, const struct finding *f);
-/* A finding JSON line (user/findings_io.h) with its advice as "recommendation". */
-void finding_write_json_advice(struct json *j, const struct finding *f, const struct advice *a);
 const char *fix_kind_name(enum fix_kind k);
 const char *fix_confidence_name(enum fix_confidence c);
 
@@ -107,12 +103,19 @@ struct verify_result {
 	bool dontaudit;	  /* still denied and hidden */
 	char target[256]; /* the target context or type used */
 	char note[FIX_TEXT_LEN];
+	/* a port relabelled since the finding: the domains that lost a permission by it */
+	struct fix_break breaks[FIX_MAX_BREAKS];
+	int nbreaks;
+	unsigned long nbreaks_total;
+	char breaks_from[POLICY_NAME_LEN]; /* the port's type then */
+	char breaks_text[FIX_TEXT_LEN];
 };
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v);
-void verify_print_text(FILE *out, const struct finding *f, const struct verify_result *v);
-void verify_write_json(struct json *j, const struct finding *f, const struct verify_result *v);
 
-/* `avcsnoop recommend`: wired into user/main.c's subcommand table. */
-int cmd_recommend(int argc, char **argv);
+/* Whether recommend ranks turning boolean on as a broad fix for stype (catch-all: every
+ * port type; or reaching well beyond stype; or switching dontaudit rules), judged from off
+ * whatever its current value (restored). For tighten: the booleans it takes back.
+ */
+bool recommend_bool_is_broad(struct policy *p, const char *stype, const char *boolean);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "advice_out.h"
 #include "commands.h"
 #include "domain.h"
 #include "enrich.h"
@@ -41,6 +42,7 @@ struct trace_ctx {
 	bool changes_in_ring;	     /* ... told in the events ring, in order with the attempts */
 	unsigned long long status_peeks; /* status page reads (make bench, lab 99) */
 	struct domain_filter *domain;	 /* --domain, or NULL */
+	bool keep_allowed;		 /* --allowed: allowed accesses are findings too */
 };
 
 /* A change of SELinux's state: one record in the output, and what derives from the policy
@@ -105,8 +107,18 @@ static int note_finding(struct trace_ctx *t, const struct conn_record *rec)
 	struct finding f, *found = NULL;
 	int ret;
 
-	if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
-		return 0;
+	if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE) {
+		struct conn_record named;
+
+		if (!t->keep_allowed || !t->export_path)
+			return 0;
+		/* --allowed: one finding per allowed access, for avcsnoop tighten */
+		named = *rec;
+		enrich_allowed_names(t->enr, &named);
+		record_to_finding(&named, &f);
+		ret = finding_set_add(&t->findings, &f, NULL);
+		return ret == -ENOSPC ? 0 : ret < 0 ? ret : 0;
+	}
 	record_to_finding(rec, &f);
 	ret = finding_set_add(&t->findings, &f, &found);
 	if (ret == -ENOSPC)
@@ -149,6 +161,8 @@ static void trace_usage(FILE *f)
 	      "      --export FILE     at exit, one finding per access (counts by verdict, first and\n"
 	      "                        last seen, contexts, advice) for avcsnoop recommend\n"
 	      "      --format json|avc --export as findings JSON lines (default) or AVC records\n"
+	      "      --allowed         --export keeps allowed accesses too, one finding per (source\n"
+	      "                        type, port type, class, permission, port), for tighten\n"
 	      "      --max-findings N  findings (distinct accesses) kept for --recommend and\n"
 	      "                        --export (default 4096; further ones are counted)\n"
 	      "      --policy FILE     name types from this binary policy (default: the live one)\n"
@@ -288,6 +302,7 @@ enum {
 	OPT_EXPORT,
 	OPT_FORMAT,
 	OPT_MAX_FINDINGS,
+	OPT_ALLOWED,
 };
 
 /* What the command line asks for. */
@@ -307,6 +322,7 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "max-findings", required_argument, NULL, OPT_MAX_FINDINGS },
+		{ "allowed", no_argument, NULL, OPT_ALLOWED },
 		{ "failed", no_argument, NULL, 'f' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -366,6 +382,9 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 		case OPT_EXPORT:
 			t->export_path = optarg;
 			break;
+		case OPT_ALLOWED:
+			t->keep_allowed = true;
+			break;
 		case OPT_MAX_FINDINGS:
 			if (parse_ulong(optarg, "--max-findings", 1, 1000000, &v))
 				return -EINVAL;
@@ -400,6 +419,10 @@ static int trace_parse(int argc, char **argv, struct trace_ctx *t, struct trace_
 	}
 	if (optind < argc) {
 		p_err("trace: unexpected argument '%s' (see avcsnoop trace --help)", argv[optind]);
+		return -EINVAL;
+	}
+	if (t->keep_allowed && (!t->export_path || t->export_fmt == EXPORT_AVC || t->failed_only)) {
+		p_err("--allowed: only with --export FILE in JSON format, and not with -f");
 		return -EINVAL;
 	}
 	if (t->export_fmt == EXPORT_AVC && !t->export_path) {

@@ -80,13 +80,50 @@ struct refined_verdict refine_verdict(enum avc_verdict kernel, const struct verd
 			r.verdict = VERDICT_SELINUX_DENIED;
 			r.audited_by_policy = true;
 		} else {
-			r.hidden_by = facts->auditdeny ? "audit_off" : "dontaudit";
+			r.hidden_by =
+				hidden_by_from_name(facts->auditdeny ? "audit_off" : "dontaudit");
 		}
 		break;
 	default:
 		break;
 	}
 	return r;
+}
+
+struct refined_verdict verdict_predict_denial(bool permissive, bool unaudited)
+{
+	/* what classify_attempt() sees: a permissive denial succeeds; an enforcing one fails
+	 * with EACCES, audited or not (the selinux_audited hook is what tells them apart)
+	 */
+	enum avc_verdict kernel = permissive  ? VERDICT_ALLOWED
+				  : unaudited ? VERDICT_SELINUX_HIDDEN
+					      : VERDICT_SELINUX_DENIED;
+	struct verdict_facts facts = {
+		.policy_would_deny = true,
+		.auditdeny_known = true,
+		.auditdeny = !unaudited,
+		.audit_hook = true,
+	};
+
+	return refine_verdict(kernel, &facts);
+}
+
+bool av_denied_unaudited(uint32_t requested, uint32_t allowed, uint32_t auditdeny)
+{
+	uint32_t denied = requested & ~allowed;
+
+	return denied && !(denied & auditdeny);
+}
+
+const char *hidden_by_from_name(const char *name)
+{
+	static const char *const names[] = { "dontaudit", "audit_off" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return names[i];
+	return NULL;
 }
 
 /* a one-line initializer, not a block */

@@ -4,8 +4,14 @@
 #define AVC_VERDICT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "avcsnoop.h"
+
+/* A verdict not known (yet): a preflight row the policy cannot predict, an unreadable name.
+ * verdict_name() says "unknown"; it is never a kernel verdict and never counted in a map.
+ */
+#define VERDICT_UNKNOWN VERDICT_MAX
 
 /* Stable machine name used in JSON, metrics and findings: "selinux_denied". */
 const char *verdict_name(enum avc_verdict v);
@@ -48,6 +54,28 @@ struct refined_verdict {
 };
 
 struct refined_verdict refine_verdict(enum avc_verdict kernel, const struct verdict_facts *facts);
+
+/*
+ * The verdict trace would report for an access the policy denies, predicted before it happens
+ * (preflight): the kernel verdict classify_attempt() would give, refined by refine_verdict()
+ * with the policy's auditdeny bit as the fact, so a prediction says the words trace says.
+ *   permissive     SELinux or the domain is permissive: the attempt succeeds
+ *   unaudited      av_denied_unaudited() of the denial
+ */
+struct refined_verdict verdict_predict_denial(bool permissive, bool unaudited);
+
+/*
+ * The one "denied but not audited" test. The kernel writes an AVC record for the denied
+ * permissions that are in the auditdeny vector (security/selinux/avc.c: avc_audit_required),
+ * so a denial none of whose denied bits is in it leaves no record: a dontaudit rule cleared
+ * them. False when nothing is denied.
+ */
+bool av_denied_unaudited(uint32_t requested, uint32_t allowed, uint32_t auditdeny);
+
+/* The static string for a hidden_by name read from a file ("dontaudit", "audit_off"): the
+ * strings refine_verdict() hands out, so they compare as pointers too. NULL when unknown.
+ */
+const char *hidden_by_from_name(const char *name);
 
 /* "EACCES" for 13, "E123" for unknown values, "0" for 0. Returns a static or buf. */
 const char *errno_name(int err, char *buf, unsigned long bufsz);

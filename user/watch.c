@@ -26,6 +26,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "pin.h"
 #include "safe_file.h"
 #include "util.h"
 #include "verdict.h"
@@ -48,6 +49,7 @@ struct watch_ctx {
 	const char *prom_path;
 	const char *export_path;
 	enum export_format export_fmt;
+	bool keep_allowed; /* --allowed: the export has allowed accesses too (for tighten) */
 	double interval;	      /* 0 for dump */
 	struct domain_filter *domain; /* --domain in the kernel, or NULL */
 	struct ring_buffer *rb;	      /* --domain: the kernel's reports of unknown SIDs */
@@ -512,9 +514,16 @@ static int write_export(struct watch_ctx *w, const struct watch_row *rows, size_
 
 	for (i = 0; i < n && !err; i++) {
 		const struct conn_record *rec = &rows[i].rec;
+		struct conn_record named;
 
-		if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE)
-			continue;
+		if (!verdict_is_failure(rec->verdict) && rec->verdict != VERDICT_SELINUX_PERMISSIVE) {
+			if (!w->keep_allowed)
+				continue;
+			/* --allowed: the access's names, for one finding per allowed access */
+			named = *rec;
+			enrich_allowed_names(w->enr, &named);
+			rec = &named;
+		}
 		record_to_finding(rec, &f);
 		/* the row's attempts, all of its one (refined) verdict */
 		memset(&f.counts, 0, sizeof(f.counts));
@@ -600,6 +609,8 @@ static void watch_usage(FILE *f)
 	      "      --prometheus FILE node_exporter textfile (mode 0644), replaced at each report\n"
 	      "      --export FILE     distinct findings (failures) each report, for avcsnoop recommend\n"
 	      "      --format json|avc export as findings JSON lines (default) or AVC records\n"
+	      "      --allowed         --export keeps allowed accesses too (one finding per access,\n"
+	      "                        counts, first and last seen), for avcsnoop tighten\n"
 	      "      --pin DIR         pin counters and programs under DIR (bpffs): counting goes on\n"
 	      "                        after exit; a later --pin DIR reuses them\n"
 	      "      --unpin DIR       detach and remove what --pin DIR left, then exit\n"
@@ -630,6 +641,7 @@ enum {
 	OPT_UNPIN,
 	OPT_NO_SELINUX,
 	OPT_POLICY,
+	OPT_ALLOWED,
 };
 
 struct watch_args {
@@ -654,6 +666,9 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 		return 1;
 	case OPT_EXPORT:
 		w->export_path = arg;
+		return 1;
+	case OPT_ALLOWED:
+		w->keep_allowed = true;
 		return 1;
 	case OPT_FORMAT:
 		if (export_format_parse(arg, &w->export_fmt)) {
@@ -683,6 +698,7 @@ static int output_opt(struct watch_ctx *w, struct watch_args *a, int opt, const 
 	{ "json", no_argument, NULL, 'j' }, { "hist", no_argument, NULL, OPT_HIST },        \
 		{ "prometheus", required_argument, NULL, OPT_PROM },                        \
 		{ "export", required_argument, NULL, OPT_EXPORT },                          \
+		{ "allowed", no_argument, NULL, OPT_ALLOWED },                              \
 		{ "format", required_argument, NULL, OPT_FORMAT },                          \
 		{ "policy", required_argument, NULL, OPT_POLICY },                          \
 		{ "quiet", no_argument, NULL, 'q' }, { "verbose", no_argument, NULL, 'v' }, \
@@ -825,6 +841,10 @@ static int watch_parse(int argc, char **argv, struct watch_ctx *w, struct watch_
 		p_err("--format: only with --export FILE");
 		return -EINVAL;
 	}
+	if (w->keep_allowed && (!w->export_path || w->export_fmt == EXPORT_AVC)) {
+		p_err("--allowed: only with --export FILE in JSON format");
+		return -EINVAL;
+	}
 	if (a->pin_dir && a->domain.ntypes) {
 		p_err("--domain: not with --pin (the SIDs of domains that appear after this process "
 		      "exits could not be learnt; run watch --domain unpinned)");
@@ -932,6 +952,7 @@ static void dump_usage(FILE *f)
 	      "      --prometheus FILE node_exporter textfile\n"
 	      "      --export FILE     distinct findings, for avcsnoop recommend\n"
 	      "      --format json|avc export format\n"
+	      "      --allowed         the export keeps allowed accesses too (for tighten)\n"
 	      "      --policy FILE     name types from this binary policy\n"
 	      "  -q, --quiet, -v, --verbose, -h, --help\n",
 	      f);
@@ -965,6 +986,10 @@ int cmd_dump(int argc, char **argv)
 	}
 	if (w.export_fmt == EXPORT_AVC && !w.export_path) {
 		p_err("--format: only with --export FILE");
+		return 2;
+	}
+	if (w.keep_allowed && (!w.export_path || w.export_fmt == EXPORT_AVC)) {
+		p_err("--allowed: only with --export FILE in JSON format");
 		return 2;
 	}
 	err = pinned_open(argv[optind], &w.maps, &nlinks);

@@ -6,9 +6,11 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 600
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser
-FUZZ_COMMON := user/findings_io.c user/json.c user/escape.c user/verdict.c user/policy.c \
-	user/recommend.c user/command.c user/log.c user/json_read.c user/finding_set.c \
-	user/advice_out.c user/util.c user/attrib.c
+# the findings reader and writer alone: the ground floor (context.c), no policy, no libsepol
+FUZZ_FINDINGS_SRCS := user/findings_io.c user/json.c user/escape.c user/verdict.c \
+	user/context.c user/log.c user/json_read.c user/attrib.c
+FUZZ_COMMON := $(FUZZ_FINDINGS_SRCS) user/policy.c user/recommend.c user/command.c \
+	user/finding_set.c user/advice_out.c user/util.c
 FUZZ_ADVICE_SRCS := $(FUZZ_COMMON) user/auditlog.c
 FUZZ_POLICY := $(OUTPUT)/fuzz/bool_gate.policy
 FUZZ_TARGETS := $(OUTPUT)/fuzz/fuzz_auditlog $(OUTPUT)/fuzz/fuzz_findings \
@@ -23,18 +25,17 @@ $(OUTPUT)/fuzz/fuzz_auditlog: tests/fuzz/fuzz_auditlog.c user/auditlog.c user/au
 	$(call msg,FUZZ,$@)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_auditlog.c user/auditlog.c
 
-$(OUTPUT)/fuzz/fuzz_findings: tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) user/findings_io.h \
-		user/finding.h | $(OUTPUT)/fuzz
+$(OUTPUT)/fuzz/fuzz_findings: tests/fuzz/fuzz_findings.c $(FUZZ_FINDINGS_SRCS) user/findings_io.h \
+		user/finding.h user/context.h | $(OUTPUT)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_findings.c $(FUZZ_COMMON) \
-		-lselinux -l:libsepol.a
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_findings.c $(FUZZ_FINDINGS_SRCS)
 
 # the advice target reasons about a real policy: the unit tests' CIL, compiled once
 $(FUZZ_POLICY): tests/policy/bool_gate.cil tests/policy/base.cil | $(OUTPUT)/fuzz
 	$(call msg,SECILC,$@)
 	$(Q)secilc -M true -o $@ -f /dev/null tests/policy/base.cil tests/policy/bool_gate.cil
 
-$(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/recommend.h \
+$(OUTPUT)/fuzz/fuzz_advice: tests/fuzz/fuzz_advice.c $(FUZZ_ADVICE_SRCS) user/recommend.h user/advice_out.h \
 		user/command.h user/findings_io.h user/auditlog.h user/finding.h user/policy.h \
 		$(FUZZ_POLICY) | $(OUTPUT)/fuzz
 	$(call msg,FUZZ,$@)

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "advice_out.h"
 #include "auditlog.h"
 #include "command.h"
 #include "findings_io.h"

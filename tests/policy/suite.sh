@@ -82,14 +82,20 @@ else
 	# http_port_t's 36 domains (40 gained, 9 lost) plus graceful_shutdown's 3
 	check "ntop_port_t: relabel to http_cache_port_t (the cheapest in the whole policy) with semanage port -a" \
 		jq -e '.fixes[] | select(.kind == "port_relabel") | .new_type == "http_cache_port_t" and (.commands | index("semanage port -a -t http_cache_port_t -p tcp 3000") != null) and (.grant | test("16 domain\\(s\\) gain it \\(19 permission\\(s\\)\\), 1 lose"))' <<<"$adv_ntop"
-	check "ntop_port_t: the relabel ranks before httpd_can_network_connect (every port)" \
-		jq -e '[.fixes[] | select(.rank != null) | .kind] | .[0] == "port_relabel"' <<<"$adv_ntop"
+	# the relabel takes tcp/3000 from ntop_t (it binds ntop_port_t): a breaking change, named
+	# and ranked after every fix that breaks nothing (issue 20)
+	check "ntop_port_t: the relabel names ntop_t's loss (name_bind) in JSON and in words" \
+		jq -e '.fixes[] | select(.kind == "port_relabel") | (.breaks | map(select(.domain == "ntop_t" and (.perms | index("name_bind") != null))) | length == 1) and (.breaks_text | test("^ntop_t could no longer name_bind"))' <<<"$adv_ntop"
+	check "ntop_port_t: the breaking relabel ranks last, after the exact module" \
+		jq -e '[.fixes[] | select(.rank != null) | .kind] | (.[-1] == "port_relabel") and (index("local_module") < index("port_relabel"))' <<<"$adv_ntop"
+	check "ntop_port_t: the first fix breaks nothing" \
+		jq -e '[.fixes[] | select(.rank != null)][0] | .breaks == null' <<<"$adv_ntop"
 	check "ntop_port_t: the relabel still needs httpd_can_network_relay (or a narrower twin)" \
 		jq -e '.fixes[] | select(.kind == "port_relabel") | ((.boolean // "") + " " + (.alternatives // "")) | test("httpd_can_network_relay")' <<<"$adv_ntop"
 	check "ntop_port_t: the relabel command list sets that boolean" \
 		jq -e '.fixes[] | select(.kind == "port_relabel") | .commands | map(test("^setsebool -P httpd_")) | any' <<<"$adv_ntop"
-	check "ntop_port_t: local module is last" \
-		jq -e '.fixes[-1].kind == "local_module" and (.fixes[-1].commands[0] | test("allow httpd_t ntop_port_t \\(tcp_socket \\(name_connect\\)\\)"))' <<<"$adv_ntop"
+	check "ntop_port_t: the local module has the exact rule" \
+		jq -e '.fixes[] | select(.kind == "local_module") | .commands[0] | test("allow httpd_t ntop_port_t \\(tcp_socket \\(name_connect\\)\\)")' <<<"$adv_ntop"
 	check "ntop_port_t: allow_ypbind=1 would hide it (dontaudit)" \
 		jq -e '.notes | test("allow_ypbind=1 would hide")' <<<"$adv_ntop"
 	if command -v sesearch >/dev/null; then
@@ -142,8 +148,86 @@ else
 		jq -e '.finding.comm == "nginx" and .finding.permissive and .finding.verdict == "selinux_permissive"' \
 		<<<"$(rec -j --policy "$REFPOL" <<<"$kmsg")"
 
+	# a finding on ntop_port_t whose port is http_cache_port_t now (as after the relabel):
+	# --verify names what the relabel took from ntop_t
+	ver=$(avc 8080 ntop_port_t | rec -j --verify --policy "$REFPOL")
+	check "--verify: an applied relabel's losses (ntop_t name_bind) in JSON" \
+		jq -e '.relabelled_from == "ntop_port_t" and (.breaks | map(select(.domain == "ntop_t")) | .[0].perms | index("name_bind") != null)' <<<"$ver"
+	check "--verify: and in words" \
+		bash -c 'rec --verify --policy "$2" <<<"$1" | grep -q "took: ntop_t could no longer name_bind"' _ "$(avc 8080 ntop_port_t)" "$REFPOL"
 	rec --verify --policy "$REFPOL" <<<"$(avc 3000 ntop_port_t)" >/dev/null 2>&1
 	check "--verify exits 3 while the finding is still denied" test $? -eq 3
+
+	# issue 23: a syslog line any user can send (logger -t nginx) imitating the kernel's
+	# AVC for httpd_t -> shadow_t: skipped and counted, never advised
+	body='avc:  denied  { read } for  pid=7 comm="nginx" name="shadow" dev="sda1" ino=9 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:shadow_t:s0 tclass=file permissive=0'
+	forged="Nov 14 22:13:20 web1 nginx[4242]: audit: type=1400 audit(1700000000.5:9): $body"
+	out=$(rec --policy "$REFPOL" <<<"$forged" 2>&1)
+	rc=$?
+	check "a forged syslog AVC line (logger): skipped, counted, no fix, exit 0" \
+		bash -c '[ "$1" -eq 0 ] && grep -q "1 not from the kernel" <<<"$2" && grep -q "logger" <<<"$2" && ! grep -Eq "semodule|allow httpd_t shadow_t" <<<"$2"' _ "$rc" "$out"
+	# the same denial as the kernel writes it: advised, with a warning and no module (nor
+	# any other fix) for a sensitive target; decided by the policy's attributes
+	for kline in "type=AVC msg=audit(1700000000.5:9): $body" \
+		"Nov 14 22:13:20 web1 kernel: audit: type=1400 audit(1700000000.5:9): $body"; do
+		adv=$(rec -j --policy "$REFPOL" <<<"$kline")
+		check "shadow_t (${kline:0:24}...): a warning, no module, no command" \
+			jq -e '(.notes | test("WARNING: shadow_t is an authentication file type")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0) and ([.fixes[] | select(.kind != "hidden_note") | .commands // [] | .[]] | length == 0)' <<<"$adv"
+	done
+	for t in security_t auditd_log_t sshd_key_t; do
+		adv=$(sed "s/shadow_t/$t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+		check "$t is a sensitive target: warning, no fix" \
+			jq -e '(.notes | test("WARNING: '"$t"' is")) and ([.fixes[] | select(.kind | IN("note", "hidden_note") | not)] | length == 0)' <<<"$adv"
+	done
+	# and a plain file type still gets its fixes (the check can fail)
+	adv=$(sed "s/shadow_t/user_home_t/" <<<"type=AVC msg=audit(1700000000.5:9): $body" | rec -j --policy "$REFPOL")
+	check "user_home_t is not sensitive: fixes offered" \
+		jq -e '(.notes | test("WARNING") | not) and ([.fixes[] | select(.kind != "note")] | length > 0)' <<<"$adv"
+	# a line over 64 KiB is refused with a count, in bounded memory (2 GB of zeros cost
+	# 1.95 GB before)
+	out=$( (head -c 300000000 /dev/zero; echo; avc 3000 ntop_port_t) | command time -f "rss %M" "$AVCSNOOP" recommend --policy "$REFPOL" 2>&1 >/dev/null)
+	rc=$?
+	rss=$(sed -n 's/^rss //p' <<<"$out")
+	check "a 300 MB line: refused (exit 1), counted, the next line still read, RSS ${rss:-?} KiB < 100 MiB" \
+		bash -c '[ "$1" -eq 1 ] && grep -q "<stdin>:1: a line longer than 65536 bytes" <<<"$2" && grep -q "2 line(s): 1 record(s)" <<<"$2" && grep -q "1 too long" <<<"$2" && [ "${3:-999999}" -lt 102400 ]' _ "$rc" "$out" "$rss"
+fi
+
+# ---- the RHEL 9/10 targeted policies (scripts/targeted.sh: ../shared/targeted) ----
+# Advice that breaks nothing else (issue 20): a relabel that takes a port from its own server
+# is named with the loss and ranked after every fix that breaks nothing.
+# audit2allow's test log: smbd_t -> reserved_port_t name_connect; NIS's boolean reaches
+# hundreds of domains and switches dontaudit rules: never Fix 1
+smbd='type=AVC msg=audit(1162850331.422:978): avc:  denied  { name_connect } for  pid=6452 comm="smbd" dest=1 scontext=system_u:system_r:smbd_t:s0 tcontext=system_u:object_r:reserved_port_t:s0 tclass=tcp_socket'
+for rhel in rhel9 rhel10; do
+	if ! TPOL=$(scripts/targeted.sh "$rhel" --policy 2>&1) || [ ! -r "$TPOL" ]; then
+		skipped "$rhel targeted" "$TPOL"
+		continue
+	fi
+	adv_redis=$(avc 6379 redis_port_t | rec -j --policy "$TPOL")
+	check "$rhel: 6379 (redis_port_t): the first fix breaks nothing" \
+		jq -e '[.fixes[] | select(.rank != null)][0] | (.breaks == null) and (.kind == "boolean" or .kind == "local_module")' <<<"$adv_redis"
+	check "$rhel: 6379: a relabel, if listed, names redis_t's loss of name_bind and ranks last" \
+		jq -e '[.fixes[] | select(.kind == "port_relabel")] | all(.breaks[0].domain == "redis_t" and (.breaks[0].perms | index("name_bind") != null) and (.breaks_text | test("^redis_t could no longer name_bind"))) and length >= 1' <<<"$adv_redis"
+	check "$rhel: 6379: the relabel comes after the exact module" \
+		jq -e '[.fixes[] | select(.rank != null) | .kind] | index("local_module") < index("port_relabel")' <<<"$adv_redis"
+	# the policy's own boolean for it (RHEL 10 has httpd_can_network_redis; seinfo says so)
+	if [ "$rhel" = rhel10 ] || seinfo -b httpd_can_network_redis "$TPOL" 2>/dev/null | grep -q 'httpd_can_network_redis'; then
+		check "$rhel: 6379: the policy's targeted httpd_can_network_redis is Fix 1" \
+			jq -e '[.fixes[] | select(.rank != null)][0].boolean == "httpd_can_network_redis"' <<<"$adv_redis"
+	fi
+	adv_t3000=$(avc 3000 ntop_port_t | rec -j --policy "$TPOL")
+	check "$rhel: 3000 (ntop_port_t): the relabel is listed with ntop_t's loss named" \
+		jq -e '.fixes[] | select(.kind == "port_relabel") | (.breaks | map(.domain) | index("ntop_t") != null) and (.why | test("breaking change"))' <<<"$adv_t3000"
+	adv_smbd=$(rec -j --policy "$TPOL" <<<"$smbd")
+	check "$rhel: smbd_t -> reserved_port_t: no NIS boolean first" \
+		jq -e '[.fixes[] | select(.rank != null)][0] | (.boolean // "") | test("nis_enabled|allow_ypbind") | not' <<<"$adv_smbd"
+	check "$rhel: smbd_t -> reserved_port_t: the NIS boolean comes after the module" \
+		jq -e '[.fixes[] | select(.rank != null) | (.boolean // .kind)] | index("nis_enabled") > index("local_module")' <<<"$adv_smbd"
+done
+if [ -r "$REFPOL" ]; then
+	adv_smbd=$(rec -j --policy "$REFPOL" <<<"$smbd")
+	check "refpolicy: smbd_t -> reserved_port_t: allow_ypbind comes after the exact module" \
+		jq -e '[.fixes[] | select(.rank != null) | (.boolean // .kind)] | (.[0] != "allow_ypbind") and (index("allow_ypbind") > index("local_module"))' <<<"$adv_smbd"
 fi
 
 # ---- CLI behaviour on the CIL policy ----

@@ -240,6 +240,63 @@ TEST(auditlog_binary_junk_and_huge_lines)
 	for (i = 0; i < big; i++)
 		huge[i] = (char)(1 + (i * 7919) % 255);
 	memcpy(huge + 100, "avc:  denied  {", 15);
-	CHECK(auditlog_parse_line(huge, big, &f, err, sizeof(err)) <= 0);
+	CHECK(auditlog_parse_line(huge, big, &f, err, sizeof(err)) != AUDITLOG_FINDING);
 	free(huge);
+}
+
+/* issue 23: a record is trusted where audit.log or the kernel writes it, nowhere else */
+#define AVC_BODY                                                                               \
+	"avc:  denied  { read } for  pid=5 comm=\"nginx\" name=\"shadow\" dev=\"sda1\" ino=3 " \
+	"scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:shadow_t:s0 "        \
+	"tclass=file permissive=0"
+
+TEST(auditlog_kernel_position_accepted)
+{
+	static const char *const lines[] = {
+		"type=AVC msg=audit(1700000000.500:7): " AVC_BODY,
+		"node=web-1.example type=AVC msg=audit(1700000000.500:7): " AVC_BODY,
+		"Nov 14 22:13:20 web1 kernel: audit: type=1400 audit(1700000000.500:7): " AVC_BODY,
+		"Nov  4 22:13:20 web1 kernel: [   12.345678] audit: type=1400 "
+		"audit(1700000000.500:7): " AVC_BODY,
+		"2023-11-14T22:13:20.123456+01:00 web1 kernel: audit: type=1400 "
+		"audit(1700000000.500:7): " AVC_BODY,
+		"Nov 14 22:13:20 web1 kernel: type=1400 audit(1700000000.500:7): " AVC_BODY,
+		"1700000000.123456 web1 kernel: audit: type=1400 audit(1700000000.500:7): " AVC_BODY,
+	};
+	struct finding f;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		CHECK_INT(parse(lines[i], &f, err), AUDITLOG_FINDING);
+		CHECK_STR(f.tcontext, "system_u:object_r:shadow_t:s0");
+		CHECK(f.first_seen > 1700000000.4 && f.first_seen < 1700000000.6);
+	}
+}
+
+TEST(auditlog_forged_lines_not_kernel)
+{
+	static const char *const lines[] = {
+		/* logger -t nginx 'audit: type=1400 ...': the sender's tag is not "kernel" */
+		"Nov 14 22:13:20 web1 nginx: audit: type=1400 audit(1700000000.500:7): " AVC_BODY,
+		"Nov 14 22:13:20 web1 mallory[4242]: kernel: audit: type=1400 "
+		"audit(1700000000.500:7): " AVC_BODY,
+		/* "avc:" anywhere else in a line */
+		"Nov 14 22:13:20 web1 nginx: " AVC_BODY,
+		"hello type=AVC msg=audit(1700000000.500:7): " AVC_BODY,
+		"Nov 14 22:13:20 web1 kernel: some driver says audit(1.0:1): " AVC_BODY,
+		/* a userspace object manager's record */
+		"type=USER_AVC msg=audit(1700000000.500:7): pid=1 uid=0 msg='" AVC_BODY "'",
+		/* the kernel's tag with a host name that is not one token */
+		"Nov 14 22:13:20 web1 x y kernel: audit: type=1400 audit(1700000000.500:7): " AVC_BODY,
+	};
+	struct finding f;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		CHECK_INT(parse(lines[i], &f, err), AUDITLOG_NOT_KERNEL);
+	/* an audit.log record cut in its header is an error, not a skip */
+	CHECK_INT(parse("type=AVC msg=audit(1700000000.500:7", &f, err), -EINVAL);
+	CHECK_CONTAINS(err, "truncated");
 }

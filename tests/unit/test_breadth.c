@@ -172,11 +172,28 @@ TEST(breadth_relabel_gains_and_losses)
 	CHECK_INT(r.connect_losing, 1);
 	CHECK_INT(r.bind_gaining, 1);
 	CHECK_INT(r.bind_losing, 1);
+	/* the losers, named: the port's own server (name_bind) first, then its clients */
+	CHECK_INT(r.nlosers, 2);
+	CHECK_STR(r.losers[0].domain, "cron_t");
+	CHECK(r.losers[0].name_bind);
+	CHECK(!r.losers[0].name_connect); /* it may name_connect web_port_t too */
+	CHECK_STR(r.losers[1].domain, "mail_t");
+	CHECK(r.losers[1].name_connect && !r.losers[1].name_bind);
+	/* the same from the types alone (--verify after a relabel) */
+	CHECK_INT(policy_port_type_change_cost(p, PROTO_TCP, "app_port_t", "web_port_t", &r), 0);
+	CHECK_INT(r.domains_losing, 2);
+	CHECK_INT(r.nlosers, 2);
+	CHECK_STR(r.losers[0].domain, "cron_t");
+	CHECK_INT(policy_port_type_change_cost(p, PROTO_TCP, "port_type", "web_port_t", &r),
+		  -ENOENT);
 	/* cache_port_t is reachable only through web_cache: the current booleans decide */
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 3000, "cache_port_t", &r), 0);
 	CHECK_INT(r.domains_gaining, 0);
 	CHECK_INT(r.domains_losing, 2);
 	CHECK_INT(r.perms_lost, 3);
+	CHECK_INT(r.nlosers, 2);
+	CHECK_STR(r.losers[0].domain, "cron_t"); /* it loses both */
+	CHECK(r.losers[0].name_bind && r.losers[0].name_connect);
 	CHECK_INT(policy_bool_set(p, "web_cache", true), 0);
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 3000, "cache_port_t", &r), 0);
 	CHECK_INT(r.domains_gaining, 1);
@@ -193,6 +210,7 @@ TEST(breadth_relabel_gains_and_losses)
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 3000, "app_port_t", &r), 0);
 	CHECK_STR(r.old_type, "app_port_t");
 	CHECK_INT(r.domains_gaining + r.domains_losing + r.perms_gained + r.perms_lost, 0);
+	CHECK_INT(r.nlosers, 0);
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 3000, "no_such_t", &r), -ENOENT);
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 3000, "port_type", &r), -ENOENT);
 	CHECK_INT(policy_port_relabel_cost(p, PROTO_TCP, 70000, "web_port_t", &r), -EINVAL);

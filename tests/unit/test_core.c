@@ -512,3 +512,61 @@ TEST(refine_verdict_adds_only_what_user_space_knows)
 	/* auditdeny facts never touch a verdict that is not hidden */
 	CHECK_INT(refine_verdict(VERDICT_LSM_DENIED, &no_hook).verdict, VERDICT_LSM_DENIED);
 }
+
+/* preflight's prediction is trace's word for the same policy facts */
+TEST(verdict_predict_denial_says_what_trace_says)
+{
+	struct refined_verdict r;
+
+	r = verdict_predict_denial(false, false);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_DENIED);
+	CHECK(!r.hidden_by);
+	r = verdict_predict_denial(false, true);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_HIDDEN);
+	CHECK_STR(r.hidden_by, "dontaudit");
+	r = verdict_predict_denial(true, false);
+	CHECK_INT(r.verdict, VERDICT_SELINUX_PERMISSIVE);
+	CHECK(!r.hidden_by);
+	CHECK_INT(verdict_predict_denial(true, true).verdict, VERDICT_SELINUX_PERMISSIVE);
+	CHECK_STR(verdict_name(VERDICT_UNKNOWN), "unknown");
+}
+
+TEST(av_denied_unaudited_is_the_kernels_audit_rule)
+{
+	/* requested 0b011, allowed 0b001: bit 0b010 denied */
+	CHECK(!av_denied_unaudited(3, 1, 2)); /* its auditdeny bit set: audited */
+	CHECK(av_denied_unaudited(3, 1, 1));  /* cleared: dontaudit */
+	CHECK(!av_denied_unaudited(3, 3, 0)); /* nothing denied: nothing hidden */
+	CHECK(!av_denied_unaudited(7, 1, 4)); /* one of two denied bits audited: a record */
+	CHECK(av_denied_unaudited(7, 1, 1));  /* none of them */
+	CHECK_STR(hidden_by_from_name("dontaudit"), "dontaudit");
+	CHECK_STR(hidden_by_from_name("audit_off"), "audit_off");
+	CHECK(!hidden_by_from_name("dontaudit "));
+}
+
+TEST(finding_hidden_is_derived_from_verdict_then_counts)
+{
+	struct finding f = { .verdict = VERDICT_SELINUX_HIDDEN, .hidden_by = "dontaudit" };
+
+	finding_derive_hidden(&f);
+	CHECK(f.hidden && !f.permissive);
+	CHECK_STR(f.hidden_by, "dontaudit");
+	/* hidden_by without a hidden attempt is dropped */
+	f = (struct finding){ .verdict = VERDICT_SELINUX_DENIED, .hidden_by = "audit_off" };
+	finding_derive_hidden(&f);
+	CHECK(!f.hidden && !f.hidden_by);
+	/* once counted, the buckets decide */
+	f = (struct finding){ .verdict = VERDICT_SELINUX_DENIED, .hidden_by = "dontaudit" };
+	f.counts.total = 3;
+	f.counts.audited = 1;
+	f.counts.hidden = 1;
+	f.counts.permissive = 1;
+	finding_derive_hidden(&f);
+	CHECK(f.hidden && f.permissive);
+	CHECK_STR(f.hidden_by, "dontaudit");
+	f.hidden = true;
+	f.counts.hidden = 0;
+	f.counts.audited = 2;
+	finding_derive_hidden(&f);
+	CHECK(!f.hidden && !f.hidden_by);
+}

@@ -5,6 +5,7 @@
 
 #include "avcsnoop.h"
 #include "loader.h"
+#include "pin.h"
 #include "test.h"
 
 /* The info the kernel would report for the map s describes. */

@@ -215,10 +215,10 @@ TEST(preflight_predicts_on_cil)
 	 * a listen on 8081 (the default port_t) denied name_bind
 	 */
 	CHECK_CONTAINS(out, "127.0.0.1:443            http_port_t          allowed");
-	CHECK_CONTAINS(out, "127.0.0.1:8080           cache_port_t         denied                 "
+	CHECK_CONTAINS(out, "127.0.0.1:8080           cache_port_t         selinux_denied         "
 			    "boolean: setsebool -P web_relay 1");
-	CHECK_CONTAINS(out, "127.0.0.1:9999           quiet_port_t         denied_hidden");
-	CHECK_CONTAINS(out, "127.0.0.1:8081           port_t               denied");
+	CHECK_CONTAINS(out, "127.0.0.1:9999           quiet_port_t         selinux_hidden");
+	CHECK_CONTAINS(out, "127.0.0.1:8081           port_t               selinux_denied");
 	/* the same access from two directives is one finding, advised once */
 	CHECK_CONTAINS(out, "2 directive sockets, predicted denied; 127.0.0.1:8080 by nginx\n");
 	CHECK_CONTAINS(out, "3 distinct denied access(es)");
@@ -226,11 +226,12 @@ TEST(preflight_predicts_on_cil)
 	out = NULL;
 	CHECK_INT(run_preflight(path, "web_t", NULL, cil_conf, true, &out), PREFLIGHT_EXIT_DENIED);
 	CHECK_CONTAINS(out, "{\"type\":\"preflight\",");
-	CHECK_CONTAINS(out,
-		       "\"directive\":\"proxy_pass\",\"context\":\"http\",\"access\":\"connect\","
-		       "\"family\":\"inet\",\"dest\":\"127.0.0.1:8080\",\"addr\":\"127.0.0.1\","
-		       "\"port\":8080,\"proto\":\"tcp\",\"target_type\":\"cache_port_t\","
-		       "\"perms\":[\"name_connect\"],\"domain\":\"web_t\",\"verdict\":\"denied\"");
+	CHECK_CONTAINS(
+		out,
+		"\"directive\":\"proxy_pass\",\"context\":\"http\",\"access\":\"connect\","
+		"\"family\":\"inet\",\"dest\":\"127.0.0.1:8080\",\"addr\":\"127.0.0.1\","
+		"\"port\":8080,\"proto\":\"tcp\",\"target_type\":\"cache_port_t\","
+		"\"perms\":[\"name_connect\"],\"domain\":\"web_t\",\"verdict\":\"selinux_denied\"");
 	CHECK_CONTAINS(out, "{\"type\":\"advice\"");
 	CHECK(!strstr(out, "nginx runs as")); /* no prose in JSON */
 	free(out);
@@ -292,9 +293,9 @@ TEST(preflight_refpolicy)
 	CHECK_CONTAINS(out, "nginx runs as httpd_t: from the policy: /usr/sbin/nginx is "
 			    "httpd_exec_t");
 	CHECK_CONTAINS(out, "0.0.0.0:80               http_port_t          allowed");
-	CHECK_CONTAINS(out, "127.0.0.1:8080           http_cache_port_t    denied                 "
+	CHECK_CONTAINS(out, "127.0.0.1:8080           http_cache_port_t    selinux_denied         "
 			    "boolean: setsebool -P httpd_can_network_relay 1");
-	CHECK_CONTAINS(out, "0.0.0.0:8081             transproxy_port_t    denied");
+	CHECK_CONTAINS(out, "0.0.0.0:8081             transproxy_port_t    selinux_denied");
 	CHECK_CONTAINS(out, "tcp_socket { name_bind }");
 	free(out);
 }
@@ -324,16 +325,18 @@ TEST(preflight_udp_listen_name_bind_and_node_bind)
 		       "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
 		       "\"verdict\":\"allowed\"}");
 	/* the same port on any address: node_bind on node_t (the initial SID) is the boolean's */
-	CHECK_CONTAINS(out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
-			    "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
-			    "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-			    "\"verdict\":\"denied\",\"why\":\"udp_socket node_bind on node_t\"}");
+	CHECK_CONTAINS(
+		out, "\"dest\":\"0.0.0.0:5353\",\"addr\":\"0.0.0.0\",\"port\":5353,"
+		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"node_t\","
+		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket node_bind on node_t\"}");
 	CHECK_CONTAINS(out, "\"argv\":[\"setsebool\",\"-P\",\"web_bind_any_addr\",\"1\"]");
 	/* 6000 has the default port label: name_bind denied, the cheapest relabel advised */
-	CHECK_CONTAINS(out, "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
-			    "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
-			    "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
-			    "\"verdict\":\"denied\",\"why\":\"udp_socket name_bind on port_t\"}");
+	CHECK_CONTAINS(
+		out, "\"dest\":\"127.0.0.1:6000\",\"addr\":\"127.0.0.1\",\"port\":6000,"
+		     "\"proto\":\"udp\",\"params\":\"udp\",\"target_type\":\"port_t\","
+		     "\"perms\":[\"name_bind\",\"node_bind\"],\"domain\":\"web_t\","
+		     "\"verdict\":\"selinux_denied\",\"why\":\"udp_socket name_bind on port_t\"}");
 	CHECK_CONTAINS(out, "\"semanage\",\"port\",\"-a\",\"-t\",\"web_alt_port_t\",\"-p\",\"udp\","
 			    "\"6000\"");
 	free(out);
@@ -399,7 +402,7 @@ TEST(preflight_unix_socket_with_a_live_listener)
 	fprintf(f, "/.*\tsystem_u:object_r:app_sock_t:s0\n");
 	fclose(f);
 	CHECK_INT(run_preflight(path, "web_t", fc, conf, true, &out), PREFLIGHT_EXIT_DENIED);
-	CHECK_CONTAINS(out, "\"verdict\":\"denied\"");
+	CHECK_CONTAINS(out, "\"verdict\":\"selinux_denied\"");
 	free(out);
 	unlink(sock);
 	unlink(fc);

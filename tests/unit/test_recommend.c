@@ -9,6 +9,7 @@
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 
+#include "advice_out.h"
 #include "recommend.h"
 #include "test.h"
 
@@ -611,6 +612,52 @@ TEST(recommend_whole_policy_breadth_ranks_targeted_first)
 	CHECK_CONTAINS(nis->grant, "switches 1 dontaudit rule(s)");
 	CHECK_CONTAINS(nis->why, "another service's boolean");
 	CHECK_CONTAINS(top->grant, "2 permission(s) to web_t and 0 to 0 other domain(s)");
+	/* another service's boolean comes after the exact module: never the first fix */
+	CHECK(first_of(&adv, FIX_MODULE) != NULL);
+	CHECK(nis > first_of(&adv, FIX_MODULE));
+	CHECK_CONTAINS(nis->why, "ranked after an exact local module");
+	policy_close(p);
+}
+
+/* A relabel that takes a permission from another domain names the losers, in words and as
+ * data, and ranks after every fix that breaks nothing, the exact module included.
+ */
+TEST(recommend_breaking_relabel_names_losers_and_ranks_last)
+{
+	char path[256];
+	struct policy *p = test_open_cil("breadth", path, sizeof(path));
+	const struct fix *rl, *mod;
+	struct finding f;
+
+	CHECK(p);
+	/* web_t -> app_port_t:3000; relabel to web_port_t: cron_t loses name_bind, mail_t
+	 * name_connect
+	 */
+	port_finding(&f, 3000, "app_port_t");
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	rl = first_of(&adv, FIX_PORT_RELABEL);
+	mod = first_of(&adv, FIX_MODULE);
+	CHECK(rl && mod);
+	if (!rl || !mod)
+		goto out;
+	CHECK_STR(rl->type, "web_port_t");
+	CHECK(rl > mod);
+	CHECK(rl == &adv.fixes[adv.nfixes - 1]);
+	CHECK_INT(rl->nbreaks, 2);
+	CHECK_INT(rl->nbreaks_total, 2);
+	CHECK_STR(rl->breaks[0].domain, "cron_t");
+	CHECK_INT(rl->breaks[0].nperms, 1);
+	CHECK_STR(rl->breaks[0].perms[0], "name_bind");
+	CHECK_STR(rl->breaks[1].domain, "mail_t");
+	CHECK_STR(rl->breaks[1].perms[0], "name_connect");
+	CHECK_CONTAINS(rl->breaks_text, "cron_t could no longer name_bind tcp/3000: a server "
+					"running as cron_t that listens there would fail to start");
+	CHECK_CONTAINS(rl->breaks_text, "mail_t could no longer name_connect tcp/3000");
+	CHECK_CONTAINS(rl->why, "a breaking change");
+	CHECK_INT(rl->confidence, CONFIDENCE_LOW);
+	/* no other fix breaks anything */
+	CHECK_INT(mod->nbreaks_total, 0);
+out:
 	policy_close(p);
 }
 

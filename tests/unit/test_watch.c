@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "advice_out.h"
 #include "auditlog.h"
 #include "event.h"
 #include "export.h"
