@@ -4,13 +4,13 @@
 # era selinux-policy built from its public sources (shared/targeted/README.md): binary policy,
 # file_contexts and the semanage store, so semanage, setsebool -P and semodule work in the
 # guest. The image layer (lib/image.sh) installs it over the rootfs and labels the files from
-# its file_contexts; its sha256 is part of that layer's key.
+# its file_contexts; the archive's sha256 is part of that layer's key.
 # A lab definition: what lib/*.sh build for AVC_LAB=rhel10 (sourced, not executed).
 
 # shellcheck source=debian13.sh
 . "$LAB_DIR/labs/debian13.sh"
+# The rootfs is debian13's own layer (same suite and packages: one mmdebstrap serves both labs;
+# Debian's refpolicy stays installed beside targeted, its tools depend on a policy package).
+LAB_ROOTFS=debian13
 # scripts/targeted.sh NAME: the policy the image boots with (none: the suite's own refpolicy)
 LAB_TARGETED=rhel10
-# Redis (redis_exec_t, redis_t on targeted) and nginx's stream module for the scenarios that
-# proxy to it; Debian's refpolicy is still installed (its tools depend on a policy package).
-LAB_PACKAGES+=(redis-server libnginx-mod-stream)
