@@ -4,8 +4,9 @@
 # scripts/targeted.sh unpacks them): `avcsnoop recommend --policy`, `recommend --verify` and
 # `preflight` against each binary policy, for nginx (httpd_t) reaching 3000, 8080, 5432, 11211
 # and 6379. What the answers must be is asked of setools on the same file, never written here:
-# the port's type from `seinfo --portcon`, the booleans that let httpd_t name_connect it from
-# `sesearch -A`, whether it is allowed at all from sesearch's unconditional rules. So the suite
+# the port's type as `seinfo --portcon` gives it, the booleans that let httpd_t name_connect it
+# as `sesearch -A` finds them, whether it is allowed at all from the unconditional rules (asked
+# of setools, the library behind both, in one process: facts.py). So the suite
 # holds on whichever targeted build it is given and proves the advice is the policy's own.
 # AVCSNOOP=PATH drives another build. Last line: "targeted: N passed, N failed, N skipped".
 set -u
@@ -28,35 +29,32 @@ avc() {
 		"$1" "$2"
 }
 
-# port_type POLICY PORT: seinfo's type of tcp PORT: the narrowest portcon that holds it
-port_type() {
-	seinfo "$1" --portcon "$2" | awk '$1 == "portcon" && $2 == "tcp" {
-		n = split($3, r, "-"); lo = r[1]; hi = (n > 1) ? r[2] : r[1]
-		split($4, c, ":")
-		if (best == "" || hi - lo < width) { best = c[3]; width = hi - lo }
-	} END { print best }'
-}
+# The policy's answers, from setools with the policy loaded once (facts.py; $F/POLICY.json)
+# port_type POLICY PORT: the narrowest tcp portcon holding PORT (seinfo --portcon)
+port_type() { jq -r --arg p "$2" '.ports[$p] // ""' "$(facts "$1")"; }
 
-# bools POLICY TYPE: the booleans under which sesearch finds httpd_t allowed name_connect on
-# TYPE (rules through attributes included), sorted, one a line; compound conditions (more
-# than one boolean) are printed whole and will not match a single boolean fix
-bools() {
-	sesearch -A -s httpd_t -t "$2" -c tcp_socket -p name_connect "$1" |
-		sed -n 's/.*\[ \(.*\) \]:True$/\1/p' | sort -u
-}
+# bools POLICY TYPE: the conditions under which httpd_t is allowed name_connect on TYPE (rules
+# through attributes included), sorted, one a line; a compound condition is printed whole and
+# will not match a single boolean fix
+bools() { jq -r --arg t "$2" '.connect[$t].booleans[]?' "$(facts "$1")"; }
 
-# direct_bools POLICY TYPE: those whose rule names TYPE itself, not an attribute of it
+# direct_bools POLICY TYPE: those whose rule names TYPE itself, not an attribute of it (sesearch
+# for a type facts.py was not asked about)
 direct_bools() {
-	sesearch -A -s httpd_t -t "$2" -c tcp_socket -p name_connect "$1" |
-		awk -v t="$2" '$3 == t ":tcp_socket" && /\]:True$/ { print $(NF - 1) }' | sort -u
+	if jq -e --arg t "$2" '.connect | has($t)' "$(facts "$1")" >/dev/null; then
+		jq -r --arg t "$2" '.connect[$t].direct[]' "$(facts "$1")"
+	else
+		sesearch -A -s httpd_t -t "$2" -c tcp_socket -p name_connect "$1" |
+			awk -v t="$2" '$3 == t ":tcp_socket" && /\]:True$/ { print $(NF - 1) }' | sort -u
+	fi
 }
 
-# unconditional POLICY TYPE: sesearch finds httpd_t name_connect TYPE allowed without a boolean
-unconditional() {
-	sesearch -A -s httpd_t -t "$2" -c tcp_socket -p name_connect "$1" | grep -qv '\]:[A-Za-z]*$'
-}
+# unconditional POLICY TYPE: httpd_t may name_connect TYPE without a boolean
+unconditional() { jq -e --arg t "$2" '.connect[$t].unconditional' "$(facts "$1")" >/dev/null; }
 
 conditional_only() { ! unconditional "$@"; }
+
+facts() { printf '%s/facts-%s.json' "$W" "$(printf '%s' "$1" | sha256sum | cut -c1-12)"; }
 
 for name in rhel9 rhel10; do
 	if ! root=$(scripts/targeted.sh "$name" 2>"$W/targeted.err"); then
@@ -68,6 +66,10 @@ for name in rhel9 rhel10; do
 	fc=$root/etc/selinux/targeted/contexts/files/file_contexts
 	[ -r "$pol" ] || { bad "$name: $pol exists"; continue; }
 	echo "--- $name: $pol"
+	if ! tests/targeted/facts.py "$pol" "${PORTS[@]}" >"$(facts "$pol")" 2>"$W/facts.err"; then
+		bad "$name: setools reads the policy (facts.py)" "$(tail -n 3 "$W/facts.err")"
+		continue
+	fi
 
 	# The nginx configuration preflight reads: one upstream per port, nginx on :80.
 	conf=$W/$name-nginx.conf
@@ -88,8 +90,8 @@ for name in rhel9 rhel10; do
 	DETAIL="exit $pre_rc: $(head -c 300 "$W/$name-pre.err")"
 	check "$name: preflight exits 3 (something would be denied)" test "$pre_rc" -eq 3
 	DETAIL=$(jq -c 'select(.type == "preflight" and .directive == "listen")' "$W/$name-pre.json")
-	if sesearch -A -s httpd_t -t "$(port_type "$pol" 80)" -c tcp_socket -p name_bind "$pol" |
-		grep -qv '\]:'; then want=allowed; else want=selinux_denied; fi
+	if jq -e --arg t "$(port_type "$pol" 80)" '.bind[$t].unconditional' "$(facts "$pol")" \
+		>/dev/null; then want=allowed; else want=selinux_denied; fi
 	check "$name: preflight: listen :80 $want (sesearch name_bind on $(port_type "$pol" 80))" \
 		jq -e --arg v "$want" -s 'any(.[]; .type == "preflight" and .directive == "listen"
 			and .verdict == $v)' "$W/$name-pre.json"
@@ -169,7 +171,7 @@ for name in rhel9 rhel10; do
 	DETAIL="exit $vrc: $vj"
 	check "$name: 3000 relabelled $ht (80's type) alone: --verify exits $want_rc as sesearch says" \
 		test "$vrc" -eq "$want_rc"
-	DETAIL=$(sesearch -A -s httpd_t -t "$ht" -c tcp_socket -p name_connect "$pol")
+	DETAIL=$(jq -c --arg t "$ht" '.connect[$t]' "$(facts "$pol")")
 	check "$name: sesearch: httpd_t reaches $ht only through booleans" \
 		conditional_only "$pol" "$ht"
 
@@ -177,7 +179,7 @@ for name in rhel9 rhel10; do
 	adv=$(avc 6379 "$(port_type "$pol" 6379)" | "$AVC" recommend -j --policy "$pol" 2>&1)
 	missing=""
 	for b in $(jq -r '.fixes[] | .boolean // empty' <<<"$adv" | sort -u); do
-		seinfo "$pol" -b "$b" | grep -q "^ *$b\$" || missing+=" $b"
+		jq -e --arg b "$b" '.booleans | index($b)' "$(facts "$pol")" >/dev/null || missing+=" $b"
 	done
 	DETAIL="not in seinfo -b:$missing"
 	check "$name: every boolean named for 6379 is one seinfo lists" test -z "$missing"

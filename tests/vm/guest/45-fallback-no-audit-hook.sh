@@ -12,6 +12,7 @@ restore() {
 trap restore EXIT
 export AVCSNOOP_DISABLE=selinux_audited
 lab_scenario i "fallback without the selinux_audited tracepoint"
+lab_kernel_only
 lab_setup lab_hide_init
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000

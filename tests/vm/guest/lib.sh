@@ -47,6 +47,15 @@ lab_na() {
 	printf 'N/A %s: %s: %s\n' "$LAB_SCENARIO" "$1" "$2" | tee -a "$LAB_RESULTS"
 }
 
+# lab_kernel_only: the scenario (named by lab_scenario) proves the kernel, not the policy; on a
+# lab that boots another lab's kernel (LAB_KERNEL_NA, from labs/NAME.sh via lab.sh) it is one
+# N/A line with that reason and the script ends.
+lab_kernel_only() {
+	[ -n "${LAB_KERNEL_NA:-}" ] || return 0
+	lab_na "the whole scenario (it tests the kernel, not the policy)" "$LAB_KERNEL_NA"
+	exit 0
+}
+
 # check WHAT CMD...: passes when CMD succeeds.
 check() {
 	local what=$1

@@ -33,6 +33,9 @@ LAB_DEF=$LAB_DIR/labs/$LAB_NAME.sh
 # one shares (same suite and packages).
 LAB_TARGETED=""
 LAB_ROOTFS=""
+# LAB_KERNEL_NA (optional): why the scenarios that test only the kernel (lib.sh lab_kernel_only)
+# are not applicable here, when another lab boots the same kernel.
+LAB_KERNEL_NA=""
 # shellcheck source=labs/debian12.sh
 . "$LAB_DEF"
 
