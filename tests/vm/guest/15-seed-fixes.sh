@@ -39,17 +39,26 @@ check_eq "before: HTTP status 502" "$LAB_STATUS" 502
 lab_event '.comm == "nginx"'
 check_event "before: selinux_denied on $T3000" \
 	".verdict == \"selinux_denied\" and .selinux.target_type == \"$T3000\""
-# avcsnoop's own relabel fix does not pretend the relabel is enough where the policy says not
+# avcsnoop's own relabel fixes do not pretend a relabel is enough where the policy says not:
+# each carries a boolean whose rule names its new type, unless sesearch finds that type reached
+# without one
 avcsnoop recommend -j "$BEFORE" >"$LAB_OUT/s-before.advice.json" 2>"$LAB_OUT/s-before.advice.err" || true
-relfix=$(jq -c --arg t "$HT" 'select(.type == "advice") | .fixes[] |
-	select(.kind == "port_relabel" and .new_type == $t)' "$LAB_OUT/s-before.advice.json" | head -n 1)
-lab_say "# avcsnoop's relabel to $HT: $(jq -r '.commands | join(" && ")' <<<"${relfix:-null}" 2>/dev/null)"
-if [ "$alone" = denied ]; then
-	check "recommend's relabel to $HT carries a boolean sesearch names for $HT" \
-		grep -qxF -- "$(jq -r '.boolean // "none"' <<<"${relfix:-null}")" <<<"$direct"
-else
-	check "recommend offers the relabel to $HT" test -n "$relfix"
-fi
+bad_relabels=""
+nrel=0
+while IFS=$'\t' read -r nt nb; do
+	[ -n "$nt" ] || continue
+	nrel=$((nrel + 1))
+	if sesearch -A -s httpd_t -t "$nt" -c tcp_socket -p name_connect | grep -qv '\]:'; then
+		continue
+	fi
+	sesearch -A -s httpd_t -t "$nt" -dt -c tcp_socket -p name_connect |
+		grep -qF "[ $nb ]:True" || bad_relabels+=" $nt+${nb:-no boolean}"
+done < <(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") |
+	[.new_type, (.boolean // "")] | @tsv' "$LAB_OUT/s-before.advice.json")
+lab_say "# recommend offers $nrel port relabel(s); $(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") | .commands | join(" && ")' "$LAB_OUT/s-before.advice.json" | head -n 3 | tr '\n' ';')"
+check "recommend offers a port relabel for 3000" test "$nrel" -ge 1
+check_eq "every port relabel recommend offers carries a boolean naming its new type (sesearch)" \
+	"$bad_relabels" ""
 
 # the how-to's command (-a; -m where 3000 has a record of its own, which -a refuses)
 if semanage port -a -t "$HT" -p tcp 3000 2>"$LAB_OUT/s-semanage.err" ||
@@ -73,8 +82,8 @@ if [ "$alone" = denied ]; then
 	check_event "relabel alone: selinux_denied on $HT" \
 		".verdict == \"selinux_denied\" and .selinux.target_type == \"$HT\""
 	# what does let it through: the next top fix, a boolean naming HT in this policy
-	avcsnoop recommend -j "$LAB_TRACE" >"$LAB_OUT/s-after.advice.json" 2>&1 || true
-	top=$(jq -c 'select(.type == "advice") | .fixes[0]' "$LAB_OUT/s-after.advice.json" | head -n 1)
+	avcsnoop recommend -j "$LAB_TRACE" >"$LAB_OUT/s-after.advice.json" 2>"$LAB_OUT/s-after.advice.err" || true
+	top=$(jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0] // empty' "$LAB_OUT/s-after.advice.json" | head -n 1)
 	FIXBOOL=$(jq -r 'select(.kind == "boolean") | .boolean // empty' <<<"${top:-null}" 2>/dev/null)
 	lab_say "# top fix now: $(jq -r '.commands | join(" ; ")' <<<"${top:-null}" 2>/dev/null)"
 	check "the top fix for $HT is a boolean sesearch names for $HT (${FIXBOOL:-none})" \
