@@ -822,9 +822,11 @@ static void fc_subs_files(const struct policy *p, char files[2][1024])
 	files[0][0] = files[1][0] = '\0';
 	if (policy_is_live(p) || !pp) {
 		if (selinux_file_context_subs_dist_path())
-			text_set(files[0], sizeof(files[0]), "%s", selinux_file_context_subs_dist_path());
+			text_set(files[0], sizeof(files[0]), "%s",
+				 selinux_file_context_subs_dist_path());
 		if (selinux_file_context_subs_path())
-			text_set(files[1], sizeof(files[1]), "%s", selinux_file_context_subs_path());
+			text_set(files[1], sizeof(files[1]), "%s",
+				 selinux_file_context_subs_path());
 		return;
 	}
 	text_set(dir, sizeof(dir), "%s", pp);
@@ -934,10 +936,11 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 		char shown_subs[sizeof(subs) * 4];
 
 		shown(shown_subs, sizeof(shown_subs), subs);
-		text_cat(fx->why, sizeof(fx->why),
-			 "; the spec is written under the path file_contexts.subs maps the alias to "
-			 "(\"%s\"), as semanage requires",
-			 shown_subs);
+		text_cat(
+			fx->why, sizeof(fx->why),
+			"; the spec is written under the path file_contexts.subs maps the alias to "
+			"(\"%s\"), as semanage requires",
+			shown_subs);
 	}
 	if (!is_sock_path(c->f)) {
 		fx->confidence = CONFIDENCE_LOW;

@@ -183,6 +183,21 @@ for name in rhel9 rhel10; do
 	done
 	DETAIL="not in seinfo -b:$missing"
 	check "$name: every boolean named for 6379 is one seinfo lists" test -z "$missing"
+
+	# a unix socket under /run: semanage fcontext refuses a spec under a path that
+	# file_contexts.subs_dist makes an alias ("/run /var/run" on targeted), so the spec the fix
+	# gives must start under none of the policy's aliases, and restorecon gets the real path
+	subs=$root/etc/selinux/targeted/contexts/files/file_contexts.subs_dist
+	sock='{"type":"connect","op":"connect","pid":300,"tid":300,"comm":"nginx","family":"unix","path":"/run/backend/app.sock","dest":"/run/backend/app.sock","ret":-13,"errno":"EACCES","verdict":"selinux_denied","selinux":{"scontext":"system_u:system_r:httpd_t:s0","tcontext":"system_u:object_r:var_t:s0","tclass":"sock_file","perms":["write"],"source_type":"httpd_t","target_type":"var_t","object":"/run/backend/app.sock","audited":true,"permissive":false}}'
+	fj=$("$AVC" recommend -j --policy "$pol" <<<"$sock" 2>/dev/null |
+		jq -c '.fixes[] | select(.kind == "fcontext_relabel") | .argv' | head -n 1)
+	spec=$(jq -r '.[0].argv[-1] // ""' <<<"${fj:-null}" 2>/dev/null)
+	under=$(awk -v s="$spec" '$1 ~ /^\// && (index(s, $1 "/") == 1 || s == $1) { print $1 }' "$subs")
+	DETAIL="fix: $fj; aliases it starts under: $under"
+	check "$name: unix socket: the fcontext spec ($spec) starts under no alias of file_contexts.subs_dist" \
+		test -n "$spec" -a -z "$under"
+	check "$name: unix socket: restorecon gets the real directory /run/backend" \
+		test "$(jq -r '.[1].argv[-1] // ""' <<<"${fj:-null}" 2>/dev/null)" = /run/backend
 done
 
 finish
