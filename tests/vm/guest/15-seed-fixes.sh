@@ -53,8 +53,8 @@ while IFS=$'\t' read -r nt nb; do
 	fi
 	sesearch -A -s httpd_t -t "$nt" -dt -c tcp_socket -p name_connect |
 		grep -qF "[ $nb ]:True" || bad_relabels+=" $nt+${nb:-no boolean}"
-done < <(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") |
-	[.new_type, (.boolean // "")] | @tsv' "$LAB_OUT/s-before.advice.json")
+done <<<"$(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") |
+	[.new_type, (.boolean // "")] | @tsv' "$LAB_OUT/s-before.advice.json")"
 lab_say "# recommend offers $nrel port relabel(s); $(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") | .commands | join(" && ")' "$LAB_OUT/s-before.advice.json" | head -n 3 | tr '\n' ';')"
 check "recommend offers a port relabel for 3000" test "$nrel" -ge 1
 check_eq "every port relabel recommend offers carries a boolean naming its new type (sesearch)" \
