@@ -28,6 +28,14 @@ HC=$LAB_GUEST/hostile.py
 RUN_T=$(d=$(mktemp -d /run/avc-lab-type.XXXXXX) && stat -c %C "$d" | cut -d: -f3 && rmdir "$d")
 [ -n "$RUN_T" ] || { lab_scenario h "hostile names"; lab_fail "setup: the type of a directory made under /run"; exit 1; }
 export LAB_RUN_T=$RUN_T
+# Every check below is built on the first denial being the directory search (refpolicy). A
+# policy that lets httpd_t search such a directory (targeted: var_t) denies the socket instead:
+# then this scenario does not apply, as sesearch proves.
+if sesearch -A -s httpd_t -t "$RUN_T" -c dir -p search 2>/dev/null | grep -qv '\]:'; then
+	lab_scenario h "hostile names in the denied directory"
+	lab_na "the whole scenario" "this policy lets httpd_t search $RUN_T directories (sesearch: $(sesearch -A -s httpd_t -t "$RUN_T" -c dir -p search | grep -v '\]:' | head -n 1)): no directory is denied to carry the hostile name"
+	exit 0
+fi
 RULE="(allow httpd_t $RUN_T (dir (search)))"
 PY=/usr/local/sbin/avc-lab-hostile-python # a python3 labelled httpd_exec_t: runs in httpd_t
 W=$(mktemp -d /tmp/avc-hostile.XXXXXX)
