@@ -811,10 +811,100 @@ static bool choose_fcontext_type(struct ctx *c, char *out, size_t outsz, bool *i
 	return true;
 }
 
+/* file_contexts.subs_dist and .subs of the policy in force (or of <root>/policy/policy.N's
+ * <root>/contexts/files/): "ALIAS PATH" lines, ALIAS looked up as PATH. semanage refuses an
+ * fcontext spec under an alias ("conflicts with equivalency rule '/run /var/run'": targeted
+ * has /run as an alias of /var/run, refpolicy the other way round), so a spec is written under
+ * the path it stands for. Rewrites path in place; alias set in alias (for the why text).
+ */
+#define FC_SUBS_LINE 1024
+static bool fc_subs_apply_file(const char *file, char *path, size_t pathsz, char *alias,
+			       size_t aliassz)
+{
+	char line[FC_SUBS_LINE], from[FC_SUBS_LINE], to[FC_SUBS_LINE], best_from[FC_SUBS_LINE];
+	char best_to[FC_SUBS_LINE], rest[FINDING_CTX_LEN * 2];
+	size_t best_len = 0;
+	FILE *fp;
+
+	fp = file ? fopen(file, "re") : NULL;
+	if (!fp)
+		return false;
+	while (fgets(line, sizeof(line), fp)) {
+		size_t n;
+
+		if (sscanf(line, "%1023s %1023s", from, to) != 2 || from[0] != '/' || to[0] != '/')
+			continue;
+		n = strlen(from);
+		while (n > 1 && from[n - 1] == '/')
+			from[--n] = '\0';
+		if (n > best_len && !strncmp(path, from, n) && (path[n] == '/' || !path[n])) {
+			best_len = n;
+			memcpy(best_from, from, n + 1);
+			text_set(best_to, sizeof(best_to), "%s", to);
+		}
+	}
+	fclose(fp);
+	if (!best_len)
+		return false;
+	text_set(rest, sizeof(rest), "%s", path + best_len);
+	if (snprintf(path, pathsz, "%s%s", best_to, rest) >= (int)pathsz)
+		return false;
+	text_set(alias, aliassz, "%s %s", best_from, best_to);
+	return true;
+}
+
+static void fc_subs_files(const struct policy *p, char files[2][1024])
+{
+	const char *pp = policy_path(p);
+	char dir[1024], *slash;
+
+	files[0][0] = files[1][0] = '\0';
+	if (policy_is_live(p) || !pp) {
+		if (selinux_file_context_subs_dist_path())
+			text_set(files[0], sizeof(files[0]), "%s",
+				 selinux_file_context_subs_dist_path());
+		if (selinux_file_context_subs_path())
+			text_set(files[1], sizeof(files[1]), "%s",
+				 selinux_file_context_subs_path());
+		return;
+	}
+	text_set(dir, sizeof(dir), "%s", pp);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	slash = strrchr(dir, '/');
+	if (!slash || strcmp(slash, "/policy"))
+		return;
+	*slash = '\0';
+	text_set(files[0], sizeof(files[0]), "%s/contexts/files/file_contexts.subs_dist", dir);
+	text_set(files[1], sizeof(files[1]), "%s/contexts/files/file_contexts.subs", dir);
+}
+
+/* path under the name semanage fcontext takes (a few rounds: one alias may lead to another) */
+static void fc_subs(const struct policy *p, char *path, size_t pathsz, char *alias, size_t aliassz)
+{
+	char files[2][1024];
+	int round, i;
+
+	alias[0] = '\0';
+	fc_subs_files(p, files);
+	for (round = 0; round < 4; round++) {
+		bool changed = false;
+
+		for (i = 0; i < 2; i++)
+			changed |= fc_subs_apply_file(files[i][0] ? files[i] : NULL, path, pathsz,
+						      alias, aliassz);
+		if (!changed)
+			break;
+	}
+}
+
 static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 {
 	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
-	char aliases[256], restore[FINDING_CTX_LEN * 2];
+	char aliases[256], restore[FINDING_CTX_LEN * 2], specpath[FINDING_CTX_LEN * 2];
+	char subs[2 * FC_SUBS_LINE + 2];
 	struct command *cmd;
 	bool whole_dir = true;
 	struct fix *fx;
@@ -842,7 +932,9 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	/* the spec is a regular expression: the path's metacharacters are escaped, so it
 	 * matches exactly the directory and what is below it
 	 */
-	if (fcontext_regex_escape(spec, sizeof(spec) - 8, whole_dir ? dir : c->f->path) < 0)
+	text_set(specpath, sizeof(specpath), "%s", whole_dir ? dir : c->f->path);
+	fc_subs(c->p, specpath, sizeof(specpath), subs, sizeof(subs));
+	if (fcontext_regex_escape(spec, sizeof(spec) - 8, specpath) < 0)
 		return;
 	if (whole_dir)
 		text_cat(spec, sizeof(spec), "(/.*)?");
@@ -887,6 +979,16 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	     "booleans, named after it%s; the first denial is on the directory, so "
 	     "labelling the socket alone is not enough",
 	     best, c->stype, best_pid ? " and a runtime-file type (pidfile)" : "");
+	if (subs[0]) {
+		char shown_subs[sizeof(subs) * 4];
+
+		shown(shown_subs, sizeof(shown_subs), subs);
+		text_cat(
+			fx->why, sizeof(fx->why),
+			"; the spec is written under the path file_contexts.subs maps the alias to "
+			"(\"%s\"), as semanage requires",
+			shown_subs);
+	}
 	if (!is_sock_path(c->f)) {
 		fx->confidence = CONFIDENCE_LOW;
 		text_cat(

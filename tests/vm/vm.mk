@@ -3,11 +3,12 @@
 #   make vmtest   packages, avcsnoop, then every VM scenario on every lab (tests/vm/suite.sh)
 #   make demo     the newcomer's one command: nginx's classic 502 caught live by avcsnoop
 #   make vmshell  a root shell (initrc_t) in the lab, on the serial console
-# AVC_LAB=debian12|debian13 chooses one lab (vmtest: both by default; demo: the newest).
+# AVC_LAB=debian12|debian13|rhel10 chooses one lab (vmtest: both by default; demo: the newest).
 # The labs' layers are cached in $(AVC_LAB_CACHE) (default /var/cache/avcsnoop-lab).
 
-# the newest lab (tests/vm/labs, version order), unless AVC_LAB names one
-DEMO_LAB = $${AVC_LAB:-$$(tests/vm/lab.sh labs | tail -n 1)}
+# the newest Debian lab (tests/vm/labs, version order), unless AVC_LAB names one (rhel10: the
+# same demo on RHEL 10's targeted policy, its commands the RHEL user's)
+DEMO_LAB = $${AVC_LAB:-$$(tests/vm/lab.sh labs | grep '^debian' | tail -n 1)}
 
 .PHONY: vmbuild vmshell
 

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 trap lab_cleanup EXIT
 lab_scenario k "capabilities on kernel $(uname -r)"
+lab_kernel_only
 T=$LAB_OUT/k-trace.json
 lab_setup lab_trace_start "$T" -a -j -v
 links=""

@@ -8,5 +8,5 @@ lab_scenario a "nginx -> 127.0.0.1:3000 (ntop_port_t): denied name_connect"
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000
 lab_request a-ntop-port
-lab_expect_tcp_denied 127.0.0.1 3000 ntop_port_t
+lab_expect_tcp_denied 127.0.0.1 3000 "$(lab_port_type 3000)"
 lab_summary

@@ -8,5 +8,5 @@ lab_scenario b "nginx -> 127.0.0.1:8080 (http_cache_port_t): denied name_connect
 lab_setup lab_backend_start tcp 127.0.0.1 8080
 lab_setup lab_nginx_start http://127.0.0.1:8080
 lab_request b-http-cache-port
-lab_expect_tcp_denied 127.0.0.1 8080 http_cache_port_t
+lab_expect_tcp_denied 127.0.0.1 8080 "$(lab_port_type 8080)"
 lab_summary

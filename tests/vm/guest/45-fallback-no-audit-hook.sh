@@ -7,11 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 restore() {
 	lab_cleanup
-	setsebool allow_ypbind 0 || true
+	lab_hide_off || true
 }
 trap restore EXIT
 export AVCSNOOP_DISABLE=selinux_audited
 lab_scenario i "fallback without the selinux_audited tracepoint"
+lab_kernel_only
+lab_setup lab_hide_init
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000
 
@@ -26,12 +28,12 @@ check_event "verdict selinux_denied, decided from the policy" \
 check_event "names rebuilt: httpd_t -> ntop_port_t name_connect" \
 	'.selinux.source_type == "httpd_t" and .selinux.target_type == "ntop_port_t" and any(.selinux.perms[]?; . == "name_connect")'
 
-lab_bool allow_ypbind 1
+lab_bool "$LAB_HIDE" 1
 lab_request i-hidden
-lab_bool allow_ypbind 0
-check_eq "allow_ypbind=1: HTTP status 502" "$LAB_STATUS" 502
-check_absent "allow_ypbind=1: no AVC in kmsg" "$LAB_AVC" 'avc: +denied'
+lab_bool "$LAB_HIDE" 0
+check_eq "$LAB_HIDE=1: HTTP status 502" "$LAB_STATUS" 502
+check_absent "$LAB_HIDE=1: no AVC in kmsg" "$LAB_AVC" 'avc: +denied'
 lab_event '.comm == "nginx"'
-check_event "allow_ypbind=1: verdict selinux_hidden, hidden_by dontaudit" \
+check_event "$LAB_HIDE=1: verdict selinux_hidden, hidden_by dontaudit" \
 	'.verdict == "selinux_hidden" and .selinux.hidden_by == "dontaudit"'
 lab_summary

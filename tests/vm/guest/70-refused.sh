@@ -9,6 +9,7 @@ restore() {
 }
 trap restore EXIT
 lab_scenario g "backend down (boolean on): refused, not SELinux"
+lab_kernel_only
 lab_setup lab_bool httpd_can_network_connect 1
 lab_setup lab_nginx_start http://127.0.0.1:3000
 lab_request g-refused

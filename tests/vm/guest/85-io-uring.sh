@@ -9,6 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 trap lab_cleanup EXIT
 lab_scenario j "io_uring connects (no connect syscall)"
+lab_kernel_only
 if [ ! -x /mnt/host/bin/connector ]; then
 	lab_fail "setup: build/tests/host/connector was not shared (make vmtest builds it)"
 	lab_summary

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Scenario w: avcsnoop watch counts nginx's denials in-kernel, hidden ones included.
 #   3 requests with the default policy  -> 3 x selinux_denied (audited)  to 127.0.0.1:3000
-#   2 requests with allow_ypbind=1      -> 2 x selinux_hidden (dontaudit) to 127.0.0.1:3000
+#   2 requests with a dontaudit on  -> 2 x selinux_hidden (dontaudit) to 127.0.0.1:3000
 # The final report (SIGINT) must hold exactly those counts, named (ntop_port_t, name_connect),
 # the hidden row ranked first; its --export --format avc feeds avcsnoop recommend.
 . "$(dirname "$0")/lib.sh"
@@ -10,11 +10,12 @@ WATCH_PID=""
 restore() {
 	[ -z "$WATCH_PID" ] || kill -INT "$WATCH_PID" 2>/dev/null || true
 	lab_cleanup
-	setsebool allow_ypbind 0 || true
+	lab_hide_off || true
 }
 trap restore EXIT
 lab_scenario w "watch mode: counts of denied and hidden denials"
-lab_setup lab_bool allow_ypbind 0
+lab_setup lab_hide_init
+lab_setup lab_bool "$LAB_HIDE" 0
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000
 
@@ -27,7 +28,7 @@ sleep 1 # TCG: let the links settle
 get() { curl -s -o /dev/null -m 20 -w '%{http_code}' "http://127.0.0.1:$LAB_NGINX_PORT/" || true; }
 codes=""
 for _ in 1 2 3; do codes="$codes $(get)"; done
-lab_setup lab_bool allow_ypbind 1
+lab_setup lab_bool "$LAB_HIDE" 1
 for _ in 1 2; do codes="$codes $(get)"; done
 lab_say "# HTTP statuses:$codes"
 sleep 1.5
@@ -42,7 +43,7 @@ sed 's/^/# json: /' "$OUT.last" | head -n 10 || true
 total() { jq -s "map(select(.type==\"watch\" and .dport==3000 and .verdict==\"$1\") | .total) | add // 0" "$OUT.last"; }
 check_eq "all 5 requests answered 502" "$codes" " 502 502 502 502 502"
 check_eq "3 requests with the default policy: selinux_denied total 3" "$(total selinux_denied)" 3
-check_eq "2 requests with allow_ypbind=1: selinux_hidden total 2" "$(total selinux_hidden)" 2
+check_eq "2 requests with $LAB_HIDE=1: selinux_hidden total 2" "$(total selinux_hidden)" 2
 check_eq "the hidden row ranks first" \
 	"$(jq -r -s 'map(select(.type=="watch")) | .[0].verdict' "$OUT.last")" selinux_hidden
 check_eq "hidden row named: ntop_port_t, name_connect, hidden_by dontaudit" \

@@ -9,10 +9,11 @@
 . "$(dirname "$0")/lib.sh"
 restore() {
 	lab_cleanup
-	setsebool allow_ypbind 0 || true
+	lab_hide_off || true
 }
 trap restore EXIT
 lab_scenario g "grouped findings: three denied upstreams + unrelated processes"
+lab_setup lab_hide_init
 
 write_conf() {
 	lab_nginx_stop
@@ -51,13 +52,13 @@ sr=$(get /redis)
 sf=$(get /free)
 ok=$(get /ok)
 # the same access again, now hidden by a dontaudit rule
-lab_bool allow_ypbind 1
+lab_bool "$LAB_HIDE" 1
 sh=$(get /ntop4)
 # avcsnoop judges an event with the SELinux state it knows when it reads it (hidden_by comes
 # from the policy's auditdeny bit): turn the boolean back only once the event is read
 lab_wait 120 bash -c "jq -e -s 'any(.[]; (.type == \"connect\" or .type == \"bind\") and .comm == \"nginx\" and .verdict == \"selinux_hidden\")' '$T' >/dev/null" ||
 	lab_say "# trace had not printed the hidden denial within 120 s"
-lab_bool allow_ypbind 0
+lab_bool "$LAB_HIDE" 0
 # an unrelated failure: a missing unix socket
 curl -s -o /dev/null -m 5 --unix-socket /run/avc-lab-missing.sock http://x/ || true
 lab_trace_stop

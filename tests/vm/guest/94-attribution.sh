@@ -20,6 +20,7 @@ restore() {
 }
 trap restore EXIT
 lab_scenario attr "nginx's denial attributed to its unit, then to a CRI container and pod"
+lab_kernel_only
 [ -n "$CG2" ] || { lab_fail "setup: no cgroup v2 mount"; lab_summary; exit 1; }
 lab_setup mkdir -p "$SVC" "$CTR"
 lab_setup lab_backend_start tcp 127.0.0.1 3000

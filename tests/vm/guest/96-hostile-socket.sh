@@ -24,7 +24,19 @@
 . "$(dirname "$0")/lib.sh"
 
 HC=$LAB_GUEST/hostile.py
-RULE='(allow httpd_t initrc_runtime_t (dir (search)))'
+# the type a directory the backend (initrc_t) makes under /run gets: the policy's answer
+RUN_T=$(d=$(mktemp -d /run/avc-lab-type.XXXXXX) && stat -c %C "$d" | cut -d: -f3 && rmdir "$d")
+[ -n "$RUN_T" ] || { lab_scenario h "hostile names"; lab_fail "setup: the type of a directory made under /run"; exit 1; }
+export LAB_RUN_T=$RUN_T
+# Every check below is built on the first denial being the directory search (refpolicy). A
+# policy that lets httpd_t search such a directory (targeted: var_t) denies the socket instead:
+# then this scenario does not apply, as sesearch proves.
+if sesearch -A -s httpd_t -t "$RUN_T" -c dir -p search 2>/dev/null | grep -qv '\]:'; then
+	lab_scenario h "hostile names in the denied directory"
+	lab_na "the whole scenario" "this policy lets httpd_t search $RUN_T directories (sesearch: $(sesearch -A -s httpd_t -t "$RUN_T" -c dir -p search | grep -v '\]:' | head -n 1)): no directory is denied to carry the hostile name"
+	exit 0
+fi
+RULE="(allow httpd_t $RUN_T (dir (search)))"
 PY=/usr/local/sbin/avc-lab-hostile-python # a python3 labelled httpd_exec_t: runs in httpd_t
 W=$(mktemp -d /tmp/avc-hostile.XXXXXX)
 chmod 755 "$W"
@@ -95,8 +107,8 @@ hostile_nginx() {
 	check_eq "HTTP status 502" "$LAB_STATUS" 502
 	check_contains "error.log: connect() to unix:... failed (13: Permission denied)" \
 		"$LAB_ERRLOG" "failed (13: Permission denied) while connecting to upstream"
-	check_match "kmsg: AVC denied { search } nginx httpd_t -> initrc_runtime_t dir" "$LAB_AVC" \
-		'avc: +denied +\{ search \} .*comm="nginx" .*scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:initrc_runtime_t:s0 tclass=dir permissive=0'
+	check_match "kmsg: AVC denied { search } nginx httpd_t -> $RUN_T dir" "$LAB_AVC" \
+		'avc: +denied +\{ search \} .*comm="nginx" .*scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:'"$RUN_T"':s0 tclass=dir permissive=0'
 	printf '%s\n' "$LAB_KMSG" >"$W/$id.kmsg"
 }
 
@@ -184,10 +196,10 @@ sys.exit(bytes(path) != os.fsencode(sys.argv[2]))' "$fx" "$denied"
 	got=$(grep -vxF -f "$W/$id.restorecon-n.before" "$W/$id.restorecon-n.after" || true)
 	check_eq "a later restorecon -R /run would relabel nothing new (restorecon -Rnv /run)" "$got" ""
 	# the control: the same command does see a label the file_contexts disagree with
-	chcon -t initrc_runtime_t -- "$dir/s.sock"
-	got=$(restorecon -Rnv /run 2>&1 | grep -c 'initrc_runtime_t' || true)
+	chcon -t "$RUN_T" -- "$dir/s.sock"
+	got=$(restorecon -Rnv /run 2>&1 | grep -c "$RUN_T" || true)
 	restorecon -- "$dir/s.sock"
-	check_eq "control: restorecon -Rnv /run does report the socket put back to initrc_runtime_t" \
+	check_eq "control: restorecon -Rnv /run does report the socket put back to $RUN_T" \
 		"$got" 1
 	python3 "$HC" lookup "$W/$id.lookup.after" --dir "$tree"
 	pycheck lookup-diff "$W/$id.lookup.before" "$W/$id.lookup.after" --name "real fix" \
@@ -200,14 +212,14 @@ sys.exit(bytes(path) != os.fsencode(sys.argv[2]))' "$fx" "$denied"
 	[ "$rc" = 0 ] && predicted=allowed
 	# the proof: nginx again
 	lab_request "$id-after-fix"
-	check_absent "after the fix: no AVC denies nginx search on an initrc_runtime_t dir" \
-		"$LAB_AVC" 'denied +\{ search \} .*comm="nginx" .*tcontext=system_u:object_r:initrc_runtime_t:s0 tclass=dir'
+	check_absent "after the fix: no AVC denies nginx search on an $RUN_T dir" \
+		"$LAB_AVC" 'denied +\{ search \} .*comm="nginx" .*tcontext=system_u:object_r:'"$RUN_T"':s0 tclass=dir'
 	lab_event '.comm == "nginx"'
 	check_event "after the fix: nginx gets past $(printf '%q' "$denied") (a 200 or the next denial)" \
-		'.verdict == "allowed" or ((.selinux.tclass // "") + ":" + (.selinux.target_type // "") != "dir:initrc_runtime_t")'
+		'.verdict == "allowed" or ((.selinux.tclass // "") + ":" + (.selinux.target_type // "") != "dir:'"$RUN_T"'")'
 	lab_say "# after the fix: HTTP $LAB_STATUS; avcsnoop: $(jq -c '{verdict, selinux: (.selinux // {} | {tclass, perms, target_type, object})}' <<<"${LAB_EVENT:-null}" 2>/dev/null || true)"
 	actual=allowed
-	if grep -qE 'denied +\{ search \} .*comm="nginx" .*tcontext=system_u:object_r:initrc_runtime_t:s0 tclass=dir' <<<"$LAB_AVC"; then
+	if grep -qE 'denied +\{ search \} .*comm="nginx" .*tcontext=system_u:object_r:'"$RUN_T"':s0 tclass=dir' <<<"$LAB_AVC"; then
 		actual=denied
 	fi
 	check_eq "--verify's prediction for the directory search is what the kernel then did" \

@@ -39,8 +39,7 @@ lab_scenario pf "preflight: predictions before nginx runs = what trace then sees
 
 # The state this starts from: 95 (before it) turns booleans on for real; runtime values back
 # to the policy's (instant), the persistent ones are what 95 left.
-setsebool httpd_can_network_relay=0 httpd_can_network_connect_memcache=0 \
-	httpd_graceful_shutdown=0 httpd_can_network_connect=0 allow_ypbind=0
+lab_connect_bools_off
 
 # ---- backends: every upstream answers, so a refused connect cannot pass for a verdict ----
 backend() { # KIND ARGS...: started in the background, in initrc_t like this script

@@ -11,16 +11,16 @@ restore() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null
 	lab_cleanup
 	setsebool httpd_can_network_connect 0 || true
-	setsebool allow_ypbind 0 || true
+	lab_hide_off || true
 	setenforce 1 || true
 }
 trap restore EXIT
 lab_scenario p "the policy changes while avcsnoop runs"
+lab_setup lab_hide_init
 
 # the state this scenario starts from: 95-recommend (which runs before it) applies its fixes
 # for real: booleans off again (runtime, instant) and port 3000 back to the policy's label
-setsebool httpd_can_network_relay=0 httpd_graceful_shutdown=0 httpd_can_network_connect=0 \
-	allow_ypbind=0
+lab_connect_bools_off
 if semanage port -l -C | awk '$1 ~ /_port_t$/ && $2 == "tcp"' | grep -qw 3000; then
 	semanage port -d -p tcp 3000
 fi
@@ -65,7 +65,7 @@ lab_bool httpd_can_network_connect 0
 setenforce 1
 step "setenforce 1, boolean off -> $(getenforce)"
 semanage port -a -t memcache_port_t -p tcp 3000
-lab_bool allow_ypbind 1
+lab_bool "$LAB_HIDE" 1
 step "port 3000 relabelled: $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1); semanage port -l: $(semanage port -l | awk '$1 == "memcache_port_t"' | head -1)"
 s4=$(get)
 M=$(mktemp -d)

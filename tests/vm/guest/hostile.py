@@ -35,6 +35,9 @@ import sys
 
 NOBODY = 65534
 failed = 0
+# the type the policy gives a directory the backend (initrc_t) makes under /run, as
+# 96-hostile-socket.sh found it (refpolicy: initrc_runtime_t; targeted: initrc_var_run_t)
+RUN_T = os.environ.get("LAB_RUN_T", "")
 
 # the admin tools a fix may name, and what an injected command would likely call; each is a
 # recording stub in the sandbox (plus every argv[0] the advice names)
@@ -151,13 +154,13 @@ def cmd_events(a):
     if ev.get("verdict") != "selinux_denied":
         problems.append("verdict %s" % ev.get("verdict"))
     if (sel.get("tclass"), sel.get("perms"), sel.get("target_type")) != \
-            ("dir", ["search"], "initrc_runtime_t"):
+            ("dir", ["search"], RUN_T):
         problems.append("selinux %s" % json.dumps(sel, ensure_ascii=True))
     if jbytes(sel.get("object", "")) != obj:
         problems.append("object %s, the kernel denied %s" % (show(jbytes(sel.get("object", ""))),
                                                             show(obj)))
-    report("%s: selinux_denied, dir search on initrc_runtime_t, object = the denied directory %s"
-           % (a.name, show(obj)), problems)
+    report("%s: selinux_denied, dir search on %s, object = the denied directory %s"
+           % (a.name, RUN_T, show(obj)), problems)
     if a.kmsg:
         # the kernel's own record: comm= and name= (the last component of the denied
         # directory), quoted or, when they hold unusual bytes, in hex
@@ -400,8 +403,8 @@ def check_fcontext(name, fx, obj, extra_not, work, selabel):
         report("%s: restorecon's tree %s holds the denied directory %s" %
                (name, show(d), show(obj)),
                [] if obj == d or obj.startswith(d + b"/") else [
-                   "restorecon -Rv -- %s leaves %s (the denied directory, initrc_runtime_t) as it "
-                   "is: the same denial follows" % (show(d), show(obj))])
+                   "restorecon -Rv -- %s leaves %s (the denied directory, %s) as it "
+                   "is: the same denial follows" % (show(d), show(obj), RUN_T)])
 
 
 # ---- the module a fix writes ----

@@ -49,6 +49,18 @@ lab_na() {
 	harness_record N/A "$HARNESS_LABEL: $1: $2"
 }
 
+# lab_kernel_only: the scenario (named by lab_scenario) proves the kernel, not the policy; on a
+# lab that boots another lab's kernel (LAB_KERNEL_NA, from labs/NAME.sh via lab.sh) it is one
+# N/A line with that reason and the script ends. Call it right after lab_scenario.
+lab_kernel_only() {
+	[ -n "${LAB_KERNEL_NA:-}" ] || return 0
+	lab_na "the whole scenario (it tests the kernel, not the policy)" "$LAB_KERNEL_NA"
+	# called before any setup: nothing for the scenario's EXIT trap to undo (94's would fail
+	# removing cgroups it never made)
+	trap - EXIT
+	exit 0
+}
+
 # check WHAT CMD...: passes when CMD succeeds (tests/lib/common.sh: its output shown on failure)
 
 check_eq() {
@@ -148,6 +160,63 @@ lab_wait() {
 lab_bool() {
 	setsebool "$1" "$2" || { lab_say "setsebool $1 $2 failed"; return 1; }
 	lab_say "# setsebool $1 $2 -> $(getsebool "$1")"
+}
+
+# lab_hide_init: sets LAB_HIDE to the boolean that turns on a dontaudit rule hiding httpd_t's
+# name_connect to any port type, as the loaded policy says (sesearch on the attribute
+# port_type itself). Refpolicy has one (nsswitch_domain's, under its NIS boolean); targeted has
+# none, so the first call adds the same rule for httpd_t in a local CIL module, under a boolean
+# of the module's own (off), once per boot: semodule -i is slow under emulation, setsebool is not.
+LAB_HIDE=""
+LAB_HIDE_MODULE=avc_lab_hide
+lab_hide_find() {
+	sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect 2>/dev/null |
+		sed -n 's/.*\[ \([a-z0-9_]*\) \]:True$/\1/p' | head -n 1
+}
+lab_hide_init() {
+	LAB_HIDE=$(lab_hide_find)
+	if [ -z "$LAB_HIDE" ]; then
+		local dir
+		dir=$(mktemp -d)
+		cat >"$dir/$LAB_HIDE_MODULE.cil" <<-'EOF'
+			(boolean avc_lab_hide_connect false)
+			(booleanif avc_lab_hide_connect
+			    (true (dontaudit httpd_t port_type (tcp_socket (name_connect)))))
+		EOF
+		lab_say "# no dontaudit rule hides httpd_t's name_connect in this policy: semodule -i $LAB_HIDE_MODULE.cil"
+		semodule -i "$dir/$LAB_HIDE_MODULE.cil" || { rm -rf -- "$dir"; return 1; }
+		rm -rf -- "$dir"
+		LAB_HIDE=$(lab_hide_find)
+	fi
+	[ -n "$LAB_HIDE" ] || { lab_say "no boolean turns on a dontaudit rule for httpd_t"; return 1; }
+	lab_say "# the boolean that hides httpd_t's name_connect denials: $LAB_HIDE ($(sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect | head -n 1))"
+}
+
+# lab_hide_off: the hiding boolean back off (for EXIT traps; nothing when never found).
+lab_hide_off() { [ -z "$LAB_HIDE" ] || setsebool "$LAB_HIDE" 0; }
+
+# lab_connect_bools_off: every boolean under which the loaded policy lets httpd_t name_connect
+# (sesearch's conditional rules), and the hiding one, off at runtime: the state a scenario that
+# follows 95-recommend's real fixes starts from, whatever the policy names its booleans.
+lab_connect_bools_off() {
+	local b on=()
+	for b in $(sesearch -A -s httpd_t -c tcp_socket -p name_connect 2>/dev/null |
+		sed -n 's/.*\[ \(.*\) \]:True$/\1/p' | tr -c 'a-z0-9_\n' '\n' | sort -u) $(lab_hide_find); do
+		[ "$(getsebool "$b" 2>/dev/null | awk '{print $NF}')" = on ] && on+=("$b=0")
+	done
+	[ ${#on[@]} -eq 0 ] || setsebool "${on[@]}"
+	lab_say "# booleans turned off:${on[*]/#/ }"
+}
+
+# lab_port_type PORT: the type the loaded policy gives tcp PORT (seinfo: the narrowest portcon
+# holding it; local semanage records are in the loaded policy too). Names come from here, never
+# from a list per distribution.
+lab_port_type() {
+	seinfo --portcon "$1" 2>/dev/null | awk '$1 == "portcon" && $2 == "tcp" {
+		n = split($3, r, "-"); lo = r[1]; hi = (n > 1) ? r[2] : r[1]
+		split($4, c, ":")
+		if (best == "" || hi - lo < width) { best = c[3]; width = hi - lo }
+	} END { print best }'
 }
 
 lab_domain_of() { ps -o label= -p "$1" 2>/dev/null | awk '{print $1}'; }

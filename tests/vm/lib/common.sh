@@ -28,6 +28,14 @@ case "$LAB_NAME" in
 esac
 LAB_DEF=$LAB_DIR/labs/$LAB_NAME.sh
 [ -f "$LAB_DEF" ] || die "AVC_LAB=$LAB_NAME: no such lab (tests/vm/labs has: $(lab_names | tr '\n' ' '))"
+# LAB_TARGETED (optional): the RHEL targeted policy (scripts/targeted.sh NAME) the image boots
+# with instead of the suite's refpolicy. LAB_ROOTFS (optional): the lab whose rootfs layer this
+# one shares (same suite and packages).
+LAB_TARGETED=""
+LAB_ROOTFS=""
+# LAB_KERNEL_NA (optional): why the scenarios that test only the kernel (lib.sh lab_kernel_only)
+# are not applicable here, when another lab boots the same kernel.
+LAB_KERNEL_NA=""
 # shellcheck source=labs/debian12.sh
 . "$LAB_DEF"
 

@@ -2,14 +2,53 @@
 # Layer 4: the boot disk. A copy of the rootfs plus tests/vm/image/ (the boot stages), SELinux
 # labels written by label.c inside a chroot (setfiles refuses to run on a host without
 # SELinux), then mke2fs -d, which copies the security.selinux xattrs into the ext4 image.
-# Cached as $LAB_CACHE/image-NAME-KEY.ext4, KEY = the rootfs key + this file + label.c + image/.
+# Cached as $LAB_CACHE/image-NAME-KEY.ext4, KEY = the rootfs key + this file + label.c + image/
+# (+ the sha256 of the targeted policy archive when the lab sets LAB_TARGETED).
 # A few seconds to rebuild: this is the only layer that changes when our boot files do.
 
 IMAGE_SIZE=1536M
 
+# The targeted policy's root (scripts/targeted.sh unpacks it after checking its sha256).
+_image_targeted_root() {
+	local rel
+	rel=$("$REPO_DIR/scripts/targeted.sh" "$LAB_TARGETED") ||
+		die "the targeted policy $LAB_TARGETED is not available (shared/targeted, see above)"
+	printf '%s/%s\n' "$REPO_DIR" "$rel"
+}
+
 image_path() {
+	local policy=""
+	# the archive's sha256 (the stamp scripts/targeted.sh leaves after checking it)
+	if [ -n "$LAB_TARGETED" ]; then
+		policy=$(_image_targeted_root) || exit 1
+		policy="$LAB_TARGETED $(cat "$policy/.sha256")" || die "no sha256 stamp for $LAB_TARGETED"
+	fi
 	printf '%s/image-%s-%s.ext4' "$LAB_CACHE" "$LAB_NAME" \
-		"$(key_of "$LAB_DIR/lib/image.sh" "$LAB_DIR/label.c" "$LAB_DIR/image" -- "$(rootfs_key)")"
+		"$(key_of "$LAB_DIR/lib/image.sh" "$LAB_DIR/label.c" "$LAB_DIR/image" -- "$(rootfs_key)" \
+			"$policy")"
+}
+
+# Installs the targeted policy (binary policy, contexts, file_contexts, semanage store) into
+# the image tree $1 and makes it the configured one; the refpolicy of the rootfs stays beside it.
+_image_install_targeted() {
+	local stage=$1 root
+	root=$(_image_targeted_root)
+	log "image: SELINUXTYPE=targeted from $LAB_TARGETED ($root)"
+	cp -a "$root/etc/selinux/targeted" "$stage/etc/selinux/" &&
+		mkdir -p "$stage/var/lib/selinux" &&
+		cp -a "$root/var/lib/selinux/targeted" "$stage/var/lib/selinux/" ||
+		die "copying the targeted policy into the image failed"
+	sed -i 's/^SELINUXTYPE=.*/SELINUXTYPE=targeted/' "$stage/etc/selinux/config"
+	grep -qx 'SELINUXTYPE=targeted' "$stage/etc/selinux/config" ||
+		die "could not set SELINUXTYPE=targeted in the image"
+	# The .bin files were compiled by another libselinux (Debian 12's): the guest's own
+	# sefcontext_compile rewrites them in the format it reads.
+	local fc
+	for fc in "$stage"/etc/selinux/targeted/contexts/files/file_contexts{,.homedirs,.local}; do
+		[ -f "$fc" ] || continue
+		chroot "$stage" sefcontext_compile "${fc#"$stage"}" ||
+			die "sefcontext_compile ${fc#"$stage"} failed in the image"
+	done
 }
 
 build_image() {
@@ -39,6 +78,7 @@ build_image() {
 	printf '127.0.0.1\tlocalhost avc-lab\n::1\tlocalhost ip6-localhost\n' >"$stage/etc/hosts"
 	# Debian ships permissive; the lab is enforcing (the kernel command line says so too).
 	sed -i 's/^SELINUX=.*/SELINUX=enforcing/' "$stage/etc/selinux/config"
+	[ -z "$LAB_TARGETED" ] || _image_install_targeted "$stage"
 	grep -qx 'SELINUX=enforcing' "$stage/etc/selinux/config" ||
 		die "could not set SELINUX=enforcing in the image"
 	# The distribution's default site would listen on :80 too; scenarios bring their own.

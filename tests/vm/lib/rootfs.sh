@@ -1,15 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # Layer 1: the lab's rootfs (mmdebstrap of $LAB_SUITE with $LAB_PACKAGES, from labs/NAME.sh).
 # Cached in $LAB_CACHE/rootfs-NAME-KEY/, KEY = hash of this file (the mmdebstrap options), the
-# mirror, the suite and the package list: changing one rebuilds it (~70-80 s); the labs never
-# share an entry.
+# mirror, the suite and the package list: changing one rebuilds it (~70-80 s). NAME is the lab's
+# own, or LAB_ROOTFS when its definition borrows another lab's rootfs (rhel10: debian13's, the
+# same suite and packages, so one build serves both).
 
 rootfs_key() {
 	key_of "$LAB_DIR/lib/rootfs.sh" -- "$LAB_MIRROR" "$LAB_SUITE" "${LAB_PACKAGES[@]}"
 }
 
 rootfs_dir() {
-	printf '%s/rootfs-%s-%s' "$LAB_CACHE" "$LAB_NAME" "$(rootfs_key)"
+	printf '%s/rootfs-%s-%s' "$LAB_CACHE" "${LAB_ROOTFS:-$LAB_NAME}" "$(rootfs_key)"
 }
 
 build_rootfs() {
@@ -41,6 +42,6 @@ build_rootfs() {
 		die "rootfs has no compiled policy (/etc/selinux/default/policy/policy.N)"
 	touch "$tmp/.lab-complete"
 	mv -- "$tmp" "$dir"
-	prune_cache "rootfs-$LAB_NAME-*" 2
+	prune_cache "rootfs-${LAB_ROOTFS:-$LAB_NAME}-*" 2
 	log "rootfs: done ($(du -sh "$dir" | cut -f1))"
 }
