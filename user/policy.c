@@ -925,6 +925,24 @@ int policy_bool_sweep(struct policy *p, const struct policy_query *q,
 	return n < max ? n : max;
 }
 
+bool policy_file_root(const char *policy_file, char *out, size_t outsz)
+{
+	char dir[1024], *slash;
+
+	out[0] = '\0';
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", policy_file) >= sizeof(dir))
+		return false;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	slash = strrchr(dir, '/');
+	if (!slash || strcmp(slash, "/policy"))
+		return false;
+	*slash = '\0';
+	return (size_t)snprintf(out, outsz, "%s", dir) < outsz;
+}
+
 /* ---- domains and nodes ---- */
 
 #define ISID_NODE 12 /* kernel ABI, as ISID_PORT */

@@ -144,4 +144,9 @@ bool policy_type_permissive(const struct policy *p, const char *type);
  */
 int policy_node_lookup(struct policy *p, int family, const void *addr, char *type, size_t typesz);
 
+/* The store a policy file belongs to, by the layout of /etc/selinux/TYPE:
+ * ROOT/policy/policy.N -> ROOT (no trailing slash). False when the path has another shape.
+ */
+bool policy_file_root(const char *policy_file, char *out, size_t outsz);
+
 #endif

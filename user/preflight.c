@@ -129,18 +129,10 @@ struct lookup {
 static void fc_for_policy(const char *policy, char *out, size_t outsz)
 {
 	char dir[1024];
-	char *slash;
 
 	out[0] = '\0';
-	snprintf(dir, sizeof(dir), "%s", policy);
-	slash = strrchr(dir, '/');
-	if (!slash)
+	if (!policy_file_root(policy, dir, sizeof(dir)))
 		return;
-	*slash = '\0';
-	slash = strrchr(dir, '/');
-	if (!slash || strcmp(slash, "/policy"))
-		return;
-	*slash = '\0';
 	text_set(out, outsz, "%s/contexts/files/file_contexts", dir);
 	if (access(out, R_OK))
 		out[0] = '\0';

@@ -856,7 +856,7 @@ static bool fc_subs_apply_file(const char *file, char *path, size_t pathsz, char
 static void fc_subs_files(const struct policy *p, char files[2][1024])
 {
 	const char *pp = policy_path(p);
-	char dir[1024], *slash;
+	char dir[1024];
 
 	files[0][0] = files[1][0] = '\0';
 	if (policy_is_live(p) || !pp) {
@@ -868,15 +868,8 @@ static void fc_subs_files(const struct policy *p, char files[2][1024])
 				 selinux_file_context_subs_path());
 		return;
 	}
-	text_set(dir, sizeof(dir), "%s", pp);
-	slash = strrchr(dir, '/');
-	if (!slash)
+	if (!policy_file_root(pp, dir, sizeof(dir)))
 		return;
-	*slash = '\0';
-	slash = strrchr(dir, '/');
-	if (!slash || strcmp(slash, "/policy"))
-		return;
-	*slash = '\0';
 	text_set(files[0], sizeof(files[0]), "%s/contexts/files/file_contexts.subs_dist", dir);
 	text_set(files[1], sizeof(files[1]), "%s/contexts/files/file_contexts.subs", dir);
 }
