@@ -122,6 +122,13 @@ static void print_cmds(FILE *out, const struct command *cmds, int n, char *line,
 	}
 }
 
+static bool text_long;
+
+void advice_text_long(bool on)
+{
+	text_long = on;
+}
+
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a)
 {
 	static char line[COMMAND_BUF_LEN * 4 + COMMAND_FILE_LEN * 4 + 16];
@@ -157,7 +164,8 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			put_wrapped(out, 3, "  It breaks: %s.", fx->breaks_text);
 		if (fx->grant[0])
 			put_wrapped(out, 3, "  It grants: %s.", fx->grant);
-		if (fx->why[0])
+		/* read in ten seconds: the rank already says which to prefer */
+		if (fx->why[0] && (text_long || is_note(fx)))
 			put_wrapped(out, 3, "  Why here: %s.", fx->why);
 		if (fx->ncmds)
 			put(out, "Do\n");

@@ -9,8 +9,12 @@
 #include "json.h"
 #include "recommend.h"
 
-/* sealert-style If / Then / Do text. */
+/* sealert-style If / Then / Do text: what to paste, what it opens (or breaks), how to check
+ * it and undo it. The reasoning behind each fix's rank ("Why here") only in the long form.
+ */
 void advice_print_text(FILE *out, const struct finding *f, const struct advice *a);
+/* The long form of advice_print_text from now on (recommend --long). */
+void advice_text_long(bool on);
 /* One JSON line: {"type":"advice","finding":{...},"summary":...,"fixes":[...]}. Each fix has
  * "commands" (bash lines) and "argv" ([{"argv":[...],"stdout":"FILE"?,"note":"..."?}]).
  */

@@ -49,6 +49,7 @@ static void usage(FILE *out)
 		"                          (what each fix's Verify line runs)\n"
 		"      --max-findings N    findings (distinct accesses) kept (default 4096)\n"
 		"  -j, --json              one JSON object per line\n"
+		"      --long              with each fix, why it ranks there (the reasoning)\n"
 		"  -v, --verbose           debug messages\n"
 		"  -h, --help              this help\n"
 		"\n"
@@ -414,6 +415,7 @@ int cmd_recommend(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-findings", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "long", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "scontext", required_argument, NULL, 'S' },
 		{ "tcontext", required_argument, NULL, 'T' },
@@ -457,6 +459,9 @@ int cmd_recommend(int argc, char **argv)
 			break;
 		case 'v':
 			log_verbose = true;
+			break;
+		case 'W':
+			advice_text_long(true);
 			break;
 		case 'h':
 			usage(stdout);

@@ -1036,3 +1036,47 @@ TEST(advice_text_wraps_prose_not_commands)
 	CHECK_INT(cmd_lines, 1);
 	free(buf);
 }
+
+/* Issue 25: advice read in ten seconds. The reasoning behind a fix's rank ("Why here") is
+ * printed only in the long form (recommend --long); what to paste, what it opens, Verify and
+ * Undo are there either way.
+ */
+TEST(advice_text_short_unless_long)
+{
+	struct finding f;
+	struct fix *fx;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int pass;
+
+	memset(&f, 0, sizeof(f));
+	memset(&adv, 0, sizeof(adv));
+	snprintf(adv.summary, sizeof(adv.summary), "SELinux is preventing nginx from a thing");
+	fx = &adv.fixes[adv.nfixes++];
+	fx->kind = FIX_BOOLEAN;
+	snprintf(fx->if_text, sizeof(fx->if_text), "If you want it");
+	snprintf(fx->grant, sizeof(fx->grant), "opens 3 permissions to web_t");
+	snprintf(fx->why, sizeof(fx->why), "narrowest of 2 booleans");
+	command_init(&fx->cmds[0], "setsebool");
+	command_arg(&fx->cmds[0], "-P");
+	command_arg(&fx->cmds[0], "web_relay");
+	command_arg(&fx->cmds[0], "1");
+	fx->ncmds = 1;
+	for (pass = 0; pass < 2; pass++) {
+		advice_text_long(pass == 1);
+		mem = open_memstream(&buf, &len);
+		CHECK(mem);
+		advice_print_text(mem, &f, &adv);
+		fclose(mem);
+		CHECK_CONTAINS(buf, "It grants: opens 3 permissions to web_t.");
+		CHECK_CONTAINS(buf, "    setsebool -P web_relay 1\n");
+		if (pass == 0)
+			CHECK(!strstr(buf, "Why here"));
+		else
+			CHECK_CONTAINS(buf, "  Why here: narrowest of 2 booleans.");
+		free(buf);
+		buf = NULL;
+	}
+	advice_text_long(false);
+}
