@@ -300,7 +300,7 @@ tighten_checks() { # LABEL POLICY
 	# coverage: 3000 seen, the configuration names 8080 too (never seen): kept by a step of
 	# its own; without the configuration it is not an access of the plan at all
 	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" \
-		-i - --nginx-conf "$TCONF" -d httpd_t)
+		-i - --nginx-conf "$TCONF" --domain httpd_t)
 	check "$lab tighten --nginx-conf: 8080, named by the configuration and never seen, is kept by a step" \
 		jq -e '.outcome == "plan" and .coverage.observed == 1 and .coverage.predicted >= 2 and ([.accesses[] | select(.port == 8080 and .predicted and (.observed | not) and .kept and .step > 0)] | length == 1)' <<<"$plan"
 	plan=$(allowed_finding 3000 "$t3000" | "$AVCSNOOP" tighten -j --policy "$pol" -B "$catchall=1" -i -)

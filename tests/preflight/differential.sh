@@ -52,7 +52,7 @@ check_one() {
 		return
 	fi
 	sandboxed -T "$conf" >"$W/dump" 2>/dev/null
-	"$AVC" preflight -j -P "$POL" -d httpd_t --file-contexts "$FC" "$conf" >"$W/pf" 2>"$W/pf.err"
+	"$AVC" preflight -j -P "$POL" --domain httpd_t --file-contexts "$FC" "$conf" >"$W/pf" 2>"$W/pf.err"
 	rc=$?
 	if [ $rc -eq 1 ] || [ $rc -eq 2 ]; then
 		fail=$((fail + 1))
@@ -100,7 +100,7 @@ for conf in "$W/c"/bad/*.conf; do
 		echo "FAIL $name: nginx accepts it (not a refusal case)"
 		continue
 	fi
-	"$AVC" preflight -P "$POL" -d httpd_t "$conf" >/dev/null 2>"$W/pf.err"
+	"$AVC" preflight -P "$POL" --domain httpd_t "$conf" >/dev/null 2>"$W/pf.err"
 	rc=$?
 	if [ $rc -eq 1 ] && grep -q "$conf:[0-9]" "$W/pf.err"; then
 		pass=$((pass + 1))

@@ -30,7 +30,7 @@ fi
 # expect NAME: ok when the last command (a chain of conditions) succeeded
 expect() { if [ $? -eq 0 ]; then ok "$1"; else bad "$1" "${DETAIL:-}"; fi; DETAIL=; }
 jqe() { jq -e "$@" >/dev/null; }
-pf() { timeout 60 "$AVC" preflight -P "$POL" -d httpd_t --file-contexts "$FC" "$@"; }
+pf() { timeout 60 "$AVC" preflight -P "$POL" --domain httpd_t --file-contexts "$FC" "$@"; }
 
 # ---- exit status ----
 printf 'http { server { listen 127.0.0.1:80; } }\n' >"$W/clean.conf"
@@ -96,7 +96,7 @@ DETAIL="rc=$rc out=$(cat "$W/out") err=$(cat "$W/err")"
 	jq -e --arg f "$W/bad.conf" '.type == "error" and (.message | startswith($f + ":"))' \
 		"$W/out" >/dev/null
 expect "-j: a configuration error is a JSON object naming FILE:LINE, exit 1"
-pf -j -d no_such_domain_t "$W/clean.conf" >"$W/out" 2>/dev/null
+pf -j --domain no_such_domain_t "$W/clean.conf" >"$W/out" 2>/dev/null
 [ -s "$W/out" ] && jqe '.type == "error"' "$W/out"
 expect "-j: a bad domain is a JSON error too"
 
@@ -131,7 +131,7 @@ EOF
 			echo "rc=$? secs=$(echo "$(date +%s.%N) - $start" | bc)" >&2
 			kill $dns' sandbox "$W/resolv.conf" "$W/silent_dns.py" "$W/queries" "$@"
 	}
-	sandbox "$AVC" preflight -P "$POL" -d httpd_t -j "$W/names.conf" >"$W/out" 2>"$W/err"
+	sandbox "$AVC" preflight -P "$POL" --domain httpd_t -j "$W/names.conf" >"$W/out" 2>"$W/err"
 	DETAIL="queries=$(cat "$W/queries" 2>&1) $(tail -2 "$W/err") $(head -c 400 "$W/out")"
 	[ "$(cat "$W/queries" 2>/dev/null)" = 0 ] && grep -q 'rc=3 ' "$W/err" &&
 		jq -se '[.[] | select(.type == "preflight" and .family == "name")] |
@@ -141,7 +141,7 @@ EOF
 	expect "DNS off by default: nothing sent to the resolver, names judged by port"
 	rm -f "$W/queries"
 	# without the deadline: 3 names x 3 attempts x 10 s
-	sandbox "$AVC" preflight -P "$POL" -d httpd_t -j --resolve=2 "$W/names.conf" >"$W/out" \
+	sandbox "$AVC" preflight -P "$POL" --domain httpd_t -j --resolve=2 "$W/names.conf" >"$W/out" \
 		2>"$W/err"
 	secs=$(sed -n 's/.* secs=//p' "$W/err")
 	DETAIL="queries=$(cat "$W/queries" 2>&1) $(tail -2 "$W/err") $(grep -m1 invalid "$W/out" | head -c 600)"
