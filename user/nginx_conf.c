@@ -896,7 +896,8 @@ static int do_include(struct parser *p, const struct lexer *lx, struct frame *fr
 			    eword(&lx->args[1], eb, sizeof(eb)), strerror(-r));
 	}
 	/* nginx reads the matches in name order (glob(3) sorted, nginx sets no locale) */
-	qsort(g.v, g.n, sizeof(char *), cmp_strp);
+	if (g.n) /* no match: g.v may be NULL, which qsort must not get */
+		qsort(g.v, g.n, sizeof(char *), cmp_strp);
 	for (i = 0, r = 0; i < g.n && !r; i++) {
 		if (strlen(g.v[i]) >= NGX_PATH_LEN)
 			r = perr(p, lx->name, lx->start_line,
