@@ -117,7 +117,7 @@ lab_say "# kmsg: $crec"
 # (no process substitution here: the lab's /dev has no /dev/fd)
 cadv=$(avcsnoop recommend -j <<<"$crec" 2>/dev/null || true)
 check "recommend reads the kernel's name_connect record: dest $REDIS_PORT, ${port_type:-?}" \
-	jq -e -s --arg p ":$REDIS_PORT" --arg t "${port_type:-?}" 'map(select(.type == "advice"))[0].finding | (.dest | endswith($p)) and .selinux.target_type == $t' <<<"$cadv"
+	jq -e -s --argjson p "$REDIS_PORT" --arg t "${port_type:-?}" 'map(select(.type == "advice"))[0].finding | .dport == $p and .selinux.target_type == $t' <<<"$cadv"
 advice="$LAB_OUT/redis.advice.json"
 avcsnoop recommend -j "$LAB_TRACE" >"$advice" 2>"$advice.err" || true
 top=$(jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0] // empty' "$advice" | head -n 1)
@@ -162,7 +162,7 @@ check_match "kmsg: nginx's bind to $REDIS_PORT denied name_bind, the port writte
 	"$brec" "avc: +denied +\\{ name_bind \\} .* src=$REDIS_PORT .*tclass=tcp_socket"
 badv=$(avcsnoop recommend -j <<<"$brec" 2>/dev/null || true)
 check "recommend reads the port of the kernel's name_bind record ($REDIS_PORT), not a bare module" \
-	jq -e -s --arg p ":$REDIS_PORT" 'map(select(.type == "advice"))[0] | (.finding.dest | endswith($p)) and ([.fixes[] | select(.kind == "port_relabel")] | length >= 1)' <<<"$badv"
+	jq -e -s --argjson p "$REDIS_PORT" 'map(select(.type == "advice"))[0] | .finding.dport == $p and ([.fixes[] | select(.kind == "port_relabel")] | length >= 1)' <<<"$badv"
 
 lab_scenario modules "three module fixes, applied one after another, all stay in force"
 # three accesses nginx's domain is denied: name_connect to three port types of the policy that
