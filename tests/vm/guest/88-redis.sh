@@ -142,9 +142,17 @@ ping_through_nginx redis-restarted
 check_eq "and nginx still reaches the restarted Redis" "$REPLY" PONG
 check_absent "no name_bind/node_bind denial for $redis_domain since Redis first started" \
 	"$(lab_kmsg_since "$mark")" "avc: +denied +\{ (name_bind|node_bind) \} .*scontext=[^ ]*:$redis_domain:"
-# undo the boolean, if that was the fix (runtime only: the next check wants modules)
-boolean=$(jq -r 'select(.kind == "boolean") | .boolean // empty' <<<"$top")
-[ -z "$boolean" ] || setsebool "$boolean" 0 || true
+# undo the first fix with its own Undo argv (a boolean, a module, ...), so that later
+# scenarios meet the policy as it was
+undos=$(jq -c '.undo[]?.argv' <<<"$top")
+while IFS= read -r argv; do
+	[ -n "$argv" ] || continue
+	undo_cmd=()
+	while IFS= read -r a; do undo_cmd+=("$a"); done <<<"$(jq -r '.[]' <<<"$argv")"
+	"${undo_cmd[@]}" >>"$LAB_OUT/redis.undo.log" 2>&1 || true
+done <<<"$undos"
+check "the first fix undone by its Undo commands: nginx's connect to $REDIS_PORT denied again" \
+	bash -c '! avcsnoop recommend --verify <<<"$1" >/dev/null 2>&1' _ "$crec"
 lab_cleanup
 redis_stop
 
