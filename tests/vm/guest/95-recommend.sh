@@ -5,13 +5,14 @@
 # predict that the finding is now allowed before any traffic; then nginx must answer 200.
 # A path may hide a second denial behind the first (the next check only runs once the first
 # passes): each round handles the denial avcsnoop saw, up to 3 rounds.
-# Runs last: its fixes persist (-P) for the rest of this boot only (the disk is a snapshot).
+# Each applied fix is then taken back by its own Undo argv (last first), so the scenarios
+# after this one meet the policy as it was, and every Undo is run for real.
 . "$(dirname "$0")/lib.sh"
 trap lab_cleanup EXIT
 
 # fix_until_ok NAME: rounds of trace -> recommend -> apply top fix -> verify, until HTTP 200
 fix_until_ok() {
-	local name=$1 round top kind advice verify rc
+	local name=$1 round top kind advice verify rc i undos=()
 	for round in 1 2 3; do
 		lab_request "$name-round$round"
 		if [ "$LAB_STATUS" = 200 ]; then
@@ -32,6 +33,7 @@ fix_until_ok() {
 		(cd "$(mktemp -d)" && jq -j '.commands | map(. + "\n") | add' <<<"$top" >apply.sh &&
 			bash -e apply.sh) >"$LAB_OUT/$name-round$round.apply.log" 2>&1 || rc=$?
 		check_eq "$name round $round: the fix's commands ran (exit 0)" "$rc" 0
+		undos+=("$(jq -c '.undo // []' <<<"$top")")
 		verify="$LAB_OUT/$name-round$round.verify.json"
 		rc=0
 		avcsnoop recommend --verify -j "$LAB_TRACE" >"$verify" 2>"$verify.err" || rc=$?
@@ -39,6 +41,19 @@ fix_until_ok() {
 		check_eq "$name round $round: --verify predicts the finding is now allowed (exit 0)" "$rc" 0
 	done
 	check_eq "$name: HTTP 200 after applying the recommendations" "$LAB_STATUS" 200
+	# each fix's Undo, the last applied first, each list in its own order (no process
+	# substitution: the lab's /dev has no /dev/fd)
+	rc=0
+	for ((i = ${#undos[@]} - 1; i >= 0; i--)); do
+		while IFS= read -r argv; do
+			[ -n "$argv" ] || continue
+			local cmd=()
+			while IFS= read -r a; do cmd+=("$a"); done <<<"$(jq -r '.[]' <<<"$argv")"
+			lab_say "# undo: ${cmd[*]}"
+			"${cmd[@]}" >>"$LAB_OUT/$name.undo.log" 2>&1 || rc=$?
+		done <<<"$(jq -c '.[].argv' <<<"${undos[i]}")"
+	done
+	check_eq "$name: every applied fix's Undo commands ran (exit 0)" "$rc" 0
 }
 
 lab_scenario r1 "recommend: nginx -> 127.0.0.1:8080 (http_cache_port_t)"
