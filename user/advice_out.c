@@ -107,12 +107,12 @@ static const char *shell_line(const struct command *c, char *buf, size_t sz)
 }
 
 /* Commands as shell lines, four spaces in, each with its note. */
-static void print_cmds(FILE *out, const struct command *cmds, int n, char *line, size_t sz)
+static void print_cmds(FILE *out, struct command *const *cmds, int n, char *line, size_t sz)
 {
 	int k;
 
 	for (k = 0; k < n; k++) {
-		const struct command *c = &cmds[k];
+		const struct command *c = cmds[k];
 
 		if (!shell_line(c, line, sz)[0]) {
 			put(out, "    # (a command too long to print whole was left out)\n");
@@ -142,7 +142,7 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 	if (a->notes[0])
 		put_wrapped(out, 3, "  note: %s", a->notes);
 	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
+		const struct fix *fx = a->fixes[i];
 
 		put(out, "\n");
 		if (is_note(fx))
@@ -179,7 +179,9 @@ void advice_print_text(FILE *out, const struct finding *f, const struct advice *
 			continue;
 		if (a->has_verify) {
 			put(out, "Verify (exit 0: allowed now, 3: still denied)\n");
-			print_cmds(out, &a->verify, 1, line, sizeof(line));
+			struct command *const verify[] = { (struct command *)&a->verify };
+
+			print_cmds(out, verify, 1, line, sizeof(line));
 		}
 		if (fx->nundo) {
 			put(out, "Undo\n");
@@ -238,11 +240,11 @@ static void commands_write_json(struct json *j, const struct advice *a, const st
 
 	json_arr_begin(j, "commands");
 	for (k = 0; k < fx->ncmds; k++)
-		json_str(j, NULL, shell_line(&fx->cmds[k], line, sizeof(line)));
+		json_str(j, NULL, shell_line(fx->cmds[k], line, sizeof(line)));
 	json_arr_end(j);
 	json_arr_begin(j, "argv");
 	for (k = 0; k < fx->ncmds; k++)
-		command_write_json(j, NULL, &fx->cmds[k]);
+		command_write_json(j, NULL, fx->cmds[k]);
 	json_arr_end(j);
 	if (is_note(fx))
 		return;
@@ -251,7 +253,7 @@ static void commands_write_json(struct json *j, const struct advice *a, const st
 		command_write_json(j, "verify", &a->verify);
 	json_arr_begin(j, "undo");
 	for (k = 0; k < fx->nundo; k++)
-		command_write_json(j, NULL, &fx->undo[k]);
+		command_write_json(j, NULL, fx->undo[k]);
 	json_arr_end(j);
 	if (fx->rebuild)
 		json_str(j, "rebuild", fx->rebuild);
@@ -330,13 +332,13 @@ void advice_write_json(struct json *j, const struct finding *f, const struct adv
 	 */
 	json_arr_begin(j, "diagnoses");
 	for (i = 0; i < a->nfixes; i++)
-		if (is_note(&a->fixes[i]))
-			fix_write_json(j, a, &a->fixes[i], 0);
+		if (is_note(a->fixes[i]))
+			fix_write_json(j, a, a->fixes[i], 0);
 	json_arr_end(j);
 	json_arr_begin(j, "fixes");
 	for (i = 0; i < a->nfixes; i++)
-		if (!is_note(&a->fixes[i]))
-			fix_write_json(j, a, &a->fixes[i], ++num);
+		if (!is_note(a->fixes[i]))
+			fix_write_json(j, a, a->fixes[i], ++num);
 	json_arr_end(j);
 	json_obj_end(j);
 	json_line_end(j);
@@ -354,7 +356,7 @@ void advice_write_compact(struct json *j, const char *key, const struct advice *
 		/* the diagnoses, then the fixes: as advice_write_json */
 		json_arr_begin(j, pass ? "fixes" : "diagnoses");
 		for (i = 0; i < a->nfixes; i++) {
-			const struct fix *fx = &a->fixes[i];
+			const struct fix *fx = a->fixes[i];
 
 			if (is_note(fx) == !!pass)
 				continue;
@@ -527,19 +529,19 @@ void advice_top_fix_text(const struct advice *a, char *out, size_t sz)
 
 	out[0] = '\0';
 	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
+		const struct fix *fx = a->fixes[i];
 
 		if (is_note(fx))
 			continue;
 		n = (size_t)snprintf(out, sz, "%s: ", fix_kind_name(fx->kind));
 		for (k = 0; k < fx->ncmds && n < sz; k++)
 			n += (size_t)snprintf(out + n, sz - n, "%s%s", k ? " && " : "",
-					      shell_line(&fx->cmds[k], line, sizeof(line)));
+					      shell_line(fx->cmds[k], line, sizeof(line)));
 		return;
 	}
 	for (i = 0; i < a->nfixes; i++)
-		if (a->fixes[i].then_text[0]) {
-			snprintf(out, sz, "%s", a->fixes[i].then_text);
+		if (a->fixes[i]->then_text[0]) {
+			snprintf(out, sz, "%s", a->fixes[i]->then_text);
 			return;
 		}
 }

@@ -200,9 +200,10 @@ static int read_input(FILE *in, const char *name, struct finding_set *set, struc
 /* One finding and its advice, with where it goes in the output. */
 struct item {
 	const struct finding *f;
-	int rank;      /* 0 SELinux to act on, 1 SELinux already allowed now, 2 not SELinux */
-	size_t seq;    /* first seen */
-	char *top_fix; /* the summary line's fix (text output) */
+	struct advice *adv; /* computed once, NULL with --verify */
+	int rank;	    /* 0 SELinux to act on, 1 SELinux already allowed now, 2 not SELinux */
+	size_t seq;	    /* first seen */
+	char *top_fix;	    /* the summary line's fix (text output) */
 };
 
 /* SELinux findings to act on first, then those the policy now allows, then the others;
@@ -220,16 +221,14 @@ static int cmp_items(const void *x, const void *y)
 }
 
 /*
- * Advice is computed into one scratch struct advice at a time (~130 KiB each: thousands of
- * them must not be held at once); the policy analysis behind it is cached by the engine, so
- * computing it again to print is cheap.
+ * Each finding's advice is computed once, ranks it and is printed; it is held until the end
+ * of the run (its arena: a few KiB, the size of its texts).
  */
 struct run {
 	struct policy *pol;
 	bool json, verify;
 	struct json j;
 	struct item *items; /* in output order */
-	struct advice *scratch;
 	size_t n, nselinux;
 	int still_denied;
 };
@@ -243,15 +242,9 @@ static int rank_of(const struct finding *f, const struct advice *a)
 	if (!a)
 		return 0;
 	for (i = 0; i < a->nfixes; i++)
-		if (a->fixes[i].kind != FIX_NOTE)
+		if (a->fixes[i]->kind != FIX_NOTE)
 			return 0;
 	return 1;
-}
-
-static const struct advice *advise(struct run *rn, const struct finding *f)
-{
-	recommend(rn->pol, f, rn->scratch);
-	return rn->scratch;
 }
 
 static void print_verify(struct run *rn)
@@ -293,7 +286,7 @@ static void print_text(struct run *rn, const struct read_stats *st)
 			printf("\nNot SELinux (no SELinux change helps these):\n");
 		fputs("\n", stdout);
 		advice_print_header(stdout, (int)k + 1, (int)rn->n, rn->items[k].f);
-		advice_print_text(stdout, rn->items[k].f, advise(rn, rn->items[k].f));
+		advice_print_text(stdout, rn->items[k].f, rn->items[k].adv);
 	}
 }
 
@@ -601,24 +594,31 @@ int cmd_recommend(int argc, char **argv)
 	}
 	rn.n = set.n;
 	rn.items = calloc(set.n, sizeof(*rn.items));
-	rn.scratch = malloc(sizeof(*rn.scratch));
-	if (!rn.items || !rn.scratch) {
+	if (!rn.items) {
 		p_err("no memory for %zu findings", set.n);
 		ret = 1;
 		goto out;
 	}
 	for (k = 0; k < set.n; k++) {
 		struct item *it = &rn.items[k];
-		const struct advice *a = rn.verify ? NULL : advise(&rn, &set.v[k]);
 
 		it->f = &set.v[k];
 		it->seq = k;
-		it->rank = rank_of(it->f, a);
+		if (!rn.verify) {
+			it->adv = calloc(1, sizeof(*it->adv));
+			if (!it->adv) {
+				p_err("no memory for the advice of %zu findings", set.n);
+				ret = 1;
+				goto out;
+			}
+			recommend(rn.pol, it->f, it->adv);
+		}
+		it->rank = rank_of(it->f, it->adv);
 		rn.nselinux += finding_is_selinux(it->f);
-		if (a && !rn.json) {
+		if (it->adv && !rn.json) {
 			char line[8192];
 
-			advice_top_fix_text(a, line, sizeof(line));
+			advice_top_fix_text(it->adv, line, sizeof(line));
 			it->top_fix = strdup(line);
 		}
 	}
@@ -628,7 +628,7 @@ int cmd_recommend(int argc, char **argv)
 		print_verify(&rn);
 	else if (rn.json)
 		for (k = 0; k < set.n; k++)
-			advice_write_json(&rn.j, rn.items[k].f, advise(&rn, rn.items[k].f));
+			advice_write_json(&rn.j, rn.items[k].f, rn.items[k].adv);
 	else
 		print_text(&rn, &st);
 	if (rn.json)
@@ -637,9 +637,12 @@ int cmd_recommend(int argc, char **argv)
 	if (rn.verify && rn.still_denied && !ret)
 		ret = EXIT_STILL_DENIED;
 out:
-	for (k = 0; rn.items && k < rn.n; k++)
+	for (k = 0; rn.items && k < rn.n; k++) {
 		free(rn.items[k].top_fix);
-	free(rn.scratch);
+		if (rn.items[k].adv)
+			advice_free(rn.items[k].adv);
+		free(rn.items[k].adv);
+	}
 	free(rn.items);
 	policy_close(rn.pol);
 	finding_set_free(&set);

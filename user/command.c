@@ -6,21 +6,32 @@
 
 #include "command.h"
 
-void command_init(struct command *c, const char *prog)
+void command_init(struct command *c, struct arena *ar, const char *prog)
 {
 	memset(c, 0, sizeof(*c));
+	c->arena = ar;
+	c->stdout_file = "";
+	c->note = "";
 	command_arg(c, prog);
 }
 
 int command_arg(struct command *c, const char *arg)
 {
 	size_t len = strlen(arg);
+	char *buf;
 
-	if (c->overflow || c->argc >= COMMAND_MAX_ARGS || c->used + len + 1 > sizeof(c->buf)) {
+	if (c->overflow || c->argc >= COMMAND_MAX_ARGS || c->used + len + 1 > COMMAND_BUF_LEN) {
 		c->overflow = true;
 		return -ENOSPC;
 	}
-	memcpy(c->buf + c->used, arg, len + 1);
+	/* in place while the command is the arena's latest text, as it is while being built */
+	buf = arena_grow(c->arena, c->buf, c->used, c->used + len + 1);
+	if (!buf) {
+		c->overflow = true;
+		return -ENOSPC;
+	}
+	memcpy(buf + c->used, arg, len + 1);
+	c->buf = buf;
 	c->used += len + 1;
 	c->argc++;
 	return 0;
@@ -40,6 +51,62 @@ int command_argf(struct command *c, const char *fmt, ...)
 		return -ENOSPC;
 	}
 	return command_arg(c, arg);
+}
+
+static int set_text(struct command *c, const char **field, const char *text, size_t max)
+{
+	const char *s;
+
+	if (!text[0]) {
+		*field = "";
+		return 0;
+	}
+	if (strlen(text) >= max) {
+		c->overflow = true;
+		return -ENOSPC;
+	}
+	s = arena_strdup(c->arena, text);
+	if (!s[0]) {
+		c->overflow = true;
+		return -ENOSPC;
+	}
+	*field = s;
+	return 0;
+}
+
+int command_set_stdout(struct command *c, const char *file)
+{
+	return set_text(c, &c->stdout_file, file, COMMAND_FILE_LEN);
+}
+
+int command_set_note(struct command *c, const char *note)
+{
+	return set_text(c, &c->note, note, COMMAND_NOTE_LEN);
+}
+
+int command_copy(struct command *dst, struct arena *ar, const struct command *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->arena = ar;
+	dst->argc = src->argc;
+	dst->used = src->used;
+	dst->overflow = src->overflow;
+	dst->stdout_file = "";
+	dst->note = "";
+	if (src->used) {
+		dst->buf = arena_grow(ar, NULL, 0, src->used);
+		if (!dst->buf) {
+			dst->argc = 0;
+			dst->used = 0;
+			dst->overflow = true;
+			return -ENOSPC;
+		}
+		memcpy(dst->buf, src->buf, src->used);
+	}
+	if (set_text(dst, &dst->stdout_file, src->stdout_file, COMMAND_FILE_LEN) ||
+	    set_text(dst, &dst->note, src->note, COMMAND_NOTE_LEN))
+		return -ENOSPC;
+	return 0;
 }
 
 const char *command_argv(const struct command *c, int i)

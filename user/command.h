@@ -11,26 +11,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define COMMAND_BUF_LEN	 1536 /* every argument, NUL-separated */
-#define COMMAND_MAX_ARGS 16
-#define COMMAND_FILE_LEN 96
-#define COMMAND_NOTE_LEN 96
+#include "arena.h"
 
+#define COMMAND_BUF_LEN	 1536 /* every argument, NUL-separated: at most this many bytes */
+#define COMMAND_MAX_ARGS 16
+#define COMMAND_FILE_LEN 96 /* the stdout file's name is shorter than this */
+#define COMMAND_NOTE_LEN 96 /* and so is the note */
+
+/* Its bytes live in the arena of the result that holds it (an advice, a tighten plan). */
 struct command {
+	struct arena *arena;
 	int argc;
-	size_t used;			    /* bytes of buf in use */
-	char buf[COMMAND_BUF_LEN];	    /* argv[0] NUL argv[1] NUL ... */
-	char stdout_file[COMMAND_FILE_LEN]; /* "" or the file '>' writes (a plain name) */
-	char note[COMMAND_NOTE_LEN];	    /* program text shown after the command as "# note" */
-	bool overflow;			    /* an argument did not fit: the command is unusable */
+	size_t used;		 /* bytes of buf in use */
+	char *buf;		 /* argv[0] NUL argv[1] NUL ..., in arena */
+	const char *stdout_file; /* "" or the file '>' writes (a plain name) */
+	const char *note;	 /* "" or program text shown after the command as "# note" */
+	bool overflow;		 /* an argument did not fit: the command is unusable */
 };
 
-/* Start a command with its program name (program text, never untrusted). */
-void command_init(struct command *c, const char *prog);
-/* Append one argument, raw bytes up to the NUL. Returns 0 or -ENOSPC (then c->overflow). */
+/* Start a command with its program name (program text, never untrusted), its bytes in ar. */
+void command_init(struct command *c, struct arena *ar, const char *prog);
+/* Append one argument, raw bytes up to the NUL. Returns 0 or -ENOSPC (then c->overflow):
+ * more than COMMAND_MAX_ARGS or COMMAND_BUF_LEN bytes, or the arena full. Never cut.
+ */
 int command_arg(struct command *c, const char *arg);
 /* Append one argument built from a format (numbers, program text). */
 int command_argf(struct command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The file standard output goes to (a plain name, shorter than COMMAND_FILE_LEN), and the
+ * note (shorter than COMMAND_NOTE_LEN): 0, or -ENOSPC and the command unusable.
+ */
+int command_set_stdout(struct command *c, const char *file);
+int command_set_note(struct command *c, const char *note);
+/* src, its bytes copied into ar (another result's arena). 0 or -ENOSPC (dst unusable). */
+int command_copy(struct command *dst, struct arena *ar, const struct command *src);
 /* Argument i (0 = the program), or NULL past the end. */
 const char *command_argv(const struct command *c, int i);
 

@@ -111,6 +111,8 @@ void export_write(FILE *f, enum export_format fmt, const struct finding_set *s, 
 		}
 		finding_write_json(&j, fi);
 	}
+	if (a)
+		advice_free(a);
 	free(a);
 	if (!s->uncounted && !s->overflow)
 		return;

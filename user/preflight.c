@@ -1093,10 +1093,21 @@ static void print_text_row(FILE *out, const struct row *r, const char *top_fix)
 	fputc('\n', out);
 }
 
+/* The advice of finding k, computed the first time a row or the details ask for it and
+ * reused after (several rows may share one access). advs: one per finding, zeroed at first
+ * (a computed advice has a summary).
+ */
+static const struct advice *advice_of(struct pf *pf, struct advice *advs, size_t k)
+{
+	if (!advs[k].summary)
+		recommend(pf->pol, &pf->set.v[k], &advs[k]);
+	return &advs[k];
+}
+
 /* A row that needs several denied accesses names each with its own top fix: fixing the
  * first alone would leave the socket denied.
  */
-static void row_fixes_text(struct pf *pf, const struct row *r, struct advice *adv, char *out,
+static void row_fixes_text(struct pf *pf, const struct row *r, struct advice *advs, char *out,
 			   size_t sz)
 {
 	char one[2048];
@@ -1107,10 +1118,9 @@ static void row_fixes_text(struct pf *pf, const struct row *r, struct advice *ad
 		const struct row_denial *d = &r->den[i];
 
 		one[0] = '\0';
-		if (d->finding >= 0) {
-			recommend(pf->pol, &pf->set.v[d->finding], adv);
-			advice_top_fix_text(adv, one, sizeof(one));
-		}
+		if (d->finding >= 0)
+			advice_top_fix_text(advice_of(pf, advs, (size_t)d->finding), one,
+					    sizeof(one));
 		text_cat(out, sz, "%s%s on %s: %s", i ? "; " : "", d->perm, d->type,
 			 one[0] ? one : verdict_name(d->verdict));
 	}
@@ -1120,13 +1130,17 @@ static void row_fixes_text(struct pf *pf, const struct row *r, struct advice *ad
 
 static int report(struct pf *pf, FILE *out)
 {
-	struct advice *adv = malloc(sizeof(*adv));
+	/* each finding's advice once, for its rows and its details */
+	struct advice *advs = calloc(pf->set.n ? pf->set.n : 1, sizeof(*advs));
 	size_t k, denied = 0, unknown = 0, allowed = 0;
 	struct json j;
 	char *fix = NULL;
+	int ret = 0;
 
-	if (!adv)
-		return -ENOMEM;
+	if (!advs) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	json_init(&j, out);
 	for (k = 0; k < pf->nrows; k++) {
 		const struct row *r = &pf->rows[k];
@@ -1138,17 +1152,14 @@ static int report(struct pf *pf, FILE *out)
 	if (pf->o->json) {
 		for (k = 0; k < pf->nrows; k++)
 			write_json_row(&j, pf, &pf->rows[k]);
-		for (k = 0; k < pf->set.n; k++) {
-			recommend(pf->pol, &pf->set.v[k], adv);
-			advice_write_json(&j, &pf->set.v[k], adv);
-		}
-		free(adv);
-		return 0;
+		for (k = 0; k < pf->set.n; k++)
+			advice_write_json(&j, &pf->set.v[k], advice_of(pf, advs, k));
+		goto out;
 	}
 	fix = malloc(8192);
 	if (!fix) {
-		free(adv);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
 	fprintf(out, "nginx runs as %s: ", pf->dom.type);
 	fputs_safe(pf->dom.why, out);
@@ -1162,12 +1173,10 @@ static int report(struct pf *pf, FILE *out)
 		const struct row *r = &pf->rows[k];
 
 		fix[0] = '\0';
-		if (r->nden > 1) {
-			row_fixes_text(pf, r, adv, fix, 8192);
-		} else if (r->finding >= 0) {
-			recommend(pf->pol, &pf->set.v[r->finding], adv);
-			advice_top_fix_text(adv, fix, 8192);
-		}
+		if (r->nden > 1)
+			row_fixes_text(pf, r, advs, fix, 8192);
+		else if (r->finding >= 0)
+			advice_top_fix_text(advice_of(pf, advs, (size_t)r->finding), fix, 8192);
 		print_text_row(out, r, fix);
 	}
 	fprintf(out,
@@ -1176,13 +1185,15 @@ static int report(struct pf *pf, FILE *out)
 		pf->nrows, allowed, denied, unknown, pf->set.n);
 	for (k = 0; k < pf->set.n; k++) {
 		fputs("\n", out);
-		recommend(pf->pol, &pf->set.v[k], adv);
 		advice_print_header(out, (int)k + 1, (int)pf->set.n, &pf->set.v[k]);
-		advice_print_text(out, &pf->set.v[k], adv);
+		advice_print_text(out, &pf->set.v[k], advice_of(pf, advs, k));
 	}
+out:
+	for (k = 0; advs && k < pf->set.n; k++)
+		advice_free(&advs[k]);
+	free(advs);
 	free(fix);
-	free(adv);
-	return 0;
+	return ret;
 }
 
 /* An error: on stderr, and under -j also as {"type":"error",...} on out, so that a consumer

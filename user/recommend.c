@@ -30,6 +30,9 @@ enum {
 #define MAX_TYPES   512
 
 #define TSET(field, ...) text_set(field, sizeof(field), __VA_ARGS__)
+/* an advice's texts: whole, in its arena */
+#define ASET(ar, field, ...) ((field) = arena_printf(ar, __VA_ARGS__))
+#define ACAT(ar, field, ...) arena_appendf(ar, &(field), __VA_ARGS__)
 
 const char *fix_kind_name(enum fix_kind k)
 {
@@ -51,6 +54,13 @@ const char *fix_confidence_name(enum fix_confidence c)
 	return c == CONFIDENCE_HIGH ? "high" : c == CONFIDENCE_MEDIUM ? "medium" : "low";
 }
 
+void fix_init(struct fix *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	fx->if_text = fx->then_text = fx->grant = fx->why = "";
+	fx->boolean = fx->type = fx->alternatives = fx->breaks_text = "";
+}
+
 static struct fix *add_fix(struct advice *a, enum fix_kind kind, enum fix_confidence conf,
 			   int rank_class)
 {
@@ -58,38 +68,89 @@ static struct fix *add_fix(struct advice *a, enum fix_kind kind, enum fix_confid
 
 	if (a->nfixes >= ADVICE_MAX_FIXES)
 		return NULL;
-	fx = &a->fixes[a->nfixes++];
-	memset(fx, 0, sizeof(*fx));
+	fx = arena_alloc(&a->arena, sizeof(*fx));
+	if (!fx) {
+		/* the arena is full (overflow): the advice will be refused whole, and the
+		 * engine may go on filling this one meanwhile
+		 */
+		fix_init(&a->spill);
+		return &a->spill;
+	}
+	fix_init(fx);
 	fx->kind = kind;
 	fx->confidence = conf;
 	fx->rank_class = rank_class;
+	fx->seq = a->nfixes;
+	a->fixes[a->nfixes++] = fx;
 	return fx;
 }
 
-/* A new command of fx, started with its program; NULL when fx has no room left (the
- * engine never needs more than FIX_MAX_CMDS).
- */
-static struct command *add_cmd(struct fix *fx, const char *prog)
+static struct command *new_cmd(struct arena *ar, struct command **list, int *n, const char *prog)
 {
 	struct command *cmd;
 
-	if (fx->ncmds >= FIX_MAX_CMDS)
+	if (*n >= FIX_MAX_CMDS)
 		return NULL;
-	cmd = &fx->cmds[fx->ncmds++];
-	command_init(cmd, prog);
+	cmd = arena_alloc(ar, sizeof(*cmd));
+	if (!cmd)
+		return NULL;
+	command_init(cmd, ar, prog);
+	list[(*n)++] = cmd;
 	return cmd;
 }
 
-/* A command of fx's undo list (the reverse of cmds, in the order to run them). */
-static struct command *add_undo(struct fix *fx, const char *prog)
+/* A new command of fx, started with its program; NULL when fx has no room left (the
+ * engine never needs more than FIX_MAX_CMDS) or the arena is full.
+ */
+struct command *fix_add_cmd(struct arena *ar, struct fix *fx, const char *prog)
 {
-	struct command *cmd;
+	return new_cmd(ar, fx->cmds, &fx->ncmds, prog);
+}
 
-	if (fx->nundo >= FIX_MAX_CMDS)
-		return NULL;
-	cmd = &fx->undo[fx->nundo++];
-	command_init(cmd, prog);
-	return cmd;
+/* A command of fx's undo list (the reverse of cmds, in the order to run them). */
+struct command *fix_add_undo(struct arena *ar, struct fix *fx, const char *prog)
+{
+	return new_cmd(ar, fx->undo, &fx->nundo, prog);
+}
+
+static int copy_cmds(struct arena *ar, struct command **dst, struct command *const *src, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		dst[i] = arena_alloc(ar, sizeof(*dst[i]));
+		if (!dst[i] || command_copy(dst[i], ar, src[i]))
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+int fix_copy(struct arena *ar, struct fix *dst, const struct fix *src)
+{
+	struct fix_break *breaks = NULL;
+
+	*dst = *src;
+	dst->if_text = arena_strdup(ar, src->if_text);
+	dst->then_text = arena_strdup(ar, src->then_text);
+	dst->grant = arena_strdup(ar, src->grant);
+	dst->why = arena_strdup(ar, src->why);
+	dst->boolean = arena_strdup(ar, src->boolean);
+	dst->type = arena_strdup(ar, src->type);
+	dst->alternatives = arena_strdup(ar, src->alternatives);
+	dst->breaks_text = arena_strdup(ar, src->breaks_text);
+	if (src->nbreaks) {
+		breaks = arena_alloc(ar, sizeof(*breaks) * (size_t)src->nbreaks);
+		if (breaks)
+			memcpy(breaks, src->breaks, sizeof(*breaks) * (size_t)src->nbreaks);
+		else
+			dst->nbreaks = 0;
+	}
+	dst->breaks = breaks;
+	/* rebuild is program text, shared */
+	if (copy_cmds(ar, dst->cmds, src->cmds, src->ncmds) ||
+	    copy_cmds(ar, dst->undo, src->undo, src->nundo) || ar->overflow)
+		return -ENOSPC;
+	return 0;
 }
 
 /* semanage, setsebool -P and semodule each rebuild the whole policy from its modules and
@@ -189,69 +250,78 @@ static void perms_text(const struct finding *f, char *out, size_t sz)
 
 static void not_selinux(const struct finding *f, const struct words *w, struct advice *a)
 {
+	struct arena *ar = &a->arena;
 	struct command *cmd;
 	char ebuf[16];
 	struct fix *fx;
 
 	/* every sentence starts with the program's words, never with a name from the input */
-	TSET(a->summary, "Not an SELinux denial — %s: %s (%s); no SELinux change helps.", w->who,
-	     verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
+	ASET(ar, a->summary, "Not an SELinux denial — %s: %s (%s); no SELinux change helps.",
+	     w->who, verdict_text(f->verdict), errno_name(f->err, ebuf, sizeof(ebuf)));
 	fx = add_fix(a, FIX_NOT_SELINUX, CONFIDENCE_HIGH, RANK_NOTE);
-	TSET(fx->if_text, "If %s cannot reach %s", w->who, w->dest[0] ? w->dest : "its upstream");
+	ASET(ar, fx->if_text, "If %s cannot reach %s", w->who,
+	     w->dest[0] ? w->dest : "its upstream");
 	switch (f->verdict) {
 	case VERDICT_ALLOWED:
 	case VERDICT_IN_PROGRESS:
-		TSET(fx->then_text, "Then nothing is wrong here: the connection was allowed.");
-		TSET(fx->why, "verdict %s", verdict_name(f->verdict));
+		ASET(ar, fx->then_text, "Then nothing is wrong here: the connection was allowed.");
+		ASET(ar, fx->why, "verdict %s", verdict_name(f->verdict));
 		return;
 	case VERDICT_REFUSED:
-		TSET(fx->then_text, "Then start the upstream, or fix the address in the proxy "
-				    "configuration: nothing listens there (ECONNREFUSED).");
-		TSET(fx->why, "the kernel answered connection refused after every security check "
-			      "had allowed the attempt");
+		ASET(ar, fx->then_text,
+		     "Then start the upstream, or fix the address in the proxy "
+		     "configuration: nothing listens there (ECONNREFUSED).");
+		ASET(ar, fx->why,
+		     "the kernel answered connection refused after every security check "
+		     "had allowed the attempt");
 		if (f->family == AVC_AF_UNIX && f->path[0] == '/') {
-			ADD_ARGS(add_cmd(fx, "ls"), "-lZ", "--", f->path);
-			ADD_ARGS(add_cmd(fx, "ss"), "-xlp");
+			ADD_ARGS(fix_add_cmd(ar, fx, "ls"), "-lZ", "--", f->path);
+			ADD_ARGS(fix_add_cmd(ar, fx, "ss"), "-xlp");
 		} else if (f->dport) {
-			cmd = add_cmd(fx, "ss");
+			cmd = fix_add_cmd(ar, fx, "ss");
 			ADD_ARGS(cmd, "-ltnp");
 			if (cmd)
 				command_argf(cmd, "sport = :%u", f->dport);
 		}
 		return;
 	case VERDICT_TIMED_OUT:
-		TSET(fx->then_text, "Then look at the network path (firewall dropping packets, "
-				    "routing, a dead host): the attempt timed out.");
-		TSET(fx->why, "SELinux denials fail at once with EACCES; a timeout is the network");
-		ADD_ARGS(add_cmd(fx, "nft"), "list", "ruleset");
+		ASET(ar, fx->then_text,
+		     "Then look at the network path (firewall dropping packets, "
+		     "routing, a dead host): the attempt timed out.");
+		ASET(ar, fx->why,
+		     "SELinux denials fail at once with EACCES; a timeout is the network");
+		ADD_ARGS(fix_add_cmd(ar, fx, "nft"), "list", "ruleset");
 		return;
 	case VERDICT_LSM_DENIED:
 		fx->confidence = CONFIDENCE_MEDIUM;
-		TSET(fx->then_text, "Then look at the other LSMs (AppArmor, Landlock, ...): one of "
-				    "them denied the connect, SELinux allowed it.");
-		TSET(fx->why, "security_socket_connect() failed without an SELinux denial");
-		ADD_ARGS(add_cmd(fx, "cat"), "/sys/kernel/security/lsm");
-		ADD_ARGS(add_cmd(fx, "journalctl"), "-k", "--grep", "apparmor=\"DENIED\"");
+		ASET(ar, fx->then_text,
+		     "Then look at the other LSMs (AppArmor, Landlock, ...): one of "
+		     "them denied the connect, SELinux allowed it.");
+		ASET(ar, fx->why, "security_socket_connect() failed without an SELinux denial");
+		ADD_ARGS(fix_add_cmd(ar, fx, "cat"), "/sys/kernel/security/lsm");
+		ADD_ARGS(fix_add_cmd(ar, fx, "journalctl"), "-k", "--grep", "apparmor=\"DENIED\"");
 		return;
 	case VERDICT_CGROUP_DENIED:
 		fx->confidence = CONFIDENCE_MEDIUM;
-		TSET(fx->then_text, "Then look at cgroup BPF programs (systemd IPAddressDeny=, "
-				    "container runtimes) and the firewall: the LSMs allowed it.");
-		TSET(fx->why, "the error was set at the cgroup connect hook, after every LSM "
-			      "had allowed the attempt");
-		ADD_ARGS(add_cmd(fx, "bpftool"), "cgroup", "tree");
+		ASET(ar, fx->then_text,
+		     "Then look at cgroup BPF programs (systemd IPAddressDeny=, "
+		     "container runtimes) and the firewall: the LSMs allowed it.");
+		ASET(ar, fx->why,
+		     "the error was set at the cgroup connect hook, after every LSM "
+		     "had allowed the attempt");
+		ADD_ARGS(fix_add_cmd(ar, fx, "bpftool"), "cgroup", "tree");
 		/* the comm is the likeliest unit name; "--" keeps a comm like -Hhost a name */
 		if (f->comm[0])
-			ADD_ARGS(add_cmd(fx, "systemctl"), "show", "-p", "IPAddressDeny", "-p",
-				 "IPAddressAllow", "--", f->comm);
+			ADD_ARGS(fix_add_cmd(ar, fx, "systemctl"), "show", "-p", "IPAddressDeny",
+				 "-p", "IPAddressAllow", "--", f->comm);
 		return;
 	default:
 		fx->confidence = CONFIDENCE_LOW;
-		TSET(fx->then_text,
+		ASET(ar, fx->then_text,
 		     "Then look at the error itself (%s): it is not a permission "
 		     "decision SELinux made.",
 		     errno_name(f->err, ebuf, sizeof(ebuf)));
-		TSET(fx->why, "verdict %s", verdict_name(f->verdict));
+		ASET(ar, fx->why, "verdict %s", verdict_name(f->verdict));
 		return;
 	}
 }
@@ -448,12 +518,13 @@ static void grant_words(struct ctx *c, const struct bool_choice *b, char *out, s
 
 static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int position, int total)
 {
+	struct arena *ar = &c->a->arena;
 	struct fix *fx;
 
 	fx = add_fix(c->a, FIX_BOOLEAN, CONFIDENCE_HIGH, RANK_TARGETED_BOOL);
 	if (!fx)
 		return;
-	text_set(fx->grant, sizeof(fx->grant), "%s", b->grant);
+	fx->grant = arena_strdup(ar, b->grant);
 	/* the source's own catch-all (every port, for good: the fix `avcsnoop tighten` takes
 	 * back) comes after an exact module; another service's boolean (many other domains,
 	 * dontaudit switched) after both: never the first fix
@@ -462,20 +533,20 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 		fx->rank_class = RANK_BROAD_BOOL;
 	else if (bool_is_broad(b))
 		fx->rank_class = RANK_FOREIGN_BOOL;
-	text_set(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+	fx->boolean = arena_strdup(ar, b->e.name);
 	fx->bool_value = b->e.value;
 	fx->breadth = bool_total_cost(&b->cost);
-	TSET(fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", c->w->who, c->stype, c->ptext,
-	     c->w->where, c->ttype, c->f->tclass);
-	TSET(fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
+	ASET(ar, fx->if_text, "If you want %s (%s) to %s %s (%s, %s)", c->w->who, c->stype,
+	     c->ptext, c->w->where, c->ttype, c->f->tclass);
+	ASET(ar, fx->then_text, "Then you must tell SELinux about this by %s the '%s' boolean.",
 	     b->e.value ? "enabling" : "disabling", b->e.name);
 	if (b->catchall)
-		TSET(fx->why,
+		ASET(ar, fx->why,
 		     "allows it, but opens every port type to %s (%lu permissions, "
 		     "measured in this policy): ranked after targeted fixes and an exact module",
 		     c->stype, b->br.perms);
 	else if (bool_is_broad(b))
-		TSET(fx->why,
+		ASET(ar, fx->why,
 		     "allows it, but reaches %lu other domain(s)%s: another service's boolean, "
 		     "ranked after an exact local module (%lu permission(s) and audit switches in "
 		     "all)",
@@ -485,18 +556,18 @@ static void add_boolean_fix(struct ctx *c, const struct bool_choice *b, int posi
 			     : "",
 		     bool_total_cost(&b->cost));
 	else if (total > 1)
-		TSET(fx->why,
+		ASET(ar, fx->why,
 		     "%s of %d booleans that allow it: %lu permission(s) newly granted in the "
 		     "whole policy (%lu to %s), measured in this policy",
 		     position == 0 ? "narrowest" : "next narrowest", total,
 		     bool_total_cost(&b->cost), b->cost.granted_source, c->stype);
 	else
-		TSET(fx->why,
+		ASET(ar, fx->why,
 		     "the only boolean that allows it: %lu permission(s) newly granted in the "
 		     "whole policy (%lu to %s)",
 		     bool_total_cost(&b->cost), b->cost.granted_source, c->stype);
-	ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
-	ADD_ARGS(add_undo(fx, "setsebool"), "-P", b->e.name, b->e.value ? "0" : "1");
+	ADD_ARGS(fix_add_cmd(ar, fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
+	ADD_ARGS(fix_add_undo(ar, fx, "setsebool"), "-P", b->e.name, b->e.value ? "0" : "1");
 	fx->rebuild = rebuild_text;
 }
 
@@ -593,29 +664,28 @@ static bool choose_relabel(struct ctx *c, const struct bool_choice *direct, int 
  * Only what the policy says: a domain that loses name_bind is one that may bind the port
  * now (its server); one that loses name_connect, one that may connect to it now (a client).
  */
-static void loss_words(char *out, size_t sz, const struct policy_relabel_cost *r,
+static void loss_words(struct arena *ar, const char **out, const struct policy_relabel_cost *r,
 		       enum policy_proto proto, unsigned int port)
 {
 	int i;
 
-	out[0] = '\0';
+	*out = "";
 	for (i = 0; i < r->nlosers; i++) {
 		const struct policy_relabel_loss *l = &r->losers[i];
 
-		text_cat(out, sz, "%s%s could no longer %s%s%s %s/%u: ", i ? "; " : "", l->domain,
-			 l->name_bind ? "name_bind" : "",
-			 l->name_bind && l->name_connect ? " or " : "",
-			 l->name_connect ? "name_connect" : "", proto_name(proto), port);
+		ACAT(ar, *out, "%s%s could no longer %s%s%s %s/%u: ", i ? "; " : "", l->domain,
+		     l->name_bind ? "name_bind" : "", l->name_bind && l->name_connect ? " or " : "",
+		     l->name_connect ? "name_connect" : "", proto_name(proto), port);
 		if (l->name_bind)
-			text_cat(out, sz,
-				 "a server running as %s that listens there would fail to start",
-				 l->domain);
+			ACAT(ar, *out,
+			     "a server running as %s that listens there would fail to start",
+			     l->domain);
 		else
-			text_cat(out, sz, "%s's connections to it would be denied", l->domain);
+			ACAT(ar, *out, "%s's connections to it would be denied", l->domain);
 	}
 	if ((unsigned long)r->nlosers < r->domains_losing)
-		text_cat(out, sz, "; and %lu other domain(s) lose what %s gave them",
-			 r->domains_losing - (unsigned long)r->nlosers, r->old_type);
+		ACAT(ar, *out, "; and %lu other domain(s) lose what %s gave them",
+		     r->domains_losing - (unsigned long)r->nlosers, r->old_type);
 }
 
 static void breaks_fill(struct fix_break *out, int *n, unsigned long *total,
@@ -639,10 +709,22 @@ static void breaks_fill(struct fix_break *out, int *n, unsigned long *total,
 
 static void relabel_breaks(struct ctx *c, struct fix *fx, const struct policy_relabel_cost *r)
 {
+	struct arena *ar = &c->a->arena;
+	struct fix_break *breaks;
+	int n = r->nlosers < FIX_MAX_BREAKS ? r->nlosers : FIX_MAX_BREAKS;
+
 	if (!r->domains_losing)
 		return;
-	breaks_fill(fx->breaks, &fx->nbreaks, &fx->nbreaks_total, r);
-	loss_words(fx->breaks_text, sizeof(fx->breaks_text), r, c->proto, c->f->dport);
+	breaks = n ? arena_alloc(ar, sizeof(*breaks) * (size_t)n) : NULL;
+	if (breaks)
+		breaks_fill(breaks, &fx->nbreaks, &fx->nbreaks_total, r);
+	else
+		fx->nbreaks_total = r->domains_losing;
+	fx->breaks = breaks;
+	loss_words(ar, &fx->breaks_text, r, c->proto, c->f->dport);
+	/* as the 640-byte buffer did: cut at 639 bytes (the next commit keeps it whole) */
+	if (strlen(fx->breaks_text) >= FIX_TEXT_LEN)
+		((char *)fx->breaks_text)[FIX_TEXT_LEN - 1] = '\0';
 	fx->rank_class = RANK_BREAKING;
 	fx->confidence = CONFIDENCE_LOW;
 }
@@ -658,11 +740,12 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	int local;
 	const bool bind = !strcmp(c->port_perm, "name_bind");
 	const char *proto = proto_name(c->proto);
+	struct arena *ar = &c->a->arena;
 
 	fx = add_fix(c->a, FIX_PORT_RELABEL, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
-	text_set(fx->type, sizeof(fx->type), "%s", best.type);
+	fx->type = arena_strdup(ar, best.type);
 	local = policy_port_local(c->p, c->proto, c->f->dport, local_type, sizeof(local_type));
 	/* semanage refuses -a for a port that has a record of its own ("Port tcp/8081 already
 	 * defined": refpolicy's transproxy_port_t), local or in the policy; a port that is only
@@ -671,14 +754,14 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	exact = !policy_port_lookup(c->p, c->proto, c->f->dport, &now) && now.low == c->f->dport &&
 		now.high == c->f->dport;
 	policy_port_ranges(c->p, c->proto, best.type, ranges, sizeof(ranges));
-	TSET(fx->if_text, "If you want %s (%s) to %s port %u%s%s as it %s %s ports (%s)", c->w->who,
-	     c->stype, bind ? "bind" : "connect to", c->f->dport, c->proto == PROTO_TCP ? "" : "/",
-	     c->proto == PROTO_TCP ? "" : proto, bind ? "binds" : "connects to", best.type,
-	     ranges[0] ? ranges : "no ports yet");
-	TSET(fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
+	ASET(ar, fx->if_text, "If you want %s (%s) to %s port %u%s%s as it %s %s ports (%s)",
+	     c->w->who, c->stype, bind ? "bind" : "connect to", c->f->dport,
+	     c->proto == PROTO_TCP ? "" : "/", c->proto == PROTO_TCP ? "" : proto,
+	     bind ? "binds" : "connects to", best.type, ranges[0] ? ranges : "no ports yet");
+	ASET(ar, fx->then_text, "Then label port %u %s%s%s%s.", c->f->dport, best.type,
 	     best.needs_bool ? " and enable the '" : "",
 	     best.needs_bool ? best.companions[0].e.name : "", best.needs_bool ? "' boolean" : "");
-	cmd = add_cmd(fx, "semanage");
+	cmd = fix_add_cmd(ar, fx, "semanage");
 	ADD_ARGS(cmd, "port", local == 1 || exact ? "-m" : "-a", "-t", best.type, "-p", proto);
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
@@ -688,16 +771,16 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 	 * deleted (-a, or -m over the policy's own record: deleting it restores that label)
 	 */
 	if (best.needs_bool)
-		ADD_ARGS(add_undo(fx, "setsebool"), "-P", best.companions[0].e.name,
+		ADD_ARGS(fix_add_undo(ar, fx, "setsebool"), "-P", best.companions[0].e.name,
 			 best.companions[0].e.value ? "0" : "1");
-	cmd = add_undo(fx, "semanage");
+	cmd = fix_add_undo(ar, fx, "semanage");
 	if (local == 1)
 		ADD_ARGS(cmd, "port", "-m", "-t", local_type, "-p", proto);
 	else
 		ADD_ARGS(cmd, "port", "-d", "-t", best.type, "-p", proto);
 	if (cmd)
 		command_argf(cmd, "%u", c->f->dport);
-	TSET(fx->grant,
+	ASET(ar, fx->grant,
 	     "port %u becomes %s for every domain: %lu domain(s) gain it (%lu permission(s)), %lu "
 	     "lose what %s gave them (%lu)",
 	     c->f->dport, best.type, best.relabel.domains_gaining, best.relabel.perms_gained,
@@ -708,16 +791,15 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		const struct bool_choice *b = &best.companions[0];
 		int k;
 
-		text_set(fx->boolean, sizeof(fx->boolean), "%s", b->e.name);
+		fx->boolean = arena_strdup(ar, b->e.name);
 		fx->bool_value = b->e.value;
-		ADD_ARGS(add_cmd(fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
-		text_cat(fx->grant, sizeof(fx->grant), "; '%s' grants %s %lu permission(s)",
-			 b->e.name, c->stype, b->br.perms);
+		ADD_ARGS(fix_add_cmd(ar, fx, "setsebool"), "-P", b->e.name, b->e.value ? "1" : "0");
+		ACAT(ar, fx->grant, "; '%s' grants %s %lu permission(s)", b->e.name, c->stype,
+		     b->br.perms);
 		for (k = 1; k < best.ncompanions; k++)
-			text_cat(fx->alternatives, sizeof(fx->alternatives),
-				 "%s%s (%lu permissions)", k > 1 ? ", " : "",
-				 best.companions[k].e.name, best.companions[k].br.perms);
-		TSET(fx->why,
+			ACAT(ar, fx->alternatives, "%s%s (%lu permissions)", k > 1 ? ", " : "",
+			     best.companions[k].e.name, best.companions[k].br.perms);
+		ASET(ar, fx->why,
 		     "%s may %s %s only with '%s' on (the narrowest of %d "
 		     "booleans that allow it); of the port types %s may reach, this relabel costs "
 		     "the whole policy least (%lu permission(s) gained or lost, the boolean's "
@@ -725,31 +807,29 @@ static void port_relabel(struct ctx *c, const struct relabel_choice *chosen)
 		     c->stype, c->port_perm, best.type, b->e.name, best.ncompanions, c->stype,
 		     best.cost);
 		if (fx->alternatives[0])
-			text_cat(fx->then_text, sizeof(fx->then_text),
-				 " Instead of '%s', any one of these also does: %s.", b->e.name,
-				 fx->alternatives);
+			ACAT(ar, fx->then_text, " Instead of '%s', any one of these also does: %s.",
+			     b->e.name, fx->alternatives);
 	} else {
-		TSET(fx->why,
+		ASET(ar, fx->why,
 		     "%s may already %s %s with the current booleans; of the port "
 		     "types %s may reach, this relabel costs the whole policy least (%lu "
 		     "permission(s) gained or lost)",
 		     c->stype, c->port_perm, best.type, c->stype, best.cost);
 	}
 	if (fx->nbreaks_total)
-		text_cat(fx->why, sizeof(fx->why),
-			 "; it takes a permission away from %lu other domain(s): a breaking "
-			 "change, ranked after every fix that breaks nothing",
-			 fx->nbreaks_total);
+		ACAT(ar, fx->why,
+		     "; it takes a permission away from %lu other domain(s): a breaking "
+		     "change, ranked after every fix that breaks nothing",
+		     fx->nbreaks_total);
 	if (local == 1)
-		text_cat(fx->why, sizeof(fx->why), "; port %u already has a local label (%s): -m",
-			 c->f->dport, local_type);
+		ACAT(ar, fx->why, "; port %u already has a local label (%s): -m", c->f->dport,
+		     local_type);
 	else if (exact)
-		text_cat(fx->why, sizeof(fx->why), "; the policy defines port %u itself (%s): -m",
-			 c->f->dport, now.type);
+		ACAT(ar, fx->why, "; the policy defines port %u itself (%s): -m", c->f->dport,
+		     now.type);
 	else if (local < 0 && local != -ENOENT)
-		text_cat(
-			fx->why, sizeof(fx->why),
-			"; semanage's local state is unreadable: if -a says 'already defined', use -m");
+		ACAT(ar, fx->why,
+		     "; semanage's local state is unreadable: if -a says 'already defined', use -m");
 }
 
 static bool is_sock_path(const struct finding *f)
@@ -898,6 +978,7 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	char dir[FINDING_CTX_LEN], spec[FINDING_CTX_LEN * 4 + 16], shown_dir[FINDING_CTX_LEN * 4];
 	char aliases[256], restore[FINDING_CTX_LEN * 2], specpath[FINDING_CTX_LEN * 2];
 	char subs[2 * FC_SUBS_LINE + 2];
+	struct arena *ar = &c->a->arena;
 	struct command *cmd;
 	bool whole_dir = true;
 	struct fix *fx;
@@ -934,9 +1015,9 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	fx = add_fix(c->a, FIX_FCONTEXT, CONFIDENCE_MEDIUM, RANK_RELABEL);
 	if (!fx)
 		return;
-	text_set(fx->type, sizeof(fx->type), "%s", best);
+	fx->type = arena_strdup(ar, best);
 	policy_type_aliases(c->p, best, aliases, sizeof(aliases));
-	cmd = add_cmd(fx, "semanage");
+	cmd = fix_add_cmd(ar, fx, "semanage");
 	ADD_ARGS(cmd, "fcontext", "-a", "-t", best);
 	if (!whole_dir)
 		ADD_ARGS(cmd, "-f", "s");
@@ -948,26 +1029,26 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 	 */
 	if (glob_escape(restore, sizeof(restore), whole_dir ? dir : c->f->path) < 0)
 		return;
-	ADD_ARGS(add_cmd(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
+	ADD_ARGS(fix_add_cmd(ar, fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
 	/* the undo: the local rule deleted, then the files back to the policy's label */
-	cmd = add_undo(fx, "semanage");
+	cmd = fix_add_undo(ar, fx, "semanage");
 	ADD_ARGS(cmd, "fcontext", "-d");
 	if (!whole_dir)
 		ADD_ARGS(cmd, "-f", "s");
 	ADD_ARGS(cmd, "--", spec);
-	ADD_ARGS(add_undo(fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
+	ADD_ARGS(fix_add_undo(ar, fx, "restorecon"), whole_dir ? "-Rv" : "-v", "--", restore);
 	fx->rebuild = rebuild_text;
 	shown(shown_dir, sizeof(shown_dir), dir);
-	TSET(fx->if_text, "If you want %s (%s) to reach the socket%s%s", c->w->who, c->stype,
+	ASET(ar, fx->if_text, "If you want %s (%s) to reach the socket%s%s", c->w->who, c->stype,
 	     is_sock_path(c->f) ? " " : "", is_sock_path(c->f) ? c->w->path : " in that directory");
-	TSET(fx->then_text,
+	ASET(ar, fx->then_text,
 	     "Then label %s %s%s%s%s, which %s may search and whose sockets it "
 	     "may write.",
 	     whole_dir ? "the directory and the socket" : "the socket", best,
 	     aliases[0] ? " (alias " : "", aliases, aliases[0] ? ")" : "", c->stype);
-	TSET(fx->grant, "%s may use sockets under %s as it uses its own %s files; no boolean",
+	ASET(ar, fx->grant, "%s may use sockets under %s as it uses its own %s files; no boolean",
 	     c->stype, whole_dir ? shown_dir : c->w->path, best);
-	TSET(fx->why,
+	ASET(ar, fx->why,
 	     "%s is a type %s may search (dir) and write (sock_file) with the current "
 	     "booleans, named after it%s; the first denial is on the directory, so "
 	     "labelling the socket alone is not enough",
@@ -976,18 +1057,16 @@ static void fcontext_relabel(struct ctx *c, const char *best, bool best_pid)
 		char shown_subs[sizeof(subs) * 4];
 
 		shown(shown_subs, sizeof(shown_subs), subs);
-		text_cat(
-			fx->why, sizeof(fx->why),
-			"; the spec is written under the path file_contexts.subs maps the alias to "
-			"(\"%s\"), as semanage requires",
-			shown_subs);
+		ACAT(ar, fx->why,
+		     "; the spec is written under the path file_contexts.subs maps the alias to "
+		     "(\"%s\"), as semanage requires",
+		     shown_subs);
 	}
 	if (!is_sock_path(c->f)) {
 		fx->confidence = CONFIDENCE_LOW;
-		text_cat(
-			fx->why, sizeof(fx->why),
-			"; the record names only \"%s\": replace the guessed /run/ path with the real one",
-			c->w->path);
+		ACAT(ar, fx->why,
+		     "; the record names only \"%s\": replace the guessed /run/ path with the real one",
+		     c->w->path);
 	}
 }
 
@@ -1065,6 +1144,7 @@ static void local_module(struct ctx *c)
 	char name[MODULE_NAME_MAX + 1], file[MODULE_NAME_MAX + 8];
 	char rule[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
 	char comment[4 * POLICY_NAME_LEN + FINDING_MAX_PERMS * FINDING_NAME_LEN];
+	struct arena *ar = &c->a->arena;
 	struct command *cmd;
 	struct fix *fx;
 
@@ -1075,14 +1155,14 @@ static void local_module(struct ctx *c)
 	/* types, class and permissions were checked against the policy before we got here */
 	text_set(rule, sizeof(rule), "(allow %s %s (%s (%s)))", c->stype, c->ttype, c->f->tclass,
 		 c->ptext);
-	TSET(fx->if_text,
+	ASET(ar, fx->if_text,
 	     "If you believe %s (%s) should be allowed to %s %s (%s, %s) and no "
 	     "boolean or label fits",
 	     c->w->who, c->stype, c->ptext, c->w->where, c->ttype, c->f->tclass);
-	TSET(fx->then_text, "Then add a local policy module with exactly this rule:");
-	TSET(fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
+	ASET(ar, fx->then_text, "Then add a local policy module with exactly this rule:");
+	ASET(ar, fx->grant, "%s may %s %s:%s, nothing more", c->stype, c->ptext, c->ttype,
 	     c->f->tclass);
-	TSET(fx->why,
+	ASET(ar, fx->why,
 	     "exact: opens this one access and nothing else, but it is local policy you must "
 	     "keep; collect every denial of the path first (the next check may fail after this "
 	     "one); module %s is named after this access, so a module for another access never "
@@ -1094,13 +1174,13 @@ static void local_module(struct ctx *c)
 	text_set(comment, sizeof(comment), "; avcsnoop: %s %s %s:%s", c->stype, c->ptext, c->ttype,
 		 c->f->tclass);
 	text_set(file, sizeof(file), "%s.cil", name);
-	cmd = add_cmd(fx, "printf");
+	cmd = fix_add_cmd(ar, fx, "printf");
 	ADD_ARGS(cmd, "%s\\n", comment, rule);
 	if (cmd)
-		text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
-	ADD_ARGS(add_cmd(fx, "semodule"), "-i", file);
+		command_set_stdout(cmd, file);
+	ADD_ARGS(fix_add_cmd(ar, fx, "semodule"), "-i", file);
 	/* semodule names a module after its file, without the extension */
-	ADD_ARGS(add_undo(fx, "semodule"), "-r", name);
+	ADD_ARGS(fix_add_undo(ar, fx, "semodule"), "-r", name);
 	fx->rebuild = rebuild_text;
 }
 
@@ -1148,13 +1228,13 @@ static bool sensitive_target(const struct ctx *c, char *why, size_t sz)
 
 static int sort_fixes_cmp(const void *x, const void *y)
 {
-	const struct fix *a = x, *b = y;
+	const struct fix *a = *(struct fix *const *)x, *b = *(struct fix *const *)y;
 
 	if (a->rank_class != b->rank_class)
 		return a->rank_class - b->rank_class;
 	if (a->breadth != b->breadth)
 		return a->breadth < b->breadth ? -1 : 1;
-	return 0;
+	return a->seq - b->seq;
 }
 
 /*
@@ -1247,6 +1327,7 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 			  struct advice *a)
 {
 	struct ctx c = { .p = p, .f = f, .a = a, .w = w };
+	struct arena *ar = &a->arena;
 	char tclass[FINDING_NAME_LEN * 4];
 	const struct analysis *an;
 	bool only_permissive;
@@ -1257,26 +1338,28 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 	int i;
 
 	if (!f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms) {
-		TSET(a->summary, "No SELinux contexts to reason about — %s: %s.", w->who,
+		ASET(ar, a->summary, "No SELinux contexts to reason about — %s: %s.", w->who,
 		     verdict_text(f->verdict));
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
-		TSET(fx->then_text, "Then collect the denial with its contexts: run avcsnoop trace "
-				    "as root, or read the AVC record (ausearch -m avc --raw).");
+		ASET(ar, fx->then_text,
+		     "Then collect the denial with its contexts: run avcsnoop trace "
+		     "as root, or read the AVC record (ausearch -m avc --raw).");
 		return 0;
 	}
 	if (context_type(f->scontext, raw, sizeof(raw)) ||
 	    policy_type_primary(p, raw, c.stype, sizeof(c.stype)) ||
 	    context_type(f->tcontext, raw, sizeof(raw)) ||
 	    policy_type_primary(p, raw, c.ttype, sizeof(c.ttype))) {
-		TSET(a->summary, "Types not in the policy %s — %s: %s / %s.", policy_path(p),
+		ASET(ar, a->summary, "Types not in the policy %s — %s: %s / %s.", policy_path(p),
 		     w->who, w->scontext, w->tcontext);
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
-		TSET(fx->then_text, "Then ask the policy in force: run on the machine that logged "
-				    "it, or pass its policy file with --policy.");
+		ASET(ar, fx->then_text,
+		     "Then ask the policy in force: run on the machine that logged "
+		     "it, or pass its policy file with --policy.");
 		return 0;
 	}
-	text_set(a->source_type, sizeof(a->source_type), "%s", c.stype);
-	text_set(a->target_type, sizeof(a->target_type), "%s", c.ttype);
+	a->source_type = arena_strdup(ar, c.stype);
+	a->target_type = arena_strdup(ar, c.ttype);
 	for (i = 0; i < f->nperms; i++)
 		c.perms[i] = f->perms[i];
 	c.q = (struct policy_query){ f->scontext, f->tcontext, f->tclass, c.perms, f->nperms };
@@ -1292,86 +1375,90 @@ static int selinux_advice(struct policy *p, const struct finding *f, const struc
 		return -ENOMEM;
 	d = an->d;
 	if (an->check_ret) {
-		TSET(a->summary,
+		ASET(ar, a->summary,
 		     "The policy %s cannot evaluate %s on %s (unknown class or permission) — "
 		     "%s.",
 		     policy_path(p), c.ptext, shown(tclass, sizeof(tclass), f->tclass), w->who);
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_LOW, RANK_NOTE);
-		TSET(fx->then_text, "Then ask the policy in force (--policy FILE).");
+		ASET(ar, fx->then_text, "Then ask the policy in force (--policy FILE).");
 		return 0;
 	}
 	/* only permissive attempts: nothing was stopped yet */
 	only_permissive = f->permissive && !f->counts.audited && !f->counts.hidden;
-	TSET(a->summary, "SELinux %s %s (%s) from %s on %s (%s, %s).",
+	ASET(ar, a->summary, "SELinux %s %s (%s) from %s on %s (%s, %s).",
 	     only_permissive ? "would prevent (permissive: it was let through)" : "is preventing",
 	     w->who, c.stype, c.ptext, w->where, c.ttype, f->tclass);
 	if (d.allowed) {
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_MEDIUM, RANK_NOTE);
-		TSET(fx->if_text, "If this denial is from before a change (a boolean, a label, a "
-				  "module)");
-		TSET(fx->then_text, "Then nothing is left to do: the policy in force, with its "
-				    "booleans as they are now, allows it.");
-		TSET(fx->why, "recomputed with libsepol on %s", policy_path(p));
+		ASET(ar, fx->if_text,
+		     "If this denial is from before a change (a boolean, a label, a "
+		     "module)");
+		ASET(ar, fx->then_text,
+		     "Then nothing is left to do: the policy in force, with its "
+		     "booleans as they are now, allows it.");
+		ASET(ar, fx->why, "recomputed with libsepol on %s", policy_path(p));
 		return 0;
 	}
 	if (d.reason & ~POLICY_REASON_TE) {
-		text_cat(a->notes, sizeof(a->notes),
-			 "Denied also by %s%s%s: a boolean or TE rule "
-			 "alone may not be enough. ",
-			 d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
-			 d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
-			 d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
+		ACAT(ar, a->notes,
+		     "Denied also by %s%s%s: a boolean or TE rule "
+		     "alone may not be enough. ",
+		     d.reason & POLICY_REASON_CONSTRAINT ? "a constraint " : "",
+		     d.reason & POLICY_REASON_RBAC ? "RBAC " : "",
+		     d.reason & POLICY_REASON_BOUNDS ? "type bounds" : "");
 	}
 
 	/* dontaudit: what the policy says now, and which booleans hide or reveal it */
 	if (f->hidden || f->verdict == VERDICT_SELINUX_HIDDEN || d.dontaudit) {
 		fx = add_fix(a, FIX_HIDDEN_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
-		TSET(fx->if_text, "If you are looking for this denial in the audit log");
-		TSET(fx->then_text, "Then know that a dontaudit rule hides it: the audit log will "
-				    "stay silent (no AVC record), and audit2why/sealert cannot "
-				    "see it.");
-		TSET(fx->why, "%s",
+		ASET(ar, fx->if_text, "If you are looking for this denial in the audit log");
+		ASET(ar, fx->then_text,
+		     "Then know that a dontaudit rule hides it: the audit log will "
+		     "stay silent (no AVC record), and audit2why/sealert cannot "
+		     "see it.");
+		ASET(ar, fx->why, "%s",
 		     d.dontaudit ? "the policy in force has no auditdeny bit for it"
 				 : "no AVC record was seen for this denial");
 		for (i = 0; i < an->neff; i++)
 			if (an->eff[i].reveals)
-				text_cat(fx->why, sizeof(fx->why),
-					 "; the dontaudit rule depends on "
-					 "boolean %s=%d",
-					 an->eff[i].name, an->eff[i].value ? 0 : 1);
-		cmd = add_cmd(fx, "semodule");
+				ACAT(ar, fx->why,
+				     "; the dontaudit rule depends on "
+				     "boolean %s=%d",
+				     an->eff[i].name, an->eff[i].value ? 0 : 1);
+		cmd = fix_add_cmd(ar, fx, "semodule");
 		ADD_ARGS(cmd, "-DB");
-		text_set(cmd->note, sizeof(cmd->note), "show dontaudit'd denials while you debug");
-		cmd = add_cmd(fx, "semodule");
+		if (cmd)
+			command_set_note(cmd, "show dontaudit'd denials while you debug");
+		cmd = fix_add_cmd(ar, fx, "semodule");
 		ADD_ARGS(cmd, "-B");
-		text_set(cmd->note, sizeof(cmd->note), "hide them again");
+		if (cmd)
+			command_set_note(cmd, "hide them again");
 	} else {
 		for (i = 0; i < an->neff; i++)
 			if (an->eff[i].hides)
-				text_cat(a->notes, sizeof(a->notes),
-					 "Setting %s=%d would hide this denial (dontaudit) without "
-					 "allowing it. ",
-					 an->eff[i].name, an->eff[i].value);
+				ACAT(ar, a->notes,
+				     "Setting %s=%d would hide this denial (dontaudit) without "
+				     "allowing it. ",
+				     an->eff[i].name, an->eff[i].value);
 	}
 	if (f->permissive)
-		text_cat(a->notes, sizeof(a->notes),
-			 "%s succeeded only because SELinux or the domain "
-			 "is permissive; in enforcing mode it fails. ",
-			 only_permissive ? "It" : "Some attempts");
+		ACAT(ar, a->notes,
+		     "%s succeeded only because SELinux or the domain "
+		     "is permissive; in enforcing mode it fails. ",
+		     only_permissive ? "It" : "Some attempts");
 
 	if (sensitive_target(&c, raw, sizeof(raw))) {
 		/* no boolean, relabel or module: each would hand the target to the source */
-		text_cat(a->notes, sizeof(a->notes), "WARNING: %s is %s: no fix is offered. ",
-			 c.ttype, raw);
+		ACAT(ar, a->notes, "WARNING: %s is %s: no fix is offered. ", c.ttype, raw);
 		fx = add_fix(a, FIX_NOTE, CONFIDENCE_HIGH, RANK_NOTE);
-		TSET(fx->if_text, "If %s (%s) was denied %s on %s (%s)", w->who, c.stype, c.ptext,
-		     c.ttype, raw);
-		TSET(fx->then_text,
+		ASET(ar, fx->if_text, "If %s (%s) was denied %s on %s (%s)", w->who, c.stype,
+		     c.ptext, c.ttype, raw);
+		ASET(ar, fx->then_text,
 		     "Then investigate before changing any policy: a service "
 		     "reaching for it is a sign of compromise, a misconfiguration, "
 		     "or a forged log line; allowing it gives %s %s on %s.",
 		     c.stype, c.ptext, c.ttype);
-		TSET(fx->why, "the target is %s", raw);
+		ASET(ar, fx->why, "the target is %s", raw);
 		return 0;
 	}
 	for (i = 0; i < an->nbools; i++)
@@ -1409,7 +1496,7 @@ static void verify_command(struct policy *p, const struct finding *f, struct adv
 
 	if (!p || !f->scontext[0] || !f->tcontext[0] || !f->tclass[0] || !f->nperms)
 		return;
-	command_init(cmd, "avcsnoop");
+	command_init(cmd, &a->arena, "avcsnoop");
 	ADD_ARGS(cmd, "recommend", "--verify");
 	if (!policy_is_live(p))
 		ADD_ARGS(cmd, "--policy", policy_path(p));
@@ -1424,22 +1511,47 @@ static void verify_command(struct policy *p, const struct finding *f, struct adv
 	a->has_verify = !cmd->overflow;
 }
 
+/* An advice that did not fit its arena: refused whole, said in its summary. */
+static void refuse(struct advice *a)
+{
+	advice_start(a);
+	a->summary = arena_printf(&a->arena,
+				  "No advice: it did not fit in %zu bytes, and a cut one is never "
+				  "given (a bug: please report it).",
+				  a->arena.cap);
+	a->refused = true;
+}
+
+void advice_start(struct advice *a)
+{
+	struct arena ar = a->arena;
+
+	/* the arena's blocks are kept for the next advice: one result at a time */
+	arena_reset(&ar);
+	if (!ar.cap)
+		ar.cap = ADVICE_ARENA_CAP;
+	memset(a, 0, sizeof(*a));
+	a->arena = ar;
+	a->summary = a->notes = a->source_type = a->target_type = a->policy = "";
+}
+
 int recommend(struct policy *p, const struct finding *f, struct advice *a)
 {
 	struct words *w = malloc(sizeof(*w));
 	int ret = 0;
 
-	memset(a, 0, sizeof(*a));
+	advice_start(a);
 	if (!w)
 		return -ENOMEM;
 	words_init(w, f);
 	if (p)
-		text_set(a->policy, sizeof(a->policy), "%s", policy_path(p));
+		a->policy = arena_strdup(&a->arena, policy_path(p));
 	if (!verdict_is_selinux(f->verdict) && !f->hidden && !f->permissive) {
 		not_selinux(f, w, a);
 	} else if (!p) {
-		TSET(a->summary, "No policy loaded to reason about it — %s: %s.", w->who,
-		     verdict_text(f->verdict));
+		a->summary =
+			arena_printf(&a->arena, "No policy loaded to reason about it — %s: %s.",
+				     w->who, verdict_text(f->verdict));
 		ret = -ENOENT;
 	} else {
 		ret = selinux_advice(p, f, w, a);
@@ -1447,9 +1559,20 @@ int recommend(struct policy *p, const struct finding *f, struct advice *a)
 	free(w);
 	if (!ret && a->nfixes)
 		verify_command(p, f, a);
+	/* a command or text that did not fit: no part of this advice is given */
+	if (a->arena.overflow) {
+		refuse(a);
+		return -ENOSPC;
+	}
 	/* stable: notes keep their order, fixes by class then breadth */
 	qsort(a->fixes, (size_t)a->nfixes, sizeof(a->fixes[0]), sort_fixes_cmp);
 	return ret;
+}
+
+void advice_free(struct advice *a)
+{
+	arena_release(&a->arena);
+	memset(a, 0, sizeof(*a));
 }
 
 /* ---- for tighten: the same judgement of a boolean, asked from outside ---- */
@@ -1489,6 +1612,8 @@ static void verify_relabel_losses(struct policy *p, const struct finding *f, con
 {
 	char was[POLICY_NAME_LEN], prim[POLICY_NAME_LEN];
 	struct policy_relabel_cost rc;
+	struct arena words = { 0 };
+	const char *text;
 
 	if (context_type(f->tcontext, was, sizeof(was)) ||
 	    policy_type_primary(p, was, prim, sizeof(prim)) || !strcmp(prim, now))
@@ -1497,7 +1622,9 @@ static void verify_relabel_losses(struct policy *p, const struct finding *f, con
 		return;
 	breaks_fill(v->breaks, &v->nbreaks, &v->nbreaks_total, &rc);
 	text_set(v->breaks_from, sizeof(v->breaks_from), "%s", prim);
-	loss_words(v->breaks_text, sizeof(v->breaks_text), &rc, PROTO_TCP, f->dport);
+	loss_words(&words, &text, &rc, PROTO_TCP, f->dport);
+	text_set(v->breaks_text, sizeof(v->breaks_text), "%s", text);
+	arena_release(&words);
 }
 
 int recommend_verify(struct policy *p, const struct finding *f, struct verify_result *v)

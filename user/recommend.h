@@ -37,9 +37,13 @@ enum fix_kind {
 enum fix_confidence { CONFIDENCE_LOW, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
 
 #define FIX_MAX_CMDS	 4
-#define FIX_TEXT_LEN	 640
+#define FIX_TEXT_LEN	 640 /* the fixed texts of --verify and tighten (not of an advice) */
 #define ADVICE_MAX_FIXES 12
 #define FIX_MAX_BREAKS	 POLICY_RELABEL_MAX_LOSERS
+/* An advice's arena: far more than any advice takes (a few KiB); past it the advice is
+ * refused whole (recommend returns -ENOSPC), never cut.
+ */
+#define ADVICE_ARENA_CAP (256 * 1024)
 
 /* A domain a fix takes permissions away from. */
 struct fix_break {
@@ -51,42 +55,63 @@ struct fix_break {
 /* Texts (if/then/grant/why, summary, notes) are built by the engine with every untrusted
  * value (comm, path, address, contexts read from a file) escaped as it is inserted: they
  * hold no control byte and no byte >= 0x80 from the input, and are printed as written.
+ * Every text and command lives in the arena of the result that holds the fix (an advice, a
+ * tighten plan); a text is never NULL ("" when there is none).
  */
 struct fix {
 	enum fix_kind kind;
 	enum fix_confidence confidence;
-	char if_text[FIX_TEXT_LEN];   /* "If you want httpd_t to connect to port 3000 ..." */
-	char then_text[FIX_TEXT_LEN]; /* "Then enable the 'httpd_can_network_relay' boolean." */
-	char grant[FIX_TEXT_LEN];     /* "httpd_t may connect to every TCP port" */
-	char why[FIX_TEXT_LEN];	      /* why it ranks here */
-	struct command cmds[FIX_MAX_CMDS]; /* argv lists: quoted only when printed */
+	const char *if_text;   /* "If you want httpd_t to connect to port 3000 ..." */
+	const char *then_text; /* "Then enable the 'httpd_can_network_relay' boolean." */
+	const char *grant;     /* "httpd_t may connect to every TCP port" */
+	const char *why;       /* why it ranks here */
+	struct command *cmds[FIX_MAX_CMDS]; /* argv lists: quoted only when printed */
 	int ncmds;
 	/* the exact reverse of cmds, in the order to run them (a note has none) */
-	struct command undo[FIX_MAX_CMDS];
+	struct command *undo[FIX_MAX_CMDS];
 	int nundo;
 	const char *rebuild; /* program text: how long applying takes when it is long, or NULL */
 	/* machine-readable details ("" / 0 when not relevant) */
-	char boolean[POLICY_NAME_LEN]; /* the boolean to set (also for a relabel's companion) */
+	const char *boolean; /* the boolean to set (also for a relabel's companion) */
 	bool bool_value;
-	char type[POLICY_NAME_LEN];	 /* the new label of a relabel */
-	char alternatives[FIX_TEXT_LEN]; /* other booleans that would do as well */
-	unsigned long breadth;		 /* newly granted permissions, measured */
-	/* what the fix takes from other domains: the first FIX_MAX_BREAKS of nbreaks_total,
-	 * and the same in words ("redis_t could no longer name_bind tcp/6379: ...")
+	const char *type;	  /* the new label of a relabel */
+	const char *alternatives; /* other booleans that would do as well */
+	unsigned long breadth;	  /* newly granted permissions, measured */
+	/* what the fix takes from other domains: the first nbreaks (at most FIX_MAX_BREAKS) of
+	 * nbreaks_total, and the same in words ("redis_t could no longer name_bind tcp/6379: ...")
 	 */
-	struct fix_break breaks[FIX_MAX_BREAKS];
+	const struct fix_break *breaks;
 	int nbreaks;
 	unsigned long nbreaks_total;
-	char breaks_text[FIX_TEXT_LEN];
+	const char *breaks_text;
 	int rank_class; /* internal ordering class (see the header) */
+	int seq;	/* the order it was found in: ties of the ranking keep it */
 };
 
+/* A fix with no text, command or detail, its texts "". */
+void fix_init(struct fix *fx);
+/* A new command of fx (cmds or its undo list), started with its program, in ar; NULL when fx
+ * has FIX_MAX_CMDS already or ar is full (then ar->overflow).
+ */
+struct command *fix_add_cmd(struct arena *ar, struct fix *fx, const char *prog);
+struct command *fix_add_undo(struct arena *ar, struct fix *fx, const char *prog);
+/* src with every text and command copied into ar: a fix that outlives src's result.
+ * 0 or -ENOSPC (ar->overflow).
+ */
+int fix_copy(struct arena *ar, struct fix *dst, const struct fix *src);
+
+/*
+ * The advice for one finding. Everything variable (texts, fixes, commands) is in its arena:
+ * recommend() starts it afresh, advice_free() gives it back. A zeroed struct advice is an
+ * empty one.
+ */
 struct advice {
-	char summary[FIX_TEXT_LEN]; /* "SELinux is preventing nginx (httpd_t) from ..." */
-	char notes[FIX_TEXT_LEN];   /* extra facts (e.g. a boolean that would hide it) */
-	char source_type[POLICY_NAME_LEN];
-	char target_type[POLICY_NAME_LEN];
-	char policy[512];
+	struct arena arena;
+	const char *summary;	 /* "SELinux is preventing nginx (httpd_t) from ..." */
+	const char *notes;	 /* extra facts (e.g. a boolean that would hide it) */
+	const char *source_type; /* "" when the types are unknown */
+	const char *target_type;
+	const char *policy;	    /* the policy file asked, "" when none */
 	unsigned long policy_seqno; /* SELinux's policyload number it was computed on (0: not
 				     * followed); set by the caller */
 	/* the check that says whether a fix worked: `avcsnoop recommend --verify` on this
@@ -94,12 +119,25 @@ struct advice {
 	 */
 	struct command verify;
 	bool has_verify;
-	struct fix fixes[ADVICE_MAX_FIXES];
+	struct fix *fixes[ADVICE_MAX_FIXES]; /* in the arena, best first */
 	int nfixes;
+	bool refused;	  /* it did not fit in its arena: the summary says so, no fix */
+	struct fix spill; /* what the engine fills when the arena is full: thrown away */
 };
 
+/*
+ * Fill *a for finding f (its previous contents given back first; *a zeroed or from an
+ * earlier call). p may be NULL for non-SELinux verdicts. Returns 0 or -errno; -ENOSPC: the
+ * advice did not fit its arena and is refused whole (a->refused, a summary and no fix).
+ */
 /* Fill *a for finding f. p may be NULL for non-SELinux verdicts. Returns 0 or -errno. */
 int recommend(struct policy *p, const struct finding *f, struct advice *a);
+/* An advice with nothing in it (texts "", no fix), its arena reset for reuse: what
+ * recommend() starts from. *a zeroed or from an earlier call.
+ */
+void advice_start(struct advice *a);
+/* Give back what an advice holds: a zeroed, empty advice again. */
+void advice_free(struct advice *a);
 const char *fix_kind_name(enum fix_kind k);
 const char *fix_confidence_name(enum fix_confidence c);
 

@@ -358,6 +358,7 @@ static void find_broad(struct policy *p, struct tighten_result *r)
 /* Turn every broad boolean off in memory, measuring what each takes back in turn. */
 static void remove_broad(struct policy *p, struct tighten_result *r)
 {
+	struct arena *ar = &r->arena;
 	int i;
 
 	for (i = 0; i < r->nremovals; i++) {
@@ -372,29 +373,33 @@ static void remove_broad(struct policy *p, struct tighten_result *r)
 		}
 		r->closes_source += rm->closes_source;
 		policy_bool_set(p, rm->boolean, false);
-		memset(&rm->fix, 0, sizeof(rm->fix));
+		fix_init(&rm->fix);
 		rm->fix.kind = FIX_BOOLEAN;
 		rm->fix.confidence = CONFIDENCE_HIGH;
-		text_set(rm->fix.boolean, sizeof(rm->fix.boolean), "%s", rm->boolean);
+		rm->fix.boolean = arena_strdup(ar, rm->boolean);
 		rm->fix.bool_value = false;
-		text_set(rm->fix.if_text, sizeof(rm->fix.if_text),
-			 "If you want %s to keep only what it was seen or predicted to use",
-			 rm->stype);
-		text_set(rm->fix.then_text, sizeof(rm->fix.then_text),
-			 "Then turn the '%s' boolean off, after the steps above.", rm->boolean);
-		text_set(rm->fix.grant, sizeof(rm->fix.grant),
-			 "takes back %lu permission(s) from %s and %lu from %lu other domain(s)",
-			 rm->closes_source, rm->stype, rm->closes - rm->closes_source,
-			 rm->domains ? rm->domains - (rm->closes_source ? 1 : 0) : 0);
-		text_set(rm->fix.why, sizeof(rm->fix.why),
-			 "recommend ranks turning '%s' on as a broad fix for %s (it opens port "
-			 "types beyond what %s needs, or reaches other domains)",
-			 rm->boolean, rm->stype, rm->stype);
-		cmd = &rm->fix.cmds[rm->fix.ncmds++];
-		command_init(cmd, "setsebool");
-		command_arg(cmd, "-P");
-		command_arg(cmd, rm->boolean);
-		command_arg(cmd, "0");
+		rm->fix.if_text =
+			arena_printf(ar,
+				     "If you want %s to keep only what it was seen or predicted "
+				     "to use",
+				     rm->stype);
+		rm->fix.then_text = arena_printf(
+			ar, "Then turn the '%s' boolean off, after the steps above.", rm->boolean);
+		rm->fix.grant = arena_printf(
+			ar, "takes back %lu permission(s) from %s and %lu from %lu other domain(s)",
+			rm->closes_source, rm->stype, rm->closes - rm->closes_source,
+			rm->domains ? rm->domains - (rm->closes_source ? 1 : 0) : 0);
+		rm->fix.why = arena_printf(
+			ar,
+			"recommend ranks turning '%s' on as a broad fix for %s (it opens port "
+			"types beyond what %s needs, or reaches other domains)",
+			rm->boolean, rm->stype, rm->stype);
+		cmd = fix_add_cmd(ar, &rm->fix, "setsebool");
+		if (cmd) {
+			command_arg(cmd, "-P");
+			command_arg(cmd, rm->boolean);
+			command_arg(cmd, "0");
+		}
 	}
 }
 
@@ -481,6 +486,7 @@ static bool module_cmd_add(struct command *cmd, const char *comment, const char 
 static int add_module_rule(struct tighten_result *r, int k, const char *comment, const char *rule)
 {
 	struct tighten_access *a = &r->acc[k];
+	struct arena *ar = &r->arena;
 	struct tighten_step *st;
 	struct command *cmd;
 	char file[COMMAND_FILE_LEN];
@@ -491,10 +497,10 @@ static int add_module_rule(struct tighten_result *r, int k, const char *comment,
 		if (st->fix.kind != FIX_MODULE || strcmp(r->acc[st->access].stype, a->stype))
 			continue;
 		n++;
-		if (module_cmd_add(&st->fix.cmds[0], comment, rule)) {
-			text_set(st->fix.then_text, sizeof(st->fix.then_text),
-				 "Then add a local policy module with exactly these rules:");
-			text_cat(st->fix.grant, sizeof(st->fix.grant), "; %s", rule_words(comment));
+		if (module_cmd_add(st->fix.cmds[0], comment, rule)) {
+			st->fix.then_text =
+				"Then add a local policy module with exactly these rules:";
+			arena_appendf(ar, &st->fix.grant, "; %s", rule_words(comment));
 			a->step = i;
 			return 0;
 		}
@@ -508,27 +514,27 @@ static int add_module_rule(struct tighten_result *r, int k, const char *comment,
 	st = &r->steps[r->nsteps];
 	memset(st, 0, sizeof(*st));
 	st->access = k;
+	fix_init(&st->fix);
 	st->fix.kind = FIX_MODULE;
 	st->fix.confidence = CONFIDENCE_MEDIUM;
-	text_set(st->fix.if_text, sizeof(st->fix.if_text),
-		 "If %s should keep exactly the accesses it was seen or predicted to make",
-		 a->stype);
-	text_set(st->fix.then_text, sizeof(st->fix.then_text),
-		 "Then add a local policy module with exactly this rule:");
-	text_set(st->fix.grant, sizeof(st->fix.grant), "%s", rule_words(comment));
-	text_set(st->fix.why, sizeof(st->fix.why),
-		 "no boolean or label keeps it without a broad grant or breaking another "
-		 "domain; exact, but local policy you must keep (module name %s: a module of "
-		 "the same name would be replaced)",
-		 file);
-	cmd = &st->fix.cmds[st->fix.ncmds++];
-	command_init(cmd, "printf");
-	command_arg(cmd, "%s\\n");
-	if (!module_cmd_add(cmd, comment, rule))
+	st->fix.if_text = arena_printf(
+		ar, "If %s should keep exactly the accesses it was seen or predicted to make",
+		a->stype);
+	st->fix.then_text = "Then add a local policy module with exactly this rule:";
+	st->fix.grant = arena_strdup(ar, rule_words(comment));
+	st->fix.why = arena_printf(
+		ar,
+		"no boolean or label keeps it without a broad grant or breaking another "
+		"domain; exact, but local policy you must keep (module name %s: a module of "
+		"the same name would be replaced)",
+		file);
+	cmd = fix_add_cmd(ar, &st->fix, "printf");
+	if (!cmd || command_arg(cmd, "%s\\n") || !module_cmd_add(cmd, comment, rule) ||
+	    command_set_stdout(cmd, file))
 		return -ENOSPC;
-	text_set(cmd->stdout_file, sizeof(cmd->stdout_file), "%s", file);
-	cmd = &st->fix.cmds[st->fix.ncmds++];
-	command_init(cmd, "semodule");
+	cmd = fix_add_cmd(ar, &st->fix, "semodule");
+	if (!cmd)
+		return -ENOSPC;
 	command_arg(cmd, "-i");
 	command_arg(cmd, file);
 	a->step = r->nsteps++;
@@ -538,7 +544,7 @@ static int add_module_rule(struct tighten_result *r, int k, const char *comment,
 static int replace(struct policy *p, struct tighten_result *r, struct advice *adv)
 {
 	size_t k;
-	int i;
+	int i, ret;
 
 	for (k = 0; k < r->nacc; k++) {
 		struct tighten_access *a = &r->acc[k];
@@ -547,29 +553,32 @@ static int replace(struct policy *p, struct tighten_result *r, struct advice *ad
 		if (allowed_under_plan(p, r, a, r->nsteps, NULL, 0))
 			continue;
 		as_denied(a, &f);
-		if (recommend(p, &f, adv))
-			return -ENOMEM;
+		ret = recommend(p, &f, adv);
+		if (ret)
+			return ret;
 		for (i = 0; i < adv->nfixes; i++)
-			if (acceptable(p, r, a, &adv->fixes[i]))
+			if (acceptable(p, r, a, adv->fixes[i]))
 				break;
 		if (i == adv->nfixes || r->nsteps >= TIGHTEN_MAX_STEPS) {
 			r->unfixable++;
 			continue;
 		}
-		if (adv->fixes[i].kind == FIX_MODULE) {
-			const struct fix *fx = &adv->fixes[i];
+		if (adv->fixes[i]->kind == FIX_MODULE) {
+			const struct fix *fx = adv->fixes[i];
 
 			/* recommend's exact rule, into tighten's one module for the source */
-			if (fx->ncmds < 1 || command_argv(&fx->cmds[0], 3) == NULL ||
-			    add_module_rule(r, (int)k, command_argv(&fx->cmds[0], 2),
-					    command_argv(&fx->cmds[0], 3)))
+			if (fx->ncmds < 1 || command_argv(fx->cmds[0], 3) == NULL ||
+			    add_module_rule(r, (int)k, command_argv(fx->cmds[0], 2),
+					    command_argv(fx->cmds[0], 3)))
 				r->unfixable++;
 			continue;
 		}
-		r->steps[r->nsteps].fix = adv->fixes[i];
+		/* the step outlives this advice: its texts and commands go to the plan's arena */
+		if (fix_copy(&r->arena, &r->steps[r->nsteps].fix, adv->fixes[i]))
+			return -ENOSPC;
 		r->steps[r->nsteps].access = (int)k;
 		a->step = r->nsteps++;
-		apply_step(p, &adv->fixes[i]);
+		apply_step(p, adv->fixes[i]);
 	}
 	return 0;
 }
@@ -627,6 +636,7 @@ static int kept_port_types(const struct tighten_result *r, const char *stype)
 static void find_unconditional(struct policy *p, struct tighten_result *r)
 {
 	static char names[MAX_PORT_TYPES][POLICY_NAME_LEN];
+	struct arena *ar = &r->arena;
 	int universe = 0, n;
 	size_t k, j;
 
@@ -666,35 +676,34 @@ static void find_unconditional(struct policy *p, struct tighten_result *r)
 			if (add_module_rule(r, (int)j, comment, rule))
 				r->unfixable++;
 		}
-		memset(fx, 0, sizeof(*fx));
+		fix_init(fx);
 		fx->kind = FIX_MODULE;
 		fx->confidence = CONFIDENCE_MEDIUM;
-		text_set(fx->if_text, sizeof(fx->if_text),
-			 "If %s should keep only what it was seen or predicted to use", stype);
-		text_set(fx->then_text, sizeof(fx->then_text),
-			 "Then find the module holding the catch-all rule on port_type and remove "
-			 "it (semodule -r ITS_NAME), after the steps above; sesearch shows the "
-			 "rule, semodule -l the modules.");
-		text_set(fx->grant, sizeof(fx->grant),
-			 "takes back name_connect on every port type (%d) but the %d kept",
-			 universe, kept_port_types(r, stype));
-		text_set(fx->why, sizeof(fx->why),
-			 "a rule on port_type opens every port, including those of services "
-			 "added later; the policy file does not say which module it came from");
-		cmd = &fx->cmds[fx->ncmds++];
-		command_init(cmd, "sesearch");
-		command_arg(cmd, "-A");
-		command_arg(cmd, "-s");
-		command_arg(cmd, stype);
-		command_arg(cmd, "-t");
-		command_arg(cmd, "port_type");
-		command_arg(cmd, "-c");
-		command_arg(cmd, "tcp_socket");
-		command_arg(cmd, "-p");
-		command_arg(cmd, "name_connect");
-		cmd = &fx->cmds[fx->ncmds++];
-		command_init(cmd, "semodule");
-		command_arg(cmd, "-l");
+		fx->if_text = arena_printf(
+			ar, "If %s should keep only what it was seen or predicted to use", stype);
+		fx->then_text = "Then find the module holding the catch-all rule on port_type and "
+				"remove it (semodule -r ITS_NAME), after the steps above; sesearch "
+				"shows the rule, semodule -l the modules.";
+		fx->grant = arena_printf(
+			ar, "takes back name_connect on every port type (%d) but the %d kept",
+			universe, kept_port_types(r, stype));
+		fx->why = "a rule on port_type opens every port, including those of services added "
+			  "later; the policy file does not say which module it came from";
+		cmd = fix_add_cmd(ar, fx, "sesearch");
+		if (cmd) {
+			command_arg(cmd, "-A");
+			command_arg(cmd, "-s");
+			command_arg(cmd, stype);
+			command_arg(cmd, "-t");
+			command_arg(cmd, "port_type");
+			command_arg(cmd, "-c");
+			command_arg(cmd, "tcp_socket");
+			command_arg(cmd, "-p");
+			command_arg(cmd, "name_connect");
+		}
+		cmd = fix_add_cmd(ar, fx, "semodule");
+		if (cmd)
+			command_arg(cmd, "-l");
 	}
 }
 
@@ -746,7 +755,7 @@ int tighten(struct policy *p, const struct finding_set *observed,
 	    const struct finding_set *predicted, struct tighten_result **out)
 {
 	struct tighten_result *r = calloc(1, sizeof(*r));
-	struct advice *adv = malloc(sizeof(*adv));
+	struct advice *adv = calloc(1, sizeof(*adv));
 	int ret = 0, i;
 	size_t k;
 
@@ -790,6 +799,9 @@ int tighten(struct policy *p, const struct finding_set *observed,
 				policy_bool_set(p, policy_bool_name(p, i), vals[i] == 1);
 		free(vals);
 	}
+	/* a text or command of the plan did not fit: no plan rather than a cut one */
+	if (!ret && r->arena.overflow)
+		ret = -ENOSPC;
 	if (ret)
 		goto out;
 	r->outcome = !r->nremovals && !r->catchall_stype[0] ? TIGHTEN_NOTHING
@@ -797,6 +809,8 @@ int tighten(struct policy *p, const struct finding_set *observed,
 							    : TIGHTEN_PLAN;
 	summarize(r);
 out:
+	if (adv)
+		advice_free(adv);
 	free(adv);
 	if (ret) {
 		tighten_free(r);
@@ -810,6 +824,7 @@ void tighten_free(struct tighten_result *r)
 {
 	if (!r)
 		return;
+	arena_release(&r->arena);
 	free(r->acc);
 	free(r);
 }
@@ -891,7 +906,7 @@ static void print_fix(FILE *out, const struct fix *fx)
 		fprintf(out, "  Why: %s.\n", fx->why);
 	fprintf(out, "Do\n");
 	for (k = 0; k < fx->ncmds; k++) {
-		if (command_shell_line(&fx->cmds[k], line, sizeof(line)) < 0) {
+		if (command_shell_line(fx->cmds[k], line, sizeof(line)) < 0) {
 			fprintf(out, "    # (a command too long to print whole was left out)\n");
 			continue;
 		}

@@ -77,6 +77,7 @@ struct tighten_step {
 enum tighten_outcome { TIGHTEN_NOTHING = 0, TIGHTEN_PLAN, TIGHTEN_REFUSED };
 
 struct tighten_result {
+	struct arena arena; /* the texts and commands of its fixes (steps, removals, catch-all) */
 	enum tighten_outcome outcome;
 	char policy[512];
 	struct tighten_access *acc;

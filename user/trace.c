@@ -132,8 +132,13 @@ static int note_finding(struct trace_ctx *t, const struct conn_record *rec)
 	if (ret == 0 && (!finding_is_selinux(found) || found->advised_state == t->sel_changes + 1))
 		return 0;
 	found->advised_state = t->sel_changes + 1;
-	if (recommend(finding_is_selinux(found) ? enricher_policy(t->enr) : NULL, found,
-		      t->advice)) {
+	ret = recommend(finding_is_selinux(found) ? enricher_policy(t->enr) : NULL, found,
+			t->advice);
+	if (ret == -ENOSPC) {
+		p_warn("no advice for this finding: it did not fit in its arena (a bug)");
+		return 0;
+	}
+	if (ret) {
 		p_warn("no advice for this finding: the policy could not be read");
 		return 0;
 	}
@@ -541,6 +546,8 @@ int cmd_trace(int argc, char **argv)
 	finding_set_free(&t.findings);
 	ring_buffer__free(rb);
 	enricher_free(t.enr);
+	if (t.advice)
+		advice_free(t.advice);
 	free(t.advice);
 	loader_stop(&ld);
 	domain_free(&a.domain);

@@ -10,7 +10,7 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 FUZZ_FINDINGS_SRCS := user/findings_io.c user/json.c user/escape.c user/verdict.c \
 	user/context.c user/log.c user/json_read.c user/attrib.c
 FUZZ_COMMON := $(FUZZ_FINDINGS_SRCS) user/policy.c user/policy_cost.c user/policy_relabel.c \
-	user/recommend.c user/command.c \
+	user/recommend.c user/command.c user/arena.c \
 	user/finding_set.c user/advice_out.c user/util.c
 FUZZ_ADVICE_SRCS := $(FUZZ_COMMON) user/auditlog.c
 FUZZ_POLICY := $(OUTPUT)/fuzz/bool_gate.policy

@@ -598,13 +598,13 @@ static void check_commands(const struct finding *f, const struct advice *a)
 	size_t s;
 
 	for (i = 0; i < a->nfixes; i++) {
-		const struct fix *fx = &a->fixes[i];
+		const struct fix *fx = a->fixes[i];
 		struct fix_state st = { 0 };
 
 		if (fx->ncmds < 0 || fx->ncmds > FIX_MAX_CMDS)
 			fail("fix %d has %d commands", i, fx->ncmds);
 		for (k = 0; k < fx->ncmds; k++) {
-			const struct command *c = &fx->cmds[k];
+			const struct command *c = fx->cmds[k];
 
 			if (c->overflow || c->argc < 1)
 				fail("fix %d command %d is cut short (overflow): its argv would run "
@@ -631,8 +631,8 @@ static void check_commands(const struct finding *f, const struct advice *a)
 		}
 		/* (d): the module is written, then loaded, and nothing else */
 		if (fx->kind == FIX_MODULE &&
-		    (fx->ncmds != 2 || strcmp(command_argv(&fx->cmds[0], 0), "printf") ||
-		     strcmp(command_argv(&fx->cmds[1], 0), "semodule")))
+		    (fx->ncmds != 2 || strcmp(command_argv(fx->cmds[0], 0), "printf") ||
+		     strcmp(command_argv(fx->cmds[1], 0), "semodule")))
 			fail("a module fix that is not printf then semodule -i");
 		if (fx->kind == FIX_FCONTEXT)
 			check_spec(&st);
@@ -680,7 +680,7 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 		}
 	}
 	for (i = 0; i < a->nfixes; i++)
-		want_do += a->fixes[i].ncmds > 0;
+		want_do += a->fixes[i]->ncmds > 0;
 	while ((l = next_line(&p, end, &len))) {
 		if (len >= sizeof(got))
 			fail("a text line of %zu bytes", len);
@@ -688,8 +688,8 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 		got[len] = '\0';
 		if (pending) {
 			const struct command *c = block == 1   ? &a->verify
-						  : block == 2 ? &a->fixes[fix].undo[cmd]
-							       : &a->fixes[fix].cmds[cmd];
+						  : block == 2 ? a->fixes[fix]->undo[cmd]
+							       : a->fixes[fix]->cmds[cmd];
 			char shell[sizeof(want)];
 
 			if (command_shell_line(c, shell, sizeof(shell)) < 0)
@@ -709,12 +709,12 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 			continue;
 		}
 		if (!strcmp(got, "Do")) {
-			for (fix++; fix < a->nfixes && !a->fixes[fix].ncmds; fix++)
+			for (fix++; fix < a->nfixes && !a->fixes[fix]->ncmds; fix++)
 				;
 			if (fix >= a->nfixes)
 				fail("Do block %d has no fix with commands left to own it",
 				     ndo + 1);
-			pending = a->fixes[fix].ncmds;
+			pending = a->fixes[fix]->ncmds;
 			cmd = 0;
 			block = 0;
 			ndo++;
@@ -727,8 +727,8 @@ static void check_text(const char *text, size_t size, const struct advice *a)
 			block = 1;
 			continue;
 		}
-		if (!strcmp(got, "Undo") && fix >= 0 && a->fixes[fix].nundo) {
-			pending = a->fixes[fix].nundo;
+		if (!strcmp(got, "Undo") && fix >= 0 && a->fixes[fix]->nundo) {
+			pending = a->fixes[fix]->nundo;
 			cmd = 0;
 			block = 2;
 			continue;
@@ -1094,7 +1094,7 @@ static void check_json_fix(const struct jdoc *d, const struct jnode *jf, const s
 	    argvs->type != J_ARR || argvs->count != fx->ncmds)
 		fail("%s: \"commands\"/\"argv\" are not %d commands", what, fx->ncmds);
 	for (k = 0; k < fx->ncmds; k++) {
-		const struct command *c = &fx->cmds[k];
+		const struct command *c = fx->cmds[k];
 		const struct jnode *jc = jat(d, argvs, k), *ja, *js, *jn;
 
 		if (command_shell_line(c, line, sizeof(line)) < 0 || !jis(jat(d, cmds, k), line))
@@ -1130,12 +1130,12 @@ static void check_json_fixes(const struct jdoc *d, const struct jnode *obj, cons
 	if (!fixes || fixes->type != J_ARR || !diag || diag->type != J_ARR)
 		fail("%s: no \"fixes\" or \"diagnoses\" array", what);
 	for (i = 0; i < a->nfixes; i++) {
-		bool note = a->fixes[i].kind < FIX_BOOLEAN;
+		bool note = a->fixes[i]->kind < FIX_BOOLEAN;
 		const struct jnode *jf = note ? jat(d, diag, nd++) : jat(d, fixes, nf++);
 
 		if (!jf || jf->type != J_OBJ)
 			fail("%s: entry %d is not an object", what, i);
-		check_json_fix(d, jf, &a->fixes[i], what);
+		check_json_fix(d, jf, a->fixes[i], what);
 	}
 	if (fixes->count != nf || diag->count != nd)
 		fail("%s: %d fixes and %d diagnoses, not %d and %d", what, (int)fixes->count,
@@ -1176,7 +1176,7 @@ static void check_compact(const char *text, size_t size, const struct advice *a)
 
 /* ---- one finding through the engine and both outputs ---- */
 
-static struct advice adv; /* large: off the stack */
+static struct advice adv; /* reused: recommend() resets its arena */
 
 static void check_finding(const struct finding *f)
 {
@@ -1230,9 +1230,11 @@ static void check_finding(const struct finding *f)
 static void check_quote(const char *raw)
 {
 	static char line[COMMAND_BUF_LEN * 4 + 16];
+	static struct arena ar;
 	static struct command c;
 
-	command_init(&c, "echo");
+	arena_reset(&ar);
+	command_init(&c, &ar, "echo");
 	if (command_arg(&c, raw) || command_shell_line(&c, line, sizeof(line)) < 0)
 		fail("a raw string that does not fit a command");
 	check_split(&c, line, false);

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The arena an advice is built in (user/arena.h): growth, its cap, reset. */
+/* The arena an advice is built in (user/arena.h): growth, its cap, reset; and the command and
+ * advice that live in one.
+ */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "arena.h"
+#include "command.h"
+#include "recommend.h"
 #include "test.h"
 
 /* Allocations past the first block come from new ones; nothing moves, nothing overlaps. */
@@ -116,4 +120,62 @@ TEST(arena_reset_keeps_one_block_and_clears_overflow)
 	arena_release(&ar);
 	arena_reset(&ar); /* an empty arena resets to itself */
 	CHECK(!ar.head && !ar.held);
+}
+
+/* A command's arguments grow in its arena; past the arena it is unusable, never cut. */
+TEST(command_in_a_full_arena_is_refused_not_cut)
+{
+	struct arena ar;
+	struct command c;
+	char line[256], arg[1000];
+
+	arena_init(&ar, ARENA_BLOCK_SIZE);
+	command_init(&c, &ar, "setsebool");
+	CHECK_INT(command_arg(&c, "-P"), 0);
+	CHECK_INT(command_arg(&c, "httpd_can_network_relay"), 0);
+	CHECK_INT(command_arg(&c, "1"), 0);
+	CHECK_INT(command_set_note(&c, "a note"), 0);
+	CHECK(command_shell_line(&c, line, sizeof(line)) > 0);
+	CHECK_STR(line, "setsebool -P httpd_can_network_relay 1");
+	CHECK_STR(c.note, "a note");
+	/* fill the one block the cap allows: the next argument cannot fit */
+	memset(arg, 'a', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	while (!ar.overflow && arena_alloc(&ar, 512))
+		;
+	CHECK_INT(command_arg(&c, arg), -ENOSPC);
+	CHECK(c.overflow);
+	CHECK(command_shell_line(&c, line, sizeof(line)) < 0);
+	CHECK_STR(line, "");
+	/* a file name too long for the redirect is refused the same way */
+	arena_reset(&ar);
+	command_init(&c, &ar, "printf");
+	CHECK_INT(command_set_stdout(&c, arg), -ENOSPC);
+	CHECK(c.overflow);
+	arena_release(&ar);
+}
+
+/* An advice that cannot have a block at all is refused whole: no fix, no command. */
+TEST(advice_in_an_arena_without_room_is_refused)
+{
+	struct advice a = { 0 };
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.verdict = VERDICT_REFUSED;
+	f.err = ECONNREFUSED;
+	f.dport = 3000;
+	strcpy(f.comm, "nginx");
+	CHECK_INT(recommend(NULL, &f, &a), 0);
+	CHECK(a.nfixes == 1 && !a.refused);
+	CHECK(a.arena.cap == ADVICE_ARENA_CAP);
+	CHECK_INT(a.fixes[0]->ncmds, 1);
+	/* room for less than a block */
+	advice_free(&a);
+	arena_init(&a.arena, 64);
+	CHECK_INT(recommend(NULL, &f, &a), -ENOSPC);
+	CHECK(a.refused);
+	CHECK_INT(a.nfixes, 0);
+	CHECK(!a.has_verify);
+	advice_free(&a);
 }

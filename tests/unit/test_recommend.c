@@ -38,9 +38,20 @@ static const struct fix *first_of(const struct advice *a, enum fix_kind kind)
 	int i;
 
 	for (i = 0; i < a->nfixes; i++)
-		if (a->fixes[i].kind == kind)
-			return &a->fixes[i];
+		if (a->fixes[i]->kind == kind)
+			return a->fixes[i];
 	return NULL;
+}
+
+/* Where fx ranks in a (0: first), -1 when it is not there. */
+static int rank_in(const struct advice *a, const struct fix *fx)
+{
+	int i;
+
+	for (i = 0; i < a->nfixes; i++)
+		if (a->fixes[i] == fx)
+			return i;
+	return -1;
 }
 
 /* Command k of fx as the bash line a person pastes. */
@@ -50,7 +61,7 @@ static const char *cmd_line(const struct fix *fx, int k)
 	static int slot;
 	char *out = line[slot++ % 4];
 
-	if (k >= fx->ncmds || command_shell_line(&fx->cmds[k], out, sizeof(line[0])) < 0)
+	if (k >= fx->ncmds || command_shell_line(fx->cmds[k], out, sizeof(line[0])) < 0)
 		return "(none)";
 	return out;
 }
@@ -61,14 +72,27 @@ static bool never_off(const struct advice *a)
 	int i, k;
 
 	for (i = 0; i < a->nfixes; i++)
-		for (k = 0; k < a->fixes[i].ncmds; k++)
-			if (strstr(cmd_line(&a->fixes[i], k), "setenforce") ||
-			    strstr(cmd_line(&a->fixes[i], k), "permissive"))
+		for (k = 0; k < a->fixes[i]->ncmds; k++)
+			if (strstr(cmd_line(a->fixes[i], k), "setenforce") ||
+			    strstr(cmd_line(a->fixes[i], k), "permissive"))
 				return false;
 	return true;
 }
 
-static struct advice adv; /* large: keep it off the stack */
+static struct advice adv; /* reused by every test: recommend() resets its arena */
+
+/* A fix built by hand in a's arena, appended to a. */
+static struct fix *hand_fix(struct advice *a, enum fix_kind kind)
+{
+	struct fix *fx = arena_alloc(&a->arena, sizeof(*fx));
+
+	if (!fx || a->nfixes >= ADVICE_MAX_FIXES)
+		return NULL;
+	fix_init(fx);
+	fx->kind = kind;
+	a->fixes[a->nfixes++] = fx;
+	return fx;
+}
 
 TEST(recommend_narrowest_boolean_first)
 {
@@ -87,25 +111,25 @@ TEST(recommend_narrowest_boolean_first)
 	CHECK_STR(cmd_line(fx, 0), "setsebool -P web_relay 1");
 	CHECK_INT(fx->breadth, 2);
 	for (i = 0; i < adv.nfixes; i++) {
-		if (adv.fixes[i].kind != FIX_BOOLEAN)
+		if (adv.fixes[i]->kind != FIX_BOOLEAN)
 			continue;
 		nbool++;
-		if (!strcmp(adv.fixes[i].boolean, "web_connect_any"))
-			CHECK_CONTAINS(adv.fixes[i].grant, "every TCP port");
+		if (!strcmp(adv.fixes[i]->boolean, "web_connect_any"))
+			CHECK_CONTAINS(adv.fixes[i]->grant, "every TCP port");
 	}
 	CHECK_INT(nbool, 3);
 	/* targeted booleans by measured breadth: web_relay (2) before web_relay_db (3), and the
 	 * catch-all after both
 	 */
-	for (i = 0; i < adv.nfixes && adv.fixes[i].kind != FIX_BOOLEAN; i++)
+	for (i = 0; i < adv.nfixes && adv.fixes[i]->kind != FIX_BOOLEAN; i++)
 		;
 	CHECK(i + 2 < adv.nfixes);
-	CHECK_STR(adv.fixes[i].boolean, "web_relay");
-	CHECK_STR(adv.fixes[i + 1].boolean, "web_relay_db");
-	CHECK_INT(adv.fixes[i + 1].breadth, 3);
+	CHECK_STR(adv.fixes[i]->boolean, "web_relay");
+	CHECK_STR(adv.fixes[i + 1]->boolean, "web_relay_db");
+	CHECK_INT(adv.fixes[i + 1]->breadth, 3);
 	/* the targeted boolean ranks before everything else that changes policy */
-	for (i = 0; i < adv.nfixes && adv.fixes[i].kind != FIX_BOOLEAN; i++)
-		CHECK(adv.fixes[i].kind <= FIX_NOTE);
+	for (i = 0; i < adv.nfixes && adv.fixes[i]->kind != FIX_BOOLEAN; i++)
+		CHECK(adv.fixes[i]->kind <= FIX_NOTE);
 	CHECK(never_off(&adv));
 	policy_close(p);
 }
@@ -128,7 +152,7 @@ TEST(recommend_port_relabel_with_the_boolean_it_needs)
 	/* web_port_t is reachable only with web_relay: the relabel alone would not work */
 	CHECK_STR(cmd_line(fx, 1), "setsebool -P web_relay 1");
 	/* only the catch-all boolean allows app_port_t itself: it ranks after the relabel */
-	CHECK(adv.fixes[0].kind == FIX_PORT_RELABEL);
+	CHECK(adv.fixes[0]->kind == FIX_PORT_RELABEL);
 	CHECK(first_of(&adv, FIX_BOOLEAN));
 	CHECK_STR(first_of(&adv, FIX_BOOLEAN)->boolean, "web_connect_any");
 	CHECK(never_off(&adv));
@@ -202,16 +226,16 @@ TEST(recommend_local_module_before_catchall_and_complete)
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	CHECK(adv.nfixes >= 2);
 	for (i = 0; i < adv.nfixes; i++) {
-		if (adv.fixes[i].kind == FIX_MODULE)
+		if (adv.fixes[i]->kind == FIX_MODULE)
 			module = i;
-		if (adv.fixes[i].kind == FIX_BOOLEAN &&
-		    !strcmp(adv.fixes[i].boolean, "web_connect_any"))
+		if (adv.fixes[i]->kind == FIX_BOOLEAN &&
+		    !strcmp(adv.fixes[i]->boolean, "web_connect_any"))
 			catchall = i;
 	}
 	CHECK(module >= 0);
 	CHECK(catchall >= 0);
 	CHECK(module < catchall);
-	fx = &adv.fixes[module];
+	fx = adv.fixes[module];
 	CHECK_STR(cmd_line(fx, 0), "printf '%s\\n' '; avcsnoop: web_t name_connect "
 				   "app_port_t:tcp_socket' "
 				   "'(allow web_t app_port_t (tcp_socket (name_connect)))' > "
@@ -233,7 +257,7 @@ TEST(recommend_hidden_denial_says_dontaudit)
 	f.verdict = VERDICT_SELINUX_HIDDEN;
 	f.hidden = true;
 	CHECK_INT(recommend(p, &f, &adv), 0);
-	fx = &adv.fixes[0];
+	fx = adv.fixes[0];
 	CHECK_INT(fx->kind, FIX_HIDDEN_NOTE);
 	CHECK_CONTAINS(fx->then_text, "dontaudit");
 	CHECK_CONTAINS(fx->then_text, "audit log will stay silent");
@@ -261,16 +285,16 @@ TEST(recommend_not_selinux_gets_no_selinux_advice)
 		f.err = verdicts[i] == VERDICT_REFUSED ? ECONNREFUSED : EACCES;
 		CHECK_INT(recommend(p, &f, &adv), 0);
 		CHECK_INT(adv.nfixes, 1);
-		CHECK_INT(adv.fixes[0].kind, FIX_NOT_SELINUX);
-		for (k = 0; k < adv.fixes[0].ncmds; k++) {
-			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "setsebool"));
-			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "semanage"));
-			CHECK(!strstr(cmd_line(&adv.fixes[0], k), "semodule"));
+		CHECK_INT(adv.fixes[0]->kind, FIX_NOT_SELINUX);
+		for (k = 0; k < adv.fixes[0]->ncmds; k++) {
+			CHECK(!strstr(cmd_line(adv.fixes[0], k), "setsebool"));
+			CHECK(!strstr(cmd_line(adv.fixes[0], k), "semanage"));
+			CHECK(!strstr(cmd_line(adv.fixes[0], k), "semodule"));
 		}
 	}
 	/* no policy needed for them */
 	CHECK_INT(recommend(NULL, &f, &adv), 0);
-	CHECK_INT(adv.fixes[0].kind, FIX_NOT_SELINUX);
+	CHECK_INT(adv.fixes[0]->kind, FIX_NOT_SELINUX);
 	policy_close(p);
 }
 
@@ -285,7 +309,7 @@ TEST(recommend_already_allowed_is_a_note)
 	port_finding(&f, 3001, "app_port_t");
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	CHECK_INT(adv.nfixes, 1);
-	CHECK_INT(adv.fixes[0].kind, FIX_NOTE);
+	CHECK_INT(adv.fixes[0]->kind, FIX_NOTE);
 	policy_close(p);
 }
 
@@ -416,21 +440,21 @@ TEST(recommend_hostile_names_stay_arguments)
 			mod = first_of(&adv, FIX_MODULE);
 			CHECK(mod);
 			/* printf FORMAT COMMENT RULE > FILE: the rule is exactly one argument */
-			CHECK_INT(mod->cmds[0].argc, 4);
-			CHECK_STR(command_argv(&mod->cmds[0], 3),
+			CHECK_INT(mod->cmds[0]->argc, 4);
+			CHECK_STR(command_argv(mod->cmds[0], 3),
 				  "(allow web_t other_runtime_t (dir (search)))");
-			CHECK(!strchr(command_argv(&mod->cmds[0], 2), '\n'));
-			CHECK(strspn(mod->cmds[0].stdout_file,
+			CHECK(!strchr(command_argv(mod->cmds[0], 2), '\n'));
+			CHECK(strspn(mod->cmds[0]->stdout_file,
 				     "abcdefghijklmnopqrstuvwxyz0123456789-_.") ==
-			      strlen(mod->cmds[0].stdout_file));
-			CHECK(!strncmp(mod->cmds[0].stdout_file, "my-", 3));
+			      strlen(mod->cmds[0]->stdout_file));
+			CHECK(!strncmp(mod->cmds[0]->stdout_file, "my-", 3));
 			fc = first_of(&adv, FIX_FCONTEXT);
 			if (fc) {
 				/* semanage ... -- SPEC: no option position for the path */
-				CHECK_STR(command_argv(&fc->cmds[0], fc->cmds[0].argc - 2), "--");
-				CHECK(!strpbrk(command_argv(&fc->cmds[0], fc->cmds[0].argc - 1),
+				CHECK_STR(command_argv(fc->cmds[0], fc->cmds[0]->argc - 2), "--");
+				CHECK(!strpbrk(command_argv(fc->cmds[0], fc->cmds[0]->argc - 1),
 					       " \n\t"));
-				CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 2), "--");
+				CHECK_STR(command_argv(fc->cmds[1], fc->cmds[1]->argc - 2), "--");
 			}
 			/* every printed line: printable ASCII or the program's UTF-8, and no
 			 * line but the program's starts with "Do"
@@ -548,7 +572,7 @@ TEST(recommend_fcontext_spec_matches_exactly_the_directory)
 		out = fopen(fc_file, "w");
 		CHECK(out);
 		fprintf(out, "%s system_u:object_r:web_runtime_t:s0\n",
-			command_argv(&fc->cmds[0], fc->cmds[0].argc - 1));
+			command_argv(fc->cmds[0], fc->cmds[0]->argc - 1));
 		fclose(out);
 		CHECK_STR(label_of(fc_file, dirs[i], got, sizeof(got)),
 			  "system_u:object_r:web_runtime_t:s0");
@@ -586,14 +610,14 @@ TEST(recommend_fcontext_labels_the_denied_directory)
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	fc = first_of(&adv, FIX_FCONTEXT);
 	CHECK(fc);
-	CHECK_STR(command_argv(&fc->cmds[0], fc->cmds[0].argc - 1), "/run/top(/.*)?");
-	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/top");
+	CHECK_STR(command_argv(fc->cmds[0], fc->cmds[0]->argc - 1), "/run/top(/.*)?");
+	CHECK_STR(command_argv(fc->cmds[1], fc->cmds[1]->argc - 1), "/run/top");
 	/* without the object: the socket's parent, as before */
 	f.object[0] = '\0';
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	fc = first_of(&adv, FIX_FCONTEXT);
 	CHECK(fc);
-	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/top/mid");
+	CHECK_STR(command_argv(fc->cmds[1], fc->cmds[1]->argc - 1), "/run/top/mid");
 	policy_close(p);
 }
 
@@ -613,14 +637,14 @@ TEST(recommend_whole_policy_breadth_ranks_targeted_first)
 	port_finding(&f, 4000, "legacy_port_t");
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	for (i = 0; i < adv.nfixes; i++) {
-		if (adv.fixes[i].kind == FIX_BOOLEAN && !top)
-			top = &adv.fixes[i];
-		if (!strcmp(adv.fixes[i].boolean, "nis_like"))
-			nis = &adv.fixes[i];
+		if (adv.fixes[i]->kind == FIX_BOOLEAN && !top)
+			top = adv.fixes[i];
+		if (!strcmp(adv.fixes[i]->boolean, "nis_like"))
+			nis = adv.fixes[i];
 	}
 	CHECK(top && nis);
 	CHECK_STR(top->boolean, "web_legacy");
-	CHECK(nis > top);
+	CHECK(rank_in(&adv, nis) > rank_in(&adv, top));
 	CHECK(nis->rank_class > top->rank_class);
 	CHECK_CONTAINS(nis->grant, "1 permission(s) to web_t and 10 to 10 other domain(s)");
 	CHECK_CONTAINS(nis->grant, "switches 1 dontaudit rule(s)");
@@ -628,7 +652,7 @@ TEST(recommend_whole_policy_breadth_ranks_targeted_first)
 	CHECK_CONTAINS(top->grant, "2 permission(s) to web_t and 0 to 0 other domain(s)");
 	/* another service's boolean comes after the exact module: never the first fix */
 	CHECK(first_of(&adv, FIX_MODULE) != NULL);
-	CHECK(nis > first_of(&adv, FIX_MODULE));
+	CHECK(rank_in(&adv, nis) > rank_in(&adv, first_of(&adv, FIX_MODULE)));
 	CHECK_CONTAINS(nis->why, "ranked after an exact local module");
 	policy_close(p);
 }
@@ -655,8 +679,8 @@ TEST(recommend_breaking_relabel_names_losers_and_ranks_last)
 	if (!rl || !mod)
 		goto out;
 	CHECK_STR(rl->type, "web_port_t");
-	CHECK(rl > mod);
-	CHECK(rl == &adv.fixes[adv.nfixes - 1]);
+	CHECK(rank_in(&adv, rl) > rank_in(&adv, mod));
+	CHECK(rl == adv.fixes[adv.nfixes - 1]);
 	CHECK_INT(rl->nbreaks, 2);
 	CHECK_INT(rl->nbreaks_total, 2);
 	CHECK_STR(rl->breaks[0].domain, "cron_t");
@@ -690,7 +714,7 @@ TEST(recommend_restorecon_argument_is_no_glob)
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	fc = first_of(&adv, FIX_FCONTEXT);
 	CHECK(fc);
-	CHECK_STR(command_argv(&fc->cmds[1], fc->cmds[1].argc - 1), "/run/a\\*\\[y\\]");
+	CHECK_STR(command_argv(fc->cmds[1], fc->cmds[1]->argc - 1), "/run/a\\*\\[y\\]");
 	policy_close(p);
 }
 
@@ -729,7 +753,7 @@ TEST(recommend_name_bind_relabel_cheapest_for_the_whole_policy)
 	CHECK_CONTAINS(adv.summary, "from name_bind on port 8090 (port_t, tcp_socket)");
 	/* no boolean of this policy grants name_bind on port_t: none is offered */
 	CHECK(first_of(&adv, FIX_BOOLEAN) == NULL);
-	CHECK(adv.fixes[0].kind == FIX_PORT_RELABEL);
+	CHECK(adv.fixes[0]->kind == FIX_PORT_RELABEL);
 	CHECK(never_off(&adv));
 	policy_close(p);
 }
@@ -828,9 +852,9 @@ static const char *module_file(const struct advice *a, char *out, size_t sz)
 	out[0] = '\0';
 	if (!mod || mod->ncmds < 2)
 		return out;
-	snprintf(out, sz, "%s", mod->cmds[0].stdout_file);
+	snprintf(out, sz, "%s", mod->cmds[0]->stdout_file);
 	/* semodule installs the very file printf wrote */
-	if (strcmp(command_argv(&mod->cmds[1], 2), out))
+	if (strcmp(command_argv(mod->cmds[1], 2), out))
 		out[0] = '\0';
 	return out;
 }
@@ -906,7 +930,7 @@ static const char *undo_line(const struct fix *fx, int k)
 	static int slot;
 	char *out = line[slot++ % 4];
 
-	if (k >= fx->nundo || command_shell_line(&fx->undo[k], out, sizeof(line[0])) < 0)
+	if (k >= fx->nundo || command_shell_line(fx->undo[k], out, sizeof(line[0])) < 0)
 		return "(none)";
 	return out;
 }
@@ -928,7 +952,7 @@ TEST(recommend_every_fix_has_verify_and_undo)
 	port_finding(&f, 3001, "app_port_t");
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	for (i = 0; i < adv.nfixes; i++) {
-		fx = &adv.fixes[i];
+		fx = adv.fixes[i];
 		if (fx->kind < FIX_BOOLEAN)
 			continue;
 		CHECK(fx->nundo > 0);
@@ -1002,20 +1026,19 @@ TEST(advice_text_wraps_prose_not_commands)
 	int i, cmd_lines = 0;
 
 	memset(&f, 0, sizeof(f));
-	memset(&adv, 0, sizeof(adv));
-	snprintf(adv.summary, sizeof(adv.summary), "SELinux is preventing nginx from a thing");
-	fx = &adv.fixes[adv.nfixes++];
-	fx->kind = FIX_BOOLEAN;
+	advice_start(&adv);
+	adv.summary = "SELinux is preventing nginx from a thing";
+	fx = hand_fix(&adv, FIX_BOOLEAN);
+	CHECK(fx);
 	/* "If " and 13 words end at column 94, "abcdef" at 100: the four spaces of a hostile
 	 * name start where the line must break
 	 */
 	for (i = 0; i < 13; i++)
-		text_cat(fx->if_text, sizeof(fx->if_text), "word%02d ", i);
-	text_cat(fx->if_text, sizeof(fx->if_text), "abcdef    touch pwned and a tail of words");
-	command_init(&fx->cmds[0], "setsebool");
+		arena_appendf(&adv.arena, &fx->if_text, "word%02d ", i);
+	arena_appendf(&adv.arena, &fx->if_text, "abcdef    touch pwned and a tail of words");
+	CHECK(fix_add_cmd(&adv.arena, fx, "setsebool"));
 	for (i = 0; i < 12; i++)
-		command_arg(&fx->cmds[0], "a-long-argument");
-	fx->ncmds = 1;
+		command_arg(fx->cmds[0], "a-long-argument");
 	mem = open_memstream(&buf, &len);
 	CHECK(mem);
 	advice_print_text(mem, &f, &adv);
@@ -1051,18 +1074,17 @@ TEST(advice_text_short_unless_long)
 	int pass;
 
 	memset(&f, 0, sizeof(f));
-	memset(&adv, 0, sizeof(adv));
-	snprintf(adv.summary, sizeof(adv.summary), "SELinux is preventing nginx from a thing");
-	fx = &adv.fixes[adv.nfixes++];
-	fx->kind = FIX_BOOLEAN;
-	snprintf(fx->if_text, sizeof(fx->if_text), "If you want it");
-	snprintf(fx->grant, sizeof(fx->grant), "opens 3 permissions to web_t");
-	snprintf(fx->why, sizeof(fx->why), "narrowest of 2 booleans");
-	command_init(&fx->cmds[0], "setsebool");
-	command_arg(&fx->cmds[0], "-P");
-	command_arg(&fx->cmds[0], "web_relay");
-	command_arg(&fx->cmds[0], "1");
-	fx->ncmds = 1;
+	advice_start(&adv);
+	adv.summary = "SELinux is preventing nginx from a thing";
+	fx = hand_fix(&adv, FIX_BOOLEAN);
+	CHECK(fx);
+	fx->if_text = "If you want it";
+	fx->grant = "opens 3 permissions to web_t";
+	fx->why = "narrowest of 2 booleans";
+	CHECK(fix_add_cmd(&adv.arena, fx, "setsebool"));
+	command_arg(fx->cmds[0], "-P");
+	command_arg(fx->cmds[0], "web_relay");
+	command_arg(fx->cmds[0], "1");
 	for (pass = 0; pass < 2; pass++) {
 		advice_text_long(pass == 1);
 		mem = open_memstream(&buf, &len);
@@ -1079,4 +1101,41 @@ TEST(advice_text_short_unless_long)
 		buf = NULL;
 	}
 	advice_text_long(false);
+}
+
+/* Issue 24: an advice is built in an arena the size of its texts; one that does not fit its
+ * cap is refused whole (a summary that says so, no fix, no command), never cut.
+ */
+TEST(recommend_advice_past_its_arena_is_refused_whole)
+{
+	char path[256];
+	struct policy *p = test_open_cil("bool_gate", path, sizeof(path));
+	struct finding f;
+	size_t used;
+
+	CHECK(p);
+	port_finding(&f, 3001, "app_port_t");
+	f.hidden = true; /* a dontaudit note and its commands too: more than one block */
+	f.verdict = VERDICT_SELINUX_HIDDEN;
+	advice_free(&adv);
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	used = arena_used(&adv.arena);
+	CHECK(used > ARENA_BLOCK_SIZE - 64 && used < ADVICE_ARENA_CAP);
+	CHECK(adv.nfixes >= 4 && !adv.refused && adv.has_verify);
+	CHECK(first_of(&adv, FIX_HIDDEN_NOTE) && first_of(&adv, FIX_MODULE));
+	/* the same advice with room for one block only */
+	advice_free(&adv);
+	arena_init(&adv.arena, ARENA_BLOCK_SIZE);
+	CHECK_INT(recommend(p, &f, &adv), -ENOSPC);
+	CHECK(adv.refused);
+	CHECK_INT(adv.nfixes, 0);
+	CHECK(!adv.has_verify);
+	CHECK_CONTAINS(adv.summary, "did not fit in 4096 bytes");
+	/* its cap stays with it; advice_free gives everything back */
+	CHECK(adv.arena.cap == ARENA_BLOCK_SIZE);
+	advice_free(&adv);
+	CHECK(!adv.arena.head && !adv.arena.cap);
+	CHECK_INT(recommend(p, &f, &adv), 0);
+	CHECK(!adv.refused && adv.arena.cap == ADVICE_ARENA_CAP);
+	policy_close(p);
 }

@@ -132,10 +132,10 @@ TEST(selstate_policy_load_is_followed)
 	cache_finding(&f);
 	CHECK_INT(recommend(enricher_policy(enr), &f, &adv), 0);
 	CHECK(adv.nfixes > 0);
-	for (i = 0; i < adv.nfixes && adv.fixes[i].kind != FIX_BOOLEAN; i++)
+	for (i = 0; i < adv.nfixes && adv.fixes[i]->kind != FIX_BOOLEAN; i++)
 		;
 	CHECK(i < adv.nfixes);
-	CHECK_STR(adv.fixes[i].boolean, "web_relay");
+	CHECK_STR(adv.fixes[i]->boolean, "web_relay");
 	fs.path = relay;
 	fs.st.policyload = 4;
 	fs.updated = 1;
@@ -143,8 +143,8 @@ TEST(selstate_policy_load_is_followed)
 	CHECK_INT(recommend(enricher_policy(enr), &f, &adv), 0);
 	/* never the boolean that is already on: the policy now allows it */
 	CHECK_INT(adv.nfixes, 1);
-	CHECK_INT(adv.fixes[0].kind, FIX_NOTE);
-	CHECK_CONTAINS(adv.fixes[0].then_text, "nothing is left to do");
+	CHECK_INT(adv.fixes[0]->kind, FIX_NOTE);
+	CHECK_CONTAINS(adv.fixes[0]->then_text, "nothing is left to do");
 	enricher_free(enr);
 }
 

@@ -17,7 +17,7 @@
 
 struct policy *test_open_cil(const char *name, char *path, size_t pathsz);
 
-static struct advice adv; /* large: off the stack */
+static struct advice adv; /* reused: recommend() resets its arena */
 
 static void allowed(struct finding *f, unsigned int port, const char *ttype, const char *tclass,
 		    const char *perm)
@@ -82,8 +82,8 @@ static const struct fix *recommend_first(struct policy *p, unsigned int port, co
 	if (i)
 		return NULL;
 	for (i = 0; i < adv.nfixes; i++)
-		if (adv.fixes[i].kind == kind)
-			return &adv.fixes[i];
+		if (adv.fixes[i]->kind == kind)
+			return adv.fixes[i];
 	return NULL;
 }
 
@@ -116,7 +116,7 @@ static bool has_cmd(const struct fix *fx, const char *line)
 	int k;
 
 	for (k = 0; fx && k < fx->ncmds; k++)
-		if (command_shell_line(&fx->cmds[k], buf, sizeof(buf)) >= 0 && !strcmp(buf, line))
+		if (command_shell_line(fx->cmds[k], buf, sizeof(buf)) >= 0 && !strcmp(buf, line))
 			return true;
 	return false;
 }
@@ -290,7 +290,7 @@ TEST(tighten_catchall_module_becomes_a_narrower_module)
 	CHECK_INT(r->nsteps, 1);
 	fx = &r->steps[0].fix;
 	CHECK_INT(fx->kind, FIX_MODULE);
-	CHECK(command_shell_line(&fx->cmds[0], line, sizeof(line)) >= 0);
+	CHECK(command_shell_line(fx->cmds[0], line, sizeof(line)) >= 0);
 	CHECK_STR(line, "printf '%s\\n' '; avcsnoop: web_t name_connect app_port_t:tcp_socket' "
 			"'(allow web_t app_port_t (tcp_socket (name_connect)))' '; avcsnoop: web_t "
 			"name_connect db_port_t:tcp_socket' '(allow web_t db_port_t (tcp_socket "
@@ -371,7 +371,7 @@ TEST(tighten_module_rules_share_one_module)
 	for (i = 0; i < r->nsteps; i++)
 		modules += r->steps[i].fix.kind == FIX_MODULE;
 	CHECK_INT(modules, 1);
-	CHECK(command_shell_line(&step_of(r, a)->cmds[0], line, sizeof(line)) >= 0);
+	CHECK(command_shell_line(step_of(r, a)->cmds[0], line, sizeof(line)) >= 0);
 	CHECK_CONTAINS(line, "'(allow web_t app_port_t (tcp_socket (name_connect)))'");
 	CHECK_CONTAINS(line, "'(allow web_t peer_port_t (tcp_socket (name_connect)))'");
 	/* the relabel of 9000 applies to its bind too, proved on the new label */

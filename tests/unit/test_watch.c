@@ -391,7 +391,9 @@ static void selinux_finding(struct finding *f)
 TEST(watch_export_json_with_advice_reads_back)
 {
 	struct advice *a = calloc(1, sizeof(*a));
+	struct command *cmd;
 	struct finding f, back;
+	struct fix *fx;
 	char *buf = NULL, err[128];
 	size_t len = 0;
 	struct json j;
@@ -399,19 +401,24 @@ TEST(watch_export_json_with_advice_reads_back)
 
 	CHECK(a);
 	selinux_finding(&f);
-	strcpy(a->summary, "SELinux is preventing nginx");
-	a->nfixes = 1;
-	a->fixes[0].kind = FIX_BOOLEAN;
-	strcpy(a->fixes[0].then_text, "enable the boolean");
-	command_init(&a->fixes[0].cmds[0], "setsebool");
-	command_arg(&a->fixes[0].cmds[0], "-P");
-	command_arg(&a->fixes[0].cmds[0], "httpd_can_network_relay");
-	command_arg(&a->fixes[0].cmds[0], "1");
-	a->fixes[0].ncmds = 1;
+	advice_start(a);
+	a->summary = "SELinux is preventing nginx";
+	fx = arena_alloc(&a->arena, sizeof(*fx));
+	CHECK(fx);
+	fix_init(fx);
+	a->fixes[a->nfixes++] = fx;
+	fx->kind = FIX_BOOLEAN;
+	fx->then_text = "enable the boolean";
+	cmd = fix_add_cmd(&a->arena, fx, "setsebool");
+	CHECK(cmd);
+	command_arg(cmd, "-P");
+	command_arg(cmd, "httpd_can_network_relay");
+	command_arg(cmd, "1");
 	mf = open_memstream(&buf, &len);
 	json_init(&j, mf);
 	finding_write_json_advice(&j, &f, a);
 	fclose(mf);
+	advice_free(a);
 	free(a);
 	CHECK_CONTAINS(buf, "\"recommendation\":{\"summary\":\"SELinux is preventing nginx\","
 			    "\"diagnoses\":[],\"fixes\":[{\"kind\":\"boolean\"");
