@@ -722,9 +722,6 @@ static void relabel_breaks(struct ctx *c, struct fix *fx, const struct policy_re
 		fx->nbreaks_total = r->domains_losing;
 	fx->breaks = breaks;
 	loss_words(ar, &fx->breaks_text, r, c->proto, c->f->dport);
-	/* as the 640-byte buffer did: cut at 639 bytes (the next commit keeps it whole) */
-	if (strlen(fx->breaks_text) >= FIX_TEXT_LEN)
-		((char *)fx->breaks_text)[FIX_TEXT_LEN - 1] = '\0';
 	fx->rank_class = RANK_BREAKING;
 	fx->confidence = CONFIDENCE_LOW;
 }
