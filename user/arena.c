@@ -38,7 +38,7 @@ static void *refuse(struct arena *ar)
 static void *carve(struct arena *ar, size_t size, size_t align)
 {
 	struct arena_block *b = ar->head;
-	size_t off, need;
+	size_t off, need, room;
 
 	if (b) {
 		off = (b->used + align - 1) & ~(align - 1);
@@ -47,12 +47,15 @@ static void *carve(struct arena *ar, size_t size, size_t align)
 			return b->data + off;
 		}
 	}
-	/* a new block: the usual size, or what this one allocation needs */
-	if (size > SIZE_MAX - BLOCK_HEADER)
+	/* a new block: the usual size, or what this one allocation needs, or what the cap
+	 * leaves
+	 */
+	room = ar->held < arena_cap(ar) ? arena_cap(ar) - ar->held : 0;
+	if (size > SIZE_MAX - BLOCK_HEADER || size + BLOCK_HEADER > room)
 		return refuse(ar);
 	need = size + BLOCK_HEADER < ARENA_BLOCK_SIZE ? ARENA_BLOCK_SIZE : size + BLOCK_HEADER;
-	if (need > arena_cap(ar) || ar->held > arena_cap(ar) - need)
-		return refuse(ar);
+	if (need > room)
+		need = room;
 	b = malloc(need);
 	if (!b)
 		return refuse(ar);

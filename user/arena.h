@@ -17,7 +17,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#define ARENA_BLOCK_SIZE  4096	    /* a block, unless one allocation needs more */
+#define ARENA_BLOCK_SIZE  8192	    /* a block, unless one allocation needs more or the cap less */
 #define ARENA_DEFAULT_CAP (1 << 20) /* bytes of blocks held, when the owner set no cap */
 
 struct arena_block;

@@ -25,7 +25,7 @@ TEST(arena_grows_past_a_block_and_keeps_what_it_gave)
 		CHECK((uintptr_t)p[i] % _Alignof(max_align_t) == 0);
 		memset(p[i], 'a' + i % 26, 500);
 	}
-	/* 40 x 500 bytes: more than one 4 KiB block */
+	/* 40 x 500 bytes: more than one block */
 	CHECK(ar.held > ARENA_BLOCK_SIZE);
 	CHECK(arena_used(&ar) >= 40 * 500);
 	for (i = 0; i < 40; i++)
@@ -74,19 +74,20 @@ TEST(arena_appends_in_place_or_by_copy)
 /* Past its cap an arena refuses, says so, and never hands out a cut text. */
 TEST(arena_cap_refuses_and_is_reported)
 {
-	struct arena ar;
+	const size_t part = ARENA_BLOCK_SIZE * 3 / 4;
 	const char *s = "kept", *t;
+	struct arena ar;
 	char big[3000];
 
 	arena_init(&ar, 2 * ARENA_BLOCK_SIZE);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	CHECK(arena_alloc(&ar, 3000));
-	CHECK(arena_alloc(&ar, 3000));
+	CHECK(arena_alloc(&ar, part));
+	CHECK(arena_alloc(&ar, part)); /* a block each */
 	CHECK(!ar.overflow);
-	CHECK(ar.held <= 2 * ARENA_BLOCK_SIZE);
+	CHECK(ar.held == 2 * ARENA_BLOCK_SIZE);
 	/* a third block would pass the cap */
-	CHECK(!arena_alloc(&ar, 3000));
+	CHECK(!arena_alloc(&ar, part));
 	CHECK(ar.overflow);
 	t = arena_strdup(&ar, big);
 	CHECK_STR(t, ""); /* all or nothing */
@@ -94,6 +95,13 @@ TEST(arena_cap_refuses_and_is_reported)
 	CHECK_INT(arena_appendf(&ar, &s, "%s", big), -ENOSPC);
 	CHECK_STR(s, "kept");
 	CHECK(ar.held <= 2 * ARENA_BLOCK_SIZE);
+	/* a cap below a block's size: the block is what the cap leaves */
+	arena_release(&ar);
+	arena_init(&ar, 1000);
+	CHECK(arena_alloc(&ar, 500));
+	CHECK(ar.held == 1000);
+	CHECK(!arena_alloc(&ar, 500));
+	CHECK(ar.overflow);
 	/* one allocation larger than the cap, on an empty arena */
 	arena_release(&ar);
 	CHECK(!arena_alloc(&ar, 3 * ARENA_BLOCK_SIZE));
@@ -109,8 +117,8 @@ TEST(arena_reset_keeps_one_block_and_clears_overflow)
 
 	arena_init(&ar, 4 * ARENA_BLOCK_SIZE);
 	for (i = 0; i < 10; i++)
-		arena_alloc(&ar, 1500);
-	CHECK(ar.overflow); /* 10 x 1.5 KiB in 4 KiB blocks: past 16 KiB */
+		arena_alloc(&ar, ARENA_BLOCK_SIZE * 2 / 3);
+	CHECK(ar.overflow); /* a block each: four, then the cap */
 	arena_reset(&ar);
 	CHECK(!ar.overflow);
 	CHECK_INT(ar.held, ARENA_BLOCK_SIZE);

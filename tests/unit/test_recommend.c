@@ -1115,24 +1115,24 @@ TEST(recommend_advice_past_its_arena_is_refused_whole)
 
 	CHECK(p);
 	port_finding(&f, 3001, "app_port_t");
-	f.hidden = true; /* a dontaudit note and its commands too: more than one block */
+	f.hidden = true; /* a dontaudit note and its commands too: more than 4 KiB */
 	f.verdict = VERDICT_SELINUX_HIDDEN;
 	advice_free(&adv);
 	CHECK_INT(recommend(p, &f, &adv), 0);
 	used = arena_used(&adv.arena);
-	CHECK(used > ARENA_BLOCK_SIZE - 64 && used < ADVICE_ARENA_CAP);
+	CHECK(used > 4096 && used < ADVICE_ARENA_CAP);
 	CHECK(adv.nfixes >= 4 && !adv.refused && adv.has_verify);
 	CHECK(first_of(&adv, FIX_HIDDEN_NOTE) && first_of(&adv, FIX_MODULE));
-	/* the same advice with room for one block only */
+	/* the same advice with room for 4 KiB only */
 	advice_free(&adv);
-	arena_init(&adv.arena, ARENA_BLOCK_SIZE);
+	arena_init(&adv.arena, 4096);
 	CHECK_INT(recommend(p, &f, &adv), -ENOSPC);
 	CHECK(adv.refused);
 	CHECK_INT(adv.nfixes, 0);
 	CHECK(!adv.has_verify);
 	CHECK_CONTAINS(adv.summary, "did not fit in 4096 bytes");
 	/* its cap stays with it; advice_free gives everything back */
-	CHECK(adv.arena.cap == ARENA_BLOCK_SIZE);
+	CHECK(adv.arena.cap == 4096);
 	advice_free(&adv);
 	CHECK(!adv.arena.head && !adv.arena.cap);
 	CHECK_INT(recommend(p, &f, &adv), 0);
