@@ -213,6 +213,38 @@ static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct u32
 static int breadth_te_gains(struct policy *p, uint32_t stype, int idx, bool value,
 			    const struct u32_vec *pairs, uint32_t *gain);
 
+int flipped_allowed(struct policy *p, int idx, bool value, sepol_security_id_t ssid,
+		    sepol_security_id_t tsid, sepol_security_class_t tclass,
+		    sepol_access_vector_t *allowed)
+{
+	struct sepol_av_decision avd;
+	sepol_access_vector_t *known;
+	unsigned int reason;
+	uint64_t key = 0;
+	bool keep = idx >= 0 && idx < (1 << 11) && ssid < (1U << 20) && tsid < (1U << 20) &&
+		    tclass < (1U << 10);
+
+	if (keep) {
+		key = (uint64_t)ssid << 42 | (uint64_t)tsid << 22 | (uint64_t)tclass << 12 |
+		      (uint64_t)idx << 1 | value;
+		known = memo_get(&p->flipped, key);
+		if (known) {
+			*allowed = *known;
+			return 0;
+		}
+	}
+	activate(p);
+	if (sepol_compute_av_reason(ssid, tsid, tclass, ~0U, &avd, &reason) < 0)
+		return -EINVAL;
+	*allowed = avd.allowed;
+	if (keep && (known = malloc(sizeof(*known)))) {
+		*known = avd.allowed;
+		if (memo_put(&p->flipped, key, known))
+			free(known);
+	}
+	return 0;
+}
+
 int policy_bool_breadth(struct policy *p, const char *source, const char *boolean, bool value,
 			struct policy_breadth *out)
 {
@@ -271,18 +303,13 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 		 */
 		bool_set_idx(p, idx, value);
 		for (i = 0; i < s.n; i++) {
-			struct sepol_av_decision avd;
+			sepol_access_vector_t gained, allowed;
 			sepol_security_id_t tsid;
-			unsigned int reason;
-			sepol_access_vector_t gained;
 
-			if (!gain[i] || value_sid(p, s.v[i] >> 16, false, &tsid))
+			if (!gain[i] || value_sid(p, s.v[i] >> 16, false, &tsid) ||
+			    flipped_allowed(p, idx, value, ssid, tsid, s.v[i] & 0xffff, &allowed))
 				continue;
-			activate(p);
-			if (sepol_compute_av_reason(ssid, tsid, s.v[i] & 0xffff, ~0U, &avd,
-						    &reason) < 0)
-				continue;
-			gained = avd.allowed & gain[i];
+			gained = allowed & gain[i];
 			if (gained) {
 				out->perms += (unsigned long)__builtin_popcount(gained);
 				out->targets++;
@@ -615,6 +642,7 @@ void cost_cache_drop(struct policy *p)
 	memo_clear(&p->breadth);
 	memo_clear(&p->connectable);
 	memo_clear(&p->relabel);
+	memo_clear(&p->flipped);
 	if (!p->cost_cache)
 		return;
 	n = 2 * (size_t)pdb(p)->p_bools.nprim;

@@ -80,6 +80,10 @@ struct policy {
 	 * (source type, boolean, value), a port relabel's cost by (protocol, old type, new type)
 	 */
 	struct memo breadth, connectable, relabel;
+	/* libsepol's allowed vector with one boolean flipped, by (SIDs, class, boolean, value):
+	 * a breadth and the connectable port types of the same flip ask the same pairs
+	 */
+	struct memo flipped;
 	/* the portcons, read on first use; ports_read: nports is valid */
 	struct port_entry *ports;
 	size_t nports;
@@ -153,6 +157,13 @@ int rule_types(const policydb_t *db, uint32_t value, struct u32_vec *out);
 void te_index_free(struct te_index *ix);
 int te_index_build(struct policy *p);
 void cost_cache_drop(struct policy *p);
+/* libsepol's allowed vector for (ssid, tsid, tclass) with boolean idx set to value, which the
+ * caller has done (the vector does not depend on the permissions asked): kept while the
+ * booleans stay as they are. 0, or -EINVAL when libsepol fails.
+ */
+int flipped_allowed(struct policy *p, int idx, bool value, sepol_security_id_t ssid,
+		    sepol_security_id_t tsid, sepol_security_class_t tclass,
+		    sepol_access_vector_t *allowed);
 /*
  * The type enforcement decision alone (the allow rules in force, from the index) on
  * (stype, targets[i], tclass) with boolean idx set to value (idx -1: the booleans as they

@@ -329,7 +329,7 @@ static struct connectable *connectable_compute(struct policy *p, const char *sou
 	bool cur = false, asked;
 	sepol_security_id_t ssid = 0;
 	sepol_security_class_t tclass = 0;
-	sepol_access_vector_t av = 0;
+	sepol_access_vector_t av = 0, allowed;
 	int filter = 1;
 	size_t i;
 
@@ -367,9 +367,16 @@ static struct connectable *connectable_compute(struct policy *p, const char *sou
 			continue;
 		if (!tname || value_sid(p, l.v[i], false, &tsid))
 			continue;
-		activate(p);
-		if (sepol_compute_av_reason(ssid, tsid, tclass, av, &avd, &reason) < 0 ||
-		    (av & ~avd.allowed))
+		if (idx >= 0) {
+			if (flipped_allowed(p, idx, value, ssid, tsid, tclass, &allowed))
+				continue;
+		} else {
+			activate(p);
+			if (sepol_compute_av_reason(ssid, tsid, tclass, av, &avd, &reason) < 0)
+				continue;
+			allowed = avd.allowed;
+		}
+		if (av & ~allowed)
 			continue;
 		c->types[c->n++] = l.v[i];
 	}
