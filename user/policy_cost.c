@@ -306,8 +306,13 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 			sepol_access_vector_t gained, allowed;
 			sepol_security_id_t tsid;
 
-			if (!gain[i] || value_sid(p, s.v[i] >> 16, false, &tsid) ||
-			    flipped_allowed(p, idx, value, ssid, tsid, s.v[i] & 0xffff, &allowed))
+			if (!gain[i] || value_sid(p, s.v[i] >> 16, false, &tsid))
+				continue;
+			/* a gain that no constraint names is libsepol's too: asked otherwise */
+			if (!(gain[i] & te_constrained(p, s.v[i] & 0xffff)))
+				allowed = gain[i];
+			else if (flipped_allowed(p, idx, value, ssid, tsid, s.v[i] & 0xffff,
+						 &allowed))
 				continue;
 			gained = allowed & gain[i];
 			if (gained) {
@@ -520,7 +525,17 @@ void te_index_free(struct te_index *ix)
 	free(ix->row_start);
 	free(ix->attr_start);
 	free(ix->attrs);
+	free(ix->constrained);
 	free(ix);
+}
+
+uint32_t te_constrained(const struct policy *p, uint32_t tclass)
+{
+	const policydb_t *db = pdb(p);
+
+	if (!p->te || p->te->bounded || !tclass || tclass > db->p_classes.nprim)
+		return ~0U;
+	return p->te->constrained[tclass - 1];
 }
 
 /* Counts (rows NULL) or copies the AV rules of an avtab. */
@@ -607,6 +622,22 @@ int te_index_build(struct policy *p)
 	}
 	ix->attr_start[ntypes] = (uint32_t)attrs.n;
 	ix->attrs = attrs.v;
+	attrs.v = NULL; /* the index's now */
+	ix->constrained =
+		calloc(db->p_classes.nprim ? db->p_classes.nprim : 1, sizeof(*ix->constrained));
+	if (!ix->constrained)
+		goto nomem;
+	for (v = 1; v <= db->p_classes.nprim; v++) {
+		const class_datum_t *cd = db->class_val_to_struct[v - 1];
+		const constraint_node_t *cn;
+
+		if (!cd || v == db->process_class) {
+			ix->constrained[v - 1] = ~0U;
+			continue;
+		}
+		for (cn = cd->constraints; cn; cn = cn->next)
+			ix->constrained[v - 1] |= cn->permissions;
+	}
 	for (v = 1; v <= ntypes && !ix->bounded; v++)
 		ix->bounded =
 			db->type_val_to_struct[v - 1] && db->type_val_to_struct[v - 1]->bounds;
@@ -824,6 +855,8 @@ static int te_group(const struct policy *p, const struct flip *f, const uint64_t
 
 				if (!nl)
 					return -ENOMEM;
+				/* the analyzer cannot tell that only links below nlinks are read */
+				memset(nl + sc->cap, 0, (ncap - sc->cap) * sizeof(*nl));
 				sc->links = nl;
 				sc->cap = ncap;
 			}
@@ -931,8 +964,11 @@ static int breadth_te_gains(struct policy *p, uint32_t stype, int idx, bool valu
 	ret = te_index_build(p);
 	if (ret)
 		return ret;
-	if (p->te->bounded || flip_undefined(p, idx, value))
+	if (p->te->bounded || !stype || stype > ntypes || flip_undefined(p, idx, value))
 		return 1;
+	for (i = 0; i < pairs->n; i++)
+		if (!(pairs->v[i] >> 16) || pairs->v[i] >> 16 > ntypes)
+			return 1;
 	ret = flip_collect(p, idx, value, &counts, &f, false);
 	if (ret)
 		goto out;
@@ -944,8 +980,7 @@ static int breadth_te_gains(struct policy *p, uint32_t stype, int idx, bool valu
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < ntypes; i++)
-		sc.attr_head[i] = -1;
+	memset(sc.attr_head, 0xff, ntypes * sizeof(*sc.attr_head)); /* every head -1 */
 	/* te_group() takes the triples of one (source, class) together */
 	for (i = 0; i < pairs->n; i++)
 		slots[i] = (struct gain_slot){
@@ -1002,8 +1037,7 @@ int te_allowed(struct policy *p, uint32_t stype, uint32_t tclass, const uint32_t
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < ntypes; i++)
-		sc.attr_head[i] = -1;
+	memset(sc.attr_head, 0xff, ntypes * sizeof(*sc.attr_head)); /* every head -1 */
 	for (i = 0; i < n; i++) {
 		if (!targets[i] || targets[i] > ntypes) {
 			ret = 1;

@@ -126,6 +126,11 @@ struct te_index {
 	uint32_t *attr_start; /* [ntypes + 1]: attributes of type v (type_attr_map, v included) */
 	uint32_t *attrs;      /* ... are attrs[attr_start[v-1]..attr_start[v]), as values */
 	bool bounded;	      /* a type has typebounds: its decisions depend on its parent's */
+	/* [class - 1]: the permissions a constraint of the class names (every one for process,
+	 * whose transitions the RBAC rules decide too): the only ones libsepol's decision can
+	 * take from what the TE rules allow, when no type has typebounds
+	 */
+	uint32_t *constrained;
 };
 
 /* policy.c */
@@ -174,5 +179,12 @@ int flipped_allowed(struct policy *p, int idx, bool value, sepol_security_id_t s
  */
 int te_allowed(struct policy *p, uint32_t stype, uint32_t tclass, const uint32_t *targets, size_t n,
 	       int idx, bool value, uint32_t *allowed);
+/*
+ * The permissions of tclass that libsepol's decision may take from what the TE rules allow:
+ * those its constraints (MLS ones included) name, every one for the process class (RBAC) and
+ * for every class when a type has typebounds. A permission outside them that the TE rules
+ * allow, libsepol allows: no decision needs asking for it. Needs the index (te_index_build).
+ */
+uint32_t te_constrained(const struct policy *p, uint32_t tclass);
 
 #endif

@@ -310,7 +310,9 @@ static int port_universe(struct policy *p, struct u32_vec *l)
 }
 
 /* The port types a source may name_connect with a boolean set (idx -1: as they are), in the
- * universe's order: its sources once, the decision libsepol's for each type.
+ * universe's order. libsepol decides each type whose TE rules give name_connect and whose
+ * constraints could take it away; a type the TE rules refuse it is refused, one they give it
+ * and no constraint names is allowed (te_allowed(), te_constrained()).
  */
 struct connectable {
 	int universe;
@@ -367,6 +369,11 @@ static struct connectable *connectable_compute(struct policy *p, const char *sou
 			continue;
 		if (!tname || value_sid(p, l.v[i], false, &tsid))
 			continue;
+		/* what the TE rules allow and no constraint names, libsepol allows */
+		if (!filter && !(av & te_constrained(p, tclass))) {
+			c->types[c->n++] = l.v[i];
+			continue;
+		}
 		if (idx >= 0) {
 			if (flipped_allowed(p, idx, value, ssid, tsid, tclass, &allowed))
 				continue;
