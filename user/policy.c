@@ -286,6 +286,9 @@ void policy_close(struct policy *p)
 	if (!p)
 		return;
 	cost_cache_drop(p);
+	memo_clear(&p->ctx_sids);
+	free(p->ports);
+	free(p->universe.v);
 	free(p->type_sids);
 	te_index_free(p->te);
 	if (p->spdb) {
@@ -426,7 +429,10 @@ static int try_sid(const char *ctx, sepol_security_id_t *sid)
 	return sepol_context_to_sid(ctx, strlen(ctx) + 1, sid) < 0 ? -EINVAL : 0;
 }
 
-int type_sid(struct policy *p, const char *type, bool subject, sepol_security_id_t *sid)
+/* The SID of a bare type (its primary name) with the template user, role and level, or a
+ * user and role that fit: made once per type and kept by value_sid().
+ */
+static int make_type_sid(struct policy *p, const char *type, bool subject, sepol_security_id_t *sid)
 {
 	char ctx[512];
 	const char *lvl = p->level[0] ? ":" : "";
@@ -460,6 +466,57 @@ int type_sid(struct policy *p, const char *type, bool subject, sepol_security_id
 	return -EINVAL;
 }
 
+int type_sid(struct policy *p, const char *type, bool subject, sepol_security_id_t *sid)
+{
+	type_datum_t *td = type_lookup(p, type);
+
+	if (!td || td->flavor == TYPE_ATTRIB)
+		return -ENOENT;
+	/* an alias names its primary type's value: the same context, the same SID */
+	return value_sid(p, td->s.value, subject, sid);
+}
+
+/* A context as written, asked of libsepol once: the answer (a SID, or that the policy
+ * rejects it) is kept by the string.
+ */
+struct ctx_sid {
+	sepol_security_id_t sid;
+	char ctx[]; /* the string it answers for (the key is its hash) */
+};
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+static int context_sid(struct policy *p, const char *ctx, sepol_security_id_t *sid)
+{
+	uint64_t key = str_hash(ctx);
+	struct ctx_sid *known = memo_get(&p->ctx_sids, key);
+	size_t len;
+
+	if (known && !strcmp(known->ctx, ctx)) {
+		*sid = known->sid;
+		return 0;
+	}
+	*sid = 0;
+	if (try_sid(ctx, sid))
+		return -EINVAL;
+	len = strlen(ctx) + 1;
+	known = malloc(sizeof(*known) + len);
+	if (known) {
+		known->sid = *sid;
+		memcpy(known->ctx, ctx, len);
+		if (memo_put(&p->ctx_sids, key, known))
+			free(known);
+	}
+	return 0;
+}
+
 /* A context is used as written; when the policy rejects it (another distribution's user or
  * role), its type alone is used with a valid user and role.
  */
@@ -469,7 +526,7 @@ static int name_sid(struct policy *p, const char *name, bool subject, sepol_secu
 
 	if (!strchr(name, ':'))
 		return type_sid(p, name, subject, sid);
-	if (!try_sid(name, sid))
+	if (!context_sid(p, name, sid))
 		return 0;
 	if (context_type(name, type, sizeof(type)))
 		return -EINVAL;
@@ -499,7 +556,7 @@ int value_sid(struct policy *p, uint32_t value, bool subject, sepol_security_id_
 		*sid = *slot;
 		return 0;
 	}
-	ret = type_sid(p, name, subject, sid);
+	ret = make_type_sid(p, name, subject, sid);
 	*slot = ret ? SID_NONE : *sid;
 	return ret;
 }
@@ -530,61 +587,80 @@ static int sepol_proto(enum policy_proto proto)
 }
 
 struct port_walk {
-	sepol_handle_t *handle;
 	int proto;
-	unsigned int port; /* lookup */
-	const char *type;  /* ranges */
-	struct port_label *label;
+	const char *type;
 	char *out;
 	size_t outsz;
 	int n;
 };
 
-static int port_lookup_cb(const sepol_port_t *rec, void *arg)
+/* One portcon, kept as policy_port_lookup() reports it. */
+static int port_read_cb(const sepol_port_t *rec, void *arg)
 {
-	struct port_walk *w = arg;
-	sepol_context_t *con;
-	const char *type;
+	struct policy *p = arg;
+	struct port_entry *e, *v;
+	sepol_context_t *con = sepol_port_get_con(rec);
+	const char *type = con ? sepol_context_get_type(con) : NULL;
+	char *str = NULL;
 
-	if (sepol_port_get_proto(rec) != w->proto)
-		return 0;
-	if (w->port < (unsigned int)sepol_port_get_low(rec) ||
-	    w->port > (unsigned int)sepol_port_get_high(rec))
-		return 0;
-	con = sepol_port_get_con(rec);
-	type = con ? sepol_context_get_type(con) : NULL;
 	if (!type)
-		return 0;
-	snprintf(w->label->type, sizeof(w->label->type), "%s", type);
-	{
-		char *str = NULL;
-
-		if (sepol_context_to_string(w->handle, con, &str) >= 0) {
-			snprintf(w->label->context, sizeof(w->label->context), "%s", str);
-			free(str);
-		}
+		return 0; /* never a match */
+	v = realloc(p->ports, (p->nports + 1) * sizeof(*v));
+	if (!v)
+		return -1;
+	p->ports = v;
+	e = &v[p->nports++];
+	memset(e, 0, sizeof(*e));
+	e->proto = sepol_port_get_proto(rec);
+	e->low = (unsigned int)sepol_port_get_low(rec);
+	e->high = (unsigned int)sepol_port_get_high(rec);
+	snprintf(e->type, sizeof(e->type), "%s", type);
+	if (sepol_context_to_string(p->handle, con, &str) >= 0) {
+		snprintf(e->context, sizeof(e->context), "%s", str);
+		free(str);
 	}
-	w->label->low = sepol_port_get_low(rec);
-	w->label->high = sepol_port_get_high(rec);
-	w->n = 1;
-	return 1; /* the kernel takes the first match in this order */
+	return 0;
+}
+
+/* The portcons in the policy's order, read once (the policy's ports never change). */
+static int ports_read(struct policy *p)
+{
+	if (p->ports_read)
+		return 0;
+	if (sepol_port_iterate(p->handle, p->spdb, port_read_cb, p) < 0) {
+		free(p->ports);
+		p->ports = NULL;
+		p->nports = 0;
+		return -EIO;
+	}
+	p->ports_read = true;
+	return 0;
 }
 
 int policy_port_lookup(struct policy *p, enum policy_proto proto, unsigned int port,
 		       struct port_label *out)
 {
-	struct port_walk w = {
-		.handle = p->handle, .proto = sepol_proto(proto), .port = port, .label = out
-	};
+	int sproto = sepol_proto(proto);
 	char ctx[sizeof(out->context)];
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	if (port > 65535)
 		return -EINVAL;
-	if (sepol_port_iterate(p->handle, p->spdb, port_lookup_cb, &w) < 0)
+	if (ports_read(p))
 		return -EIO;
-	if (w.n)
+	/* the kernel takes the first match in this order */
+	for (i = 0; i < p->nports; i++) {
+		const struct port_entry *e = &p->ports[i];
+
+		if (e->proto != sproto || port < e->low || port > e->high)
+			continue;
+		snprintf(out->type, sizeof(out->type), "%s", e->type);
+		snprintf(out->context, sizeof(out->context), "%s", e->context);
+		out->low = e->low;
+		out->high = e->high;
 		return 0;
+	}
 	activate(p);
 	if (!isid_context(p, ISID_PORT, ctx, sizeof(ctx)) ||
 	    context_type(ctx, out->type, sizeof(out->type)))
@@ -747,6 +823,27 @@ static int prepare(struct policy *p, const struct policy_query *q, struct prepar
 		pq->requested |= v;
 	}
 	return pq->requested ? 0 : -EINVAL;
+}
+
+int query_source(struct policy *p, const struct policy_query *q, sepol_security_id_t *ssid,
+		 sepol_security_class_t *tclass, sepol_access_vector_t *requested)
+{
+	int i;
+
+	activate(p);
+	if (name_sid(p, q->source, true, ssid))
+		return -ENOENT;
+	if (sepol_string_to_security_class(q->tclass, tclass) < 0)
+		return -EINVAL;
+	*requested = 0;
+	for (i = 0; i < q->nperms; i++) {
+		sepol_access_vector_t v;
+
+		if (sepol_string_to_av_perm(*tclass, q->perms[i], &v) < 0)
+			return -EINVAL;
+		*requested |= v;
+	}
+	return *requested ? 0 : -EINVAL;
 }
 
 static int decide(struct policy *p, const struct prepared *pq, struct sepol_av_decision *avd,

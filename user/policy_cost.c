@@ -43,6 +43,87 @@ static int expr_uses_bool(const cond_expr_t *e, uint32_t value)
 }
 #pragma pop_macro("bool")
 
+/* ---- memos ---- */
+
+#define MEMO_MAX 8192 /* entries before a memo starts over */
+
+static size_t memo_hash(uint64_t key)
+{
+	/* splitmix64's finaliser: keys differ in a few low bits of each field */
+	key ^= key >> 30;
+	key *= 0xbf58476d1ce4e5b9ULL;
+	key ^= key >> 27;
+	key *= 0x94d049bb133111ebULL;
+	key ^= key >> 31;
+	return (size_t)key;
+}
+
+void *memo_get(const struct memo *m, uint64_t key)
+{
+	size_t i;
+
+	if (!m->cap)
+		return NULL;
+	for (i = memo_hash(key) & (m->cap - 1); m->slots[i].val; i = (i + 1) & (m->cap - 1))
+		if (m->slots[i].key == key)
+			return m->slots[i].val;
+	return NULL;
+}
+
+void memo_clear(struct memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].val);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Double the table (cap 0: the first one), rehashing what it holds. */
+static int memo_grow(struct memo *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i, j;
+	struct memo_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].val)
+			continue;
+		for (j = memo_hash(m->slots[i].key) & (cap - 1); slots[j].val;
+		     j = (j + 1) & (cap - 1))
+			;
+		slots[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+	return 0;
+}
+
+int memo_put(struct memo *m, uint64_t key, void *val)
+{
+	size_t i;
+
+	if (!val)
+		return -EINVAL;
+	if (m->n >= MEMO_MAX)
+		memo_clear(m);
+	if ((m->n + 1) * 2 > m->cap && memo_grow(m))
+		return -ENOMEM;
+	for (i = memo_hash(key) & (m->cap - 1); m->slots[i].val; i = (i + 1) & (m->cap - 1)) {
+		if (m->slots[i].key == key) {
+			free(m->slots[i].val);
+			m->slots[i].val = val;
+			return 0;
+		}
+	}
+	m->slots[i] = (struct memo_slot){ .key = key, .val = val };
+	m->n++;
+	return 0;
+}
+
 int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -129,16 +210,54 @@ static int bool_rule_pairs(struct policy *p, uint32_t stype, int idx, struct u32
 	return 0;
 }
 
+static int breadth_te_gains(struct policy *p, uint32_t stype, int idx, bool value,
+			    const struct u32_vec *pairs, uint32_t *gain);
+
+int flipped_allowed(struct policy *p, int idx, bool value, sepol_security_id_t ssid,
+		    sepol_security_id_t tsid, sepol_security_class_t tclass,
+		    sepol_access_vector_t *allowed)
+{
+	struct sepol_av_decision avd;
+	sepol_access_vector_t *known;
+	unsigned int reason;
+	uint64_t key = 0;
+	bool keep = idx >= 0 && idx < (1 << 11) && ssid < (1U << 20) && tsid < (1U << 20) &&
+		    tclass < (1U << 10);
+
+	if (keep) {
+		key = (uint64_t)ssid << 42 | (uint64_t)tsid << 22 | (uint64_t)tclass << 12 |
+		      (uint64_t)idx << 1 | value;
+		known = memo_get(&p->flipped, key);
+		if (known) {
+			*allowed = *known;
+			return 0;
+		}
+	}
+	activate(p);
+	if (sepol_compute_av_reason(ssid, tsid, tclass, ~0U, &avd, &reason) < 0)
+		return -EINVAL;
+	*allowed = avd.allowed;
+	if (keep && (known = malloc(sizeof(*known)))) {
+		*known = avd.allowed;
+		if (memo_put(&p->flipped, key, known))
+			free(known);
+	}
+	return 0;
+}
+
 int policy_bool_breadth(struct policy *p, const char *source, const char *boolean, bool value,
 			struct policy_breadth *out)
 {
 	char stype[POLICY_NAME_LEN];
 	struct u32_vec s = { 0 };
+	struct policy_breadth *known;
 	sepol_security_id_t ssid;
 	sepol_access_vector_t *before = NULL;
+	uint32_t *gain = NULL;
+	uint64_t key;
 	type_datum_t *td;
 	int idx = bool_index(p, boolean), ret = 0;
-	bool cur;
+	bool cur, exact;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -154,9 +273,57 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 	cur = pdb(p)->bool_val_to_struct[idx]->state;
 	if (cur == value)
 		return 0;
+	/* the same source and boolean come back for every port type a relabel tries, and for
+	 * every finding of the source
+	 */
+	key = (uint64_t)td->s.value << 32 | (uint64_t)idx << 1 | value;
+	known = memo_get(&p->breadth, key);
+	if (known) {
+		*out = *known;
+		return 0;
+	}
 	ret = bool_rule_pairs(p, td->s.value, idx, &s);
 	if (ret || !s.n)
 		goto out;
+	gain = malloc(s.n * sizeof(*gain));
+	if (!gain) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = breadth_te_gains(p, td->s.value, idx, value, &s, gain);
+	if (ret < 0)
+		goto out;
+	exact = !ret;
+	ret = 0;
+	if (exact) {
+		/* libsepol's decision is the TE one less what the constraints and the RBAC rules
+		 * take away, none of which a boolean switches: what the flip grants is the TE
+		 * gain that libsepol's decision after the flip allows. One decision for each
+		 * pair whose TE rules gain anything.
+		 */
+		bool_set_idx(p, idx, value);
+		for (i = 0; i < s.n; i++) {
+			sepol_access_vector_t gained, allowed;
+			sepol_security_id_t tsid;
+
+			if (!gain[i] || value_sid(p, s.v[i] >> 16, false, &tsid))
+				continue;
+			/* a gain that no constraint names is libsepol's too: asked otherwise */
+			if (!(gain[i] & te_constrained(p, s.v[i] & 0xffff)))
+				allowed = gain[i];
+			else if (flipped_allowed(p, idx, value, ssid, tsid, s.v[i] & 0xffff,
+						 &allowed))
+				continue;
+			gained = allowed & gain[i];
+			if (gained) {
+				out->perms += (unsigned long)__builtin_popcount(gained);
+				out->targets++;
+			}
+		}
+		bool_set_idx(p, idx, cur);
+		goto out;
+	}
+	/* the index cannot tell: libsepol's decision each way for every pair */
 	before = calloc(s.n, sizeof(*before));
 	if (!before) {
 		ret = -ENOMEM;
@@ -190,6 +357,12 @@ int policy_bool_breadth(struct policy *p, const char *source, const char *boolea
 	}
 	bool_set_idx(p, idx, cur);
 out:
+	if (!ret && (known = malloc(sizeof(*known)))) {
+		*known = *out;
+		if (memo_put(&p->breadth, key, known))
+			free(known);
+	}
+	free(gain);
 	free(before);
 	free(s.v);
 	return ret;
@@ -352,7 +525,17 @@ void te_index_free(struct te_index *ix)
 	free(ix->row_start);
 	free(ix->attr_start);
 	free(ix->attrs);
+	free(ix->constrained);
 	free(ix);
+}
+
+uint32_t te_constrained(const struct policy *p, uint32_t tclass)
+{
+	const policydb_t *db = pdb(p);
+
+	if (!p->te || p->te->bounded || !tclass || tclass > db->p_classes.nprim)
+		return ~0U;
+	return p->te->constrained[tclass - 1];
 }
 
 /* Counts (rows NULL) or copies the AV rules of an avtab. */
@@ -439,6 +622,25 @@ int te_index_build(struct policy *p)
 	}
 	ix->attr_start[ntypes] = (uint32_t)attrs.n;
 	ix->attrs = attrs.v;
+	attrs.v = NULL; /* the index's now */
+	ix->constrained =
+		calloc(db->p_classes.nprim ? db->p_classes.nprim : 1, sizeof(*ix->constrained));
+	if (!ix->constrained)
+		goto nomem;
+	for (v = 1; v <= db->p_classes.nprim; v++) {
+		const class_datum_t *cd = db->class_val_to_struct[v - 1];
+		const constraint_node_t *cn;
+
+		if (!cd || v == db->process_class) {
+			ix->constrained[v - 1] = ~0U;
+			continue;
+		}
+		for (cn = cd->constraints; cn; cn = cn->next)
+			ix->constrained[v - 1] |= cn->permissions;
+	}
+	for (v = 1; v <= ntypes && !ix->bounded; v++)
+		ix->bounded =
+			db->type_val_to_struct[v - 1] && db->type_val_to_struct[v - 1]->bounds;
 	free(tmp);
 	free(start);
 	p->te = ix;
@@ -468,6 +670,10 @@ void cost_cache_drop(struct policy *p)
 {
 	size_t i, n;
 
+	memo_clear(&p->breadth);
+	memo_clear(&p->connectable);
+	memo_clear(&p->relabel);
+	memo_clear(&p->flipped);
 	if (!p->cost_cache)
 		return;
 	n = 2 * (size_t)pdb(p)->p_bools.nprim;
@@ -533,7 +739,7 @@ static int flip_list(const policydb_t *db, const cond_av_list_t *list, struct no
 		*allow_rules += !!(spec & AVTAB_ALLOWED);
 		*dontaudit_rules += !!(spec & AVTAB_AUDITDENY);
 		if (node_vec_push(nodes, l->node) ||
-		    rule_triples(db, &l->node->key, src, tgt, triples))
+		    (triples && rule_triples(db, &l->node->key, src, tgt, triples)))
 			return -ENOMEM;
 	}
 	return 0;
@@ -542,10 +748,10 @@ static int flip_list(const policydb_t *db, const cond_av_list_t *list, struct no
 /*
  * The conditional rules that setting boolean idx to value switches: both lists of every
  * conditional whose expression changes value (the other booleans as they are). Counts them
- * into totals.
+ * into totals; with_triples: and every (source, target, class) they cover into f->triples.
  */
 static int flip_collect(struct policy *p, int idx, bool value, struct policy_bool_cost *totals,
-			struct flip *f)
+			struct flip *f, bool with_triples)
 {
 	policydb_t *db = pdb(p);
 	cond_bool_datum_t *b = db->bool_val_to_struct[idx];
@@ -567,11 +773,11 @@ static int flip_collect(struct policy *p, int idx, bool value, struct policy_boo
 			continue;
 		ret = flip_list(db, after > 0 ? node->true_list : node->false_list, &f->on,
 				&totals->allow_rules_on, &totals->dontaudit_rules_on, &src, &tgt,
-				&f->triples);
+				with_triples ? &f->triples : NULL);
 		if (!ret)
 			ret = flip_list(db, after > 0 ? node->false_list : node->true_list, &f->off,
 					&totals->allow_rules_off, &totals->dontaudit_rules_off,
-					&src, &tgt, &f->triples);
+					&src, &tgt, with_triples ? &f->triples : NULL);
 	}
 	b->state = cur;
 	free(src.v);
@@ -649,6 +855,8 @@ static int te_group(const struct policy *p, const struct flip *f, const uint64_t
 
 				if (!nl)
 					return -ENOMEM;
+				/* the analyzer cannot tell that only links below nlinks are read */
+				memset(nl + sc->cap, 0, (ncap - sc->cap) * sizeof(*nl));
 				sc->links = nl;
 				sc->cap = ncap;
 			}
@@ -695,6 +903,160 @@ static int te_group(const struct policy *p, const struct flip *f, const uint64_t
 	return 0;
 }
 
+/* A pair of policy_bool_breadth() as a triple of the index, and its place among the pairs. */
+struct gain_slot {
+	uint64_t key;
+	size_t pair;
+};
+
+static int cmp_gain_slot(const void *a, const void *b)
+{
+	const struct gain_slot *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Does a conditional that reads boolean idx evaluate to undefined (-1) with it either way?
+ * libsepol then disables both its lists, where flip_collect() reads the expression as false.
+ */
+static bool flip_undefined(struct policy *p, int idx, bool value)
+{
+	policydb_t *db = pdb(p);
+	cond_bool_datum_t *b = db->bool_val_to_struct[idx];
+	int cur = b->state;
+	bool undefined = false;
+	const cond_node_t *node;
+
+	for (node = db->cond_list; node && !undefined; node = node->next) {
+		if (!expr_uses_bool(node->expr, (uint32_t)idx + 1))
+			continue;
+		b->state = cur;
+		undefined = cond_evaluate_expr(db, node->expr) < 0;
+		b->state = value;
+		undefined = undefined || cond_evaluate_expr(db, node->expr) < 0;
+	}
+	b->state = cur;
+	return undefined;
+}
+
+/*
+ * What each pair (target << 16 | class) of source stype gains by the TE rules alone when
+ * boolean idx is set to value, from the index as te_group() reads it for policy_bool_cost():
+ * gain[i] for pairs->v[i], the permissions allowed by the rules after the flip and not
+ * before. libsepol's decision is the TE one less what the constraints and the RBAC rules
+ * take away, and no boolean switches those: a pair gains in libsepol's decision what it
+ * gains here and libsepol allows after the flip. Typebounds are the exception (a bounded
+ * type's decision depends on its parent's, which a boolean can switch), and so is an
+ * undefined conditional: then 1, and every pair is to be asked each way. 0, or -ENOMEM.
+ */
+static int breadth_te_gains(struct policy *p, uint32_t stype, int idx, bool value,
+			    const struct u32_vec *pairs, uint32_t *gain)
+{
+	size_t ntypes = pdb(p)->p_types.nprim, i, start;
+	struct policy_bool_cost counts = { 0 };
+	struct te_scratch sc = { 0 };
+	struct gain_slot *slots = NULL;
+	struct te_flip_av *av = NULL;
+	uint64_t *keys = NULL;
+	struct flip f = { 0 };
+	int ret;
+
+	ret = te_index_build(p);
+	if (ret)
+		return ret;
+	if (p->te->bounded || !stype || stype > ntypes || flip_undefined(p, idx, value))
+		return 1;
+	for (i = 0; i < pairs->n; i++)
+		if (!(pairs->v[i] >> 16) || pairs->v[i] >> 16 > ntypes)
+			return 1;
+	ret = flip_collect(p, idx, value, &counts, &f, false);
+	if (ret)
+		goto out;
+	slots = malloc(pairs->n * sizeof(*slots));
+	keys = malloc(pairs->n * sizeof(*keys));
+	av = calloc(pairs->n, sizeof(*av));
+	sc.attr_head = malloc(ntypes * sizeof(*sc.attr_head));
+	if (!slots || !keys || !av || !sc.attr_head) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memset(sc.attr_head, 0xff, ntypes * sizeof(*sc.attr_head)); /* every head -1 */
+	/* te_group() takes the triples of one (source, class) together */
+	for (i = 0; i < pairs->n; i++)
+		slots[i] = (struct gain_slot){
+			.key = triple_key(stype, pairs->v[i] >> 16, pairs->v[i] & 0xffff),
+			.pair = i,
+		};
+	qsort(slots, pairs->n, sizeof(*slots), cmp_gain_slot);
+	for (i = 0; i < pairs->n; i++)
+		keys[i] = slots[i].key;
+	for (start = 0; start < pairs->n && !ret; start = i) {
+		for (i = start; i < pairs->n && keys[i] >> 16 == keys[start] >> 16; i++)
+			;
+		ret = te_group(p, &f, &keys[start], i - start, &av[start], &sc);
+	}
+	for (i = 0; !ret && i < pairs->n; i++)
+		gain[slots[i].pair] = av[i].allowed_after & ~av[i].allowed_before;
+out:
+	free(sc.attr_head);
+	free(sc.links);
+	free(av);
+	free(keys);
+	free(slots);
+	flip_free(&f);
+	return ret;
+}
+
+int te_allowed(struct policy *p, uint32_t stype, uint32_t tclass, const uint32_t *targets, size_t n,
+	       int idx, bool value, uint32_t *allowed)
+{
+	size_t ntypes = pdb(p)->p_types.nprim, i;
+	struct policy_bool_cost counts = { 0 };
+	struct te_scratch sc = { 0 };
+	struct te_flip_av *av = NULL;
+	uint64_t *keys = NULL;
+	struct flip f = { 0 };
+	int ret;
+
+	if (!n)
+		return 0;
+	ret = te_index_build(p);
+	if (ret)
+		return ret;
+	if (!stype || stype > ntypes || (idx >= 0 && flip_undefined(p, idx, value)))
+		return 1;
+	if (idx >= 0) {
+		ret = flip_collect(p, idx, value, &counts, &f, false);
+		if (ret)
+			goto out;
+	}
+	keys = malloc(n * sizeof(*keys));
+	av = calloc(n, sizeof(*av));
+	sc.attr_head = malloc(ntypes * sizeof(*sc.attr_head));
+	if (!keys || !av || !sc.attr_head) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memset(sc.attr_head, 0xff, ntypes * sizeof(*sc.attr_head)); /* every head -1 */
+	for (i = 0; i < n; i++) {
+		if (!targets[i] || targets[i] > ntypes) {
+			ret = 1;
+			goto out;
+		}
+		keys[i] = triple_key(stype, targets[i], tclass);
+	}
+	ret = te_group(p, &f, keys, n, av, &sc);
+	for (i = 0; !ret && i < n; i++)
+		allowed[i] = av[i].allowed_after;
+out:
+	free(sc.attr_head);
+	free(sc.links);
+	free(av);
+	free(keys);
+	flip_free(&f);
+	return ret;
+}
+
 static void delta_add(const policydb_t *db, uint64_t key, const struct te_flip_av *av,
 		      struct source_delta *d)
 {
@@ -733,7 +1095,7 @@ static int bool_cost_compute(struct policy *p, int idx, bool value, struct bool_
 	e->totals.flips = true;
 	ret = te_index_build(p);
 	if (!ret)
-		ret = flip_collect(p, idx, value, &e->totals, &f);
+		ret = flip_collect(p, idx, value, &e->totals, &f, true);
 	if (ret || !f.triples.n)
 		goto out;
 	av = calloc(f.triples.n, sizeof(*av));

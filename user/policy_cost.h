@@ -10,9 +10,12 @@
 
 #include "policy.h"
 
-/* How much flipping boolean to value newly grants source: counted from the policy by
- * recomputing access for every (target type, class) that a rule of this boolean could touch.
- * Source only: policy_bool_cost() counts what the flip does to every domain.
+/* How much flipping boolean to value newly grants source: counted from the policy over every
+ * (target type, class) that a rule of this boolean could touch, libsepol's decision after
+ * the flip on what the TE rules gain (asked only where a constraint could take the gain
+ * away; with typebounds, libsepol's decision each way for every pair). Source only:
+ * policy_bool_cost() counts what the flip does to every domain. Kept per (source type,
+ * boolean, value) until a boolean changes.
  */
 struct policy_breadth {
 	unsigned long perms;   /* newly allowed (target type, class, permission) triples */

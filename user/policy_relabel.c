@@ -104,8 +104,8 @@ static int cmp_loss(const void *x, const void *y)
 }
 
 /* The relabel of a port of proto from old_td to new_td, counted and its losers ranked. */
-static int relabel_compare(struct policy *p, enum policy_proto proto, type_datum_t *old_td,
-			   type_datum_t *new_td, struct policy_relabel_cost *cost)
+static int relabel_count(struct policy *p, enum policy_proto proto, type_datum_t *old_td,
+			 type_datum_t *new_td, struct policy_relabel_cost *cost)
 {
 	sepol_access_vector_t connect = 0, bind = 0;
 	sepol_security_id_t old_sid, new_sid;
@@ -187,6 +187,35 @@ static int relabel_compare(struct policy *p, enum policy_proto proto, type_datum
 	return ret;
 }
 
+/* A relabel's answer, kept by (protocol, old type, new type): every port of a type and every
+ * finding that tries the same new type ask it again.
+ */
+struct relabel_known {
+	int ret;
+	struct policy_relabel_cost cost;
+};
+
+static int relabel_compare(struct policy *p, enum policy_proto proto, type_datum_t *old_td,
+			   type_datum_t *new_td, struct policy_relabel_cost *cost)
+{
+	uint64_t key = (uint64_t)proto << 40 | (uint64_t)old_td->s.value << 20 | new_td->s.value;
+	struct relabel_known *known = memo_get(&p->relabel, key);
+	int ret;
+
+	if (known) {
+		*cost = known->cost;
+		return known->ret;
+	}
+	ret = relabel_count(p, proto, old_td, new_td, cost);
+	if (ret != -ENOMEM && (known = malloc(sizeof(*known)))) {
+		known->ret = ret;
+		known->cost = *cost;
+		if (memo_put(&p->relabel, key, known))
+			free(known);
+	}
+	return ret;
+}
+
 int policy_port_relabel_cost(struct policy *p, enum policy_proto proto, unsigned int port,
 			     const char *new_type, struct policy_relabel_cost *cost)
 {
@@ -234,7 +263,7 @@ static int type_list_add(struct u32_vec *l, uint32_t value)
 	return u32_vec_push(l, value);
 }
 
-static int port_universe(struct policy *p, struct u32_vec *l)
+static int port_universe_read(struct policy *p, struct u32_vec *l)
 {
 	type_datum_t *attr = type_lookup(p, "port_type");
 	ebitmap_node_t *en;
@@ -258,41 +287,149 @@ static int port_universe(struct policy *p, struct u32_vec *l)
 	return 0;
 }
 
+/* The universe, read once per policy (no boolean changes it), as a copy in l. */
+static int port_universe(struct policy *p, struct u32_vec *l)
+{
+	size_t i;
+
+	if (!p->universe_read) {
+		struct u32_vec u = { 0 };
+		int ret = port_universe_read(p, &u);
+
+		if (ret) {
+			free(u.v);
+			return ret;
+		}
+		p->universe = u;
+		p->universe_read = true;
+	}
+	for (i = 0; i < p->universe.n; i++)
+		if (u32_vec_push(l, p->universe.v[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+/* The port types a source may name_connect with a boolean set (idx -1: as they are), in the
+ * universe's order. libsepol decides each type whose TE rules give name_connect and whose
+ * constraints could take it away; a type the TE rules refuse it is refused, one they give it
+ * and no constraint names is allowed (te_allowed(), te_constrained()).
+ */
+struct connectable {
+	int universe;
+	size_t n;
+	uint32_t types[];
+};
+
+static struct connectable *connectable_compute(struct policy *p, const char *source, int idx,
+					       bool value)
+{
+	static const char *const perms[] = { "name_connect" };
+	struct policy_query q = { source, NULL, "tcp_socket", perms, 1 };
+	struct connectable *c = NULL;
+	struct u32_vec l = { 0 };
+	uint32_t stype = 0, *te = NULL;
+	bool cur = false, asked;
+	sepol_security_id_t ssid = 0;
+	sepol_security_class_t tclass = 0;
+	sepol_access_vector_t av = 0, allowed;
+	int filter = 1;
+	size_t i;
+
+	if (port_universe(p, &l))
+		goto out;
+	c = malloc(sizeof(*c) + l.n * sizeof(c->types[0]));
+	if (!c)
+		goto out;
+	c->universe = (int)l.n;
+	c->n = 0;
+	/* policy_check()'s question, its source asked once: when it fails (an unknown source,
+	 * no tcp_socket), it fails for every type
+	 */
+	asked = !query_source(p, &q, &ssid, &tclass, &av);
+	/* libsepol is asked only about the types whose allow rules give name_connect */
+	if (asked && l.n && !subject_type_value(p, source, &stype) &&
+	    (te = malloc(l.n * sizeof(*te))))
+		filter = te_allowed(p, stype, tclass, l.v, l.n, idx, value, te);
+	if (filter < 0) {
+		free(c);
+		c = NULL;
+		goto out;
+	}
+	if (idx >= 0) {
+		cur = pdb(p)->bool_val_to_struct[idx]->state;
+		bool_set_idx(p, idx, value);
+	}
+	for (i = 0; asked && i < l.n; i++) {
+		const char *tname = type_name(p, l.v[i]);
+		sepol_security_id_t tsid;
+		struct sepol_av_decision avd;
+		unsigned int reason;
+
+		if (!filter && (te[i] & av) != av)
+			continue;
+		if (!tname || value_sid(p, l.v[i], false, &tsid))
+			continue;
+		/* what the TE rules allow and no constraint names, libsepol allows */
+		if (!filter && !(av & te_constrained(p, tclass))) {
+			c->types[c->n++] = l.v[i];
+			continue;
+		}
+		if (idx >= 0) {
+			if (flipped_allowed(p, idx, value, ssid, tsid, tclass, &allowed))
+				continue;
+		} else {
+			activate(p);
+			if (sepol_compute_av_reason(ssid, tsid, tclass, av, &avd, &reason) < 0)
+				continue;
+			allowed = avd.allowed;
+		}
+		if (av & ~allowed)
+			continue;
+		c->types[c->n++] = l.v[i];
+	}
+	if (idx >= 0)
+		bool_set_idx(p, idx, cur);
+out:
+	free(te);
+	free(l.v);
+	return c;
+}
+
 int policy_connectable_ports(struct policy *p, const char *source, const char *boolean, bool value,
 			     char (*names)[POLICY_NAME_LEN], int max, int *universe)
 {
-	static const char *const perms[] = { "name_connect" };
-	struct u32_vec l = { 0 };
-	int idx = -1, n = 0, ret;
-	bool cur = false;
+	struct connectable *c = NULL;
+	uint32_t stype = 0;
+	uint64_t key = 0;
+	int idx = -1, n;
 	size_t i;
 
 	if (boolean) {
 		idx = bool_index(p, boolean);
 		if (idx < 0)
 			return -ENOENT;
-		cur = pdb(p)->bool_val_to_struct[idx]->state;
-		bool_set_idx(p, idx, value);
 	}
-	ret = port_universe(p, &l);
+	/* a bare type is asked as its own SID, the same for an alias: kept by type; a context
+	 * is asked as written, each time
+	 */
+	if (!strchr(source, ':') && !subject_type_value(p, source, &stype)) {
+		key = (uint64_t)stype << 32 | (uint64_t)(idx + 1) << 1 | (boolean && value);
+		c = memo_get(&p->connectable, key);
+	}
+	if (!c) {
+		c = connectable_compute(p, source, idx, value);
+		if (!c)
+			return -ENOMEM;
+		if (stype && memo_put(&p->connectable, key, c))
+			stype = 0; /* not kept: freed below */
+	}
 	if (universe)
-		*universe = (int)l.n;
-	for (i = 0; !ret && i < l.n; i++) {
-		const char *tname = type_name(p, l.v[i]);
-		struct policy_query q = { source, tname, "tcp_socket", perms, 1 };
-		struct policy_decision d;
-
-		if (!tname || policy_check(p, &q, &d) || !d.allowed)
-			continue;
-		if (n < max)
-			snprintf(names[n], POLICY_NAME_LEN, "%s", tname);
-		n++;
-	}
-	if (idx >= 0)
-		bool_set_idx(p, idx, cur);
-	free(l.v);
-	if (ret)
-		return ret;
+		*universe = c->universe;
+	n = (int)c->n;
+	for (i = 0; i < c->n && (int)i < max; i++)
+		snprintf(names[i], POLICY_NAME_LEN, "%s", type_name(p, c->types[i]));
+	if (!stype)
+		free(c);
 	qsort(names, (size_t)(n < max ? n : max), POLICY_NAME_LEN, cmp_name);
 	return n;
 }

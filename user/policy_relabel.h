@@ -58,6 +58,7 @@ int policy_port_type_change_cost(struct policy *p, enum policy_proto proto, cons
  * may name_connect over tcp_socket, with the current booleans plus optionally one boolean
  * set to value. Names go to names[0..max), primary names, sorted. Returns the total count
  * (may exceed max) or -errno. *universe (optional) receives the number of port types.
+ * For a bare type, kept per (source type, boolean, value) until a boolean changes.
  */
 int policy_connectable_ports(struct policy *p, const char *source, const char *boolean, bool value,
 			     char (*names)[POLICY_NAME_LEN], int max, int *universe);
