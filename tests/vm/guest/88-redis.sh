@@ -29,6 +29,7 @@ cleanup() {
 	lab_cleanup
 	redis_stop
 	[ ${#MODULES[@]} -eq 0 ] || semodule -r "${MODULES[@]}" >/dev/null 2>&1 || true
+	[ -z "${RELABELLED_EXE:-}" ] || restorecon "$RELABELLED_EXE" || true
 }
 trap cleanup EXIT
 
@@ -39,7 +40,21 @@ if ! command -v redis-server >/dev/null || [ ! -e /usr/lib/nginx/modules/ngx_str
 	exit 0
 fi
 # what the policy says Redis runs as and what its port is
-redis_exec_type=$(stat -c %C "$(readlink -f "$(command -v redis-server)")" | cut -d: -f3)
+redis_cmd=$(command -v redis-server)
+redis_exe=$(readlink -f "$redis_cmd")
+redis_exec_type=$(stat -c %C "$redis_exe" | cut -d: -f3)
+# The label the policy's file_contexts give the command's own path as a regular file: a
+# distribution that ships the program there gets it (RHEL: /usr/bin/redis-server is the
+# binary). Debian ships a symlink to another name, which a policy written for Debian labels
+# too, but one written for RHEL does not: then the binary is labelled as the policy labels
+# redis-server, as it is where that policy comes from (restored at exit).
+fc_type=$(matchpathcon -m file -n "$redis_cmd" 2>/dev/null | cut -d: -f3)
+RELABELLED_EXE=""
+if [ -n "$fc_type" ] && [ "$redis_exe" != "$redis_cmd" ] && [ "$fc_type" != "$redis_exec_type" ]; then
+	lab_say "# $redis_cmd is a symlink to $redis_exe ($redis_exec_type); this policy labels $redis_cmd $fc_type: chcon -t $fc_type $redis_exe"
+	chcon -t "$fc_type" "$redis_exe" && RELABELLED_EXE=$redis_exe
+	redis_exec_type=$(stat -c %C "$redis_exe" | cut -d: -f3)
+fi
 port_type=$(seinfo --portcon "$REDIS_PORT" /sys/fs/selinux/policy 2>/dev/null |
 	awk -v p="$REDIS_PORT" '$1 == "portcon" && $2 == "tcp" && $3 == p { split($4, c, ":"); print c[3] }')
 lab_say "# redis-server is $redis_exec_type; tcp/$REDIS_PORT is ${port_type:-?}"

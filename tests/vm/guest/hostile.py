@@ -4,8 +4,9 @@
 path (or a hostile process name) safe to paste as root, here on a real SELinux system?
 
   hostile.py nginx-quote URL            URL as one nginx config word ("...", $ via ${dollar})
-  hostile.py events TRACE --name N --comm C --path P --object O
-                                        a connect event carries C, P and O byte for byte
+  hostile.py events TRACE --name N --comm C --path P --object O --tclass C --perm P --type T
+                                        a connect event carries C, P and O byte for byte, and
+                                        the kernel denied PERM on O (class C, type T)
   hostile.py advice --name N --trace TRACE --text T --json J --work DIR --path P [options]
                                         every Do block pasted into bash with recording stubs
   hostile.py labels ROOT OUT            every label under ROOT (lgetxattr), as JSON
@@ -35,9 +36,6 @@ import sys
 
 NOBODY = 65534
 failed = 0
-# the type the policy gives a directory the backend (initrc_t) makes under /run, as
-# 96-hostile-socket.sh found it (refpolicy: initrc_runtime_t; targeted: initrc_var_run_t)
-RUN_T = os.environ.get("LAB_RUN_T", "")
 
 # the admin tools a fix may name, and what an injected command would likely call; each is a
 # recording stub in the sandbox (plus every argv[0] the advice names)
@@ -154,16 +152,16 @@ def cmd_events(a):
     if ev.get("verdict") != "selinux_denied":
         problems.append("verdict %s" % ev.get("verdict"))
     if (sel.get("tclass"), sel.get("perms"), sel.get("target_type")) != \
-            ("dir", ["search"], RUN_T):
+            (a.tclass, [a.perm], a.type):
         problems.append("selinux %s" % json.dumps(sel, ensure_ascii=True))
     if jbytes(sel.get("object", "")) != obj:
         problems.append("object %s, the kernel denied %s" % (show(jbytes(sel.get("object", ""))),
                                                             show(obj)))
-    report("%s: selinux_denied, dir search on %s, object = the denied directory %s"
-           % (a.name, RUN_T, show(obj)), problems)
+    report("%s: selinux_denied, %s %s on %s, object = the denied %s %s"
+           % (a.name, a.tclass, a.perm, a.type, a.tclass, show(obj)), problems)
     if a.kmsg:
         # the kernel's own record: comm= and name= (the last component of the denied
-        # directory), quoted or, when they hold unusual bytes, in hex
+        # object), quoted or, when they hold unusual bytes, in hex
         with open(a.kmsg, "rb") as f:
             kmsg = f.read()
 
@@ -173,11 +171,13 @@ def cmd_events(a):
                 return None
             return m.group(1) if m.group(1) is not None else bytes.fromhex(m.group(2).decode())
 
-        avcs = [ln for ln in kmsg.split(b"\n") if re.search(rb"avc: +denied +\{ search \}", ln)]
+        want = rb"avc: +denied +\{ " + re.escape(os.fsencode(a.perm)) + rb" \}"
+        avcs = [ln for ln in kmsg.split(b"\n") if re.search(want, ln) and
+                re.search(rb" tclass=" + re.escape(os.fsencode(a.tclass)) + rb" ", ln)]
         hit = [ln for ln in avcs if field(ln, b"comm") == comm and
                field(ln, b"name") == obj.rsplit(b"/", 1)[1]]
-        report("%s: the kernel's AVC names the same comm and directory (comm=%s name=%s)" %
-               (a.name, show(comm), show(obj.rsplit(b"/", 1)[1])),
+        report("%s: the kernel's AVC names the same comm and %s (comm=%s name=%s)" %
+               (a.name, a.tclass, show(comm), show(obj.rsplit(b"/", 1)[1])),
                [] if hit else ["no such AVC among: %s" % [show(x[:200]) for x in avcs]])
 
 
@@ -332,6 +332,14 @@ class Selabel:
 
         return lookup
 
+    def live_subs(self):
+        """The live policy's path equivalence files (file_contexts.subs_dist, .subs): the
+        substitutions libselinux applies to a path before matching it (targeted: /run is
+        /var/run, so specs for /run are written /var/run)."""
+        self.lib.selinux_file_context_path.restype = ctypes.c_char_p
+        fc = self.lib.selinux_file_context_path()
+        return [fc + ext for ext in (b".subs_dist", b".subs") if fc and os.path.exists(fc + ext)]
+
 
 def neighbours(d, extra):
     """Paths near d that a spec for d and below must not match: d with a byte more or less,
@@ -383,6 +391,9 @@ def check_fcontext(name, fx, obj, extra_not, work, selabel):
     fc = os.path.join(work, "file_contexts.%d" % id(fx))
     with open(fc, "wb") as f:
         f.write(spec + b"\tsystem_u:object_r:" + ctype + b":s0\n")
+    # the SPEC alone, matched under the live policy's path equivalences, as the system will
+    for sub in selabel.live_subs():
+        shutil.copyfile(sub, os.fsencode(fc) + sub[len(sub.rsplit(b".", 1)[0]):])
     lookup = selabel.open(fc)
     if lookup is None:
         problems.append("libselinux does not load a file_contexts with this SPEC: %s" % show(spec))
@@ -400,11 +411,11 @@ def check_fcontext(name, fx, obj, extra_not, work, selabel):
     if obj is None:
         report("%s: the trace names the denied directory" % name, ["no selinux.object"])
     else:
-        report("%s: restorecon's tree %s holds the denied directory %s" %
+        report("%s: restorecon's tree %s holds what the kernel denied, %s" %
                (name, show(d), show(obj)),
                [] if obj == d or obj.startswith(d + b"/") else [
-                   "restorecon -Rv -- %s leaves %s (the denied directory, %s) as it "
-                   "is: the same denial follows" % (show(d), show(obj), RUN_T)])
+                   "restorecon -Rv -- %s leaves %s (what the kernel denied) as it "
+                   "is: the same denial follows" % (show(d), show(obj))])
 
 
 # ---- the module a fix writes ----
@@ -679,7 +690,7 @@ def main():
     p.add_argument("url")
     p = sub.add_parser("events")
     p.add_argument("trace")
-    for x in ("name", "comm", "path", "object"):
+    for x in ("name", "comm", "path", "object", "tclass", "perm", "type"):
         p.add_argument("--" + x, required=True)
     p.add_argument("--kmsg")
     p = sub.add_parser("advice")
