@@ -84,7 +84,7 @@ resolve_layers() {
 # that only boots PVM guests: -cpu host aborts, other models hang).
 accel_args() {
 	case "${AVC_LAB_ACCEL:-tcg}" in
-	tcg) printf '%s\n' -accel tcg,thread=multi -cpu max ;;
+	tcg) printf '%s\n' -accel tcg,thread=multi -cpu "${AVC_LAB_CPU:-max}" ;;
 	kvm) printf '%s\n' -accel kvm -cpu host ;;
 	*) die "AVC_LAB_ACCEL must be tcg or kvm" ;;
 	esac

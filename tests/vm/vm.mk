@@ -3,7 +3,7 @@
 #   make vmtest   packages, avcsnoop, then every VM scenario on every lab (tests/vm/suite.sh)
 #   make demo     the newcomer's one command: nginx's classic 502 caught live by avcsnoop
 #   make vmshell  a root shell (initrc_t) in the lab, on the serial console
-# AVC_LAB=debian12|debian13|rhel10 chooses one lab (vmtest: both by default; demo: the newest).
+# AVC_LAB=debian12|debian13|rhel10 chooses one lab (vmtest: all three by default; demo: the newest).
 # The labs' layers are cached in $(AVC_LAB_CACHE) (default /var/cache/avcsnoop-lab).
 
 # the newest Debian lab (tests/vm/labs, version order), unless AVC_LAB names one (rhel10: the

@@ -14,7 +14,7 @@ FIXBOOL=""
 restore() {
 	lab_cleanup
 	[ -z "$FIXBOOL" ] || setsebool "$FIXBOOL" 0 || true
-	[ "$RELABELLED" = 0 ] || semanage port -d -p tcp 3000 || true
+	lab_policy_restore || true
 }
 trap restore EXIT
 lab_scenario s "the how-to's fix for the 502 on 3000: semanage port -a -t http_port_t, and what it still needs"
@@ -24,8 +24,8 @@ T3000=$(lab_port_type 3000)
 lab_say "# tcp 80 (nginx's listen) is $HT, tcp 3000 is $T3000"
 check "seinfo names the types of tcp 80 and 3000" test -n "$HT" -a -n "$T3000"
 # sesearch: rules letting httpd_t name_connect HT with no boolean, and the booleans naming HT
-uncond=$(sesearch -A -s httpd_t -t "$HT" -c tcp_socket -p name_connect | grep -v '\]:' || true)
-direct=$(sesearch -A -s httpd_t -t "$HT" -dt -c tcp_socket -p name_connect |
+uncond=$(lab_pq sesearch -A -s httpd_t -t "$HT" -c tcp_socket -p name_connect | grep -v '\]:' || true)
+direct=$(lab_pq sesearch -A -s httpd_t -t "$HT" -dt -c tcp_socket -p name_connect |
 	sed -n 's/.*\[ \([a-z0-9_]*\) \]:True$/\1/p' | sort -u)
 alone=denied
 [ -n "$uncond" ] && alone=allowed
@@ -48,10 +48,10 @@ nrel=0
 while IFS=$'\t' read -r nt nb; do
 	[ -n "$nt" ] || continue
 	nrel=$((nrel + 1))
-	if sesearch -A -s httpd_t -t "$nt" -c tcp_socket -p name_connect | grep -qv '\]:'; then
+	if lab_pq sesearch -A -s httpd_t -t "$nt" -c tcp_socket -p name_connect | grep -qv '\]:'; then
 		continue
 	fi
-	sesearch -A -s httpd_t -t "$nt" -dt -c tcp_socket -p name_connect |
+	lab_pq sesearch -A -s httpd_t -t "$nt" -dt -c tcp_socket -p name_connect |
 		grep -qF "[ $nb ]:True" || bad_relabels+=" $nt+${nb:-no boolean}"
 done <<<"$(jq -r 'select(.type == "advice") | .fixes[] | select(.kind == "port_relabel") |
 	[.new_type, (.boolean // "")] | @tsv' "$LAB_OUT/s-before.advice.json")"
@@ -61,6 +61,7 @@ check_eq "every port relabel recommend offers carries a boolean naming its new t
 	"$bad_relabels" ""
 
 # the how-to's command (-a; -m where 3000 has a record of its own, which -a refuses)
+lab_setup lab_policy_save
 if semanage port -a -t "$HT" -p tcp 3000 2>"$LAB_OUT/s-semanage.err" ||
 	semanage port -m -t "$HT" -p tcp 3000 2>>"$LAB_OUT/s-semanage.err"; then
 	RELABELLED=1

@@ -28,7 +28,8 @@ redis_stop() {
 cleanup() {
 	lab_cleanup
 	redis_stop
-	[ ${#MODULES[@]} -eq 0 ] || semodule -r "${MODULES[@]}" >/dev/null 2>&1 || true
+	# the modules installed below (and the first fix, if its Undo failed)
+	lab_policy_restore || true
 	[ -z "${RELABELLED_EXE:-}" ] || restorecon "$RELABELLED_EXE" || true
 }
 trap cleanup EXIT
@@ -55,7 +56,7 @@ if [ -n "$fc_type" ] && [ "$redis_exe" != "$redis_cmd" ] && [ "$fc_type" != "$re
 	chcon -t "$fc_type" "$redis_exe" && RELABELLED_EXE=$redis_exe
 	redis_exec_type=$(stat -c %C "$redis_exe" | cut -d: -f3)
 fi
-port_type=$(seinfo --portcon "$REDIS_PORT" /sys/fs/selinux/policy 2>/dev/null |
+port_type=$(lab_pq seinfo --portcon "$REDIS_PORT" 2>/dev/null |
 	awk -v p="$REDIS_PORT" '$1 == "portcon" && $2 == "tcp" && $3 == p { split($4, c, ":"); print c[3] }')
 lab_say "# redis-server is $redis_exec_type; tcp/$REDIS_PORT is ${port_type:-?}"
 
@@ -70,14 +71,15 @@ redis_start() {
 	lab_wait 30 sh -c "redis-cli -p $REDIS_PORT ping | grep -qx PONG"
 }
 mark=$(lab_kmsg_mark)
+lab_setup lab_policy_save
 lab_setup redis_start
 redis_domain=$(lab_domain_of "$REDIS_PID" | cut -d: -f3)
 # the domain the policy gives a service script executing redis-server (type_transition)
 self=$(id -Z | cut -d: -f3)
-want_domain=$(sesearch -T -s "$self" -t "$redis_exec_type" -c process /sys/fs/selinux/policy 2>/dev/null |
+want_domain=$(lab_pq sesearch -T -s "$self" -t "$redis_exec_type" -c process 2>/dev/null |
 	awk '$1 == "type_transition" { sub(/;$/, "", $NF); print $NF; exit }')
 lab_say "# Redis pid $REDIS_PID runs as $redis_domain; the policy's transition: $self -> ${want_domain:-none}"
-if [ -z "$want_domain" ] || seinfo -x -a unconfined_domain_type /sys/fs/selinux/policy 2>/dev/null |
+if [ -z "$want_domain" ] || lab_pq seinfo -x -a unconfined_domain_type 2>/dev/null |
 	awk '{ print $1 }' | grep -qx "$want_domain"; then
 	lab_na "a confined Redis" "the policy gives redis-server ($redis_exec_type) no confined domain of its own from $self ('${want_domain:-no type_transition}')"
 	exit 0
@@ -196,7 +198,7 @@ avc_line() { # PORT TYPE
 		"$1" "$1" "$dom" "$2"
 }
 picked=()
-seinfo /sys/fs/selinux/policy --portcon 2>/dev/null | awk '$1 == "portcon" { print $2, $3, $4 }' |
+lab_pq seinfo --portcon 2>/dev/null | awk '$1 == "portcon" { print $2, $3, $4 }' |
 	grep -v 'reserved_port_t\|unreserved_port_t' | sort -u -k3,3 | head -n 60 >"$LAB_OUT/portcons.txt" || true
 while read -r proto range ctx; do
 	[ "$proto" = tcp ] || continue

@@ -14,21 +14,15 @@ restore() {
 	[ -z "$WATCH_PID" ] || kill -INT "$WATCH_PID" 2>/dev/null || true
 	[ -z "$DB_PID" ] || kill "$DB_PID" 2>/dev/null || true
 	lab_cleanup
-	# the plan's changes, undone for the scenarios after this one (runtime values: the disk
-	# is a snapshot); a module the plan loaded is removed by the name it was given
-	if [ -n "$MODDIR" ]; then
-		for m in "$MODDIR"/*.cil; do
-			if [ -e "$m" ]; then semodule -r "$(basename "$m" .cil)" >/dev/null 2>&1 || true; fi
-		done
-	fi
-	if semanage port -l -C 2>/dev/null | awk '$2 == "tcp"' | grep -qw 3000; then
-		semanage port -d -p tcp 3000 || true
-	fi
+	# the plan's changes (modules, port records, setsebool -P), undone for the scenarios after
+	# this one: the store as it was saved
+	lab_policy_restore || true
 	setsebool httpd_can_network_connect=0 httpd_can_network_connect_db=0 \
 		httpd_can_network_relay=0 || true
 }
 trap restore EXIT
 lab_scenario t "tighten: httpd_can_network_connect on, nginx uses 3000 and 5432 only"
+lab_setup lab_policy_save
 
 lab_setup lab_bool httpd_can_network_connect 1
 lab_setup lab_backend_start tcp 127.0.0.1 3000

@@ -41,7 +41,7 @@ write_conf() {
 		lab_wait 20 pgrep -f 'nginx: worker'
 }
 lab_setup write_conf
-lab_say "# port types: 3000 $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1), 6379 $(seinfo --portcon 6379 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1), 23456 $(seinfo --portcon 23456 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1)"
+lab_say "# port types: 3000 $(lab_pq seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1), 6379 $(lab_pq seinfo --portcon 6379 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1), 23456 $(lab_pq seinfo --portcon 23456 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1)"
 
 T=$LAB_OUT/g-trace.json
 lab_setup lab_trace_start "$T" -a -j

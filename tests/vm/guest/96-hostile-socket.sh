@@ -32,7 +32,7 @@
 HC=$LAB_GUEST/hostile.py
 # lab_allows TYPE CLASS PERM: the policy gives httpd_t PERM on TYPE:CLASS without a boolean
 lab_allows() {
-	sesearch -A -s httpd_t -t "$1" -c "$2" -p "$3" 2>/dev/null | grep -qv '\]:'
+	lab_pq sesearch -A -s httpd_t -t "$1" -c "$2" -p "$3" 2>/dev/null | grep -qv '\]:'
 }
 # deny_of SOCK: the first access connect() to SOCK needs that the policy does not give httpd_t
 # (search on each directory from / down, then write on the socket file), by the labels on
@@ -81,9 +81,8 @@ D3_TOP='/run/a.b(x)*[y]$(touch ' # what httpd_t is denied: the first directory u
 hostile_cleanup() {
 	local s
 	lab_cleanup
-	for s in "${FCSPECS[@]}"; do
-		semanage fcontext -d -- "$s" >/dev/null 2>&1 || lab_say "# could not remove fcontext $s"
-	done
+	# the fcontext specs added for real (FCSPECS): the store as it was saved
+	lab_policy_restore || lab_say "# could not put back the policy store (${#FCSPECS[@]} fcontext specs added)"
 	for s in "${DECOYS[@]}"; do
 		xargs -0 -r rm -rf -- <"$s" || true
 	done
@@ -92,6 +91,7 @@ hostile_cleanup() {
 	rm -rf -- "$W"
 }
 trap hostile_cleanup EXIT
+lab_setup lab_policy_save
 
 # pycheck ARGS...: hostile.py's "ok"/"FAIL" lines (and their detail lines) become results
 pycheck() {

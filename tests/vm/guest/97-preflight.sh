@@ -17,23 +17,17 @@ CONF=/etc/nginx/avc-preflight.conf
 SOCKDIR=/run/pf-backend
 SOCK=$SOCKDIR/app.sock
 BACKENDS=()
-UNDO_SEMANAGE=$LAB_OUT/pf-undo.semanage # semanage import lines that undo the applied fixes
-UNDO_BOOLS=()
-UNDO_MODULES=()
-: >"$UNDO_SEMANAGE"
 
 restore() {
 	local pid
 	lab_cleanup
 	for pid in "${BACKENDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	if [ -s "$UNDO_SEMANAGE" ]; then
-		semanage import <"$UNDO_SEMANAGE" || lab_say "# restore: semanage import failed"
-	fi
-	[ ${#UNDO_MODULES[@]} -eq 0 ] || semodule -r "${UNDO_MODULES[@]}" || true
-	[ ${#UNDO_BOOLS[@]} -eq 0 ] || setsebool -P "${UNDO_BOOLS[@]}" || true
+	# the fixes applied for real (ports, fcontext, modules, setsebool -P): the store as saved
+	lab_policy_restore || true
 	rm -rf "$SOCKDIR"
 }
 trap restore EXIT
+lab_setup lab_policy_save
 
 lab_scenario pf "preflight: predictions before nginx runs = what trace then sees; its fixes make every location 200"
 
@@ -164,17 +158,6 @@ compare connect "$CT" '.directive != "listen"'
 write_conf "$BAD"
 
 # ---- 4. preflight's top fixes, from its JSON argv; then preflight predicts all allowed ----
-# undo LINE...: what restore() runs for one applied command
-undo_of() {
-	local -a argv
-	mapfile -t argv <<<"$(jq -r '.argv[]' <<<"$1")"
-	case "${argv[0]} ${argv[1]:-}" in
-	"semanage port") echo "port -d -p ${argv[6]} ${argv[7]}" >>"$UNDO_SEMANAGE" ;;
-	"semanage fcontext") echo "fcontext -d ${argv[-1]}" >>"$UNDO_SEMANAGE" ;;
-	"semodule -i") UNDO_MODULES+=("$(basename "${argv[2]}" .cil)") ;;
-	"setsebool -P") UNDO_BOOLS+=("${argv[2]}=$(getsebool "${argv[2]}" | awk '{print $3 == "on" ? 1 : 0}')") ;;
-	esac
-}
 # Two accesses may share a top fix (the directory search and the sock_file write of one
 # socket: the same `semanage fcontext` for its directory): a person runs it once.
 apply_top_fixes() { # PREFLIGHT_JSON ROUND
@@ -187,7 +170,6 @@ apply_top_fixes() { # PREFLIGHT_JSON ROUND
 			continue
 		fi
 		seen+=$cmd$'\n'
-		undo_of "$cmd"
 		out=$(jq -r '.stdout // empty' <<<"$cmd")
 		lab_say "# round $round: $(jq -r '.argv | map(@sh) | join(" ")' <<<"$cmd")${out:+ > $out}"
 		mapfile -t argv <<<"$(jq -r '.argv[]' <<<"$cmd")"

@@ -70,7 +70,7 @@ if [ ! -f "$DEB" ] || [ "$status" != "install ok installed" ]; then
 	# dpkg runs maintainer scripts in dpkg_script_t (setexecfilecon's fallback): a policy
 	# without that type (RHEL's targeted: rpm_script_t instead) makes dpkg refuse to run them
 	# in enforcing mode, so no .deb with a postinst or prerm installs or removes there
-	if [ -f "$DEB" ] && ! seinfo -t dpkg_script_t 2>/dev/null | grep -qw dpkg_script_t; then
+	if [ -f "$DEB" ] && ! lab_pq seinfo -t dpkg_script_t 2>/dev/null | grep -qw dpkg_script_t; then
 		why="this policy has no dpkg_script_t (seinfo), the domain dpkg runs maintainer scripts in: dpkg cannot run the package's postinst or prerm in enforcing mode (package status: ${status:-none}), so the lab runs the bare binary; the prerm's clean-up is proven on the Debian labs, the RPM's on the host (tests/rpm)"
 	fi
 	lab_na "package removal" "$why"

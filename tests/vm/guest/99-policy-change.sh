@@ -4,8 +4,8 @@
 # administrator changes SELinux: setenforce 0 -> requests -> a runtime boolean -> a request ->
 # setenforce 1 -> a port relabel with a dontaudit rule on -> a request -> a local module that
 # allows the access -> a request. Each verdict, each target type, the policy_change records and
-# watch's target must follow the policy in force at that moment. Runs last: it changes the
-# policy store (the disk is a snapshot, nothing outlives the boot).
+# watch's target must follow the policy in force at that moment. Its port record and module are
+# put back at exit (lab_policy_restore).
 . "$(dirname "$0")/lib.sh"
 restore() {
 	[ -n "${WATCH_PID:-}" ] && kill -INT "$WATCH_PID" 2>/dev/null
@@ -13,6 +13,8 @@ restore() {
 	setsebool httpd_can_network_connect 0 || true
 	lab_hide_off || true
 	setenforce 1 || true
+	# the port record and the module added below: the store as saved
+	lab_policy_restore || true
 }
 trap restore EXIT
 lab_scenario p "the policy changes while avcsnoop runs"
@@ -24,7 +26,8 @@ lab_connect_bools_off
 if semanage port -l -C | awk '$1 ~ /_port_t$/ && $2 == "tcp"' | grep -qw 3000; then
 	semanage port -d -p tcp 3000
 fi
-lab_say "# port 3000 is $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1)"
+lab_setup lab_policy_save
+lab_say "# port 3000 is $(lab_pq seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1)"
 lab_setup lab_backend_start tcp 127.0.0.1 3000
 lab_setup lab_nginx_start http://127.0.0.1:3000
 lab_setup load_policy # a fresh AVC: the first permissive would-deny is the kernel's own
@@ -66,7 +69,7 @@ setenforce 1
 step "setenforce 1, boolean off -> $(getenforce)"
 semanage port -a -t memcache_port_t -p tcp 3000
 lab_bool "$LAB_HIDE" 1
-step "port 3000 relabelled: $(seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1); semanage port -l: $(semanage port -l | awk '$1 == "memcache_port_t"' | head -1)"
+step "port 3000 relabelled: $(lab_pq seinfo --portcon 3000 2>/dev/null | grep -o '[a-z_]*_port_t' | head -1); semanage port -l: $(semanage port -l | awk '$1 == "memcache_port_t"' | head -1)"
 s4=$(get)
 M=$(mktemp -d)
 printf '%s\n' '(allow httpd_t memcache_port_t (tcp_socket (name_connect)))' >"$M/avc-lab-p.cil"
@@ -115,5 +118,4 @@ check "watch: its report says the policy changed" \
 	jq -e -s 'any(.[]; .type == "policy_change" and .policy_loaded)' "$W"
 check "watch: the hidden row names the port's new type" \
 	jq -e -s 'any(.[]; .type == "watch" and .verdict == "selinux_hidden" and .dport == 3000 and .selinux.target_type == "memcache_port_t")' "$W"
-semodule -r avc-lab-p >/dev/null 2>&1 || true
 lab_summary

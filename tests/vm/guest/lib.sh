@@ -156,6 +156,116 @@ lab_wait() {
 
 # ---- SELinux state ------------------------------------------------------------------------
 
+# lab_policy_file: the binary policy file the loaded policy came from, the newest version in
+# /etc/selinux/SELINUXTYPE/policy/: semodule, semanage and setsebool -P write it, then load it;
+# load_policy reads it. It differs from /sys/fs/selinux/policy only in the booleans' runtime
+# values (setsebool without -P writes no file).
+lab_policy_file() {
+	local type
+	type=$(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config)
+	find /etc/selinux/"$type"/policy -maxdepth 1 -name 'policy.[0-9]*' 2>/dev/null |
+		sort -t. -k2,2n | tail -n 1
+}
+
+# lab_pq sesearch|seinfo ARGS...: the setools tool's answer about the loaded policy, read from
+# its file (lab_policy_file) and remembered for the boot by that file and ARGS. Under
+# emulation one sesearch on targeted takes ~20 s (it walks all 380k rules) and many scenarios
+# ask the same question of the same rules; a new question goes to pq.py's server, which runs
+# the tool's own script on the policy it loaded once (a few seconds). setools prints no
+# boolean's runtime value (a conditional rule says which branch it is in, [ bool ]:True), so a
+# runtime setsebool changes no answer; whatever changes rules or labels writes a new file,
+# hence a new key.
+LAB_PQ_DIR=/run/avc-lab-pq
+# lab_pq_server: pq.py's server on $LAB_PQ_DIR/pq.sock, started once per boot (in its own
+# session: a scenario's clean-up does not end it).
+lab_pq_server() {
+	[ -S "$LAB_PQ_DIR/pq.sock" ] && return 0
+	[ -d "$LAB_PQ_DIR" ] || mkdir -m 0700 "$LAB_PQ_DIR"
+	setsid python3 "$LAB_GUEST/pq.py" serve "$LAB_PQ_DIR/pq.sock" </dev/null \
+		>>"$LAB_PQ_DIR/serve.log" 2>&1 &
+	lab_wait 60 test -S "$LAB_PQ_DIR/pq.sock"
+}
+LAB_POLICY_FILE=""
+lab_pq() {
+	local tool=$1 file key rc=0
+	shift
+	[ -n "$LAB_POLICY_FILE" ] || LAB_POLICY_FILE=$(lab_policy_file)
+	file=$LAB_POLICY_FILE
+	if [ -z "$file" ]; then
+		echo "lab_pq: no binary policy file under /etc/selinux (SELINUXTYPE)" >&2
+		return 2
+	fi
+	# the file as written: its writers (libsemanage, lab_policy_restore) always make a new
+	# file (a new inode); pq.py's server itself keys what it loads by the content's sha256
+	key=$(printf '%s\0' "$file" "$(stat -c '%i %s %.9Y' -- "$file")" "$tool" "$@" |
+		sha256sum | cut -c1-40)
+	if [ ! -f "$LAB_PQ_DIR/$key.rc" ]; then
+		[ -d "$LAB_PQ_DIR" ] || mkdir -m 0700 "$LAB_PQ_DIR"
+		# asked of pq.py's server (the tool's own script, the policy loaded once); the tool
+		# itself when the server cannot answer
+		if lab_pq_server; then
+			python3 "$LAB_GUEST/pq.py" ask "$LAB_PQ_DIR/pq.sock" "$file" "$tool" "$@" \
+				>"$LAB_PQ_DIR/$key.out" 2>"$LAB_PQ_DIR/$key.err" || rc=$?
+		else
+			rc=125
+		fi
+		if [ "$rc" -eq 125 ]; then
+			rc=0
+			"$tool" "$file" "$@" >"$LAB_PQ_DIR/$key.out" 2>"$LAB_PQ_DIR/$key.err" || rc=$?
+		fi
+		echo "$rc" >"$LAB_PQ_DIR/$key.rc"
+	fi
+	[ ! -s "$LAB_PQ_DIR/$key.err" ] || cat -- "$LAB_PQ_DIR/$key.err" >&2
+	[ ! -s "$LAB_PQ_DIR/$key.out" ] || cat -- "$LAB_PQ_DIR/$key.out"
+	read -r rc <"$LAB_PQ_DIR/$key.rc"
+	return "$rc"
+}
+
+# lab_policy_save / lab_policy_restore: a scenario that applies fixes for real (semodule,
+# semanage, setsebool -P) saves the policy store and the installed policy first, and its EXIT
+# trap puts them back and loads that policy: one copy and one load_policy instead of undoing
+# each fix by another policy rebuild (35-45 s each under emulation, on refpolicy as on
+# targeted). The booleans' runtime values come back too; file labels a fix's restorecon changed
+# are the scenario's to restore (its own trees). An Undo the tool prints is still run where
+# the scenario asserts it.
+LAB_POLICY_SAVED=/run/avc-lab-policy.saved
+lab_policy_save() {
+	local type
+	type=$(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config)
+	[ -n "$type" ] || { lab_say "# lab_policy_save: no SELINUXTYPE in /etc/selinux/config"; return 1; }
+	rm -rf -- "$LAB_POLICY_SAVED"
+	mkdir -m 0700 "$LAB_POLICY_SAVED"
+	cp -a "/var/lib/selinux/$type" "$LAB_POLICY_SAVED/store" &&
+		cp -a "/etc/selinux/$type" "$LAB_POLICY_SAVED/etc" &&
+		getsebool -a >"$LAB_POLICY_SAVED/booleans" &&
+		printf '%s\n' "$type" >"$LAB_POLICY_SAVED/type"
+}
+lab_policy_restore() {
+	local type line bools=() rc=0
+	[ -f "$LAB_POLICY_SAVED/type" ] || return 0
+	type=$(cat "$LAB_POLICY_SAVED/type")
+	# unchanged since the save (a scenario that stopped early): nothing to load
+	if ! cmp -s "$(lab_policy_file)" "$LAB_POLICY_SAVED/etc/policy/$(basename "$(lab_policy_file)")" ||
+		! diff -rq "/var/lib/selinux/$type" "$LAB_POLICY_SAVED/store" >/dev/null 2>&1; then
+		find "/var/lib/selinux/$type" "/etc/selinux/$type" -mindepth 1 -delete &&
+			cp -a "$LAB_POLICY_SAVED/store/." "/var/lib/selinux/$type/" &&
+			cp -a "$LAB_POLICY_SAVED/etc/." "/etc/selinux/$type/" &&
+			restorecon -R "/var/lib/selinux/$type" "/etc/selinux/$type" &&
+			load_policy || rc=1
+	fi
+	# the kernel keeps runtime boolean values across a load: put back those that differ
+	# (no process substitution: the lab's /dev has no /dev/fd)
+	while IFS= read -r line; do
+		[ -z "$line" ] || bools+=("$line")
+	done <<<"$(getsebool -a | awk 'NR == FNR { saved[$1] = $3; next }
+		($1 in saved) && saved[$1] != $3 { print $1 "=" (saved[$1] == "on" ? 1 : 0) }' \
+		"$LAB_POLICY_SAVED/booleans" -)"
+	[ ${#bools[@]} -eq 0 ] || setsebool "${bools[@]}" || rc=1
+	rm -rf -- "$LAB_POLICY_SAVED"
+	lab_say "# policy store and booleans put back as saved (exit $rc)"
+	return "$rc"
+}
+
 # lab_bool NAME 0|1: runtime boolean change (no -P: instant, no policy rebuild).
 lab_bool() {
 	setsebool "$1" "$2" || { lab_say "setsebool $1 $2 failed"; return 1; }
@@ -170,7 +280,7 @@ lab_bool() {
 LAB_HIDE=""
 LAB_HIDE_MODULE=avc_lab_hide
 lab_hide_find() {
-	sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect 2>/dev/null |
+	lab_pq sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect 2>/dev/null |
 		sed -n 's/.*\[ \([a-z0-9_]*\) \]:True$/\1/p' | head -n 1
 }
 lab_hide_init() {
@@ -189,7 +299,7 @@ lab_hide_init() {
 		LAB_HIDE=$(lab_hide_find)
 	fi
 	[ -n "$LAB_HIDE" ] || { lab_say "no boolean turns on a dontaudit rule for httpd_t"; return 1; }
-	lab_say "# the boolean that hides httpd_t's name_connect denials: $LAB_HIDE ($(sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect | head -n 1))"
+	lab_say "# the boolean that hides httpd_t's name_connect denials: $LAB_HIDE ($(lab_pq sesearch --dontaudit -s httpd_t -t port_type -dt -c tcp_socket -p name_connect | head -n 1))"
 }
 
 # lab_hide_off: the hiding boolean back off (for EXIT traps; nothing when never found).
@@ -200,7 +310,7 @@ lab_hide_off() { [ -z "$LAB_HIDE" ] || setsebool "$LAB_HIDE" 0; }
 # follows 95-recommend's real fixes starts from, whatever the policy names its booleans.
 lab_connect_bools_off() {
 	local b on=()
-	for b in $(sesearch -A -s httpd_t -c tcp_socket -p name_connect 2>/dev/null |
+	for b in $(lab_pq sesearch -A -s httpd_t -c tcp_socket -p name_connect 2>/dev/null |
 		sed -n 's/.*\[ \(.*\) \]:True$/\1/p' | tr -c 'a-z0-9_\n' '\n' | sort -u) $(lab_hide_find); do
 		[ "$(getsebool "$b" 2>/dev/null | awk '{print $NF}')" = on ] && on+=("$b=0")
 	done
@@ -212,7 +322,7 @@ lab_connect_bools_off() {
 # holding it; local semanage records are in the loaded policy too). Names come from here, never
 # from a list per distribution.
 lab_port_type() {
-	seinfo --portcon "$1" 2>/dev/null | awk '$1 == "portcon" && $2 == "tcp" {
+	lab_pq seinfo --portcon "$1" 2>/dev/null | awk '$1 == "portcon" && $2 == "tcp" {
 		n = split($3, r, "-"); lo = r[1]; hi = (n > 1) ? r[2] : r[1]
 		split($4, c, ":")
 		if (best == "" || hi - lo < width) { best = c[3]; width = hi - lo }
@@ -348,13 +458,18 @@ lab_trace_start() {
 		"$LAB_AVCSNOOP" trace "${args[@]}" >"$file" 2>"$err" &
 	fi
 	LAB_TRACE_PID=$!
-	# Ready = at least one BPF link, and the count unchanged for a second (TCG is slow).
+	# Ready = its "avcsnoop: have: ..." line on stderr, which trace prints once every program
+	# is attached and the ring buffer is read; without it (-q, or stderr not a file here): at
+	# least one BPF link, and the count unchanged for a second (TCG is slow).
 	local deadline=$((SECONDS + 60)) links last=-1 stable=0
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		if ! kill -0 "$LAB_TRACE_PID" 2>/dev/null; then
 			wait "$LAB_TRACE_PID" 2>/dev/null || echo "(avcsnoop exited with status $?)" >>"$err"
 			LAB_TRACE_PID=""
 			return 1
+		fi
+		if [ "$file" != - ] && grep -q '^avcsnoop: have:' "$err" 2>/dev/null; then
+			return 0
 		fi
 		links=$(find "/proc/$LAB_TRACE_PID/fd" -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l)
 		if [ "$links" -gt 0 ] && [ "$links" -eq "$last" ]; then
