@@ -464,7 +464,7 @@ void enrich_port_type(struct enricher *enr, const struct conn_record *r, char *o
 
 /* Ask the kernel (live) about one access; 0 when it could answer. */
 static int kernel_av(const char *scon, const char *tcon, const char *tclass, const char *perm,
-		     bool *denied, bool *audited, bool *permissive_domain)
+		     bool *denied, bool *audited, bool *permissive_domain, unsigned long *seqno)
 {
 	security_class_t cls = string_to_security_class(tclass);
 	struct av_decision avd;
@@ -480,6 +480,8 @@ static int kernel_av(const char *scon, const char *tcon, const char *tclass, con
 	*denied = (avd.allowed & bit) != bit;
 	*audited = !av_denied_unaudited(bit, avd.allowed, avd.auditdeny);
 	*permissive_domain = avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE;
+	if (seqno)
+		*seqno = avd.seqno;
 	return 0;
 }
 
@@ -501,9 +503,22 @@ static int judge_av(struct enricher *enr, struct conn_record *r, const char *sco
 	struct policy_query q = { scon, tcon, tclass, &perm, 1 };
 
 	*exact = true;
-	if (!enr->following || enr->src.read(enr->src.ctx, &now) ||
-	    now.policyload == enr->status.policyload)
-		return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain);
+	if (!enr->following || enr->src.read(enr->src.ctx, &now))
+		return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain, NULL);
+	if (now.policyload == enr->status.policyload) {
+		unsigned long used = 0;
+		int err = kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain,
+				    &used);
+
+		/* The status page counts a load or boolean commit only once the new policy is in
+		 * force and the old one's readers are gone (synchronize_rcu: long under emulation):
+		 * meanwhile the kernel already answers with the new one. Its answer names the
+		 * policy it used; another than the attempt's is judged as below.
+		 */
+		if (err || used == enr->status.policyload)
+			return err;
+		now.policyload = used;
+	}
 	pol = enricher_policy(enr);
 	if (pol && enr->pol_seqno == enr->status.policyload && !policy_check(pol, &q, &d) &&
 	    !context_type(scon, stype, sizeof(stype))) {
@@ -516,7 +531,7 @@ static int judge_av(struct enricher *enr, struct conn_record *r, const char *sco
 	}
 	*exact = false;
 	r->judged_seqno = now.policyload;
-	return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain);
+	return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain, NULL);
 }
 
 /* Enforcing mode as of the last enricher_follow() (every event): changes show at once. */
@@ -559,8 +574,11 @@ static bool permissive_would_deny(struct enricher *enr, struct conn_record *r)
 		memset(&fresh, 0, sizeof(fresh));
 		fresh.op = r->op;
 		if (judge_av(enr, r, scon, tcon, "tcp_socket", perm, &fresh.denied, &audited,
-			     &fresh.permissive_domain, &exact))
+			     &fresh.permissive_domain, &exact)) {
+			/* no answer is not "allowed" for the next attempts: asked again then */
 			fresh.denied = false;
+			exact = false;
+		}
 		c = &fresh;
 		/* cached only when it is the answer of the policy in force */
 		if (exact && !r->judged_seqno) {
