@@ -130,13 +130,13 @@ lab_result() {
 		"${kernel:-did not boot}" "${policy:+, $policy}" "$passed" "$failed" "$suffix" >"$out"
 }
 
-# The queue: part 1 of every lab, then the last part, then the middle ones (the measured
-# order of their lengths: 05-88 and 96-99 are the long ones), the newest lab first (rhel10's
-# policy is the slowest to rebuild).
+# The queue: the last part of every lab, then the first, then the middle ones (the measured
+# order of their lengths: 96-99 and 05-88 are the long ones), the newest lab first (rhel10's
+# policy is the slowest to rebuild): the shortest parts come last, when one slot may be idle.
 order=()
 nparts=${#parts[@]}
-ks=(1)
-[ "$nparts" -lt 2 ] || ks+=("$nparts")
+ks=("$nparts")
+[ "$nparts" -lt 2 ] || ks+=(1)
 for ((k = 2; k < nparts; k++)); do ks+=("$k"); done
 for k in "${ks[@]}"; do
 	for ((i = ${#labs[@]} - 1; i >= 0; i--)); do order+=("${labs[i]} $k"); done
