@@ -504,7 +504,8 @@ static int judge_av(struct enricher *enr, struct conn_record *r, const char *sco
 
 	*exact = true;
 	if (!enr->following || enr->src.read(enr->src.ctx, &now))
-		return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain, NULL);
+		return kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain,
+				 NULL);
 	if (now.policyload == enr->status.policyload) {
 		unsigned long used = 0;
 		int err = kernel_av(scon, tcon, tclass, perm, denied, audited, permissive_domain,
