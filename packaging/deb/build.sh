@@ -64,5 +64,12 @@ for script in prerm postinst postrm; do
 done
 find "$stage" -type d -exec chmod 0755 {} +
 deb=$out/avcsnoop_${version}_$arch.deb
-SOURCE_DATE_EPOCH=$when dpkg-deb --root-owner-group -Zxz --build "$stage" "$deb" >/dev/null
+# written beside it and renamed: a reader (the lab copying it into a guest) never sees half
+tmp=$(mktemp "$out/.avcsnoop.deb.XXXXXX")
+if ! SOURCE_DATE_EPOCH=$when dpkg-deb --root-owner-group -Zxz --build "$stage" "$tmp" >/dev/null; then
+	rm -f -- "$tmp"
+	exit 1
+fi
+chmod 0644 "$tmp"
+mv -f -- "$tmp" "$deb"
 echo "$deb"
