@@ -11,10 +11,11 @@ suites=(
 for s in tests/*/suite.sh; do
 	[ -x "$s" ] && suites+=("$(basename "$(dirname "$s")") $s")
 done
-# The SELinux labs are the slowest (tens of minutes under emulation, its VMs on every core):
-# they start first, in the background (building their layers when nothing is cached), and the
-# quick suites run beside them (one process at a time: the labs have the rest of the machine);
-# the labs' output is shown after the quick suites have spoken. AVC_LAB_BACKGROUND=0 runs them
+# The SELinux labs are the slowest (tens of minutes under emulation, one core per VM): they
+# start first, in the background (building their layers when nothing is cached), with one VM
+# at a time while the quick suites run beside them (one process at a time: each has a core;
+# two VMs beside them made both slower than running them in turn), then every core; the
+# labs' output is shown after the quick suites have spoken. AVC_LAB_BACKGROUND=0 runs them
 # last, in the foreground.
 ordered=()
 for s in "${suites[@]}"; do [[ $s == vm\ * ]] || ordered+=("$s"); done
@@ -22,7 +23,8 @@ for s in "${suites[@]}"; do [[ $s == vm\ * ]] && ordered+=("$s"); done
 vm_pid="" vm_log=build/vm/suite.log
 if [ "${AVC_LAB_BACKGROUND:-1}" = 1 ] && [[ " ${ordered[*]} " == *" vm "* ]]; then
 	mkdir -p build/vm
-	tests/vm/suite.sh >"$vm_log" 2>&1 &
+	echo 1 >build/vm/slots
+	AVC_LAB_JOBS_FILE=$PWD/build/vm/slots tests/vm/suite.sh >"$vm_log" 2>&1 &
 	vm_pid=$!
 	echo "=== suite vm: started in the background ($vm_log); its output follows the quick suites"
 fi
@@ -34,6 +36,7 @@ for s in "${ordered[@]}"; do
 	echo "=== suite $name: $cmd"
 	log=$(mktemp)
 	if [ "$name" = vm ] && [ -n "$vm_pid" ]; then
+		rm -f build/vm/slots # the quick suites are done: every slot to the labs
 		rc=0
 		wait "$vm_pid" || rc=$?
 		tee "$log" <"$vm_log"
