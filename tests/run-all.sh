@@ -11,39 +11,37 @@ suites=(
 for s in tests/*/suite.sh; do
 	[ -x "$s" ] && suites+=("$(basename "$(dirname "$s")") $s")
 done
-# The SELinux labs are the slowest (tens of minutes under emulation, one core per VM): they
-# start first, in the background (building their layers when nothing is cached), with one VM
-# at a time while the quick suites run beside them (one process at a time: each has a core;
-# two VMs beside them made both slower than running them in turn), then every core; the
-# labs' output is shown after the quick suites have spoken. AVC_LAB_BACKGROUND=0 runs them
-# last, in the foreground.
+# The SELinux lab is the slowest: run it last, after the quick suites have spoken.
 ordered=()
 for s in "${suites[@]}"; do [[ $s == vm\ * ]] || ordered+=("$s"); done
 for s in "${suites[@]}"; do [[ $s == vm\ * ]] && ordered+=("$s"); done
-vm_pid="" vm_log=build/vm/suite.log
-if [ "${AVC_LAB_BACKGROUND:-1}" = 1 ] && [[ " ${ordered[*]} " == *" vm "* ]]; then
+
+# The labs' layers (Debian root filesystems, kernels, images; minutes when nothing is cached) are
+# built in the background while the quick suites run: the vm suite then finds them (lab.sh
+# waits on the cache lock for a build under way). A build that failed here fails again there,
+# shown in full. AVC_LAB_PREBUILD=0 builds them in the vm suite instead.
+prebuild_pid=""
+if [ "${AVC_LAB_PREBUILD:-1}" = 1 ] && [[ " ${ordered[*]} " == *" vm "* ]] && [ -x tests/vm/suite.sh ]; then
 	mkdir -p build/vm
-	echo 1 >build/vm/slots
-	AVC_LAB_JOBS_FILE=$PWD/build/vm/slots tests/vm/suite.sh >"$vm_log" 2>&1 &
-	vm_pid=$!
-	echo "=== suite vm: started in the background ($vm_log); its output follows the quick suites"
+	tests/vm/suite.sh --build >build/vm/prebuild.log 2>&1 &
+	prebuild_pid=$!
+	echo "=== the labs' layers: building in the background (build/vm/prebuild.log)"
 fi
 
 tp=0 tf=0 ts=0 bad=()
 for s in "${ordered[@]}"; do
 	name=${s%% *}
 	cmd=${s#* }
+	if [ "$name" = vm ] && [ -n "$prebuild_pid" ]; then
+		rc=0
+		wait "$prebuild_pid" || rc=$?
+		echo "=== the labs' layers: background build exit $rc (build/vm/prebuild.log, last lines:)"
+		tail -n 5 build/vm/prebuild.log | sed 's/^/    /'
+	fi
 	echo "=== suite $name: $cmd"
 	log=$(mktemp)
-	if [ "$name" = vm ] && [ -n "$vm_pid" ]; then
-		rm -f build/vm/slots # the quick suites are done: every slot to the labs
-		rc=0
-		wait "$vm_pid" || rc=$?
-		tee "$log" <"$vm_log"
-	else
-		$cmd 2>&1 | tee "$log"
-		rc=${PIPESTATUS[0]}
-	fi
+	$cmd 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	rm -f "$log"
 	if [ -z "$line" ]; then
