@@ -42,14 +42,6 @@ fi
 
 jobs=${AVC_LAB_JOBS:-$(nproc)}
 case "$jobs" in '' | *[!0-9]* | 0) echo "vm: AVC_LAB_JOBS must be a positive number"; exit 2 ;; esac
-# AVC_LAB_JOBS_FILE: a file whose number (1 or more), while it exists, lowers the slots below
-# AVC_LAB_JOBS; read again before each part starts (tests/run-all.sh: one slot while the quick
-# suites run beside the labs, all of them once they are done).
-slots() {
-	local n=""
-	[ -z "${AVC_LAB_JOBS_FILE:-}" ] || [ ! -f "$AVC_LAB_JOBS_FILE" ] || read -r n <"$AVC_LAB_JOBS_FILE" || true
-	case "$n" in '' | *[!0-9]* | 0) echo "$jobs" ;; *) echo $((n < jobs ? n : jobs)) ;; esac
-}
 split=${AVC_LAB_SPLIT-89 96}
 for b in $split; do
 	case "$b" in [0-9][0-9]) ;; *) echo "vm: AVC_LAB_SPLIT holds scenario numbers (NN), not '$b'"; exit 2 ;; esac
@@ -159,9 +151,8 @@ for job in "${order[@]}"; do
 	if [ "$jobs" -gt 1 ] && [ ${#order[@]} -gt 1 ]; then
 		run_part "$lab" "$k" "${parts[k - 1]}" 2>&1 | sed -u "s/^/[$lab.$k] /" &
 		pids+=($!)
-		# running jobs at most (fewer while AVC_LAB_JOBS_FILE holds a smaller number: make
-		# test's quick suites are running beside the labs)
-		while [ "$(jobs -rp | wc -l)" -ge "$(slots)" ]; do sleep 1; done
+		# running jobs at most
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
 	else
 		run_part "$lab" "$k" "${parts[k - 1]}"
 	fi
