@@ -201,15 +201,22 @@ format-check:
 TIDY_FLAGS = -- $(filter-out -MMD -MP,$(ALL_CFLAGS))
 BPF_TIDY_FLAGS = -- $(filter-out -MMD -MP -g,$(BPF_CFLAGS)) -Wextra -Wno-unused-parameter \
 	-Wno-missing-field-initializers
-lint: $(OUTPUT)/avcsnoop.skel.h $(OUTPUT)/vmlinux.h
+# One target per file: `make -j lint` (tests/style) checks them on every core.
+LINT_DEPS = $(OUTPUT)/avcsnoop.skel.h $(OUTPUT)/vmlinux.h
+lint: lint-cppcheck $(addprefix lint-tidy/,$(LIB_SRCS) user/main.c) \
+	$(addprefix lint-tidy-bpf/,$(BPF_SRCS) $(TEST_BPF_SRCS))
+lint-cppcheck: $(LINT_DEPS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --library=posix -D__x86_64__ -Iinclude -Iuser -I$(OUTPUT) \
 		-I/usr/include/bpf --suppress=missingIncludeSystem --suppress=unknownMacro \
 		--suppress=readdirCalled user tests/unit tests/host/selstr_leak.c
-	clang-tidy --quiet $(filter-out user/loader.c,$(LIB_SRCS)) user/main.c $(TIDY_FLAGS)
+lint-tidy/user/loader.c: $(LINT_DEPS)
 	clang-tidy --quiet --checks=-clang-analyzer-unix.Malloc user/loader.c $(TIDY_FLAGS)
-	clang-tidy --quiet --header-filter='(include|bpf)/.*\.h$$' $(BPF_SRCS) $(TEST_BPF_SRCS) \
-		$(BPF_TIDY_FLAGS)
+lint-tidy/%: $(LINT_DEPS)
+	clang-tidy --quiet $* $(TIDY_FLAGS)
+lint-tidy-bpf/%: $(LINT_DEPS)
+	clang-tidy --quiet --header-filter='(include|bpf)/.*\.h$$' $* $(BPF_TIDY_FLAGS)
+.PHONY: lint lint-cppcheck
 
 -include $(wildcard tests/*/*.mk)
 -include $(wildcard $(OUTPUT)/bpf/*.d $(OUTPUT)/user/*.d $(OUTPUT)/tests/*/*.d)

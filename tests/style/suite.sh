@@ -7,7 +7,7 @@ SUITE=style HARNESS_CORE_ONLY=1
 # shellcheck source=tests/lib/common.sh
 . tests/lib/common.sh
 for target in format-check lint; do
-	if out=$(make --no-print-directory "$target" 2>&1); then
+	if out=$(make --no-print-directory -j"$(nproc)" "$target" 2>&1); then
 		ok "make $target"
 	else
 		bad "make $target" "$(grep -E 'error|warning' <<<"$out")"

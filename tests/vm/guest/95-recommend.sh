@@ -6,9 +6,11 @@
 # A path may hide a second denial behind the first (the next check only runs once the first
 # passes): each round handles the denial avcsnoop saw, up to 3 rounds.
 # Each applied fix is then taken back by its own Undo argv (last first), so the scenarios
-# after this one meet the policy as it was, and every Undo is run for real.
+# after this one meet the policy as it was, and every Undo is run for real (the semodule -r
+# ones at the end, together: one policy rebuild).
 . "$(dirname "$0")/lib.sh"
-trap lab_cleanup EXIT
+# (a scenario that stops early still removes the modules it kept for the end)
+trap 'lab_cleanup; lab_argv_flush >/dev/null 2>&1 || true' EXIT
 
 # fix_until_ok NAME: rounds of trace -> recommend -> apply top fix -> verify, until HTTP 200
 fix_until_ok() {
@@ -42,19 +44,20 @@ fix_until_ok() {
 	done
 	check_eq "$name: HTTP 200 after applying the recommendations" "$LAB_STATUS" 200
 	# each fix's Undo, the last applied first, each list in its own order (no process
-	# substitution: the lab's /dev has no /dev/fd)
+	# substitution: the lab's /dev has no /dev/fd); a semodule -r is kept for the one
+	# transaction at the end of the scenario (lab_argv_run), a setsebool -P runs now
 	rc=0
 	for ((i = ${#undos[@]} - 1; i >= 0; i--)); do
 		while IFS= read -r argv; do
 			[ -n "$argv" ] || continue
-			local cmd=()
-			while IFS= read -r a; do cmd+=("$a"); done <<<"$(jq -r '.[]' <<<"$argv")"
-			lab_say "# undo: ${cmd[*]}"
-			"${cmd[@]}" >>"$LAB_OUT/$name.undo.log" 2>&1 || rc=$?
-		done <<<"$(jq -c '.[].argv' <<<"${undos[i]}")"
+			lab_say "# undo: $(jq -r '.argv | join(" ")' <<<"$argv")"
+			lab_argv_run "$UNDO_DIR" "$argv" >>"$LAB_OUT/$name.undo.log" 2>&1 || rc=$?
+		done <<<"$(jq -c '.[]' <<<"${undos[i]}")"
 	done
+	lab_argv_flush setsebool >>"$LAB_OUT/$name.undo.log" 2>&1 || rc=$?
 	check_eq "$name: every applied fix's Undo commands ran (exit 0)" "$rc" 0
 }
+UNDO_DIR=$(mktemp -d)
 
 lab_scenario r1 "recommend: nginx -> 127.0.0.1:8080 (http_cache_port_t)"
 lab_setup lab_backend_start tcp 127.0.0.1 8080
@@ -72,4 +75,9 @@ lab_scenario r3 "recommend: nginx -> unix:/run/backend/app.sock"
 lab_setup lab_backend_start unix /run/backend/app.sock
 lab_setup lab_nginx_start "http://unix:/run/backend/app.sock:/"
 fix_until_ok r3-unix
+lab_cleanup
+# the module removals the Undos printed (r2's, r3's), in one semodule transaction
+rc=0
+lab_argv_flush >>"$LAB_OUT/modules.undo.log" 2>&1 || rc=$?
+check_eq "the Undos' semodule -r ran (one transaction, exit 0)" "$rc" 0
 lab_summary

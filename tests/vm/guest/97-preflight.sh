@@ -172,14 +172,11 @@ apply_top_fixes() { # PREFLIGHT_JSON ROUND
 		seen+=$cmd$'\n'
 		out=$(jq -r '.stdout // empty' <<<"$cmd")
 		lab_say "# round $round: $(jq -r '.argv | map(@sh) | join(" ")' <<<"$cmd")${out:+ > $out}"
-		mapfile -t argv <<<"$(jq -r '.argv[]' <<<"$cmd")"
-		if [ -n "$out" ]; then
-			(cd "$dir" && "${argv[@]}" >"$out") || rc=$?
-		else
-			(cd "$dir" && "${argv[@]}") || rc=$?
-		fi
+		lab_argv_run "$dir" "$cmd" || rc=$?
 		n=$((n + 1))
 	done <<<"$(jq -c 'select(.type == "advice") | .fixes | map(select(.rank != null)) | .[0].argv[]?' "$json")"
+	# the modules and persistent booleans among them, each kind in one transaction
+	lab_argv_flush || rc=$?
 	check_eq "round $round: the top fix of each denied access ran ($n command(s), exit 0)" "$rc" 0
 }
 json=$PF

@@ -114,6 +114,31 @@ check_event() {
 	fi
 }
 
+# check_events WHAT JQ_EXPR [WHAT JQ_EXPR ...]: check_event for each pair, in one jq (each jq
+# start costs a few tenths of a second under emulation). An expression is true as jq -e takes
+# it (its last output neither false nor null); one that fails to run is false.
+check_events() {
+	local prog="" whats=() exprs=() i res=()
+	while [ $# -ge 2 ]; do
+		whats+=("$1")
+		exprs+=("$2")
+		prog+="${prog:+, }(try ([$2] | last | . != false and . != null) catch false)"
+		shift 2
+	done
+	if [ -n "${LAB_EVENT:-}" ]; then
+		mapfile -t res <<<"$(jq -c "$prog" 2>/dev/null <<<"$LAB_EVENT")"
+	fi
+	for i in "${!whats[@]}"; do
+		if [ -z "${LAB_EVENT:-}" ]; then
+			lab_fail "avcsnoop: ${whats[i]}" "no matching avcsnoop event: $LAB_EVENT_WHY"
+		elif [ "${res[i]:-}" = true ]; then
+			lab_pass "avcsnoop: ${whats[i]}"
+		else
+			lab_fail "avcsnoop: ${whats[i]}" "jq: ${exprs[i]}"$'\n'"event: $LAB_EVENT"
+		fi
+	done
+}
+
 # check_trace WHAT JQ_EXPR: JQ_EXPR is true of the whole avcsnoop output, slurped as an array.
 check_trace() {
 	local what=$1 expr=$2
@@ -266,6 +291,60 @@ lab_policy_restore() {
 	return "$rc"
 }
 
+# lab_argv_run DIR JSON: runs one command avcsnoop printed ({"argv": [...], "stdout": FILE})
+# in DIR, as printed; but `semodule -i FILE`/`-r NAME` and `setsebool -P NAME VALUE` each
+# rebuild the whole policy (40 s and 6 s under emulation): their arguments are kept for
+# lab_argv_flush, which runs them as one semodule and one setsebool -P transaction (the same
+# modules and booleans; a wrong name fails it as it would fail alone).
+LAB_DEFER_SEMODULE=()
+LAB_DEFER_BOOLS=()
+lab_argv_run() {
+	local dir=$1 cmd=$2 out argv=() i ok
+	out=$(jq -r '.stdout // empty' <<<"$cmd")
+	mapfile -t argv <<<"$(jq -r '.argv[]' <<<"$cmd")"
+	if [ -z "$out" ] && [ "${argv[0]}" = semodule ] && [ $((${#argv[@]} % 2)) = 1 ]; then
+		ok=1
+		for ((i = 1; i < ${#argv[@]}; i += 2)); do
+			[[ ${argv[i]} == -[ir] ]] || ok=0
+		done
+		if [ "$ok" = 1 ]; then
+			for ((i = 1; i < ${#argv[@]}; i += 2)); do
+				if [ "${argv[i]}" = -i ] && [[ ${argv[i + 1]} != /* ]]; then
+					LAB_DEFER_SEMODULE+=(-i "$dir/${argv[i + 1]}")
+				else
+					LAB_DEFER_SEMODULE+=("${argv[i]}" "${argv[i + 1]}")
+				fi
+			done
+			return 0
+		fi
+	fi
+	if [ -z "$out" ] && [ ${#argv[@]} = 4 ] && [ "${argv[0]} ${argv[1]}" = "setsebool -P" ]; then
+		LAB_DEFER_BOOLS+=("${argv[2]}=${argv[3]}")
+		return 0
+	fi
+	if [ -n "$out" ]; then
+		(cd "$dir" && "${argv[@]}" >"$out")
+	else
+		(cd "$dir" && "${argv[@]}")
+	fi
+}
+# lab_argv_flush [semodule|setsebool]: the kept semodule and setsebool -P arguments (or those
+# of one tool), one command each; 0 when they ran (or there was nothing to run).
+lab_argv_flush() {
+	local rc=0 only=${1:-}
+	if [ "$only" != setsebool ] && [ ${#LAB_DEFER_SEMODULE[@]} -gt 0 ]; then
+		lab_say "# semodule ${LAB_DEFER_SEMODULE[*]}"
+		semodule "${LAB_DEFER_SEMODULE[@]}" || rc=1
+		LAB_DEFER_SEMODULE=()
+	fi
+	if [ "$only" != semodule ] && [ ${#LAB_DEFER_BOOLS[@]} -gt 0 ]; then
+		lab_say "# setsebool -P ${LAB_DEFER_BOOLS[*]}"
+		setsebool -P "${LAB_DEFER_BOOLS[@]}" || rc=1
+		LAB_DEFER_BOOLS=()
+	fi
+	return "$rc"
+}
+
 # lab_bool NAME 0|1: runtime boolean change (no -P: instant, no policy rebuild).
 lab_bool() {
 	setsebool "$1" "$2" || { lab_say "setsebool $1 $2 failed"; return 1; }
@@ -275,12 +354,13 @@ lab_bool() {
 # lab_hide_init: sets LAB_HIDE to the boolean that turns on a dontaudit rule hiding httpd_t's
 # name_connect to any port type, as the loaded policy says (sesearch on the attribute
 # port_type itself). Refpolicy has one (nsswitch_domain's, under its NIS boolean); targeted has
-# none, so the first call adds the same rule for httpd_t in a local CIL module, under a boolean
-# of the module's own (off), once per boot: semodule -i is slow under emulation, setsebool is not.
+# none: the targeted labs' image carries the same rule for httpd_t in the lab's own CIL module
+# (avc_lab_hide.cil, under a boolean of its own, off; lib/image.sh), and a policy without either
+# gets the module here, once per boot (semodule -i is slow under emulation, setsebool is not).
 LAB_HIDE=""
 LAB_HIDE_MODULE=avc_lab_hide
 lab_hide_find() {
-	# the lab's own module, installed earlier in this boot: its boolean is in the policy
+	# the lab's own module (in the image, or installed earlier in this boot): its boolean
 	if getsebool avc_lab_hide_connect >/dev/null 2>&1; then
 		echo avc_lab_hide_connect
 		return 0
@@ -291,15 +371,11 @@ lab_hide_find() {
 lab_hide_init() {
 	LAB_HIDE=$(lab_hide_find)
 	if [ -z "$LAB_HIDE" ]; then
-		local dir
-		dir=$(mktemp -d)
-		cat >"$dir/$LAB_HIDE_MODULE.cil" <<-'EOF'
-			(boolean avc_lab_hide_connect false)
-			(booleanif avc_lab_hide_connect
-			    (true (dontaudit httpd_t port_type (tcp_socket (name_connect)))))
-		EOF
 		lab_say "# no dontaudit rule hides httpd_t's name_connect in this policy: semodule -i $LAB_HIDE_MODULE.cil"
-		semodule -i "$dir/$LAB_HIDE_MODULE.cil" || { rm -rf -- "$dir"; return 1; }
+		local dir # a copy in /tmp: semodule may not read the 9p share
+		dir=$(mktemp -d)
+		cp "$LAB_GUEST/$LAB_HIDE_MODULE.cil" "$dir/" &&
+			semodule -i "$dir/$LAB_HIDE_MODULE.cil" || { rm -rf -- "$dir"; return 1; }
 		rm -rf -- "$dir"
 		LAB_HIDE=$(lab_hide_find)
 	fi
@@ -490,10 +566,10 @@ lab_trace_start() {
 	return 0
 }
 
-# lab_trace_stop: SIGINT, as a user would; waits up to 15 s, then SIGKILL.
+# lab_trace_stop: SIGINT, as a user would (trace reads what is left in its ring buffer before
+# it exits); waits up to 15 s, then SIGKILL.
 lab_trace_stop() {
 	[ -n "$LAB_TRACE_PID" ] || return 0
-	sleep 0.5 # the tool polls its ring buffer every 100 ms
 	kill -INT "$LAB_TRACE_PID" 2>/dev/null || true
 	if ! lab_wait 15 sh -c "! kill -0 $LAB_TRACE_PID"; then
 		kill -KILL "$LAB_TRACE_PID" 2>/dev/null || true
@@ -582,14 +658,14 @@ lab_expect_tcp_denied() {
 	check_match "kmsg: AVC denied { name_connect } dest=$port httpd_t -> $ttype tcp_socket permissive=0" \
 		"$LAB_AVC" "avc: +denied +\{ name_connect \} .*dest=$port .*scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:$ttype:s0 tclass=tcp_socket permissive=0"
 	lab_event '.comm == "nginx"'
-	check_event "verdict selinux_denied" '.verdict == "selinux_denied"'
-	check_event "pid is the nginx worker ($LAB_NGINX_WORKER)" ".pid == $LAB_NGINX_WORKER"
-	check_event "family $family, daddr $addr, dport $port" \
-		".family == \"$family\" and .daddr == \"$addr\" and .dport == $port"
-	check_event "selinux.perms contains name_connect" 'any(.selinux.perms[]?; . == "name_connect")'
-	check_event "selinux.tclass tcp_socket" '.selinux.tclass == "tcp_socket"'
-	check_event "selinux.source_type httpd_t" '.selinux.source_type == "httpd_t"'
-	check_event "selinux.target_type $ttype" ".selinux.target_type == \"$ttype\""
-	check_event "selinux.audited true, permissive false" \
+	check_events "verdict selinux_denied" '.verdict == "selinux_denied"' \
+		"pid is the nginx worker ($LAB_NGINX_WORKER)" ".pid == $LAB_NGINX_WORKER" \
+		"family $family, daddr $addr, dport $port" \
+		".family == \"$family\" and .daddr == \"$addr\" and .dport == $port" \
+		"selinux.perms contains name_connect" 'any(.selinux.perms[]?; . == "name_connect")' \
+		"selinux.tclass tcp_socket" '.selinux.tclass == "tcp_socket"' \
+		"selinux.source_type httpd_t" '.selinux.source_type == "httpd_t"' \
+		"selinux.target_type $ttype" ".selinux.target_type == \"$ttype\"" \
+		"selinux.audited true, permissive false" \
 		'.selinux.audited == true and .selinux.permissive == false'
 }
