@@ -128,7 +128,8 @@ policytest: avcsnoop $(OUTPUT)/unit-tests
 
 test:
 	$(Q)./scripts/deps.sh all
-	$(Q)$(MAKE) --no-print-directory all deb $(OUTPUT)/unit-tests $(HOSTHELP_BINS) $(TEST_BPF_OBJS)
+	$(Q)$(MAKE) --no-print-directory all deb $(OUTPUT)/unit-tests $(HOSTHELP_BINS) $(TEST_BPF_OBJS) \
+		$(POLICY_BINS)
 	$(Q)tests/run-all.sh
 
 run: deps

@@ -23,9 +23,10 @@
 #define MAY_MASK_ 0x7f /* MAY_NOT_BLOCK (0x80) and above are hints, not permissions */
 
 /* The kernel's own class map, indexed by the kernel's class numbers (which differ from the
- * policy's). Weak: absent from kallsyms on some kernels; names then come from user space.
+ * policy's), is at cfg.secclass_map_addr: user space reads its address from kallsyms once
+ * (libbpf would parse the whole file for a __ksym at every start). 0 when absent from
+ * kallsyms or hidden: names then come from user space.
  */
-extern const void secclass_map __ksym __weak;
 
 /*
  * Names of class tclass and of the lowest bit of perms, from the kernel's class map: an
@@ -35,7 +36,7 @@ extern const void secclass_map __ksym __weak;
 static __always_inline void class_perm_names(struct avc_sel_names *s, __u16 tclass, __u32 perms,
 					     bool want_class)
 {
-	__u64 base = (__u64)&secclass_map, entry, ptr = 0;
+	__u64 base = cfg.secclass_map_addr, entry, ptr = 0;
 	__u32 sz = bpf_core_type_size(struct security_class_mapping);
 	__u32 name_off = bpf_core_field_offset(struct security_class_mapping, name);
 	__u32 perms_off = bpf_core_field_offset(struct security_class_mapping, perms);

@@ -162,6 +162,12 @@ struct avc_config {
 	 * machine.slice/x.scope), or its own cgroup when it sits higher.
 	 */
 	__u32 agg_quota;
+	__u32 agg_pad;
+	/* The kernel's class map (secclass_map, from /proc/kallsyms; user/probe.c): the names
+	 * of a denial's class and permission in the kernel's numbering. 0 when absent or hidden:
+	 * user space names them then.
+	 */
+	__u64 secclass_map_addr;
 };
 
 #define AVC_QUOTA_LEVEL	 2

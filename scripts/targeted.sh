@@ -22,14 +22,22 @@ stamp=$root/.sha256
 want=$(awk -v f="$name-targeted.tar.xz" '$2 == f { print $1 }' "$shared/SHA256SUMS")
 [ -n "$want" ] || { echo "targeted: no sum for $name in $shared/SHA256SUMS" >&2; exit 1; }
 
+# make test runs its callers side by side (the labs' image build, the policy and targeted
+# suites): one unpacks, under a lock, into a new directory renamed into place; the others wait
+mkdir -p build/targeted
+exec 8>"build/targeted/.$name.lock"
+flock 8
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 	have=$(sha256sum "$archive" | cut -d' ' -f1)
 	[ "$have" = "$want" ] || { echo "targeted: $archive: sha256 $have, SHA256SUMS says $want" >&2; exit 1; }
+	tmp=$(mktemp -d "build/targeted/.$name.XXXXXX")
+	chmod 755 "$tmp"
+	tar -C "$tmp" -xJf "$archive"
+	echo "$want" >"$tmp/.sha256"
 	rm -rf -- "$root"
-	mkdir -p "$root"
-	tar -C "$root" -xJf "$archive"
-	echo "$want" >"$stamp"
+	mv -- "$tmp" "$root"
 fi
+flock -u 8
 if [ "${2:-}" = --policy ]; then
 	echo "$root/etc/selinux/targeted/policy/policy.33"
 else

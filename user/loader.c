@@ -403,6 +403,8 @@ int loader_start(struct loader *ld, const struct loader_opts *o)
 	ld->skel->rodata->cfg.status_arg_base = (__u8)ld->kf.status_arg_base;
 	ld->skel->rodata->cfg.filter_cgroup = o->cgroup_path != NULL;
 	ld->skel->rodata->cfg.cgroup_by_tid = !ld->kf.cgroup_task_storage;
+	if (ld->kf.secclass_map_addr != -1ULL)
+		ld->skel->rodata->cfg.secclass_map_addr = ld->kf.secclass_map_addr;
 	if (getrandom(&ld->skel->rodata->cfg.path_seed, sizeof(ld->skel->rodata->cfg.path_seed),
 		      0) != (ssize_t)sizeof(ld->skel->rodata->cfg.path_seed)) {
 		err = -errno;

@@ -142,6 +142,43 @@ static bool helper_available(enum bpf_prog_type type, enum bpf_func_id helper)
 	return libbpf_probe_bpf_helper(type, helper, NULL) == 1;
 }
 
+/*
+ * A line of kallsyms is "ADDR TYPE NAME[\t[MODULE]]": only its name is compared, and only a
+ * match is parsed (the file has ~200k lines; a sscanf of each, as libbpf does for a __ksym,
+ * costs a tenth of a second on hardware and seconds under emulation).
+ */
+void probe_kallsyms(const char *path, const char *const names[], unsigned long long addrs[], int n)
+{
+	char line[1024]; /* a name is at most 511 bytes (KSYM_NAME_LEN) */
+	int i, left = n;
+	FILE *f;
+
+	for (i = 0; i < n; i++)
+		addrs[i] = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (left > 0 && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, ' ');
+
+		/* "ffffffff81000000 T _stext": the name starts after the type letter */
+		if (!name || !name[1] || name[2] != ' ')
+			continue;
+		name += 3;
+		name[strcspn(name, "\t\n")] = '\0';
+		for (i = 0; i < n; i++) {
+			unsigned long long addr;
+
+			if (addrs[i] || strcmp(name, names[i]))
+				continue;
+			addr = strtoull(line, NULL, 16);
+			addrs[i] = addr ? addr : -1ULL;
+			left--;
+		}
+	}
+	fclose(f);
+}
+
 int probe_kernel(struct kernel_features *kf)
 {
 	struct btf *btf;
@@ -159,6 +196,17 @@ int probe_kernel(struct kernel_features *kf)
 		kf->selinux_enforcing = buf[0] == '1';
 	}
 	find_cgroup2(kf->cgroup2, sizeof(kf->cgroup2));
+	if (kf->selinux_enabled) {
+		/* the kernel's class map (the SELinux programs name classes and permissions
+		 * with it) and SELinux's blob sizes (--domain: probe_domain_sid), in one pass
+		 */
+		static const char *const syms[] = { "secclass_map", "selinux_blob_sizes" };
+		unsigned long long addrs[2];
+
+		probe_kallsyms("/proc/kallsyms", syms, addrs, 2);
+		kf->secclass_map_addr = addrs[0];
+		kf->blob_sizes_addr = addrs[1];
+	}
 
 	/*
 	 * The attempt in flight lives in task-local storage (bpf/common.bpf.h): tracing programs
@@ -233,25 +281,6 @@ static long btf_member_offset(const struct btf *btf, const char *sname, const ch
 	return -1;
 }
 
-/* The address of a data symbol in /proc/kallsyms: 0 when absent, -1ULL when hidden. */
-static unsigned long long kallsyms_addr(const char *name)
-{
-	unsigned long long addr, found = 0;
-	char line[256], sym[128], type;
-	FILE *f = fopen("/proc/kallsyms", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) != 3 || strcmp(sym, name))
-			continue;
-		found = addr ? addr : -1ULL;
-		break;
-	}
-	fclose(f);
-	return found;
-}
-
 int probe_domain_sid(struct kernel_features *kf)
 {
 	long lbs_cred, sid_off;
@@ -289,7 +318,7 @@ int probe_domain_sid(struct kernel_features *kf)
 				      : "SELinux's cred blob (cred_security_struct.sid)");
 		return -ENOTSUP;
 	}
-	addr = kallsyms_addr("selinux_blob_sizes");
+	addr = kf->blob_sizes_addr; /* probe_kernel's kallsyms pass */
 	if (!addr || addr == -1ULL) {
 		snprintf(
 			kf->domain_why, sizeof(kf->domain_why), "%s",

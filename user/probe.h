@@ -40,6 +40,9 @@ struct kernel_features {
 	unsigned long long domain_blob_addr; /* &selinux_blob_sizes.lbs_cred */
 	unsigned int domain_sid_off;	     /* offset of sid in SELinux's cred blob */
 	char domain_why[192];		     /* why not, when !domain_sid */
+	/* from /proc/kallsyms when SELinux is active: 0 absent, -1ULL hidden (kptr_restrict) */
+	unsigned long long secclass_map_addr; /* the kernel's class map */
+	unsigned long long blob_sizes_addr;   /* selinux_blob_sizes */
 };
 
 /* Fill kf; returns 0, or -errno when BTF cannot be read at all. */
@@ -51,10 +54,17 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 /*
  * Can the kernel filter --domain by SID? SELinux active, its blob sizes in kallsyms and the
  * layout of lsm_blob_sizes and of SELinux's cred blob in BTF. Fills kf->domain_*; 0 when it
- * can, -ENOTSUP with kf->domain_why naming what is missing. Reads /proc/kallsyms: call it
- * only when --domain is asked for.
+ * can, -ENOTSUP with kf->domain_why naming what is missing (the address comes from
+ * probe_kernel's kallsyms pass; BTF is read here: call it only when --domain is asked for).
  */
 int probe_domain_sid(struct kernel_features *kf);
+
+/*
+ * The addresses of names[0..n) in kallsyms (/proc/kallsyms, or a file of that format), in one
+ * pass that ends when all are found: addrs[i] = 0 when names[i] is absent, -1ULL when the file
+ * hides addresses (kptr_restrict: all zero). The first of several same names wins.
+ */
+void probe_kallsyms(const char *path, const char *const names[], unsigned long long addrs[], int n);
 
 /* Mount tracefs/bpffs where they are missing (root only). Returns 0 or -errno. */
 int ensure_fs(const char *path, const char *fstype);
