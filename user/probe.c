@@ -142,41 +142,77 @@ static bool helper_available(enum bpf_prog_type type, enum bpf_func_id helper)
 	return libbpf_probe_bpf_helper(type, helper, NULL) == 1;
 }
 
+/* In the complete lines buf[0, len): the address of the first line naming name, 0 if none,
+ * -1ULL if that line's address is hidden (all zeros).
+ */
+static unsigned long long kallsyms_find(const char *buf, size_t len, const char *name)
+{
+	char pat[130];
+	size_t plen = (size_t)snprintf(pat, sizeof(pat), " %s", name);
+	const char *p = buf, *end = buf + len, *line;
+
+	if (plen >= sizeof(pat))
+		return 0;
+	/* " NAME" followed by the line's end (or its module's tab), after "ADDR T" */
+	while ((p = memmem(p, (size_t)(end - p), pat, plen)) != NULL) {
+		const char *after = p + plen;
+
+		if (after < end && (*after == '\n' || *after == '\t') && p - buf >= 2 &&
+		    p[-2] == ' ' && p[-1] != ' ' && p[-1] != '\n') {
+			unsigned long long addr;
+
+			line = memrchr(buf, '\n', (size_t)(p - buf));
+			line = line ? line + 1 : buf;
+			addr = strtoull(line, NULL, 16);
+			return addr ? addr : -1ULL;
+		}
+		p++;
+	}
+	return 0;
+}
+
 /*
- * A line of kallsyms is "ADDR TYPE NAME[\t[MODULE]]": only its name is compared, and only a
- * match is parsed (the file has ~200k lines; a sscanf of each, as libbpf does for a __ksym,
- * costs a tenth of a second on hardware and seconds under emulation).
+ * A line of kallsyms is "ADDR TYPE NAME[\t[MODULE]]". The file (~200k lines) is read in large
+ * blocks and each name searched for in them (memmem), and only a matching line is parsed: a
+ * sscanf of every line, as libbpf does for a __ksym, costs a tenth of a second on hardware and
+ * a second under emulation.
  */
 void probe_kallsyms(const char *path, const char *const names[], unsigned long long addrs[], int n)
 {
-	char line[1024]; /* a name is at most 511 bytes (KSYM_NAME_LEN) */
-	int i, left = n;
-	FILE *f;
+	char buf[65536];
+	size_t have = 0;
+	ssize_t got;
+	int i, fd, left = n;
 
 	for (i = 0; i < n; i++)
 		addrs[i] = 0;
-	f = fopen(path, "re");
-	if (!f)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	while (left > 0 && fgets(line, sizeof(line), f)) {
-		char *name = strchr(line, ' ');
+	while (left > 0 && (got = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		const char *last;
+		size_t full;
 
-		/* "ffffffff81000000 T _stext": the name starts after the type letter */
-		if (!name || !name[1] || name[2] != ' ')
+		have += (size_t)got;
+		/* whole lines only; the partial last one is kept for the next block */
+		last = memrchr(buf, '\n', have);
+		if (!last) {
+			if (have == sizeof(buf))
+				have = 0; /* no line is this long: skip it */
 			continue;
-		name += 3;
-		name[strcspn(name, "\t\n")] = '\0';
-		for (i = 0; i < n; i++) {
-			unsigned long long addr;
-
-			if (addrs[i] || strcmp(name, names[i]))
-				continue;
-			addr = strtoull(line, NULL, 16);
-			addrs[i] = addr ? addr : -1ULL;
-			left--;
 		}
+		full = (size_t)(last - buf) + 1;
+		for (i = 0; i < n; i++) {
+			if (addrs[i])
+				continue;
+			addrs[i] = kallsyms_find(buf, full, names[i]);
+			if (addrs[i])
+				left--;
+		}
+		memmove(buf, buf + full, have - full);
+		have -= full;
 	}
-	fclose(f);
+	close(fd);
 }
 
 int probe_kernel(struct kernel_features *kf)
@@ -197,15 +233,12 @@ int probe_kernel(struct kernel_features *kf)
 	}
 	find_cgroup2(kf->cgroup2, sizeof(kf->cgroup2));
 	if (kf->selinux_enabled) {
-		/* the kernel's class map (the SELinux programs name classes and permissions
-		 * with it) and SELinux's blob sizes (--domain: probe_domain_sid), in one pass
+		/* the kernel's class map: the SELinux programs name classes and permissions
+		 * with it (kallsyms is sorted by address: the pass ends in its rodata)
 		 */
-		static const char *const syms[] = { "secclass_map", "selinux_blob_sizes" };
-		unsigned long long addrs[2];
+		static const char *const syms[] = { "secclass_map" };
 
-		probe_kallsyms("/proc/kallsyms", syms, addrs, 2);
-		kf->secclass_map_addr = addrs[0];
-		kf->blob_sizes_addr = addrs[1];
+		probe_kallsyms("/proc/kallsyms", syms, &kf->secclass_map_addr, 1);
 	}
 
 	/*
@@ -283,6 +316,7 @@ static long btf_member_offset(const struct btf *btf, const char *sname, const ch
 
 int probe_domain_sid(struct kernel_features *kf)
 {
+	static const char *const blob_sizes[] = { "selinux_blob_sizes" };
 	long lbs_cred, sid_off;
 	unsigned long long addr;
 	struct btf *btf;
@@ -318,7 +352,7 @@ int probe_domain_sid(struct kernel_features *kf)
 				      : "SELinux's cred blob (cred_security_struct.sid)");
 		return -ENOTSUP;
 	}
-	addr = kf->blob_sizes_addr; /* probe_kernel's kallsyms pass */
+	probe_kallsyms("/proc/kallsyms", blob_sizes, &addr, 1);
 	if (!addr || addr == -1ULL) {
 		snprintf(
 			kf->domain_why, sizeof(kf->domain_why), "%s",

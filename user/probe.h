@@ -40,9 +40,10 @@ struct kernel_features {
 	unsigned long long domain_blob_addr; /* &selinux_blob_sizes.lbs_cred */
 	unsigned int domain_sid_off;	     /* offset of sid in SELinux's cred blob */
 	char domain_why[192];		     /* why not, when !domain_sid */
-	/* from /proc/kallsyms when SELinux is active: 0 absent, -1ULL hidden (kptr_restrict) */
-	unsigned long long secclass_map_addr; /* the kernel's class map */
-	unsigned long long blob_sizes_addr;   /* selinux_blob_sizes */
+	/* the kernel's class map, from /proc/kallsyms when SELinux is active: 0 absent, -1ULL
+	 * hidden (kptr_restrict)
+	 */
+	unsigned long long secclass_map_addr;
 };
 
 /* Fill kf; returns 0, or -errno when BTF cannot be read at all. */
@@ -54,8 +55,8 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 /*
  * Can the kernel filter --domain by SID? SELinux active, its blob sizes in kallsyms and the
  * layout of lsm_blob_sizes and of SELinux's cred blob in BTF. Fills kf->domain_*; 0 when it
- * can, -ENOTSUP with kf->domain_why naming what is missing (the address comes from
- * probe_kernel's kallsyms pass; BTF is read here: call it only when --domain is asked for).
+ * can, -ENOTSUP with kf->domain_why naming what is missing. Reads /proc/kallsyms and the
+ * kernel's BTF: call it only when --domain is asked for.
  */
 int probe_domain_sid(struct kernel_features *kf);
 

@@ -90,3 +90,34 @@ TEST(kallsyms_missing_file_leaves_every_address_zero)
 	probe_kallsyms("/nonexistent/kallsyms", syms, a, 2);
 	CHECK(a[0] == 0 && a[1] == 0);
 }
+
+/* A file read in 64 KiB blocks: a name's line straddles the first block's end (offset 65536),
+ * another is in a later block.
+ */
+TEST(kallsyms_names_across_read_blocks)
+{
+	char path[64];
+	unsigned long long a[2] = { 7, 7 };
+	long off = 0;
+	FILE *f;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/tmp/avcsnoop-unit-kallsyms.XXXXXX");
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	CHECK(f != NULL);
+	for (i = 0; i < 1560; i++) /* 42 bytes each: 65520 */
+		off += fprintf(f, "ffffffff81%06x T filler_symbol_%08d\n", i, i);
+	off += fprintf(f, "0 T y\n"); /* 65526: the next line crosses 65536 */
+	fprintf(f, "ffffffff82000040 d selinux_blob_sizes\n");
+	for (i = 0; i < 100000; i++)
+		fprintf(f, "ffffffff83%06x r more_%08d\n", i, i);
+	fprintf(f, "ffffffff84000080 r secclass_map\n");
+	fclose(f);
+	probe_kallsyms(path, syms, a, 2);
+	unlink(path);
+	CHECK(off == 65526);
+	CHECK(a[0] == 0xffffffff84000080ULL);
+	CHECK(a[1] == 0xffffffff82000040ULL);
+}
