@@ -173,23 +173,22 @@ static unsigned long long kallsyms_find(const char *buf, size_t len, const char 
 
 /*
  * A line of kallsyms is "ADDR TYPE NAME[\t[MODULE]]". The file (~200k lines) is read in large
- * blocks and each name searched for in them (memmem), and only a matching line is parsed: a
+ * blocks and the name searched for in them (memmem), and only a matching line is parsed: a
  * sscanf of every line, as libbpf does for a __ksym, costs a tenth of a second on hardware and
  * a second under emulation.
  */
-void probe_kallsyms(const char *path, const char *const names[], unsigned long long addrs[], int n)
+unsigned long long probe_kallsyms(const char *path, const char *name)
 {
 	char buf[65536];
 	size_t have = 0;
 	ssize_t got;
-	int i, fd, left = n;
+	unsigned long long addr = 0;
+	int fd;
 
-	for (i = 0; i < n; i++)
-		addrs[i] = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return;
-	while (left > 0 && (got = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		return 0;
+	while (!addr && (got = read(fd, buf + have, sizeof(buf) - have)) > 0) {
 		const char *last;
 		size_t full;
 
@@ -202,17 +201,12 @@ void probe_kallsyms(const char *path, const char *const names[], unsigned long l
 			continue;
 		}
 		full = (size_t)(last - buf) + 1;
-		for (i = 0; i < n; i++) {
-			if (addrs[i])
-				continue;
-			addrs[i] = kallsyms_find(buf, full, names[i]);
-			if (addrs[i])
-				left--;
-		}
+		addr = kallsyms_find(buf, full, name);
 		memmove(buf, buf + full, have - full);
 		have -= full;
 	}
 	close(fd);
+	return addr;
 }
 
 int probe_kernel(struct kernel_features *kf)
@@ -236,9 +230,7 @@ int probe_kernel(struct kernel_features *kf)
 		/* the kernel's class map: the SELinux programs name classes and permissions
 		 * with it (kallsyms is sorted by address: the pass ends in its rodata)
 		 */
-		static const char *const syms[] = { "secclass_map" };
-
-		probe_kallsyms("/proc/kallsyms", syms, &kf->secclass_map_addr, 1);
+		kf->secclass_map_addr = probe_kallsyms("/proc/kallsyms", "secclass_map");
 	}
 
 	/*
@@ -316,7 +308,6 @@ static long btf_member_offset(const struct btf *btf, const char *sname, const ch
 
 int probe_domain_sid(struct kernel_features *kf)
 {
-	static const char *const blob_sizes[] = { "selinux_blob_sizes" };
 	long lbs_cred, sid_off;
 	unsigned long long addr;
 	struct btf *btf;
@@ -352,7 +343,7 @@ int probe_domain_sid(struct kernel_features *kf)
 				      : "SELinux's cred blob (cred_security_struct.sid)");
 		return -ENOTSUP;
 	}
-	probe_kallsyms("/proc/kallsyms", blob_sizes, &addr, 1);
+	addr = probe_kallsyms("/proc/kallsyms", "selinux_blob_sizes");
 	if (!addr || addr == -1ULL) {
 		snprintf(
 			kf->domain_why, sizeof(kf->domain_why), "%s",

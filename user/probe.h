@@ -61,11 +61,11 @@ void probe_explain_fn(const struct kernel_features *kf, enum probe_fn fn, char *
 int probe_domain_sid(struct kernel_features *kf);
 
 /*
- * The addresses of names[0..n) in kallsyms (/proc/kallsyms, or a file of that format), in one
- * pass that ends when all are found: addrs[i] = 0 when names[i] is absent, -1ULL when the file
- * hides addresses (kptr_restrict: all zero). The first of several same names wins.
+ * The address of name in kallsyms (/proc/kallsyms, or a file of that format), in a pass that
+ * ends where it is found: 0 when absent, -1ULL when the file hides addresses (kptr_restrict:
+ * all zero). The first of several same names wins.
  */
-void probe_kallsyms(const char *path, const char *const names[], unsigned long long addrs[], int n);
+unsigned long long probe_kallsyms(const char *path, const char *name);
 
 /* Mount tracefs/bpffs where they are missing (root only). Returns 0 or -errno. */
 int ensure_fs(const char *path, const char *fstype);

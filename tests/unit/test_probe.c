@@ -27,7 +27,12 @@ static bool kallsyms_file(char *buf, size_t len, const char *text)
 	return fclose(f) == 0;
 }
 
-static const char *const syms[] = { "secclass_map", "selinux_blob_sizes" };
+/* The two names avcsnoop asks for: a[0] the class map's address, a[1] the blob sizes'. */
+static void find_both(const char *path, unsigned long long a[2])
+{
+	a[0] = probe_kallsyms(path, "secclass_map");
+	a[1] = probe_kallsyms(path, "selinux_blob_sizes");
+}
 
 TEST(kallsyms_finds_each_name_by_exact_match_first_one_wins)
 {
@@ -41,7 +46,7 @@ TEST(kallsyms_finds_each_name_by_exact_match_first_one_wins)
 			    "ffffffff82000040 d selinux_blob_sizes\n"
 			    "ffffffff82000080 r secclass_map\n"
 			    "ffffffffc0000000 t secclass_map\t[a_module]\n"));
-	probe_kallsyms(path, syms, a, 2);
+	find_both(path, a);
 	unlink(path);
 	CHECK(a[0] == 0xffffffff82000080ULL);
 	CHECK(a[1] == 0xffffffff82000040ULL);
@@ -56,7 +61,7 @@ TEST(kallsyms_absent_name_is_zero_and_hidden_addresses_are_all_ones)
 	CHECK(kallsyms_file(path, sizeof(path),
 			    "0000000000000000 T _stext\n"
 			    "0000000000000000 r secclass_map\n"));
-	probe_kallsyms(path, syms, a, 2);
+	find_both(path, a);
 	unlink(path);
 	CHECK(a[0] == ~0ULL);
 	CHECK(a[1] == 0);
@@ -77,7 +82,7 @@ TEST(kallsyms_module_symbols_and_odd_lines_do_not_confuse_it)
 		     0);
 	CHECK(n > 0 && (size_t)n < sizeof(text));
 	CHECK(kallsyms_file(path, sizeof(path), text));
-	probe_kallsyms(path, syms, a, 2);
+	find_both(path, a);
 	unlink(path);
 	CHECK(a[0] == 0xffffffff83000000ULL);
 	CHECK(a[1] == 0xffffffffc0001000ULL);
@@ -87,7 +92,7 @@ TEST(kallsyms_missing_file_leaves_every_address_zero)
 {
 	unsigned long long a[2] = { 7, 7 };
 
-	probe_kallsyms("/nonexistent/kallsyms", syms, a, 2);
+	find_both("/nonexistent/kallsyms", a);
 	CHECK(a[0] == 0 && a[1] == 0);
 }
 
@@ -115,7 +120,7 @@ TEST(kallsyms_names_across_read_blocks)
 		fprintf(f, "ffffffff83%06x r more_%08d\n", i, i);
 	fprintf(f, "ffffffff84000080 r secclass_map\n");
 	fclose(f);
-	probe_kallsyms(path, syms, a, 2);
+	find_both(path, a);
 	unlink(path);
 	CHECK(off == 65526);
 	CHECK(a[0] == 0xffffffff84000080ULL);
